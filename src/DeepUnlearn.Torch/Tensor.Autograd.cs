@@ -15,6 +15,19 @@ public sealed partial class Tensor
         GC.KeepAlive(gradient);
     }
 
+    /// <summary>
+    /// Makes this tensor share <paramref name="source"/>'s data (values, shape, dtype, device) while keeping
+    /// its identity and leaf status, as PyTorch's <c>param.data = source</c>. Modules use it to move their
+    /// parameters between devices without replacing the tensor objects other code holds.
+    /// </summary>
+    public void SetData(Tensor source)
+    {
+        NativeStatus.ThrowIfFailed(NativeMethods.du_tensor_set_data(Handle, source.Handle));
+        _shape = null;
+        _dtype = null;
+        _device = null;
+    }
+
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor (for chaining at creation).</summary>
     public Tensor RequiresGradInPlace(bool requiresGrad = true)
     {

@@ -118,6 +118,9 @@ DU_EXPORT int32_t du_tensor_grad(const du_tensor* t, du_tensor** out);
 DU_EXPORT int32_t du_tensor_set_grad(du_tensor* t, const du_tensor* grad);
 /* libtorch's printout of the tensor, in a thread-local buffer valid until the next call. */
 DU_EXPORT int32_t du_tensor_to_string(const du_tensor* t, const char** out_text);
+/* Makes `t` share `source`'s data (storage, shape, dtype and device) while keeping its identity and
+ * autograd-leaf status, as PyTorch's `param.data = source` (how modules move between devices). */
+DU_EXPORT int32_t du_tensor_set_data(du_tensor* t, const du_tensor* source);
 /* The single element of a one-element tensor. */
 DU_EXPORT int32_t du_tensor_item_double(const du_tensor* t, double* out_value);
 DU_EXPORT int32_t du_tensor_item_int64(const du_tensor* t, int64_t* out_value);

@@ -127,6 +127,11 @@ int32_t du_tensor_set_grad(du_tensor* t, const du_tensor* grad)
     });
 }
 
+int32_t du_tensor_set_data(du_tensor* t, const du_tensor* source)
+{
+    return du::guard([&] { du::tensor_mut(t, "t").set_data(du::tensor(source, "source")); });
+}
+
 int32_t du_tensor_to_string(const du_tensor* t, const char** out_text)
 {
     return du::guard([&] {

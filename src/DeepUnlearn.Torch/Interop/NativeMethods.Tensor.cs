@@ -19,6 +19,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int du_tensor_set_requires_grad(TensorHandle t, int flag);
     [LibraryImport(Lib)] internal static partial int du_tensor_grad(TensorHandle t, out TensorHandle grad);
     [LibraryImport(Lib)] internal static partial int du_tensor_set_grad(TensorHandle t, IntPtr grad);
+    [LibraryImport(Lib)] internal static partial int du_tensor_set_data(TensorHandle t, TensorHandle source);
     [LibraryImport(Lib)] internal static partial int du_tensor_to_string(TensorHandle t, out IntPtr text);
     [LibraryImport(Lib)] internal static partial int du_tensor_item_double(TensorHandle t, out double value);
     [LibraryImport(Lib)] internal static partial int du_tensor_item_int64(TensorHandle t, out long value);
