@@ -59,7 +59,7 @@ build() {
 }
 
 cli() {
-    dotnet "src/DeepUnlearn.Cli/bin/${CONFIGURATION}/net10.0/deepunlearn.dll" "$@"
+    "src/DeepUnlearn.Cli/bin/${CONFIGURATION}/net10.0/deepunlearn" "$@"
 }
 
 command="${1:-demo}"

@@ -1,7 +1,6 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using DeepUnlearn.Torch;
 
@@ -47,7 +46,7 @@ internal static class InfoCommand
             devices[i] = Device.Cuda(i).ToString();
         }
         return new InfoFacts(
-            ToolVersion(),
+            ToolkitInfo.Version,
             LibTorch.Version,
             LibTorch.NumThreads,
             Environment.ProcessorCount,
@@ -55,11 +54,6 @@ internal static class InfoCommand
             devices,
             Device.Auto.ToString());
     }
-
-    internal static string ToolVersion() =>
-        typeof(InfoCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? typeof(InfoCommand).Assembly.GetName().Version?.ToString()
-        ?? "unknown";
 }
 
 /// <summary>What <c>deepunlearn info</c> reports.</summary>
