@@ -46,6 +46,7 @@ public static class Program
     {
         var root = new RootCommand("DeepUnlearn: machine unlearning for image classifiers on libtorch.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }
