@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 
@@ -6,12 +7,15 @@ namespace DeepUnlearn.Torch.Serialization;
 /// <summary>One tensor's entry in a safetensors header: name, dtype, shape and where its bytes lie.</summary>
 public sealed class SafeTensorInfo
 {
+    private readonly long[] _shape;
+
     internal SafeTensorInfo(string name, string dtypeName, DType? dtype, long[] shape, long numEl, long dataBegin, long dataEnd)
     {
         Name = name;
         DTypeName = dtypeName;
         DType = dtype;
-        Shape = shape;
+        _shape = shape;
+        Shape = Array.AsReadOnly(shape);
         NumEl = numEl;
         DataBegin = dataBegin;
         DataEnd = dataEnd;
@@ -41,7 +45,7 @@ public sealed class SafeTensorInfo
     /// <summary>The size of the tensor's data in bytes.</summary>
     public long ByteCount => DataEnd - DataBegin;
 
-    internal long[] ShapeArray => (long[])Shape;
+    internal ReadOnlySpan<long> ShapeSpan => _shape;
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -120,7 +120,7 @@ public static class SafeTensors
             {
                 Span<byte> bytes = buffer.AsSpan(0, (int)info.ByteCount);
                 stream.ReadExactly(bytes);
-                Tensor tensor = Tensor.FromBytes(bytes, info.ShapeArray, info.DType!.Value, device);
+                Tensor tensor = Tensor.FromBytes(bytes, info.ShapeSpan, info.DType!.Value, device);
                 file.Add(info.Name, TensorScope.Detach(tensor));
             }
             loaded = true;

@@ -400,6 +400,28 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
+    public void SaveLoad_ModuleStateDict_RestoresIntoFreshModule()
+    {
+        string path = _dir.File("model.safetensors");
+        long before = Tensor.LiveCount;
+        using (var trained = new TinyNet(seed: 1))
+        using (var fresh = new TinyNet(seed: 2))
+        {
+            SafeTensors.Save(path, trained.StateDict(), new Dictionary<string, string> { ["architecture"] = "tinynet" });
+            using (SafeTensorsFile file = SafeTensors.Load(path))
+            {
+                Assert.Equal("tinynet", file.Metadata["architecture"]);
+                fresh.LoadStateDict(file.Tensors);
+            }
+            foreach (var ((name, a), (_, b)) in trained.StateDict().Zip(fresh.StateDict()))
+            {
+                Assert.True(a.ToBytes().AsSpan().SequenceEqual(b.ToBytes()), name);
+            }
+        }
+        Assert.Equal(before, Tensor.LiveCount);
+    }
+
+    [Fact]
     public void ReadHeader_GivesNamesDTypesShapesWithoutLoadingTensors()
     {
         string path = _dir.File("header.safetensors");
@@ -449,5 +471,19 @@ public sealed class SafeTensorsTests : IDisposable
             }
         }
         return Tensor.FromBytes(bytes, shape, dtype);
+    }
+
+    private sealed class TinyNet : Nn.Module
+    {
+        public TinyNet(ulong seed)
+        {
+            using var generator = new Generator(seed);
+            RegisterParameter("weight", Tensor.Randn([3, 4], generator: generator));
+            RegisterParameter("bias", Tensor.Randn([3], generator: generator));
+            RegisterBuffer("steps", Tensor.Scalar(seed, DType.Int64));
+        }
+
+        public override Tensor Forward(Tensor input) =>
+            Nn.Functional.Linear(input, Parameter("weight"), Parameter("bias"));
     }
 }
