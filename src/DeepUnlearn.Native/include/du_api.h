@@ -413,6 +413,20 @@ DU_EXPORT int32_t du_autograd_grad(const du_tensor* const* outputs, int32_t outp
 DU_EXPORT int32_t du_autograd_set_grad_enabled(int32_t enabled, int32_t* out_previous);
 DU_EXPORT int32_t du_autograd_is_grad_enabled(int32_t* out_enabled);
 
+/* ---------------------------------------------------------------------------------------------
+ * Support-vector classification through libsvm (svm.cpp)
+ * ------------------------------------------------------------------------------------------- */
+
+/* Trains a binary C-SVC with an RBF kernel exp(-gamma·|x - x'|²) on `n_train` row-major rows of
+ * `n_features` doubles with labels 0/1 (sklearn.svm.SVC's defaults otherwise: tol 1e-3, shrinking),
+ * then predicts `n_test` rows of `x_test`: labels into `out_labels` (caller-allocated, n_test values)
+ * and, when `out_decision` is not NULL, decision values (positive = class 1). All buffers are
+ * borrowed. Fails with DU_ERR_ARGUMENT for labels other than 0/1, a missing class, bad sizes or
+ * parameters libsvm rejects. */
+DU_EXPORT int32_t du_svm_rbf_fit_predict(const double* x_train, const int32_t* y_train, int64_t n_train,
+                                         int64_t n_features, double c, double gamma, const double* x_test,
+                                         int64_t n_test, int32_t* out_labels, double* out_decision);
+
 #ifdef __cplusplus
 }
 #endif

@@ -142,6 +142,17 @@ inline at::IntArrayRef int_array(const int64_t* values, int32_t count, const cha
     return at::IntArrayRef(values, static_cast<size_t>(count));
 }
 
+// A double from the C ABI as the Scalar libtorch expects for `t`: integral tensors get an integral
+// Scalar when the value is a whole number (in-place ops on int64 tensors reject float Scalars).
+inline at::Scalar scalar_for(const at::Tensor& t, double value)
+{
+    if (at::isIntegralType(t.scalar_type(), /*includeBool=*/true) && value == static_cast<double>(static_cast<int64_t>(value)))
+    {
+        return at::Scalar(static_cast<int64_t>(value));
+    }
+    return at::Scalar(value);
+}
+
 at::ScalarType scalar_type(int32_t dtype);
 at::Device device(int32_t device_type, int32_t device_index);
 at::TensorOptions options(int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad = 0);

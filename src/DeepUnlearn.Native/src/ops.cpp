@@ -152,18 +152,20 @@ int32_t du_tensor_minimum_(du_tensor* a, const du_tensor* b)
 }
 
 #define DU_DEFINE_SCALAR(name, expr)                                          \
-    int32_t du_tensor_##name(const du_tensor* a, double s, du_tensor** out)   \
+    int32_t du_tensor_##name(const du_tensor* a, double value, du_tensor** out) \
     {                                                                         \
         return du::guard([&] {                                                \
             const auto& x = du::tensor(a, "a");                               \
+            const auto s = du::scalar_for(x, value);                          \
             du::put(out, expr);                                               \
         });                                                                   \
     }
 #define DU_DEFINE_SCALAR_INPLACE(name, expr)                  \
-    int32_t du_tensor_##name(du_tensor* a, double s)          \
+    int32_t du_tensor_##name(du_tensor* a, double value)      \
     {                                                         \
         return du::guard([&] {                                \
             auto& x = du::tensor_mut(a, "a");                 \
+            const auto s = du::scalar_for(x, value);          \
             expr;                                             \
         });                                                   \
     }
@@ -543,7 +545,7 @@ int32_t du_tensor_scatter(const du_tensor* a, int64_t dim, const du_tensor* inde
 int32_t du_tensor_scatter_value(const du_tensor* a, int64_t dim, const du_tensor* index, double value,
                                 du_tensor** out)
 {
-    return du::guard([&] { du::put(out, at::scatter(du::tensor(a, "a"), dim, du::tensor(index, "index"), value)); });
+    return du::guard([&] { du::put(out, at::scatter(du::tensor(a, "a"), dim, du::tensor(index, "index"), du::scalar_for(du::tensor(a, "a"), value))); });
 }
 
 int32_t du_tensor_scatter_add(const du_tensor* a, int64_t dim, const du_tensor* index, const du_tensor* src,
@@ -556,12 +558,12 @@ int32_t du_tensor_scatter_add(const du_tensor* a, int64_t dim, const du_tensor* 
 
 int32_t du_tensor_masked_fill(const du_tensor* a, const du_tensor* mask, double value, du_tensor** out)
 {
-    return du::guard([&] { du::put(out, at::masked_fill(du::tensor(a, "a"), du::tensor(mask, "mask"), value)); });
+    return du::guard([&] { du::put(out, at::masked_fill(du::tensor(a, "a"), du::tensor(mask, "mask"), du::scalar_for(du::tensor(a, "a"), value))); });
 }
 
 int32_t du_tensor_masked_fill_(du_tensor* a, const du_tensor* mask, double value)
 {
-    return du::guard([&] { du::tensor_mut(a, "a").masked_fill_(du::tensor(mask, "mask"), value); });
+    return du::guard([&] { du::tensor_mut(a, "a").masked_fill_(du::tensor(mask, "mask"), du::scalar_for(du::tensor(a, "a"), value)); });
 }
 
 int32_t du_tensor_masked_select(const du_tensor* a, const du_tensor* mask, du_tensor** out)

@@ -271,7 +271,8 @@ public abstract class Module : IDisposable
 
     private static Tensor CopyTensor(Tensor source, Dictionary<object, object> map)
     {
-        Tensor clone = TensorScope.Detach(source.Detach().Clone());
+        // Called under NoGrad: the clone is a fresh leaf with its own storage.
+        Tensor clone = TensorScope.Detach(source.Clone());
         if (source.RequiresGrad)
         {
             clone.RequiresGrad = true;

@@ -1,0 +1,32 @@
+namespace DeepUnlearn.Torch.Nn;
+
+/// <summary>y = x·Wᵀ + b, with W of shape [out, in] (torch.nn.Linear).</summary>
+public sealed class Linear : Module
+{
+    /// <summary>Creates the layer with PyTorch's default initialisation.</summary>
+    public Linear(long inFeatures, long outFeatures, bool bias = true, Generator? generator = null)
+    {
+        System.ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
+        System.ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Weight = RegisterParameter("weight", Tensor.Empty([outFeatures, inFeatures]));
+        Bias = bias ? RegisterParameter("bias", Tensor.Empty([outFeatures])) : null;
+        Init.DefaultLayer(Weight, Bias, generator);
+    }
+
+    /// <summary>Input features.</summary>
+    public long InFeatures { get; }
+
+    /// <summary>Output features.</summary>
+    public long OutFeatures { get; }
+
+    /// <summary>The weight [out, in].</summary>
+    public Tensor Weight { get; }
+
+    /// <summary>The bias [out], if any.</summary>
+    public Tensor? Bias { get; }
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
+}
