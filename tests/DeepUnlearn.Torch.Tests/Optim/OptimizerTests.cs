@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DeepUnlearn.Torch.Nn;
 using DeepUnlearn.Torch.Optim;
 using Xunit;
 
@@ -88,6 +89,31 @@ public class OptimizerTests
         }
         data.Dispose();
         Assert.Equal(before, Tensor.LiveCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Step_Repeated_KeepsLiveTensorCountConstant(string kind)
+    {
+        using var data = TensorScope.Begin();
+        using var generator = new Generator(11);
+        Tensor x = Tensor.Randn([8, 4], generator: generator);
+        Tensor y = Tensor.Randn([8, 3], generator: generator);
+        Tensor[] p = Fresh(Tensor.Randn([3, 4], generator: generator), Tensor.Randn([3], generator: generator));
+        using (Optimizer optimizer = Create(kind, p))
+        {
+            TrainStep(optimizer, p, x, y, 0);
+            long live = Tensor.LiveCount;
+            for (int step = 1; step < 50; step++)
+            {
+                TrainStep(optimizer, p, x, y, step);
+            }
+            Assert.Equal(live, Tensor.LiveCount);
+        }
+        foreach (Tensor t in p)
+        {
+            t.Dispose();
+        }
     }
 
     [Fact]
@@ -249,7 +275,7 @@ public class OptimizerTests
             optimizer.LearningRate = 0.005;
         }
         optimizer.ZeroGrad();
-        Tensor residual = Nn.Functional.Linear(x, p[0], p[1]) - y;
+        Tensor residual = Functional.Linear(x, p[0], p[1]) - y;
         (residual * residual).Sum().Backward();
         optimizer.Step();
     }
