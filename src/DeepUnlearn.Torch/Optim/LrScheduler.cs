@@ -55,7 +55,8 @@ public abstract class LrScheduler
     }
 
     /// <summary>Jumps to <paramref name="lastEpoch"/> and sets its rates: resuming a run from a checkpoint
-    /// that recorded <see cref="LastEpoch"/>.</summary>
+    /// that recorded <see cref="LastEpoch"/>. Build the scheduler after <see cref="Optimizer.LoadStateDict"/>,
+    /// so that it reads the restored initial rates.</summary>
     public void SetLastEpoch(int lastEpoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lastEpoch);

@@ -350,7 +350,8 @@ public abstract class Optimizer : IDisposable
     /// </summary>
     protected abstract void Update(ParameterGroup group, int index, Tensor parameter, Tensor grad);
 
-    /// <summary>Checks a group's options; throws <see cref="ArgumentException"/> saying what is valid.</summary>
+    /// <summary>Checks a group's options; throws <see cref="ArgumentException"/> saying what is valid.
+    /// Called from the base constructor (and before every step), so it must look at the group only.</summary>
     protected abstract void Validate(ParameterGroup group);
 
     /// <summary>The state tensor <paramref name="key"/> of parameter <paramref name="index"/>, or null.</summary>
