@@ -15,7 +15,7 @@ internal static class TestData
     /// <summary>Uniform values in [low, high).</summary>
     public static Tensor Uniform(int seed, ReadOnlySpan<long> shape, double low, double high)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         var values = new double[Count(shape)];
         for (int i = 0; i < values.Length; i++)
         {
@@ -31,7 +31,7 @@ internal static class TestData
     public static Tensor Distinct(int seed, ReadOnlySpan<long> shape, double gap = 0.1)
     {
         int n = Count(shape);
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         var values = new double[n];
         for (int i = 0; i < n; i++)
         {
@@ -45,7 +45,7 @@ internal static class TestData
     /// <summary>Standard-normal values as an array.</summary>
     public static double[] NormalValues(int seed, int count, double scale = 1, double shift = 0)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         var values = new double[count];
         for (int i = 0; i < count; i++)
         {
