@@ -172,7 +172,7 @@ DU_EXPORT int32_t du_tensor_normal_(du_tensor* t, double mean, double std, du_ge
 DU_EXPORT int32_t du_tensor_bernoulli(const du_tensor* t, double p, du_generator* gen, du_tensor** out);
 
 /* ---------------------------------------------------------------------------------------------
- * Random generators (random.cpp). CPU generators (see the note at the top).
+ * Random generators (creation.cpp). CPU generators (see the note at the top).
  * ------------------------------------------------------------------------------------------- */
 
 DU_EXPORT int32_t du_generator_new(uint64_t seed, du_generator** out);
