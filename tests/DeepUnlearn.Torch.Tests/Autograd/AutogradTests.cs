@@ -131,6 +131,21 @@ public class AutogradTests
     }
 
     [Fact]
+    public void Backward_CreateGraph_MakesTheGradientDifferentiable()
+    {
+        using var scope = TensorScope.Begin();
+        Tensor x = Tensor.From<double>([1.5], [1]).RequiresGradInPlace();
+        x.Pow(3).Sum().Backward(createGraph: true);
+        Tensor first = x.Grad!;
+        Assert.True(first.RequiresGrad);
+        TensorAssert.Close([3 * 1.5 * 1.5], first, 1e-15, 1e-15, "3x²");
+        Tensor second = Torch.Autograd.Grad(first.Sum(), [x])[0];
+        TensorAssert.Close([6 * 1.5], second, 1e-15, 1e-15, "6x");
+        // The gradient refers to its own graph, which refers to x: break the cycle, as in PyTorch.
+        x.Grad = null;
+    }
+
+    [Fact]
     public void Backward_OnTensorWithoutGraph_ThrowsTorchException()
     {
         using var scope = TensorScope.Begin();

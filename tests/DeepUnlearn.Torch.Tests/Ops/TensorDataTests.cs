@@ -183,6 +183,30 @@ public class TensorDataTests
     }
 
     [Fact]
+    public void SetData_KeepsIdentityAndLeafStatusWithNewValuesAndShape()
+    {
+        using var scope = TensorScope.Begin();
+        Tensor parameter = Tensor.Zeros([2], DType.Float32, requiresGrad: true);
+        Assert.Equal([2L], parameter.ShapeArray());
+        parameter.SetData(Tensor.From<double>([1, 2, 3], [3]));
+        Assert.Equal([3L], parameter.ShapeArray());
+        Assert.Equal(DType.Float64, parameter.DType);
+        Assert.True(parameter.RequiresGrad);
+        parameter.Square().Sum().Backward();
+        Assert.Equal([2.0, 4, 6], parameter.Grad!.ToArray<double>());
+    }
+
+    [Fact]
+    public void ToText_PrintsValues()
+    {
+        using var scope = TensorScope.Begin();
+        string text = Tensor.From<long>([7, 42], [2]).ToText();
+        Assert.Contains("7", text, StringComparison.Ordinal);
+        Assert.Contains("42", text, StringComparison.Ordinal);
+        Assert.Equal("Tensor([2, 3], Float64, cpu)", Tensor.Zeros([2, 3], DType.Float64).ToString());
+    }
+
+    [Fact]
     public void CopyTo_WrongElementType_ThrowsInvalidOperation()
     {
         using var scope = TensorScope.Begin();

@@ -131,7 +131,7 @@ public class ErrorTests
     [Fact]
     public void ErrorMessages_AreThreadLocal()
     {
-        const int rounds = 200;
+        const int rounds = 50;
         string?[] failures = new string?[2];
         using var start = new Barrier(2);
         void Run(int id)
