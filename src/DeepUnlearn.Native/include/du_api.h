@@ -172,7 +172,7 @@ DU_EXPORT int32_t du_tensor_normal_(du_tensor* t, double mean, double std, du_ge
 DU_EXPORT int32_t du_tensor_bernoulli(const du_tensor* t, double p, du_generator* gen, du_tensor** out);
 
 /* ---------------------------------------------------------------------------------------------
- * Random generators (random.cpp). CPU generators (see the note at the top).
+ * Random generators (creation.cpp). CPU generators (see the note at the top).
  * ------------------------------------------------------------------------------------------- */
 
 DU_EXPORT int32_t du_generator_new(uint64_t seed, du_generator** out);
@@ -203,7 +203,9 @@ DU_EXPORT int32_t du_generator_set_state(du_generator* gen, const du_tensor* sta
     X(logical_and) X(logical_or) X(logical_xor) X(matmul) X(mm) X(bmm) X(outer) X(dot) X(atan2)
 /* Binary in place: a = op(a, b). */
 #define DU_BINARY_INPLACE_OPS(X) X(mul_) X(div_) X(pow_) X(copy_) X(maximum_) X(minimum_)
-/* With a scalar: out = op(a, s). */
+/* With a scalar: out = op(a, s). Scalars cross the ABI as doubles; for integer and bool tensors an
+ * integral value acts as an integer scalar (as a Python int literal does), so int64 * 2 stays int64,
+ * while int64 * 0.5 promotes to float32. The same holds for `alpha` of add/sub and clamp bounds. */
 #define DU_SCALAR_OPS(X) \
     X(add_scalar) X(sub_scalar) X(mul_scalar) X(div_scalar) X(pow_scalar) X(remainder_scalar) \
     X(eq_scalar) X(ne_scalar) X(lt_scalar) X(le_scalar) X(gt_scalar) X(ge_scalar) X(rsub_scalar) \
