@@ -15,8 +15,8 @@ public static class DataBenchmark
 {
     /// <summary>
     /// Pulls <paramref name="batches"/> batches of <paramref name="batchSize"/> through a loader with
-    /// <paramref name="workers"/> workers (running further epochs when one epoch has fewer batches) and
-    /// times them. The first batch (thread start-up, caches) is timed separately.
+    /// <paramref name="workers"/> workers (running further epochs when one epoch has fewer batches; only
+    /// full batches) and times them. The first batch (thread start-up, caches) is timed separately.
     /// </summary>
     /// <param name="dataset">The dataset.</param>
     /// <param name="transform">The per-sample pipeline (e.g. <see cref="TransformPresets.Train"/>), or null.</param>
@@ -44,6 +44,7 @@ public static class DataBenchmark
             Workers = workers,
             Seed = seed,
             Shuffle = true,
+            DropLast = true,
             Device = device ?? Device.Cpu,
         };
         using var loader = new DataLoader(dataset, options, transform);
