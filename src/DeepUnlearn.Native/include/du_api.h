@@ -419,7 +419,8 @@ DU_EXPORT int32_t du_autograd_is_grad_enabled(int32_t* out_enabled);
  * Decoding converts as PIL's Image.convert does for torchvision's ImageFolder: alpha channels (and
  * tRNS transparency) are dropped, palettes expanded, 16-bit samples cut to their high byte, gray
  * expanded to RGB by replication, RGB reduced to gray with ITU-R 601-2 luma (299/587/114), and
- * Adobe CMYK/YCCK JPEGs converted to RGB. The format is recognised by its magic bytes.
+ * CMYK/YCCK JPEGs converted to RGB with Pillow's formula (inks inverted when an Adobe marker says
+ * so). The format is recognised by its magic bytes.
  * ------------------------------------------------------------------------------------------- */
 
 /* Channel requests for decoding. */

@@ -95,6 +95,27 @@ std::string tj_message(tjhandle h)
     return text != nullptr ? text : "unknown libjpeg-turbo error";
 }
 
+// Whether the JPEG carries an Adobe APP14 marker before its first scan (then CMYK is stored inverted).
+bool has_adobe_marker(const uint8_t* data, int64_t nbytes)
+{
+    int64_t i = 2;
+    while (i + 4 <= nbytes && data[i] == 0xff)
+    {
+        const uint8_t marker = data[i + 1];
+        if (marker == 0xda || marker == 0xd9)
+        {
+            break;
+        }
+        const int64_t length = (static_cast<int64_t>(data[i + 2]) << 8) | data[i + 3];
+        if (marker == 0xee && length >= 7 && i + 4 + 5 <= nbytes && std::memcmp(data + i + 4, "Adobe", 5) == 0)
+        {
+            return true;
+        }
+        i += 2 + length;
+    }
+    return false;
+}
+
 at::Tensor decode_jpeg(const uint8_t* data, int64_t nbytes, int32_t channels)
 {
     TjHandle tj(tjInitDecompress());
@@ -132,14 +153,20 @@ at::Tensor decode_jpeg(const uint8_t* data, int64_t nbytes, int32_t channels)
     }
     if (cmyk)
     {
-        // Adobe (Photoshop) CMYK JPEGs store inverted inks; PIL's conversion is then R = C*K/255, etc.
+        // As Pillow: Adobe (Photoshop) CMYK JPEGs store inverted inks; then R = (1 - C)(1 - K) in
+        // Pillow's fixed point (cmyk2rgb: nk - MULDIV255(c, nk), nk = 255 - k).
+        const bool inverted = has_adobe_marker(data, nbytes);
         std::vector<uint8_t> rgb(static_cast<size_t>(pixels * 3));
         for (int64_t i = 0; i < pixels; ++i)
         {
-            const uint32_t k = buffer[4 * i + 3];
+            const uint8_t* p = &buffer[static_cast<size_t>(4 * i)];
+            const int nk = inverted ? p[3] : 255 - p[3];
             for (int c = 0; c < 3; ++c)
             {
-                rgb[3 * i + c] = static_cast<uint8_t>((buffer[4 * i + c] * k + 127u) / 255u);
+                const int ink = inverted ? 255 - p[c] : p[c];
+                const int product = ink * nk + 128;
+                const int value = nk - (((product >> 8) + product) >> 8);
+                rgb[3 * i + c] = static_cast<uint8_t>(value < 0 ? 0 : (value > 255 ? 255 : value));
             }
         }
         if (out_channels == 1)

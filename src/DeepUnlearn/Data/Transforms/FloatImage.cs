@@ -81,12 +81,7 @@ public sealed class FloatImage
         {
             throw new ArgumentException($"{pixels.Length} bytes do not make a {channels}x{height}x{width} image", nameof(pixels));
         }
-        ReadOnlySpan<float> table = ByteScale.Table;
-        Span<float> destination = Pixels;
-        for (int i = 0; i < pixels.Length; i++)
-        {
-            destination[i] = table[pixels[i]];
-        }
+        ByteScale.Convert(pixels, Pixels);
     }
 
     /// <summary>Makes this image a copy of <paramref name="source"/>.</summary>

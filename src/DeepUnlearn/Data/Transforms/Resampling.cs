@@ -1,5 +1,7 @@
 using System;
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace DeepUnlearn.Data.Transforms;
 
@@ -59,12 +61,7 @@ internal static class Resampling
                     ReadOnlySpan<float> weights = vertical.Weights(y);
                     for (int k = 0; k < weights.Length; k++)
                     {
-                        float w = weights[k];
-                        ReadOnlySpan<float> input = temp.AsSpan(((c * regionHeight) + vertical.Start[y] + k) * width, width);
-                        for (int x = 0; x < width; x++)
-                        {
-                            output[x] += w * input[x];
-                        }
+                        AddScaled(output, temp.AsSpan(((c * regionHeight) + vertical.Start[y] + k) * width, width), weights[k]);
                     }
                 }
             }
@@ -72,6 +69,27 @@ internal static class Resampling
         finally
         {
             ArrayPool<float>.Shared.Return(temp);
+        }
+    }
+
+    // output += weight * input, elementwise.
+    private static void AddScaled(Span<float> output, ReadOnlySpan<float> input, float weight)
+    {
+        int x = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Span<Vector<float>> o = MemoryMarshal.Cast<float, Vector<float>>(output);
+            ReadOnlySpan<Vector<float>> i = MemoryMarshal.Cast<float, Vector<float>>(input);
+            var w = new Vector<float>(weight);
+            for (int v = 0; v < o.Length; v++)
+            {
+                o[v] += w * i[v];
+            }
+            x = o.Length * Vector<float>.Count;
+        }
+        for (; x < output.Length; x++)
+        {
+            output[x] += weight * input[x];
         }
     }
 
