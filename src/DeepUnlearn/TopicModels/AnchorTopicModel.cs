@@ -26,8 +26,10 @@ public sealed class AnchorTopicModel : IDisposable
         RecoveredTopics topics,
         CooccurrenceStatistics statistics,
         IReadOnlyList<int> documentIds,
-        IReadOnlyList<int> deletedDocumentIds)
+        IReadOnlyList<int> deletedDocumentIds,
+        int corpusDocumentCount)
     {
+        CorpusDocumentCount = corpusDocumentCount;
         Vocabulary = vocabulary;
         Options = options;
         Anchors = anchors.ToArray();
@@ -74,6 +76,9 @@ public sealed class AnchorTopicModel : IDisposable
     /// <summary>Ids (ascending) of documents unlearned so far.</summary>
     public IReadOnlyList<int> DeletedDocumentIds { get; }
 
+    /// <summary>The number of documents of the training corpus; document ids lie in [0, this).</summary>
+    public int CorpusDocumentCount { get; }
+
     /// <summary>K.</summary>
     public int TopicCount => Anchors.Count;
 
@@ -108,7 +113,7 @@ public sealed class AnchorTopicModel : IDisposable
             int[] chosen = anchors?.ToArray() ?? SelectAnchors(statistics, contributing, corpus.Vocabulary.Count, options);
             ValidateAnchors(chosen, corpus.Vocabulary.Count, options.TopicCount);
             RecoveredTopics topics = TopicRecovery.Recover(statistics, chosen, options);
-            return new AnchorTopicModel(corpus.Vocabulary, options, chosen, topics, statistics, contributing.Select(d => d.Id).ToArray(), []);
+            return new AnchorTopicModel(corpus.Vocabulary, options, chosen, topics, statistics, contributing.Select(d => d.Id).ToArray(), [], corpus.Count);
         }
         catch
         {
