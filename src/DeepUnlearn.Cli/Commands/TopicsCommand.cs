@@ -274,7 +274,8 @@ internal static class TopicsCommand
                 // U_head keeps the topic model: copy it unchanged.
                 unlearned = TopicModelBundle.Load(modelPath).Model;
             }
-            var retained = bundle.Documents.Where(d => !removed.Contains(d.Id)).ToArray();
+            // U_head keeps the topic model and so its statistics of every document: keep their word counts too.
+            var retained = headOnly ? bundle.Documents.ToArray() : bundle.Documents.Where(d => !removed.Contains(d.Id)).ToArray();
             if (retrain && !headOnly)
             {
                 Retrain(bundle, retained.Select(d => d.Id).ToArray(), unlearned, metrics);
