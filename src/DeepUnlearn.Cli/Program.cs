@@ -48,6 +48,7 @@ public static class Program
     {
         var root = new RootCommand("DeepUnlearn: machine unlearning for image classifiers on libtorch.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TopicsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
