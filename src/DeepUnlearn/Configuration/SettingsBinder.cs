@@ -48,7 +48,8 @@ public static class SettingsBinder
         Settable(typeof(T)).Select(p => (KeyOf(p.Name), p.PropertyType)).ToArray();
 
     /// <summary>
-    /// A copy of <paramref name="baseline"/> with <paramref name="settings"/> applied. <paramref name="scope"/>
+    /// A copy of <paramref name="baseline"/> (bound by its run-time type, so <typeparamref name="T"/> may be an
+    /// interface) with <paramref name="settings"/> applied. <paramref name="scope"/>
     /// names the options in error messages (<c>famr</c>, <c>train</c>).
     /// </summary>
     public static T Apply<T>(T baseline, IEnumerable<KeyValuePair<string, string>> settings, string scope)
@@ -56,7 +57,7 @@ public static class SettingsBinder
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(settings);
-        var properties = Settable(typeof(T)).ToDictionary(p => KeyOf(p.Name), StringComparer.Ordinal);
+        var properties = Settable(baseline.GetType()).ToDictionary(p => KeyOf(p.Name), StringComparer.Ordinal);
         T result = Clone(baseline);
         foreach (var (rawKey, value) in settings)
         {
@@ -139,10 +140,10 @@ public static class SettingsBinder
     private static T Clone<T>(T value)
         where T : class
     {
-        MethodInfo? clone = typeof(T).GetMethod("<Clone>$", BindingFlags.Instance | BindingFlags.Public);
+        MethodInfo? clone = value.GetType().GetMethod("<Clone>$", BindingFlags.Instance | BindingFlags.Public);
         if (clone is null)
         {
-            throw new InvalidOperationException($"{typeof(T).Name} must be a record to be bound from settings");
+            throw new InvalidOperationException($"{value.GetType().Name} must be a record to be bound from settings");
         }
         return (T)clone.Invoke(value, null)!;
     }
