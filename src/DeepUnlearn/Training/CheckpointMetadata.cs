@@ -47,6 +47,9 @@ public sealed record CheckpointMetadata
     /// <summary>Ids of the samples this model was asked to forget, when it is the output of unlearning (or retraining).</summary>
     public IReadOnlyList<int>? ForgottenIds { get; init; }
 
+    /// <summary>Wall time (seconds) of the run that produced it (training, retraining or unlearning).</summary>
+    public double? Seconds { get; init; }
+
     /// <summary>DeepUnlearn's version.</summary>
     public string DeepUnlearnVersion { get; init; } = ToolkitInfo.Version;
 
