@@ -8,17 +8,24 @@ using System.Text.Json;
 using DeepUnlearn.Models;
 using DeepUnlearn.Torch;
 using DeepUnlearn.Torch.Nn;
+using DeepUnlearn.Torch.Optim;
 
 namespace DeepUnlearn.Cli.Commands;
 
 /// <summary>What <c>bench engine</c> runs.</summary>
 internal sealed record EngineBenchOptions(string Model, int Batch, int Steps, int Warmup, int Rounds, ulong Seed);
 
+// Figures per run: Seconds (wall time of the timed steps), ImagesPerSecond (their throughput),
+// BestStepImagesPerSecond (the fastest single step), CpuSeconds (user + system CPU time of the timed steps,
+// all threads: the figure least disturbed by other processes on a shared machine).
+
 /// <summary>One timed run of one engine.</summary>
 internal sealed record LoopResult(
     string Engine,
     double Seconds,
     double ImagesPerSecond,
+    double BestStepImagesPerSecond,
+    double CpuSeconds,
     long? LiveTensorsBefore,
     long? LiveTensorsAfter,
     double? RssMbBefore,
@@ -30,6 +37,12 @@ internal sealed record EngineSummary(string Engine, List<LoopResult> Runs)
     public LoopResult Best => Runs.MaxBy(r => r.ImagesPerSecond)!;
 
     public double BestImagesPerSecond => Best.ImagesPerSecond;
+
+    /// <summary>Images/s of the fastest single step over all runs.</summary>
+    public double BestStepImagesPerSecond => Runs.Max(r => r.BestStepImagesPerSecond);
+
+    /// <summary>Images per CPU-second over all runs together.</summary>
+    public double ImagesPerCpuSecond => Runs.Sum(r => r.ImagesPerSecond * r.Seconds) / Runs.Sum(r => r.CpuSeconds);
 
     public double MedianImagesPerSecond
     {
@@ -59,6 +72,12 @@ internal sealed record EngineBenchReport(
 
     /// <summary>Median C# images/s over median C++ images/s.</summary>
     public double MedianRatio => CSharp.MedianImagesPerSecond / Cpp.MedianImagesPerSecond;
+
+    /// <summary>The fastest C# step over the fastest C++ step.</summary>
+    public double BestStepRatio => CSharp.BestStepImagesPerSecond / Cpp.BestStepImagesPerSecond;
+
+    /// <summary>C# images per CPU-second over C++ images per CPU-second (the CPU cost of the binding).</summary>
+    public double CpuRatio => CSharp.ImagesPerCpuSecond / Cpp.ImagesPerCpuSecond;
 }
 
 /// <summary>
@@ -82,14 +101,25 @@ internal static class EngineBenchmark
         int threads = LibTorch.NumThreads;
         var cs = new List<LoopResult>();
         var cpp = new List<LoopResult>();
+        // ABBA order (C#, C++, C++, C#, ...): a drift in the machine's load over the runs hits both engines alike.
         for (int round = 1; round <= options.Rounds; round++)
         {
-            progress?.Invoke($"run {round}/{options.Rounds}: C# ({options.Model}, batch {options.Batch}, {options.Warmup} + {options.Steps} steps) ...");
-            cs.Add(RunCSharp(options));
-            progress?.Invoke($"  C#   {cs[^1].ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture)} img/s");
-            progress?.Invoke($"run {round}/{options.Rounds}: C++ ...");
-            cpp.Add(RunCpp(program, options, threads));
-            progress?.Invoke($"  C++  {cpp[^1].ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture)} img/s");
+            bool csharpFirst = round % 2 == 1;
+            for (int turn = 0; turn < 2; turn++)
+            {
+                if ((turn == 0) == csharpFirst)
+                {
+                    progress?.Invoke($"run {round}/{options.Rounds}: C# ({options.Model}, batch {options.Batch}, {options.Warmup} + {options.Steps} steps) ...");
+                    cs.Add(RunCSharp(options));
+                    progress?.Invoke($"  C#   {cs[^1].ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture)} img/s");
+                }
+                else
+                {
+                    progress?.Invoke($"run {round}/{options.Rounds}: C++ ({Path.GetFileName(program)}) ...");
+                    cpp.Add(RunCpp(program, options, threads));
+                    progress?.Invoke($"  C++  {cpp[^1].ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture)} img/s");
+                }
+            }
         }
         return new EngineBenchReport(
             options.Model, options.Batch, options.Steps, options.Warmup, options.Rounds, threads, LibTorch.Version,
@@ -111,55 +141,36 @@ internal static class EngineBenchmark
         using var generator = new Generator(options.Seed);
         using Tensor x = TensorScope.Detach(Tensor.Randn([options.Batch, 3, ImageSize, ImageSize], generator: generator));
         using Tensor y = TensorScope.Detach(Tensor.Randint(0, Classes, [options.Batch], generator: generator));
-        Tensor[] parameters = model.Parameters().ToArray();
-        var momentumBuffers = new Tensor?[parameters.Length];
-        try
+        using var sgd = new Sgd(model.Parameters(), LearningRate, Momentum);
+        for (int i = 0; i < options.Warmup; i++)
         {
-            for (int i = 0; i < options.Warmup; i++)
-            {
-                Step(model, x, y, parameters, momentumBuffers);
-            }
-            long liveBefore = Tensor.LiveCount;
-            double? rssBefore = RssMb();
-            var clock = Stopwatch.StartNew();
-            for (int i = 0; i < options.Steps; i++)
-            {
-                Step(model, x, y, parameters, momentumBuffers);
-            }
-            double seconds = clock.Elapsed.TotalSeconds;
-            return new LoopResult("C#", seconds, options.Batch * (double)options.Steps / seconds, liveBefore, Tensor.LiveCount, rssBefore, RssMb());
+            Step(model, sgd, x, y);
         }
-        finally
+        long liveBefore = Tensor.LiveCount;
+        double? rssBefore = RssMb();
+        double bestStep = double.MaxValue;
+        TimeSpan cpuStart = CpuTime();
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < options.Steps; i++)
         {
-            foreach (Tensor? buffer in momentumBuffers)
-            {
-                buffer?.Dispose();
-            }
+            long stepStart = Stopwatch.GetTimestamp();
+            Step(model, sgd, x, y);
+            bestStep = Math.Min(bestStep, Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
         }
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double cpuSeconds = (CpuTime() - cpuStart).TotalSeconds;
+        return new LoopResult("C#", seconds, options.Batch * (double)options.Steps / seconds, options.Batch / bestStep, cpuSeconds, liveBefore, Tensor.LiveCount, rssBefore, RssMb());
     }
 
-    private static void Step(ClassifierModel model, Tensor x, Tensor y, Tensor[] parameters, Tensor?[] momentumBuffers)
+    // One training step; du_engine_bench issues the same ATen ops in the same order. Sgd is torch.optim.SGD:
+    // buf = grad.clone() on the first step, then buf.mul_(momentum).add_(grad); p.add_(buf, -lr).
+    private static void Step(ClassifierModel model, Sgd sgd, Tensor x, Tensor y)
     {
         using var scope = TensorScope.Begin();
         Tensor loss = Functional.CrossEntropy(model.Forward(x), y);
-        model.ZeroGrad();
+        sgd.ZeroGrad();
         loss.Backward();
-        using var noGrad = LibTorch.NoGrad();
-        // SGD with momentum as torch.optim.SGD (dampening 0, no weight decay, no Nesterov), the same in-place
-        // ops as du_engine_bench: buf = grad.clone() on the first step, then buf.mul_(m).add_(grad); p.add_(buf, -lr).
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            Tensor grad = parameters[i].Grad!;
-            if (momentumBuffers[i] is Tensor buffer)
-            {
-                buffer.MulInPlace(Momentum).AddInPlace(grad);
-            }
-            else
-            {
-                buffer = momentumBuffers[i] = TensorScope.Detach(grad.Clone());
-            }
-            parameters[i].AddInPlace(buffer, -LearningRate);
-        }
+        sgd.Step();
     }
 
     /// <summary>Runs du_engine_bench once and reads its JSON line.</summary>
@@ -201,6 +212,8 @@ internal static class EngineBenchmark
             "C++",
             root.GetProperty("seconds").GetDouble(),
             root.GetProperty("images_per_second").GetDouble(),
+            options.Batch / root.GetProperty("best_step_seconds").GetDouble(),
+            root.GetProperty("cpu_seconds").GetDouble(),
             null,
             null,
             null,
@@ -217,6 +230,12 @@ internal static class EngineBenchmark
             throw new FileNotFoundException($"the C++ reference program {name} is not next to the DeepUnlearn assemblies ({AppContext.BaseDirectory}); rebuild with 'dotnet build', which builds it with the libtorch shim", path);
         }
         return path;
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using Process self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     /// <summary>This process's resident set size in MB (VmRSS of /proc/self/status; the working set elsewhere).</summary>

@@ -11,10 +11,15 @@
 // Usage: du_engine_bench [--model smallcnn|resnet18] [--batch 128] [--steps 20] [--warmup 3]
 //                        [--threads N] [--seed 0] [--lr 0.01] [--momentum 0.9]
 // Prints one JSON line: {"model":..,"batch":..,"steps":..,"warmup":..,"threads":..,"seconds":..,
-//                        "images_per_second":..,"rss_mb":..}
+//                        "images_per_second":..,"best_step_seconds":..,"cpu_seconds":..,"rss_mb":..}
+// (seconds: wall time of the timed steps; best_step_seconds: the fastest single step; cpu_seconds: user +
+// system CPU time of the timed steps, all threads -- the figure least disturbed by other load).
 // Exit codes: 0 ok, 1 usage error, 2 failure.
 #include <torch/torch.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -55,18 +60,31 @@ at::Tensor parameter(State& state, at::Tensor value)
     return value;
 }
 
+enum class ConvInit
+{
+    PyTorchDefault, // kaiming_uniform(a = sqrt(5)): U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (SmallCnn)
+    Torchvision,    // kaiming_normal(fan_out, relu): N(0, 2 / fan_out) (ResNet)
+};
+
 struct Conv
 {
     at::Tensor weight;
     int64_t stride;
     int64_t padding;
 
-    Conv(State& state, int64_t in, int64_t out, int64_t kernel, int64_t stride_, int64_t padding_)
+    Conv(State& state, int64_t in, int64_t out, int64_t kernel, int64_t stride_, int64_t padding_, ConvInit init)
         : stride(stride_), padding(padding_)
     {
-        // torchvision: kaiming_normal(fan_out, relu), std = sqrt(2 / (out * k * k)).
-        double std = std::sqrt(2.0 / static_cast<double>(out * kernel * kernel));
-        weight = parameter(state, at::randn({out, in, kernel, kernel}) * std);
+        if (init == ConvInit::Torchvision)
+        {
+            double std = std::sqrt(2.0 / static_cast<double>(out * kernel * kernel));
+            weight = parameter(state, at::randn({out, in, kernel, kernel}) * std);
+        }
+        else
+        {
+            double bound = 1.0 / std::sqrt(static_cast<double>(in * kernel * kernel));
+            weight = parameter(state, at::empty({out, in, kernel, kernel}).uniform_(-bound, bound));
+        }
     }
 
     at::Tensor operator()(const at::Tensor& x) const
@@ -133,7 +151,8 @@ struct SmallCnn : Model
     Linear fc1, fc2;
 
     SmallCnn(State& s, int64_t in, int64_t classes, int64_t size)
-        : conv1(s, in, 32, 3, 1, 1), conv2(s, 32, 64, 3, 1, 1), bn1(s, 32), bn2(s, 64),
+        : conv1(s, in, 32, 3, 1, 1, ConvInit::PyTorchDefault), conv2(s, 32, 64, 3, 1, 1, ConvInit::PyTorchDefault),
+          bn1(s, 32), bn2(s, 64),
           fc1(s, 64 * (size / 4) * (size / 4), 128), fc2(s, 128, classes)
     {
     }
@@ -161,11 +180,12 @@ struct BasicBlock
     std::unique_ptr<BatchNorm> down_bn;
 
     BasicBlock(State& s, int64_t in, int64_t planes, int64_t stride)
-        : conv1(s, in, planes, 3, stride, 1), conv2(s, planes, planes, 3, 1, 1), bn1(s, planes), bn2(s, planes)
+        : conv1(s, in, planes, 3, stride, 1, ConvInit::Torchvision), conv2(s, planes, planes, 3, 1, 1, ConvInit::Torchvision),
+          bn1(s, planes), bn2(s, planes)
     {
         if (stride != 1 || in != planes)
         {
-            down_conv = std::make_unique<Conv>(s, in, planes, 1, stride, 0);
+            down_conv = std::make_unique<Conv>(s, in, planes, 1, stride, 0, ConvInit::Torchvision);
             down_bn = std::make_unique<BatchNorm>(s, planes);
         }
     }
@@ -195,7 +215,7 @@ struct ResNet18 : Model
     std::vector<std::unique_ptr<BasicBlock>> blocks;
     std::unique_ptr<Linear> fc;
 
-    ResNet18(State& s, int64_t in, int64_t classes) : conv1(s, in, 64, 3, 1, 1), bn1(s, 64)
+    ResNet18(State& s, int64_t in, int64_t classes) : conv1(s, in, 64, 3, 1, 1, ConvInit::Torchvision), bn1(s, 64)
     {
         int64_t in_planes = 64;
         for (int64_t stage = 0; stage < 4; ++stage)
@@ -241,6 +261,15 @@ void sgd_step(State& state, double lr, double momentum)
         }
         p.add_(state.momentum_buffers[i], -lr);
     }
+}
+
+// CPU seconds (user + system, all threads) used by this process so far.
+double cpu_seconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 double rss_mb()
@@ -349,17 +378,23 @@ int main(int argc, char** argv)
         {
             step();
         }
-        auto start = std::chrono::steady_clock::now();
+        using clock = std::chrono::steady_clock;
+        auto start = clock::now();
+        double cpu_start = cpu_seconds();
+        double best_step = 1e300;
         for (int64_t i = 0; i < o.steps; ++i)
         {
+            auto step_start = clock::now();
             step();
+            best_step = std::min(best_step, std::chrono::duration<double>(clock::now() - step_start).count());
         }
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double seconds = std::chrono::duration<double>(clock::now() - start).count();
+        double cpu = cpu_seconds() - cpu_start;
         double ips = static_cast<double>(o.batch * o.steps) / seconds;
         std::printf("{\"model\":\"%s\",\"batch\":%lld,\"steps\":%lld,\"warmup\":%lld,\"threads\":%d,"
-                    "\"seconds\":%.6f,\"images_per_second\":%.3f,\"rss_mb\":%.1f}\n",
+                    "\"seconds\":%.6f,\"images_per_second\":%.3f,\"best_step_seconds\":%.6f,\"cpu_seconds\":%.6f,\"rss_mb\":%.1f}\n",
                     o.model.c_str(), static_cast<long long>(o.batch), static_cast<long long>(o.steps),
-                    static_cast<long long>(o.warmup), at::get_num_threads(), seconds, ips, rss_mb());
+                    static_cast<long long>(o.warmup), at::get_num_threads(), seconds, ips, best_step, cpu, rss_mb());
         return 0;
     }
     catch (const std::exception& e)

@@ -49,7 +49,9 @@ public static class ModelRegistry
         ArgumentOutOfRangeException.ThrowIfLessThan(options.NumClasses, 1, nameof(options.NumClasses));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.InChannels, 1, nameof(options.InChannels));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ImageSize, 1, nameof(options.ImageSize));
-        return new ModelSpec(entry.Name, options.NumClasses, options.InChannels, options.ImageSize, entry.HasStems ? options.ResolvedStem : null, options.Seed);
+        // The seed is recorded only when it drove the initialisation (an explicit generator takes precedence).
+        ulong? seed = options.Generator is null ? options.Seed : null;
+        return new ModelSpec(entry.Name, options.NumClasses, options.InChannels, options.ImageSize, entry.HasStems ? options.ResolvedStem : null, seed);
     }
 
     /// <summary>Builds model <paramref name="name"/> on the CPU (move it with <c>To(device)</c>), in training mode,

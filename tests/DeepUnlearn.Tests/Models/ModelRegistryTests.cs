@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using DeepUnlearn.Models;
 using DeepUnlearn.Torch;
@@ -154,13 +155,23 @@ public class ModelRegistryTests
     {
         using var scope = TensorScope.Begin();
         using ClassifierModel original = ModelRegistry.Create("vgg11_bn", new ModelOptions { NumClasses = 100, ImageSize = 32 });
-        ModelSpec spec = ModelSpec.FromJson(original.Spec!.ToJson());
+        string json = original.Spec!.ToJson();
+        Assert.Equal("{\"name\":\"vgg11_bn\",\"num_classes\":100,\"in_channels\":3,\"image_size\":32,\"stem\":\"cifar\"}", json);
+        ModelSpec spec = ModelSpec.FromMetadata(ModelSpec.FromJson(json).ToMetadata());
         Assert.Equal(original.Spec, spec);
         using ClassifierModel rebuilt = ModelRegistry.Create(spec);
         Assert.Equal(
             original.StateDict().Select(kv => (kv.Key, string.Join(",", kv.Value.ShapeArray()))),
             rebuilt.StateDict().Select(kv => (kv.Key, string.Join(",", kv.Value.ShapeArray()))));
         rebuilt.LoadStateDict(original.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value));
+    }
+
+    [Fact]
+    public void FromJson_NotASpec_ThrowsArgumentException()
+    {
+        Assert.Throws<ArgumentException>(() => ModelSpec.FromJson("{\"num_classes\":3}"));
+        Assert.Throws<ArgumentException>(() => ModelSpec.FromJson("[1, 2]"));
+        Assert.Throws<ArgumentException>(() => ModelSpec.FromMetadata(new Dictionary<string, string> { ["epoch"] = "3" }));
     }
 
     [Fact]
