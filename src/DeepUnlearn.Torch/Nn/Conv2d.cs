@@ -58,6 +58,18 @@ public sealed class Conv2d : Module
     /// <summary>The bias [out], if any.</summary>
     public Tensor? Bias { get; }
 
+    /// <summary>
+    /// Called with the input at the start of <see cref="Forward"/>; null (the default) for none. For methods
+    /// that need a layer's inputs, such as gradient-projection unlearning, which collects their covariance.
+    /// The tensor is borrowed: do not dispose or modify it. A hook is transient state, not part of the module:
+    /// <see cref="Module.DeepCopy"/> shares the delegate with the copy, so whoever sets a hook clears it when done.
+    /// </summary>
+    public Action<Tensor>? ForwardPreHook { get; set; }
+
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Functional.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+    public override Tensor Forward(Tensor input)
+    {
+        ForwardPreHook?.Invoke(input);
+        return Functional.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+    }
 }

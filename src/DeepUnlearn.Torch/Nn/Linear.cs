@@ -27,6 +27,18 @@ public sealed class Linear : Module
     /// <summary>The bias [out], if any.</summary>
     public Tensor? Bias { get; }
 
+    /// <summary>
+    /// Called with the input at the start of <see cref="Forward"/>; null (the default) for none. For methods
+    /// that need a layer's inputs, such as gradient-projection unlearning, which collects their covariance.
+    /// The tensor is borrowed: do not dispose or modify it. A hook is transient state, not part of the module:
+    /// <see cref="Module.DeepCopy"/> shares the delegate with the copy, so whoever sets a hook clears it when done.
+    /// </summary>
+    public System.Action<Tensor>? ForwardPreHook { get; set; }
+
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input)
+    {
+        ForwardPreHook?.Invoke(input);
+        return Functional.Linear(input, Weight, Bias);
+    }
 }

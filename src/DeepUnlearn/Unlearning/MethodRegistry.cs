@@ -2,8 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DeepUnlearn.Configuration;
+using DeepUnlearn.Unlearning.Methods.Famr;
 using DeepUnlearn.Unlearning.Methods.FineTune;
+using DeepUnlearn.Unlearning.Methods.Pgu;
 using DeepUnlearn.Unlearning.Methods.Retrain;
+using DeepUnlearn.Unlearning.Methods.Ssd;
 
 namespace DeepUnlearn.Unlearning;
 
@@ -18,6 +21,9 @@ public static class MethodRegistry
     [
         Entry<RetrainOptions>("retrain", "Train from scratch on the retain set with the original recipe (the gold standard).", "SalUn / Unlearn-Sparse baseline", o => new RetrainMethod(o)),
         Entry<FineTuneOptions>("finetune", "Fine-tune the original on the retain set (catastrophic forgetting of the rest).", "Warnecke et al. 2023; SalUn baseline FT", o => new FineTuneMethod(o)),
+        Entry<FamrOptions>("famr", "Uniform predictions on the forget set with a proximal l2 anchor to the original weights.", "Sanga et al. 2025, arXiv 2506.14515 (FAMR)", o => new FamrMethod(o)),
+        Entry<PguOptions>("pgu", "Forget-set updates projected out of each layer's retain input subspace.", "Hoang et al., WACV 2024, arXiv 2312.04095 (PGU)", o => new PguMethod(o)),
+        Entry<SsdOptions>("ssd", "Dampen parameters far more important to the forget set than to the training set.", "Foster et al., AAAI 2024 (SSD)", o => new SsdMethod(o)),
     ];
 
     /// <summary>Every registered method.</summary>

@@ -137,6 +137,27 @@ public class ModuleTests
     }
 
     [Fact]
+    public void ForwardPreHook_SeesEachLayersInputBeforeForward()
+    {
+        using var scope = TensorScope.Begin();
+        using var model = new Block();
+        var seen = new List<(string Layer, long[] Shape, float First)>();
+        model.Conv1.ForwardPreHook = x => seen.Add(("conv1", x.ShapeArray(), x.ToArray<float>()[0]));
+        model.Fc.ForwardPreHook = x => seen.Add(("fc", x.ShapeArray(), x.ToArray<float>()[0]));
+        Tensor input = Tensor.Full([2, 3, 5, 5], 0.5);
+        Tensor output = model.Forward(input);
+        Assert.Equal(["conv1", "fc"], seen.Select(s => s.Layer).ToArray());
+        Assert.Equal([2L, 3, 5, 5], seen[0].Shape);
+        Assert.Equal(0.5f, seen[0].First);
+        Assert.Equal([2L, 4], seen[1].Shape);
+        model.Conv1.ForwardPreHook = null;
+        model.Fc.ForwardPreHook = null;
+        Tensor again = model.Forward(input);
+        Assert.Equal(2, seen.Count);
+        Assert.Equal(output.ToArray<float>(), again.ToArray<float>());
+    }
+
+    [Fact]
     public void Dispose_ReleasesEveryTensor()
     {
         long before = Tensor.LiveCount;

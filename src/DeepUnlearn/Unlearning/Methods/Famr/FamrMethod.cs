@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using DeepUnlearn.Data;
+using DeepUnlearn.Models;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Nn;
+using DeepUnlearn.Torch.Optim;
+using DeepUnlearn.Training;
+
+namespace DeepUnlearn.Unlearning.Methods.Famr;
+
+/// <summary>
+/// FAMR, Forget-Aligned Model Reconstruction (Sanga, Singh and Dubey, "Train Once, Forget Precisely:
+/// Anchored Optimization for Efficient Post-Hoc Unlearning", arXiv 2506.14515): drive the predictions on the
+/// forget set D_f to the uniform distribution u while an l2 anchor keeps θ near the original θ0,
+/// <code>
+/// min_θ  (1/|D_f|) Σ_{x∈D_f} KL(u ‖ softmax(f_θ(x)))  +  (ρ/2)·‖θ − θ0‖².
+/// </code>
+/// Each step is proximal gradient descent on that objective:
+/// <code>
+/// θ½ ← θ − η·∇_θ L_KL(θ)                               (the optimizer's step on the KL term of a batch)
+/// θ  ← prox_{ηρ/2·‖·−θ0‖²}(θ½) = (θ½ + ηρ·θ0)/(1 + ηρ)   (the anchor, in closed form)
+/// </code>
+/// The anchor is applied exactly rather than added to the gradient: an explicit step θ −= ηρ(θ − θ0)
+/// overshoots and diverges once ηρ &gt; 2, while the proximal step is a contraction towards θ0 for every
+/// ρ ≥ 0, is the same to first order in ηρ, and returns θ0 exactly as ρ → ∞.
+/// <para>
+/// BatchNorm: the model runs in evaluation mode throughout, so batch normalisation uses (and keeps) the
+/// original running statistics. Batches drawn from D_f alone (for class forgetting, a single class) would
+/// otherwise normalise with forget-set statistics and overwrite the running estimates the retained classes
+/// depend on, which the anchor cannot undo because buffers are not parameters. Affine BN parameters (γ, β)
+/// are trained and anchored like every other parameter. Dropout is off for the same reason (a deterministic
+/// f_θ, as in the objective).
+/// </para>
+/// Diagnostics: <c>param_distance_to_original</c> = ‖θ − θ0‖₂ over all parameters, <c>steps</c>,
+/// <c>final_kl</c> (the KL term of the last batch).
+/// </summary>
+public sealed class FamrMethod(FamrOptions options) : IUnlearningMethod
+{
+    private const int ReportEvery = 10;
+
+    /// <inheritdoc />
+    public string Name => "famr";
+
+    /// <summary>The options in force.</summary>
+    public FamrOptions Options { get; } = options;
+
+    /// <summary>
+    /// KL(u ‖ softmax(z)) for each row of <paramref name="logits"/> [N, K], with u uniform over the K columns:
+    /// Σ_k u_k·log(u_k / p_k) = −log K − (1/K)·Σ_k log p_k. Its gradient with respect to z is softmax(z) − u.
+    /// Reduced over the rows by <paramref name="reduction"/> (the mean is the FAMR forget term of a batch).
+    /// </summary>
+    public static Tensor UniformKl(Tensor logits, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        if (logits.Dim != 2)
+        {
+            throw new ArgumentException($"logits must be [N, K], got [{string.Join(", ", logits.ShapeArray())}]", nameof(logits));
+        }
+        long k = logits.Size(1);
+        using Tensor logP = Functional.LogSoftmax(logits, 1);
+        using Tensor meanLogP = logP.Mean(1);
+        using Tensor perSample = meanLogP.Neg();
+        Tensor kl = perSample.Sub(Math.Log(k));
+        if (reduction == Reduction.None)
+        {
+            return kl;
+        }
+        using (kl)
+        {
+            return reduction == Reduction.Sum ? kl.Sum() : kl.Mean();
+        }
+    }
+
+    /// <inheritdoc />
+    public UnlearningOutcome Run(UnlearningContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Options.Validate();
+        var clock = Stopwatch.StartNew();
+        ClassifierModel model = context.CopyOriginal();
+        var anchors = new List<Tensor>();
+        try
+        {
+            // BatchNorm keeps θ0's running statistics (see the class remarks).
+            model.Eval();
+            List<Tensor> parameters = model.TrainableParameters().ToList();
+            using (LibTorch.NoGrad())
+            {
+                foreach (Tensor p in parameters)
+                {
+                    anchors.Add(TensorScope.Detach(p.Clone())); // θ0
+                }
+            }
+            using Optimizer optimizer = Options.Optimizer == OptimizerKind.Adam
+                ? new Adam(parameters, Options.LearningRate)
+                : new Sgd(parameters, Options.LearningRate, Options.Momentum);
+
+            // prox step θ ← (θ½ + ηρ·θ0)/(1 + ηρ) written as lerp(θ½, θ0, w) with w = ηρ/(1 + ηρ).
+            double etaRho = Options.LearningRate * Options.Rho;
+            double anchorWeight = double.IsPositiveInfinity(etaRho) ? 1.0 : etaRho / (1.0 + etaRho);
+
+            using DataLoader forget = context.ForgetLoader(Options.BatchSize, shuffle: true, augment: false);
+            int totalSteps = Options.Steps ?? Options.Epochs * forget.BatchCount;
+            int step = 0;
+            double lastKl = double.NaN;
+            for (int epoch = 0; step < totalSteps; epoch++)
+            {
+                foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
+                {
+                    using var scope = TensorScope.Begin();
+                    optimizer.ZeroGrad();
+                    Tensor logits = model.Forward(batch.Images);
+                    Tensor kl = UniformKl(logits); // (1/|B|) Σ_{x∈B} KL(u ‖ softmax(f_θ(x)))
+                    kl.Backward();
+                    optimizer.Step(); // θ½ = θ − η ∇L_KL
+                    if (anchorWeight > 0)
+                    {
+                        using var noGrad = LibTorch.NoGrad();
+                        for (int i = 0; i < parameters.Count; i++)
+                        {
+                            parameters[i].LerpInPlace(anchors[i], anchorWeight); // (θ½ + ηρθ0)/(1 + ηρ)
+                        }
+                    }
+                    step++;
+                    if (step % ReportEvery == 0 || step == totalSteps)
+                    {
+                        lastKl = kl.Item();
+                        context.Report(Name, "forget", step, totalSteps, lastKl);
+                    }
+                    if (step == totalSteps)
+                    {
+                        break;
+                    }
+                }
+            }
+            optimizer.ZeroGrad();
+            model.Train();
+            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
+            {
+                ["steps"] = step,
+                ["final_kl"] = lastKl,
+                ["param_distance_to_original"] = Distance(parameters, anchors),
+            });
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (Tensor anchor in anchors)
+            {
+                anchor.Dispose();
+            }
+        }
+    }
+
+    /// <summary>‖θ − θ0‖₂ over all the listed parameters.</summary>
+    private static double Distance(List<Tensor> parameters, List<Tensor> anchors)
+    {
+        using var scope = TensorScope.Begin();
+        using var noGrad = LibTorch.NoGrad();
+        double squared = 0;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            squared += parameters[i].Sub(anchors[i]).To(DType.Float64).Square().Sum().Item();
+        }
+        return Math.Sqrt(squared);
+    }
+}
