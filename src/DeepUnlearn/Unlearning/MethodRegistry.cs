@@ -3,7 +3,11 @@ using System.Collections.Generic;
 using System.Linq;
 using DeepUnlearn.Configuration;
 using DeepUnlearn.Unlearning.Methods.FineTune;
+using DeepUnlearn.Unlearning.Methods.GradientAscent;
+using DeepUnlearn.Unlearning.Methods.RandomLabel;
 using DeepUnlearn.Unlearning.Methods.Retrain;
+using DeepUnlearn.Unlearning.Methods.SalUn;
+using DeepUnlearn.Unlearning.Methods.Scrub;
 
 namespace DeepUnlearn.Unlearning;
 
@@ -18,6 +22,10 @@ public static class MethodRegistry
     [
         Entry<RetrainOptions>("retrain", "Train from scratch on the retain set with the original recipe (the gold standard).", "SalUn / Unlearn-Sparse baseline", o => new RetrainMethod(o)),
         Entry<FineTuneOptions>("finetune", "Fine-tune the original on the retain set (catastrophic forgetting of the rest).", "Warnecke et al. 2023; SalUn baseline FT", o => new FineTuneMethod(o)),
+        Entry<GradientAscentOptions>("gradient-ascent", "Maximise the cross-entropy on the forget set (GA / NegGrad).", "Thudi et al. 2022; SalUn / Unlearn-Sparse baseline GA (unlearn/GA.py)", o => new GradientAscentMethod(o)),
+        Entry<RandomLabelOptions>("random-label", "Fine-tune on the forget set under random wrong labels together with the retain set (RL).", "SalUn / Unlearn-Sparse baseline RL (unlearn/RL.py)", o => new RandomLabelMethod(o)),
+        Entry<SalUnOptions>("salun", "Random-label unlearning restricted to the weights most salient for the forget loss.", "Fan et al., ICLR 2024 (SalUn; generate_mask.py + RL.py)", o => new SalUnMethod(o)),
+        Entry<ScrubOptions>("scrub", "Teacher-student: move away from the original on the forget set, stay close and accurate on the retain set.", "Kurmanji et al., NeurIPS 2023 (SCRUB)", o => new ScrubMethod(o)),
     ];
 
     /// <summary>Every registered method.</summary>
