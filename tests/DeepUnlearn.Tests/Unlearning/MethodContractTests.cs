@@ -19,6 +19,12 @@ public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<Tiny
     {
         ["retrain"] = [new("epochs", "3")],
         ["finetune"] = [new("epochs", "10"), new("learning_rate", "0.1"), new("batch_size", "32"), new("weight_decay", "0.05")],
+        // The tiny model is saturated (forget loss ~1e-9, so ~1e-9 gradients): only a huge rate escapes, and the
+        // ascent then explodes within a couple of steps, so the loss ceiling stops it there.
+        ["gradient-ascent"] = [new("epochs", "5"), new("learning_rate", "5"), new("batch_size", "32"), new("max_forget_loss", "2")],
+        ["random-label"] = [new("epochs", "3"), new("learning_rate", "0.05"), new("batch_size", "32")],
+        ["salun"] = [new("epochs", "3"), new("learning_rate", "0.05"), new("batch_size", "32")],
+        ["scrub"] = [new("epochs", "3"), new("max_step_epochs", "2"), new("learning_rate", "0.002"), new("forget_batch_size", "32"), new("retain_batch_size", "32")],
     };
 
     public static TheoryData<string> Methods() => new(MethodRegistry.Names);

@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using DeepUnlearn.Data;
+using DeepUnlearn.Models;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Nn;
+using DeepUnlearn.Torch.Optim;
+using Microsoft.Extensions.Logging;
+
+namespace DeepUnlearn.Unlearning.Methods.Scrub;
+
+/// <summary>
+/// SCRUB ("Towards Unbounded Machine Unlearning", Kurmanji et al., NeurIPS 2023; meghdadk/SCRUB,
+/// <c>train_distill</c> in thirdparty/repdistiller/helper/loops.py): the original is a frozen teacher
+/// (evaluation mode), a copy of it the student (training mode). Each epoch e = 1..E first, while e ≤ msteps,
+/// takes a max-step on every forget batch, minimising −d(x; w_s) with d = T²·KL(p_t^T ‖ p_s^T) (pushing the
+/// student away from the teacher on D_f), then a min-step on every retain batch, minimising
+/// α·d(x; w_s) + γ·CE(f_s(x), y) (staying close to the teacher and accurate on D_r). One SGD optimizer
+/// (momentum, weight decay) serves both, and its rate decays by <c>lr_decay_rate</c> after each epoch of
+/// <c>lr_decay_epochs</c>, as in the reference.
+/// </summary>
+public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMethod
+{
+    /// <inheritdoc />
+    public string Name => "scrub";
+
+    /// <summary>The options in force.</summary>
+    public ScrubOptions Options { get; } = options;
+
+    /// <summary>
+    /// SCRUB's distance d (RepDistiller's DistillKL): T² · Σ_i KL(softmax(t_i/T) ‖ softmax(s_i/T)) / B over a batch
+    /// of student logits <paramref name="student"/> and teacher logits <paramref name="teacher"/> [B, K].
+    /// </summary>
+    public static Tensor DistillationLoss(Tensor student, Tensor teacher, double temperature)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);
+        using Tensor scaledStudent = student / temperature;
+        using Tensor scaledTeacher = teacher / temperature;
+        using Tensor logStudent = Functional.LogSoftmax(scaledStudent, 1);
+        using Tensor pTeacher = Functional.Softmax(scaledTeacher, 1);
+        using Tensor kl = Functional.KlDiv(logStudent, pTeacher, Reduction.Sum);
+        return kl * (temperature * temperature / student.Size(0));
+    }
+
+    /// <inheritdoc />
+    public UnlearningOutcome Run(UnlearningContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var clock = Stopwatch.StartNew();
+        using ClassifierModel teacher = context.CopyOriginal();
+        ClassifierModel student = context.CopyOriginal();
+        try
+        {
+            Dictionary<string, double> diagnostics = Distill(context, student, teacher, Options, cancellationToken);
+            return new UnlearningOutcome(student, clock.Elapsed.TotalSeconds, diagnostics);
+        }
+        catch
+        {
+            student.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The SCRUB loop on <paramref name="student"/> (trained in place) against <paramref name="teacher"/>, which is
+    /// put in evaluation mode, frozen and only ever run forward without gradients. Returns the diagnostics.
+    /// </summary>
+    internal static Dictionary<string, double> Distill(UnlearningContext context, ClassifierModel student, ClassifierModel teacher, ScrubOptions options, CancellationToken cancellationToken)
+    {
+        const string name = "scrub";
+        ILogger logger = context.Logger(name);
+        string hint = string.Create(CultureInfo.InvariantCulture,
+            $"lower {name}.learning_rate (now {options.LearningRate}) or {name}.max_step_epochs (now {options.MaxStepEpochs})");
+        teacher.Eval();
+        teacher.Freeze();
+        using DataLoader forget = context.ForgetLoader(options.ForgetBatchSize, shuffle: true, augment: false);
+        using DataLoader retain = context.RetainLoader(options.RetainBatchSize, shuffle: true, augment: false);
+        using var optimizer = new Sgd(student.TrainableParameters(), options.LearningRate, options.Momentum, weightDecay: options.WeightDecay);
+        int maxEpochs = Math.Min(options.MaxStepEpochs, options.Epochs);
+        int steps = (maxEpochs * forget.BatchCount) + (options.Epochs * retain.BatchCount);
+        int step = 0;
+        double maxLoss = double.NaN;
+        double minLoss = double.NaN;
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // adjust_learning_rate: epochs are 1-based there; the rate decays once per milestone passed.
+            int decays = options.LrDecayEpochs.Count(m => epoch + 1 > m);
+            optimizer.LearningRate = options.LearningRate * Math.Pow(options.LrDecayRate, decays);
+            student.Train();
+            if (epoch < options.MaxStepEpochs)
+            {
+                double sum = 0;
+                long seen = 0;
+                foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
+                {
+                    using var scope = TensorScope.Begin();
+                    Tensor logits = student.Forward(batch.Images);
+                    Tensor distance = DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature);
+                    double value = distance.Item();
+                    DivergenceGuard.CheckLoss(name, "forget-set KL", value, epoch, step, hint);
+                    // Max-step: minimise −d, i.e. move the student away from the teacher on D_f.
+                    Tensor loss = distance.Neg();
+                    optimizer.ZeroGrad();
+                    loss.Backward();
+                    optimizer.Step();
+                    sum += value * batch.Count;
+                    seen += batch.Count;
+                    step++;
+                    context.Report(name, $"max-step epoch {epoch + 1}/{options.Epochs}", step, steps, -value);
+                }
+                maxLoss = sum / Math.Max(seen, 1);
+            }
+            double minSum = 0;
+            long minSeen = 0;
+            foreach (Batch batch in retain.Epoch(epoch, cancellationToken))
+            {
+                using var scope = TensorScope.Begin();
+                Tensor logits = student.Forward(batch.Images);
+                Tensor loss = Functional.CrossEntropy(logits, batch.Labels) * options.Gamma;
+                if (options.Alpha != 0)
+                {
+                    loss = loss + (DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature) * options.Alpha);
+                }
+                double value = loss.Item();
+                DivergenceGuard.CheckLoss(name, "retain loss", value, epoch, step, hint);
+                optimizer.ZeroGrad();
+                loss.Backward();
+                optimizer.Step();
+                minSum += value * batch.Count;
+                minSeen += batch.Count;
+                step++;
+                context.Report(name, $"min-step epoch {epoch + 1}/{options.Epochs}", step, steps, value);
+            }
+            minLoss = minSum / Math.Max(minSeen, 1);
+            LogEpoch(logger, epoch + 1, options.Epochs, maxLoss, minLoss);
+        }
+        DivergenceGuard.CheckWeights(name, student, hint);
+        var diagnostics = new Dictionary<string, double>
+        {
+            ["epochs"] = options.Epochs,
+            ["max_step_epochs"] = maxEpochs,
+            ["steps"] = step,
+            ["final_retain_loss"] = minLoss,
+        };
+        if (maxEpochs > 0)
+        {
+            diagnostics["final_forget_kl"] = maxLoss;
+        }
+        return diagnostics;
+    }
+
+    private static Tensor TeacherLogits(ClassifierModel teacher, Tensor images)
+    {
+        using var noGrad = LibTorch.NoGrad();
+        return teacher.Forward(images);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "scrub epoch {Epoch}/{Epochs}: forget KL {ForgetKl:F4} (last max-step pass), retain loss {RetainLoss:F4}")]
+    private static partial void LogEpoch(ILogger logger, int epoch, int epochs, double forgetKl, double retainLoss);
+}
