@@ -32,7 +32,9 @@ public static class Program
         }
         try
         {
-            return parse.Invoke();
+            // System.CommandLine's default handler would print the exception and return 1 (the usage code);
+            // failures must reach the catch below and exit with ExitFailure.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -46,6 +48,7 @@ public static class Program
     {
         var root = new RootCommand("DeepUnlearn: machine unlearning for image classifiers on libtorch.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(DeltaGradCommand.Create());
         return root;
     }
 }
