@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Nn;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -78,6 +79,24 @@ public class DeltaGradUnlearnerTests
         // retraining than the original model is. Mini-batches add noise: the L-BFGS pairs come from other batches.
         double bound = batchSize == 0 ? 0.05 : 0.15;
         Assert.True(m.RelativeDistance < bound, $"‖w_DG − w_retrain‖ / ‖w_orig − w_retrain‖ = {m.RelativeDistance}");
+    }
+
+    [Fact]
+    public void Run_FrozenFeatureHead_DeletesThroughFixedFeatures()
+    {
+        using var scope = TensorScope.Begin();
+        using SampleTable raw = Synthetic.Clusters(N, D, K, seed: 17);
+        // A frozen "backbone": a fixed random ReLU layer; the head only ever sees its [N, 16] outputs.
+        using var generator = new Generator(99);
+        Tensor projection = Tensor.Randn([16, D], DType.Float64, null, generator);
+        Tensor features = Functional.Linear(raw.Features, projection).Relu();
+        using var data = new SampleTable(features, raw.Labels, "random-relu-16/synthetic-train");
+        using var head = new FrozenFeatureHead("random-relu-16", 16, K, DType.Float64, seed: 3);
+        using TrainingTrajectory trajectory = Train(head, data, Synthetic.Range(N), 0, epochs: 20);
+        using DeltaGradResult exact = DeltaGradComparison.Run(head, data, trajectory, DatasetChange.Delete([7, 8, 9]), new DeltaGradOptions { Period = 1 });
+        Assert.True(Synthetic.MaxAbsDiff(exact.UnlearnedParameters, exact.RetrainedParameters) < 1e-12);
+        using DeltaGradResult fast = DeltaGradComparison.Run(head, data, trajectory, DatasetChange.Delete([7, 8, 9]));
+        Assert.True(fast.Metrics.RelativeDistance < 0.05, $"relative distance {fast.Metrics.RelativeDistance}");
     }
 
     [Fact]
