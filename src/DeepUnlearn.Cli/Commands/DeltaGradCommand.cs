@@ -33,7 +33,7 @@ internal static class DeltaGradCommand
         activation.AcceptOnlyFromAmong("sigmoid", "relu");
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size; 0 for full-batch gradient descent.", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs (full-batch: steps).", DefaultValueFactory = _ => 40 };
-        var lr = new Option<double>("--lr") { Description = "Learning rate η.", DefaultValueFactory = _ => 0.5 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate η.", DefaultValueFactory = _ => 0.2 };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ.", DefaultValueFactory = _ => 5e-3 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initialisation, batch order and deletion sample.", DefaultValueFactory = _ => 0UL };
         var dtype = new Option<string>("--dtype") { Description = "Precision of the model and trajectory.", DefaultValueFactory = _ => "float64" };

@@ -1,4 +1,5 @@
 using System;
+using DeepUnlearn.Data;
 using DeepUnlearn.Torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -9,15 +10,41 @@ internal static class DeltaGradData
 {
     public const string FashionMnist = "fashion-mnist";
     public const string Synthetic = "synthetic";
-    public const string DefaultFashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
+    public const string DefaultFashionMnistDirectory = Data.FashionMnist.DefaultDirectory;
 
     public static (SampleTable Train, SampleTable Test) Load(string dataset, string? directory, int trainSize, DType dtype, Device device, ulong seed) => dataset switch
     {
         Synthetic => LoadSynthetic(trainSize == 0 ? 2000 : trainSize, dtype, device, seed),
-        FashionMnist => throw new NotSupportedException(
-            $"dataset '{FashionMnist}' needs the IDX reader of the data layer, which this build does not have yet; use --dataset {Synthetic}"),
+        FashionMnist => LoadFashionMnist(directory, trainSize, dtype, device),
         _ => throw new ArgumentException($"unknown dataset '{dataset}'; valid: {FashionMnist}, {Synthetic}"),
     };
+
+    /// <summary>
+    /// Fashion-MNIST as 784 pixels in [0, 1], centred by the training mean (train and test alike), optionally
+    /// only the first <paramref name="trainSize"/> training images.
+    /// </summary>
+    private static (SampleTable Train, SampleTable Test) LoadFashionMnist(string? directory, int trainSize, DType dtype, Device device)
+    {
+        using var scope = TensorScope.Begin();
+        using SampleTable rawTrain = SampleTable.FromImages(Data.FashionMnist.Load(DatasetSplit.Train, directory), DatasetSplit.Train, dtype, device);
+        using SampleTable rawTest = SampleTable.FromImages(Data.FashionMnist.Load(DatasetSplit.Test, directory), DatasetSplit.Test, dtype, device);
+        SampleTable train = rawTrain;
+        SampleTable? subset = null;
+        if (trainSize > 0 && trainSize < rawTrain.Count)
+        {
+            subset = new SampleTable(
+                scope.Keep(rawTrain.Features.Narrow(0, 0, trainSize).Clone()),
+                scope.Keep(rawTrain.Labels.Narrow(0, 0, trainSize).Clone()),
+                $"{rawTrain.Identity}[0:{trainSize}]",
+                ownsTensors: true);
+            train = subset;
+        }
+        using (subset)
+        {
+            Tensor mean = train.FeatureMean();
+            return (train.Centered(mean), rawTest.Centered(mean, $"centred-by-{train.Identity}"));
+        }
+    }
 
     /// <summary>Gaussian clusters: 20 features, 5 classes, 500 test samples, all drawn from <paramref name="seed"/>.</summary>
     private static (SampleTable Train, SampleTable Test) LoadSynthetic(int trainSize, DType dtype, Device device, ulong seed)

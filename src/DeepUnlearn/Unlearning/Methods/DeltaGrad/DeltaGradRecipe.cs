@@ -29,7 +29,7 @@ public sealed record DeltaGradRecipe
     public int Epochs { get; init; } = 40;
 
     /// <summary>Constant learning rate η.</summary>
-    public double LearningRate { get; init; } = 0.5;
+    public double LearningRate { get; init; } = 0.2;
 
     /// <summary>L2 weight decay λ.</summary>
     public double WeightDecay { get; init; } = 5e-3;

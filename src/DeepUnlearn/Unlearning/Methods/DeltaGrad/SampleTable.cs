@@ -1,4 +1,5 @@
 using System;
+using DeepUnlearn.Data;
 using DeepUnlearn.Torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
@@ -58,6 +59,59 @@ public sealed class SampleTable : IDisposable
 
     /// <summary>Where the samples live.</summary>
     public Device Device => Features.Device;
+
+    /// <summary>
+    /// The images of <paramref name="dataset"/> as flat feature rows (C·H·W pixels scaled to [0, 1]) with their
+    /// labels, on <paramref name="device"/> in <paramref name="dtype"/>; sample ids are the dataset's ids. The
+    /// identity is <c>{name}/{split}/pixels</c>.
+    /// </summary>
+    public static SampleTable FromImages(InMemoryVisionDataset dataset, DatasetSplit split, DType dtype, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (dtype is not (DType.Float32 or DType.Float64))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Float32 or Float64");
+        }
+        using var scope = TensorScope.Begin();
+        Tensor features = Tensor.FromBytes(dataset.Pixels.Span, [dataset.Count, dataset.SampleLength], DType.UInt8)
+            .To(device, dtype)
+            .Div(255.0);
+        long[] labels = new long[dataset.Count];
+        ReadOnlySpan<int> source = dataset.Labels.Span;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = source[i];
+        }
+        Tensor labelTensor = Tensor.From(labels, device);
+        string identity = $"{dataset.Name}/{split.ToString().ToLowerInvariant()}/pixels";
+        return new SampleTable(scope.Keep(features), scope.Keep(labelTensor), identity, ownsTensors: true);
+    }
+
+    /// <summary>The mean feature row [1, D] (e.g. the training set's, to centre train and test alike).</summary>
+    public Tensor FeatureMean()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Features.Mean([0], keepDim: true);
+    }
+
+    /// <summary>
+    /// A new table (owning its features) with <paramref name="mean"/> [1, D] subtracted from every row and
+    /// <paramref name="suffix"/> appended to the identity. Centring keeps plain gradient descent on linear
+    /// models well conditioned (the mean image is the direction of largest curvature of raw pixels).
+    /// </summary>
+    public SampleTable Centered(Tensor mean, string suffix = "centred")
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(mean);
+        if (mean.NumEl != FeatureCount)
+        {
+            throw new ArgumentException($"the mean has {mean.NumEl} values for {FeatureCount} features", nameof(mean));
+        }
+        using var scope = TensorScope.Begin();
+        Tensor centred = Features.Sub(mean.Reshape(1, FeatureCount).To(Device, Features.DType));
+        Tensor labels = Labels.Clone();
+        return new SampleTable(scope.Keep(centred), scope.Keep(labels), $"{Identity}-{suffix}", ownsTensors: true);
+    }
 
     /// <summary>
     /// The rows of <paramref name="ids"/>, in that order, as new tensors (a view, without copying, when the
