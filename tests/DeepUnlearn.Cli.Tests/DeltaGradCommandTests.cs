@@ -60,6 +60,32 @@ public sealed class DeltaGradCommandTests : IDisposable
     }
 
     [Fact]
+    public void BenchDeltaGrad_Synthetic_ReportsEveryRate()
+    {
+        // The bench verb's owner registers DeltaGradBenchCommand; here it runs on its own.
+        var command = new System.CommandLine.RootCommand { Commands.DeltaGradBenchCommand.Create() };
+        TextWriter original = Console.Out;
+        using var writer = new StringWriter();
+        Console.SetOut(writer);
+        int exit;
+        try
+        {
+            exit = command.Parse(["deltagrad", "--dataset", "synthetic", "--train-size", "1000", "--batch-size", "0", "--epochs", "25",
+                "--rates", "0.002,0.01", "--device", "cpu", "--json"]).Invoke();
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        Assert.Equal(Program.ExitOk, exit);
+        using JsonDocument rows = JsonDocument.Parse(writer.ToString());
+        Assert.Equal(2, rows.RootElement.GetArrayLength());
+        Assert.Equal(2, rows.RootElement[0].GetProperty("metrics").GetProperty("changed_samples").GetInt32());
+        Assert.Equal(10, rows.RootElement[1].GetProperty("metrics").GetProperty("changed_samples").GetInt32());
+        Assert.All(rows.RootElement.EnumerateArray(), r => Assert.True(r.GetProperty("metrics").GetProperty("relative_distance").GetDouble() < 0.1));
+    }
+
+    [Fact]
     public void DeltaGrad_BothDeletionOptions_IsUsageError()
     {
         string ids = Path.Combine(_directory, "ids.txt");
