@@ -126,6 +126,8 @@ internal static class DeltaGradBenchCommand
     private static void Print(IReadOnlyList<DeltaGradBenchmarkRow> rows)
     {
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Redirected output has no terminal width; Spectre would squeeze the table into 80 columns.
+        console.Profile.Width = Math.Max(console.Profile.Width, 160);
         static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         var table = new Table();
         foreach (string column in new[] { "deletion", "deleted", "DeltaGrad s", "retrain s", "speed-up", "‖w_DG − w_RT‖", "‖w_orig − w_RT‖", "ratio", "acc DG", "acc RT" })

@@ -175,6 +175,8 @@ internal static class DeltaGradCommand
             return;
         }
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Redirected output has no terminal width; Spectre would squeeze the table into 80 columns.
+        console.Profile.Width = Math.Max(console.Profile.Width, 160);
         string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         string Accuracy(double? value) => value is null ? "–" : F(value.Value, "F2") + " %";
         var table = new Table().AddColumn("").AddColumn(new TableColumn("DeltaGrad").RightAligned()).AddColumn(new TableColumn("exact retraining").RightAligned());

@@ -1,4 +1,5 @@
 using System;
+using DeepUnlearn.Models;
 using DeepUnlearn.Torch;
 using DeepUnlearn.Torch.Nn;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -72,6 +73,38 @@ public class FlatModelTests
         using var head = new FrozenFeatureHead("resnet18/avgpool@cifar10", 512, 10);
         Assert.Equal("linear-head[resnet18/avgpool@cifar10](512→10)", head.Identity);
         Assert.Equal((512 * 10) + 10, head.ParameterCount);
+    }
+
+    [Fact]
+    public void FrozenFeatureHead_OverSmallCnnFeatures_ReproducesTheClassifier()
+    {
+        long live = Tensor.LiveCount;
+        using (var scope = TensorScope.Begin())
+        {
+            using ClassifierModel cnn = ModelRegistry.Create("smallcnn", new ModelOptions { InChannels = 1, ImageSize = 28, Seed = 4 });
+            using var generator = new Generator(8);
+            Tensor images = Tensor.Randn([5, 1, 28, 28], DType.Float32, null, generator);
+            Tensor features = FrozenFeatureHead.ExtractFeatures(cnn, images, batchSize: 2);
+            Assert.Equal([5L, cnn.FeatureDim], features.ShapeArray());
+            using var head = new FrozenFeatureHead("smallcnn@test", cnn.FeatureDim, cnn.NumClasses);
+            head.LoadFrom(cnn.Head);
+            cnn.Eval();
+            Tensor logits;
+            using (LibTorch.NoGrad())
+            {
+                logits = cnn.Forward(images);
+            }
+            Assert.True(Synthetic.MaxAbsDiff(head.Logits(features), logits) < 1e-5);
+
+            // An updated head goes back into the classifier.
+            head.SetParameters(head.GetParameters().Mul(0.5));
+            head.CopyTo(cnn.Head);
+            using (LibTorch.NoGrad())
+            {
+                Assert.True(Synthetic.MaxAbsDiff(head.Logits(features), cnn.Forward(images)) < 1e-5);
+            }
+        }
+        Assert.Equal(live, Tensor.LiveCount);
     }
 
     private static FlatModel Create(string name) => name switch

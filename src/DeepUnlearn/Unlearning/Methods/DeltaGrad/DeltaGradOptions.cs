@@ -4,10 +4,11 @@ namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
 /// <summary>
 /// DeltaGrad's hyperparameters (Wu, Dobriban and Davidson, "DeltaGrad: Rapid retraining of machine
-/// learning models", ICML 2020, arXiv 2006.14755, Algorithm 1). Defaults follow the paper's experiments,
-/// which use a history of m = 2, a period T0 of 5 (also 10 and 2 in the sensitivity runs) and a burn-in
-/// j0 of 10–20 iterations; the authors' README runs MNIST logistic regression with
-/// <c>--period 5 --init 20 -m 2</c>.
+/// learning models", ICML 2020, arXiv 2006.14755, Algorithm 1: period T0, burn-in j0, history m).
+/// Defaults follow the authors' published settings: their README runs MNIST logistic regression with
+/// <c>--period 5 --init 20 -m 2</c>, and their deletion-rate scripts sweep T0 ∈ {2, 5, 10} and
+/// j0 ∈ {10, 20, 30} with m = 2. DeepUnlearn takes T0 = 5, m = 2 and the shortest burn-in, j0 = 10,
+/// since its trajectories are often only a few tens of steps long.
 /// </summary>
 public sealed record DeltaGradOptions
 {
