@@ -48,6 +48,12 @@ public static class Program
     {
         var root = new RootCommand("DeepUnlearn: machine unlearning for image classifiers on libtorch.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(UnlearnCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(TopicsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DeltaGradCommand.Create());

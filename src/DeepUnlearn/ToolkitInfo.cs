@@ -10,4 +10,7 @@ public static class ToolkitInfo
         typeof(ToolkitInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(ToolkitInfo).Assembly.GetName().Version?.ToString()
         ?? "unknown";
+
+    /// <summary>The git commit the build came from (SourceLink appends it to the version after '+'), if known.</summary>
+    public static string? GitCommit { get; } = Version.Contains('+', System.StringComparison.Ordinal) ? Version[(Version.IndexOf('+', System.StringComparison.Ordinal) + 1)..] : null;
 }

@@ -1,0 +1,60 @@
+using System;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Threading.Tasks;
+using DeepUnlearn.Data.Splits;
+using DeepUnlearn.Reporting;
+using DeepUnlearn.Training;
+
+namespace DeepUnlearn.Cli.Commands;
+
+/// <summary>
+/// <c>deepunlearn demo</c>: the main job end to end on real Fashion-MNIST: train smallcnn (or reuse the cached
+/// run), forget one class with the paper methods and the baselines, compare against retraining, print the table.
+/// </summary>
+internal static class DemoCommand
+{
+    /// <summary>The methods the demo compares (retrain always runs as the reference).</summary>
+    public const string DefaultMethods = "famr,pgu,ssd,finetune,gradient-ascent";
+
+    public static Command Create()
+    {
+        var output = new Option<string>("--out") { Description = "Where the demo keeps its runs (the trained model is reused from here).", DefaultValueFactory = _ => Path.Combine("runs", "demo") };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs of the original and the retrained model.", DefaultValueFactory = _ => 1 };
+        var forgetClass = new Option<string>("--forget-class") { Description = "The Fashion-MNIST class to forget (name or index).", DefaultValueFactory = _ => "Trouser" };
+        var methods = new Option<string>("--methods") { Description = "Comma-separated methods to compare with retraining.", DefaultValueFactory = _ => DefaultMethods };
+        var device = CommonOptions.Device();
+        var seed = CommonOptions.Seed();
+        var workers = CommonOptions.Workers();
+        var verbose = CommonOptions.Verbose();
+        var command = new Command("demo", "Train smallcnn on Fashion-MNIST (cached), forget one class with famr, pgu, ssd, finetune, gradient-ascent and retrain, print the comparison.")
+        {
+            output, epochs, forgetClass, methods, device, seed, workers, verbose,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var clock = Stopwatch.StartNew();
+            string root = parse.GetValue(output)!;
+            Torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
+            int workerCount = parse.GetValue(workers);
+            bool chatty = parse.GetValue(verbose);
+            var recipe = new TrainingConfig { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed), Workers = workerCount }.Validate();
+            var names = CompareCommand.ParseMethods(parse.GetValue(methods)!);
+
+            string originalDir = Path.Combine(root, "original");
+            Console.Error.WriteLine($"demo: step 1/2, the original model (reused from {originalDir} when already trained)");
+            TrainCommand.Run("fashion-mnist", "smallcnn", recipe, target, originalDir, resume: true, chatty, cancellationToken);
+
+            Console.Error.WriteLine($"demo: step 2/2, forgetting '{parse.GetValue(forgetClass)}' with {string.Join(", ", names)} and retrain");
+            ComparisonReport report = CompareCommand.Run(
+                Path.Combine(originalDir, Trainer.LastCheckpoint), null, ForgetRequest.ForClassNames(parse.GetValue(forgetClass)!), names,
+                CompareCommand.ResolveSettings(names, null, []), [parse.GetValue(seed)], null, target, workerCount, Path.Combine(root, "compare"), saveModels: false, chatty, cancellationToken);
+            Console.WriteLine(report.ToMarkdown());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo finished in {clock.Elapsed.TotalMinutes:F1} min; report: {Path.Combine(root, "compare", "compare.md")}"));
+            return Task.FromResult(Program.ExitOk);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using DeepUnlearn.Data;
+using DeepUnlearn.Evaluation;
+using DeepUnlearn.Reporting;
+using DeepUnlearn.Training;
+
+namespace DeepUnlearn.Cli.Commands;
+
+/// <summary><c>deepunlearn evaluate</c>: overall and per-class accuracy and the confusion matrix of a checkpoint.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A safetensors checkpoint from 'deepunlearn train' or 'unlearn'.", Required = true };
+        var data = new Option<string?>("--data") { Description = "Dataset; defaults to the one recorded in the checkpoint." };
+        var split = new Option<string>("--split") { Description = "test, validation or train.", DefaultValueFactory = _ => "test" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Evaluation batch size.", DefaultValueFactory = _ => 512 };
+        var device = CommonOptions.Device();
+        var workers = CommonOptions.Workers();
+        var output = CommonOptions.Out(required: false);
+        var command = new Command("evaluate", "Evaluate a checkpoint: accuracy, per-class accuracy, confusion matrix (Markdown; JSON and Markdown files with --out).")
+        {
+            checkpoint, data, split, batchSize, device, workers, output,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            string path = parse.GetValue(checkpoint)!;
+            Torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
+            var (model, metadata) = Checkpoint.Load(path, target);
+            using (model)
+            {
+                TrainingConfig recipe = metadata.Config ?? new TrainingConfig();
+                string spec = parse.GetValue(data) ?? metadata.Dataset;
+                VisionData vision = VisionData.Open(spec, recipe.ValidationFraction, recipe.Seed);
+                if (vision.Train.NumClasses != model.NumClasses)
+                {
+                    throw new ArgumentException($"the checkpoint classifies {model.NumClasses} classes but '{spec}' has {vision.Train.NumClasses}");
+                }
+                int batch = parse.GetValue(batchSize);
+                int workerCount = parse.GetValue(workers);
+                string which = parse.GetValue(split)!.ToLowerInvariant();
+                using DataLoader loader = which switch
+                {
+                    "test" => vision.TestLoader(batch, target, workers: workerCount),
+                    "validation" => vision.TrainLoader(vision.Split.Validation, training: false, batch, 0, target, workerCount),
+                    "train" => vision.TrainLoader(vision.Split.Train, training: false, batch, 0, target, workerCount),
+                    _ => throw new ArgumentException($"--split '{which}' is not valid; valid: test, validation, train"),
+                };
+                Predictions predictions = ModelEvaluator.Predict(model, loader, cancellationToken);
+                EvaluationReport report = EvaluationReport.From(predictions, vision.Train.ClassNames.ToArray(), path, $"{spec} ({which})");
+                string markdown = report.ToMarkdown();
+                if (parse.GetValue(output) is string dir)
+                {
+                    Directory.CreateDirectory(dir);
+                    JsonFile.Write(Path.Combine(dir, "evaluation.json"), report);
+                    AtomicFile.WriteAllText(Path.Combine(dir, "evaluation.md"), markdown);
+                    JsonFile.Write(Path.Combine(dir, "run.json"), new RunManifest
+                    {
+                        Command = "evaluate",
+                        Config = new System.Collections.Generic.Dictionary<string, object?> { ["checkpoint"] = path, ["dataset"] = spec, ["split"] = which },
+                        Seed = 0,
+                        Device = target.ToString(),
+                    });
+                    JsonFile.Write(Path.Combine(dir, "metrics.json"), new { accuracy = report.Accuracy, loss = report.Loss, per_class = report.PerClass });
+                }
+                Console.WriteLine(markdown);
+            }
+            return Task.FromResult(Program.ExitOk);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DeepUnlearn.Configuration;
+using DeepUnlearn.Data;
+using DeepUnlearn.Evaluation;
+using DeepUnlearn.Models;
+using DeepUnlearn.Reporting;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Training;
+using Microsoft.Extensions.Logging;
+
+namespace DeepUnlearn.Cli.Commands;
+
+/// <summary><c>deepunlearn train</c>: trains a model of the zoo on a dataset, with checkpoints and resumption.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var model = new Option<string>("--model") { Description = $"Architecture: {string.Join(", ", ModelRegistry.Names)}.", DefaultValueFactory = _ => "smallcnn" };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (train.epochs)." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Mini-batch size (train.batch_size)." };
+        var lr = new Option<double?>("--lr") { Description = "Initial learning rate (train.learning_rate)." };
+        var optimizer = new Option<string?>("--optimizer") { Description = "sgd, adam or adamw (train.optimizer)." };
+        var device = CommonOptions.Device();
+        var seed = CommonOptions.Seed();
+        var output = CommonOptions.Out();
+        var resume = new Option<bool>("--resume") { Description = "Continue from OUT/last.safetensors when it exists." };
+        var workers = CommonOptions.Workers();
+        var config = CommonOptions.Config();
+        var set = CommonOptions.Set();
+        var verbose = CommonOptions.Verbose();
+        var command = new Command("train", "Train an image classifier; writes last/best checkpoints (safetensors), run.json and metrics.json.")
+        {
+            data, model, epochs, batchSize, lr, optimizer, device, seed, output, resume, workers, config, set, verbose,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            TrainingConfig recipe = CommonOptions.Resolve(new TrainingConfig(), "train", parse.GetValue(config), parse.GetValue(set) ?? [], ["train"]);
+            recipe = recipe with
+            {
+                Epochs = parse.GetValue(epochs) ?? recipe.Epochs,
+                BatchSize = parse.GetValue(batchSize) ?? recipe.BatchSize,
+                LearningRate = parse.GetValue(lr) ?? recipe.LearningRate,
+                Optimizer = parse.GetValue(optimizer) is string o
+                    ? SettingsBinder.Apply(recipe, [new("optimizer", o)], "train").Optimizer
+                    : recipe.Optimizer,
+                Seed = parse.GetResult(seed) is { Implicit: false } ? parse.GetValue(seed) : recipe.Seed,
+                Workers = parse.GetResult(workers) is { Implicit: false } ? parse.GetValue(workers) : recipe.Workers,
+            };
+            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken));
+        });
+        return command;
+    }
+
+    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken)
+    {
+        using ILoggerFactory logging = CliLogging.Create(verbose);
+        Directory.CreateDirectory(output);
+        LibTorch.ManualSeed(recipe.Seed);
+        VisionData data = VisionData.Open(dataSpec, recipe.ValidationFraction, recipe.Seed, loggerFactory: logging);
+        var manifest = new RunManifest
+        {
+            Command = "train",
+            Config = new Dictionary<string, object?>
+            {
+                ["data"] = dataSpec,
+                ["model"] = modelName,
+                ["train"] = SettingsBinder.Describe(recipe),
+                ["resume"] = resume,
+            },
+            Seed = recipe.Seed,
+            Device = device.ToString(),
+        };
+        JsonFile.Write(Path.Combine(output, "run.json"), manifest);
+
+        using ClassifierModel model = ModelRegistry.Create(modelName, new ModelOptions
+        {
+            NumClasses = data.Train.NumClasses,
+            InChannels = data.Train.Channels,
+            ImageSize = data.ImageSize,
+            Seed = recipe.Seed,
+        });
+        model.To(device);
+        var metadata = new CheckpointMetadata
+        {
+            Model = model.Spec!,
+            Dataset = dataSpec,
+            ClassNames = data.Train.ClassNames.ToArray(),
+            NormalizationMean = data.Train.Normalization.Mean.ToArray(),
+            NormalizationStd = data.Train.Normalization.Std.ToArray(),
+        };
+        using DataLoader trainLoader = data.TrainLoader(data.Split.Train, training: true, recipe.BatchSize, recipe.Seed, device, recipe.Workers, recipe.Augment);
+        using DataLoader validationLoader = data.TrainLoader(data.Split.Validation, training: false, recipe.BatchSize * 2, recipe.Seed, device, recipe.Workers);
+        using DataLoader testLoader = data.TestLoader(recipe.BatchSize * 2, device, workers: recipe.Workers);
+
+        Console.Error.WriteLine($"train: {modelName} ({model.ParameterCount():N0} parameters) on {dataSpec}: {data.Split.Train.Length:N0} train / {data.Split.Validation.Length:N0} validation / {data.Test.Count:N0} test, {device}, {LibTorch.NumThreads} threads");
+        var trainer = new Trainer(logging.CreateLogger<Trainer>());
+        TrainingResult result = trainer.Fit(model, trainLoader, validationLoader, recipe, new TrainingOptions
+        {
+            CheckpointDirectory = output,
+            Resume = resume,
+            Metadata = metadata,
+            Progress = new ConsoleProgress("train"),
+        }, cancellationToken);
+
+        Predictions test = ModelEvaluator.Predict(model, testLoader, cancellationToken);
+        EvaluationReport report = EvaluationReport.From(test, data.Test.ClassNames, "last.safetensors", dataSpec);
+        var metrics = new Dictionary<string, object?>
+        {
+            ["epochs"] = result.Epochs,
+            ["resumed_from_epoch"] = result.StartEpoch,
+            ["best_validation_accuracy"] = result.BestValidationAccuracy,
+            ["test_accuracy"] = report.Accuracy,
+            ["test_per_class_accuracy"] = report.PerClass,
+            ["train_seconds"] = result.Seconds,
+        };
+        JsonFile.Write(Path.Combine(output, "metrics.json"), metrics);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {report.Accuracy:F2}% after {recipe.Epochs} epochs ({result.Seconds:F1} s); checkpoints in {output}"));
+        return Program.ExitOk;
+    }
+}

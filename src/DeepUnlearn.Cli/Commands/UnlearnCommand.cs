@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using DeepUnlearn.Configuration;
+using DeepUnlearn.Evaluation;
+using DeepUnlearn.Reporting;
+using DeepUnlearn.Training;
+using DeepUnlearn.Unlearning;
+using Microsoft.Extensions.Logging;
+
+namespace DeepUnlearn.Cli.Commands;
+
+/// <summary><c>deepunlearn unlearn</c>: one method on one deletion request, with the evidence.</summary>
+internal static class UnlearnCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "The trained model (a safetensors checkpoint from 'deepunlearn train').", Required = true };
+        var method = new Option<string>("--method") { Description = $"The method: {string.Join(", ", MethodRegistry.Names)}.", Required = true };
+        var retrained = new Option<string?>("--retrained") { Description = "A model retrained without the forget set (for Avg. Gap, JS divergence, distance, speed-up)." };
+        var data = new Option<string?>("--data") { Description = "Dataset; defaults to the one recorded in the checkpoint." };
+        var forget = new ForgetOptions();
+        var device = CommonOptions.Device();
+        var seed = CommonOptions.Seed();
+        var output = CommonOptions.Out();
+        var workers = CommonOptions.Workers();
+        var config = CommonOptions.Config();
+        var set = CommonOptions.Set();
+        var verbose = CommonOptions.Verbose();
+        var command = new Command("unlearn", "Unlearn a deletion request with one method; writes the unlearned checkpoint, run.json, metrics.json and report.md.")
+        {
+            checkpoint, method, retrained, data, device, seed, output, workers, config, set, verbose,
+        };
+        forget.AddTo(command);
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(
+            parse.GetValue(checkpoint)!,
+            parse.GetValue(method)!,
+            parse.GetValue(retrained),
+            parse.GetValue(data),
+            forget.Resolve(parse),
+            parse.GetValue(config),
+            parse.GetValue(set) ?? [],
+            CommonOptions.ResolveDevice(parse.GetValue(device)!),
+            parse.GetValue(seed),
+            parse.GetValue(workers),
+            parse.GetValue(output)!,
+            parse.GetValue(verbose),
+            cancellationToken)));
+        return command;
+    }
+
+    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, Torch.Device device, ulong seed, int workers, string output, bool verbose, CancellationToken cancellationToken)
+    {
+        MethodEntry entry = MethodRegistry.Find(methodName);
+        IMethodOptions options = CommonOptions.Resolve(entry.Defaults(), entry.Name, configPath, assignments, [entry.Name]);
+        options.Validate();
+        using ILoggerFactory logging = CliLogging.Create(verbose);
+        Directory.CreateDirectory(output);
+        using UnlearningSession session = UnlearningSession.Open(checkpoint, data, request, device, workers, logging);
+        JsonFile.Write(Path.Combine(output, "run.json"), new RunManifest
+        {
+            Command = "unlearn",
+            Config = new Dictionary<string, object?>
+            {
+                ["checkpoint"] = checkpoint,
+                ["dataset"] = session.Data.Specification,
+                ["request"] = request.ToString(),
+                ["method"] = entry.Name,
+                [entry.Name] = SettingsBinder.Describe(options),
+                ["retrained"] = retrainedPath,
+                ["forget_count"] = session.Sets.Forget.Length,
+                ["retain_count"] = session.Sets.Retain.Length,
+            },
+            Seed = seed,
+            Device = device.ToString(),
+        });
+        Console.Error.WriteLine($"unlearn: {entry.Name} on {session.Metadata.Model.Name}, request {request}: forget {session.Sets.Forget.Length:N0}, retain {session.Sets.Retain.Length:N0} samples, {device}");
+
+        var progress = new ConsoleProgress(entry.Name);
+        UnlearningContext context = session.Context(seed, progress);
+        using UnlearningOutcome outcome = entry.Factory(options).Run(context, cancellationToken);
+        string unlearnedPath = Path.Combine(output, "unlearned.safetensors");
+        Checkpoint.Save(unlearnedPath, outcome.Model, session.MetadataFor(entry.Name, outcome.Model) with { Seconds = outcome.Seconds });
+
+        Console.Error.WriteLine("unlearn: evaluating (forget, retain and test sets)");
+        var evaluator = new UnlearningEvaluator(context);
+        UnlearningMetrics original = evaluator.Metrics("original", evaluator.Evaluate(session.Original, cancellationToken), 0);
+        ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
+        UnlearningMetrics metrics = evaluator.Metrics(entry.Name, evaluation, outcome.Seconds, outcome.Diagnostics);
+        UnlearningMetrics? retrained = null;
+        if (retrainedPath is not null)
+        {
+            var (model, retrainedMetadata) = Checkpoint.Load(retrainedPath, device);
+            using (model)
+            {
+                if (retrainedMetadata.Model.Name != session.Metadata.Model.Name)
+                {
+                    throw new ArgumentException($"--retrained '{retrainedPath}' is a {retrainedMetadata.Model.Name}; the original is a {session.Metadata.Model.Name}");
+                }
+                ModelEvaluation retrainedEvaluation = evaluator.Evaluate(model, cancellationToken);
+                retrained = evaluator.Metrics("retrain", retrainedEvaluation, retrainedMetadata.Seconds ?? 0);
+                metrics = UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrained, retrainedEvaluation);
+            }
+        }
+        JsonFile.Write(Path.Combine(output, "metrics.json"), new { original, unlearned = metrics, retrained });
+        string report = Report(entry, options, session, original, metrics, retrained, unlearnedPath);
+        AtomicFile.WriteAllText(Path.Combine(output, "report.md"), report);
+        Console.WriteLine(report);
+        return Program.ExitOk;
+    }
+
+    private static string Report(MethodEntry entry, IMethodOptions options, UnlearningSession session, UnlearningMetrics original, UnlearningMetrics unlearned, UnlearningMetrics? retrained, string unlearnedPath)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(inv, $"# Unlearning with {entry.Name}");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"{entry.Summary} ({entry.Source})");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Model `{session.Metadata.Model.Name}` from `{session.CheckpointPath}` on `{session.Data.Specification}`; request `{session.Sets.Request}`: forget {session.Sets.Forget.Length:N0}, retain {session.Sets.Retain.Length:N0}. Unlearned model: `{unlearnedPath}`.");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Settings: {string.Join(", ", SettingsBinder.Describe(options).Select(kv => $"{kv.Key}={FormatValue(kv.Value)}"))}.");
+        sb.AppendLine();
+        sb.AppendLine("| model | UA (%) | RA (%) | TA (%) | MIA-efficacy (%) | loss-MIA (%) | ‖θ − θ0‖ | time (s) |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (UnlearningMetrics m in new[] { original, unlearned }.Concat(retrained is null ? [] : [retrained]))
+        {
+            sb.AppendLine(inv, $"| {m.Method} | {m.UnlearningAccuracy:F2} | {m.RetainAccuracy:F2} | {m.TestAccuracy:F2} | {m.MiaEfficacy:F2} | {m.LossMiaEfficacy:F2} | {m.DistanceToOriginal:F3} | {m.Seconds:F1} |");
+        }
+        if (unlearned.ForgottenClassTestAccuracy is double f)
+        {
+            sb.AppendLine();
+            sb.AppendLine(inv, $"Test accuracy on the forgotten class(es): {f:F2}% (original {original.ForgottenClassTestAccuracy:F2}%); TA above is on the remaining classes.");
+        }
+        if (unlearned.AverageGap is double gap)
+        {
+            sb.AppendLine();
+            sb.AppendLine(inv, $"Against the retrained model: Avg. Gap {gap:F2}, JS divergence {unlearned.JsDivergenceForget:F4} (forget) / {unlearned.JsDivergenceTest:F4} (test), ‖θ − θ_retrain‖ {unlearned.DistanceToRetrained:F3}{(unlearned.SpeedUp is double s ? string.Create(inv, $", speed-up {s:F1}×") : string.Empty)}.");
+        }
+        if (unlearned.Diagnostics.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine(inv, $"Diagnostics: {string.Join(", ", unlearned.Diagnostics.Select(kv => string.Create(inv, $"{kv.Key}={kv.Value:G6}")))}.");
+        }
+        return sb.ToString();
+    }
+
+    private static string FormatValue(object? value) => value switch
+    {
+        null => "default",
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        int[] a => string.Join(",", a),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+}

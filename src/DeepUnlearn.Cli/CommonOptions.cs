@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using DeepUnlearn.Configuration;
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.Cli;
+
+/// <summary>Options shared by the commands, created fresh for each command (System.CommandLine needs one instance per command).</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "cpu, cuda, cuda:N or auto (CUDA when libtorch sees a GPU).",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static Option<ulong> Seed() => new("--seed")
+    {
+        Description = "Seed of model initialisation, splits, shuffling, augmentation and methods.",
+        DefaultValueFactory = _ => 0UL,
+    };
+
+    public static Option<string> Out(bool required = true) => new("--out")
+    {
+        Description = "Run directory (created if missing): checkpoints, run.json, metrics.json, reports.",
+        Required = required,
+    };
+
+    public static Option<string> Data() => new("--data")
+    {
+        Description = "Dataset: fashion-mnist (built in, Debian package), cifar10:DIR, cifar100:DIR, idx:DIR or folder:DIR.",
+        DefaultValueFactory = _ => DefaultDataset,
+    };
+
+    public static Option<string?> Config() => new("--config")
+    {
+        Description = "A JSON file of settings by scope, e.g. {\"train\": {\"learning_rate\": 0.05}, \"famr\": {\"rho\": 0.5}}.",
+    };
+
+    public static Option<string[]> Set() => new("--set")
+    {
+        Description = "Override one setting: scope.key=value (repeatable), e.g. --set train.epochs=3 --set famr.rho=0.5.",
+        AllowMultipleArgumentsPerToken = false,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public static Option<int> Workers() => new("--workers")
+    {
+        Description = "Data-loader worker threads.",
+        DefaultValueFactory = _ => 2,
+    };
+
+    public static Option<bool> Verbose() => new("--verbose", "-v")
+    {
+        Description = "Log each epoch and step of the work to standard error.",
+    };
+
+    private const string DefaultDataset = "fashion-mnist";
+
+    /// <summary>The device named by --device, checked against what libtorch can use.</summary>
+    public static Torch.Device ResolveDevice(string text)
+    {
+        Torch.Device device = Torch.Device.Parse(text);
+        if (device.IsCuda && !LibTorch.CudaIsAvailable)
+        {
+            throw new ArgumentException($"--device {text}: CUDA is not available in this libtorch ({LibTorch.Version}); use --device cpu or auto");
+        }
+        if (device.IsCuda && device.Index >= LibTorch.CudaDeviceCount)
+        {
+            throw new ArgumentException($"--device {text}: there are {LibTorch.CudaDeviceCount} CUDA devices (cuda:0 .. cuda:{LibTorch.CudaDeviceCount - 1})");
+        }
+        return device;
+    }
+
+    /// <summary>
+    /// Applies the settings for <paramref name="scope"/> in precedence order: <paramref name="baseline"/>
+    /// (defaults), the --config file's object for the scope, then the --set assignments of the scope.
+    /// Flags are applied by the caller afterwards. Scopes in --config/--set that no command reads are errors.
+    /// </summary>
+    public static T Resolve<T>(T baseline, string scope, string? configPath, IReadOnlyList<string> assignments, IReadOnlyCollection<string> knownScopes)
+        where T : class
+    {
+        T result = baseline;
+        var byScope = SettingsBinder.ParseAssignments(assignments);
+        foreach (string s in byScope.Keys.Where(s => !knownScopes.Contains(s)))
+        {
+            throw new ArgumentException($"--set {s}.*: unknown scope '{s}'; this command reads: {string.Join(", ", knownScopes)}");
+        }
+        if (configPath is not null)
+        {
+            if (!File.Exists(configPath))
+            {
+                throw new FileNotFoundException($"--config '{configPath}' does not exist", configPath);
+            }
+            using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ArgumentException($"--config '{configPath}' must hold a JSON object of scopes ({string.Join(", ", knownScopes)})");
+            }
+            foreach (JsonProperty p in doc.RootElement.EnumerateObject())
+            {
+                if (!knownScopes.Contains(p.Name))
+                {
+                    throw new ArgumentException($"--config '{configPath}': unknown scope '{p.Name}'; this command reads: {string.Join(", ", knownScopes)}");
+                }
+            }
+            if (doc.RootElement.TryGetProperty(scope, out JsonElement section))
+            {
+                result = SettingsBinder.ApplyJson(result, section, scope);
+            }
+        }
+        if (byScope.TryGetValue(scope, out var pairs))
+        {
+            result = SettingsBinder.Apply(result, pairs, scope);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using DeepUnlearn.Training;
+using DeepUnlearn.Unlearning;
+
+namespace DeepUnlearn.Cli;
+
+/// <summary>
+/// Training progress on standard error: a live single-line bar on a terminal (epoch, step, loss, img/s,
+/// ETA), and a line every few seconds when the output is redirected (CI logs stay readable).
+/// </summary>
+internal sealed class ConsoleProgress : IProgress<TrainingProgress>, IProgress<UnlearningProgress>
+{
+    private readonly string _label;
+    private readonly bool _interactive = !Console.IsErrorRedirected;
+    private readonly Stopwatch _sinceLastLine = Stopwatch.StartNew();
+    private int _lastEpoch = int.MinValue;
+
+    public ConsoleProgress(string label)
+    {
+        _label = label;
+    }
+
+    public void Report(TrainingProgress value) => Write(
+        value.Epoch,
+        value.Step,
+        value.StepsPerEpoch,
+        string.Create(CultureInfo.InvariantCulture, $"{_label} epoch {value.Epoch + 1}/{value.Epochs}"),
+        string.Create(CultureInfo.InvariantCulture, $"loss {value.Loss:F4} {value.ImagesPerSecond:F0} img/s ETA {Format(value.Eta)}"));
+
+    public void Report(UnlearningProgress value) => Write(
+        value.Phase.GetHashCode(StringComparison.Ordinal),
+        value.Step,
+        value.Steps,
+        $"{value.Method} {value.Phase}",
+        double.IsNaN(value.Loss) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"loss {value.Loss:F4}"));
+
+    private void Write(int phase, int step, int steps, string head, string tail)
+    {
+        bool phaseDone = steps > 0 && step >= steps;
+        if (!_interactive && !phaseDone && _sinceLastLine.Elapsed.TotalSeconds < 10 && phase == _lastEpoch)
+        {
+            return;
+        }
+        _lastEpoch = phase;
+        _sinceLastLine.Restart();
+        const int width = 24;
+        int filled = steps <= 0 ? 0 : (int)Math.Min(width, (long)width * step / steps);
+        string bar = new string('#', filled) + new string('-', width - filled);
+        string count = steps > 0 ? string.Create(CultureInfo.InvariantCulture, $"{step}/{steps}") : step.ToString(CultureInfo.InvariantCulture);
+        string line = $"{head} [{bar}] {count} {tail}";
+        bool epochDone = phaseDone;
+        if (_interactive)
+        {
+            Console.Error.Write("\r" + line.PadRight(Math.Min(Console.BufferWidth > 0 ? Console.BufferWidth - 1 : 120, 160)));
+            if (epochDone)
+            {
+                Console.Error.WriteLine();
+            }
+        }
+        else
+        {
+            Console.Error.WriteLine(line);
+        }
+    }
+
+    private static string Format(TimeSpan t) =>
+        t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+}

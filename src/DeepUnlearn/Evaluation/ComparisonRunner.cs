@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using DeepUnlearn.Reporting;
+using DeepUnlearn.Training;
+using DeepUnlearn.Unlearning;
+
+namespace DeepUnlearn.Evaluation;
+
+/// <summary>
+/// Runs several methods on one request for several seeds, with the retrained model as the reference
+/// (retrained per seed, or loaded from a checkpoint), and gathers a <see cref="ComparisonReport"/>.
+/// </summary>
+public sealed class ComparisonRunner(UnlearningSession session)
+{
+    private readonly UnlearningSession _session = session ?? throw new ArgumentNullException(nameof(session));
+
+    /// <summary>Status lines (what is running), for the CLI.</summary>
+    public IProgress<string>? Status { get; init; }
+
+    /// <summary>Progress inside methods.</summary>
+    public IProgress<UnlearningProgress>? Progress { get; init; }
+
+    /// <summary>Where to save each unlearned model (<c>{method}-seed{seed}.safetensors</c>); null to keep none.</summary>
+    public string? ModelDirectory { get; init; }
+
+    /// <summary>
+    /// Runs <paramref name="methods"/> for every seed, each with its resolved options from
+    /// <paramref name="options"/> (defaults when absent). Unless <paramref name="retrainedCheckpoint"/> is
+    /// given, "retrain" runs first for each seed and is the reference.
+    /// </summary>
+    public ComparisonReport Run(IReadOnlyList<string> methods, IReadOnlyDictionary<string, IMethodOptions> options, IReadOnlyList<ulong> seeds, string? retrainedCheckpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (seeds.Count == 0)
+        {
+            throw new ArgumentException("give at least one seed");
+        }
+        // Resolve every method before any work, so a typo fails in seconds, not after retraining.
+        var instances = methods.Append("retrain").Distinct().ToDictionary(m => m, m => Create(m, options), StringComparer.Ordinal);
+
+        var runs = new List<UnlearningMetrics>();
+        UnlearningMetrics? original = null;
+        foreach (ulong seed in seeds)
+        {
+            UnlearningContext context = _session.Context(seed, Progress);
+            var evaluator = new UnlearningEvaluator(context);
+            if (original is null)
+            {
+                Status?.Report("evaluating the original model");
+                original = evaluator.Metrics("original", evaluator.Evaluate(_session.Original, cancellationToken), 0);
+            }
+
+            var (retrainedMetrics, retrainedEvaluation) = Reference(context, evaluator, instances["retrain"], retrainedCheckpoint, seed, cancellationToken);
+            if (retrainedCheckpoint is null)
+            {
+                runs.Add(retrainedMetrics);
+            }
+            foreach (string method in methods.Where(m => m != "retrain"))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Status?.Report($"seed {seed}: {method}");
+                using UnlearningOutcome outcome = instances[method].Run(context, cancellationToken);
+                SaveModel(method, seed, outcome);
+                ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
+                UnlearningMetrics metrics = evaluator.Metrics(method, evaluation, outcome.Seconds, outcome.Diagnostics);
+                runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
+            }
+        }
+        return new ComparisonReport
+        {
+            Dataset = _session.Data.Specification,
+            Checkpoint = _session.CheckpointPath,
+            Model = _session.Metadata.Model.Name,
+            Request = _session.Sets.Request.ToString(),
+            ForgetCount = _session.Sets.Forget.Length,
+            RetainCount = _session.Sets.Retain.Length,
+            Seeds = seeds,
+            Environment = $"{_session.Device}, {Torch.LibTorch.NumThreads} threads, {System.Environment.ProcessorCount} cores, libtorch {Torch.LibTorch.Version}",
+            Original = original!,
+            Runs = runs,
+        };
+    }
+
+    private static IUnlearningMethod Create(string name, IReadOnlyDictionary<string, IMethodOptions> options)
+    {
+        MethodEntry entry = MethodRegistry.Find(name);
+        IMethodOptions resolved = options.GetValueOrDefault(entry.Name) ?? entry.Defaults();
+        resolved.Validate();
+        return entry.Factory(resolved);
+    }
+
+    private (UnlearningMetrics Metrics, ModelEvaluation Evaluation) Reference(UnlearningContext context, UnlearningEvaluator evaluator, IUnlearningMethod retrain, string? retrainedCheckpoint, ulong seed, CancellationToken cancellationToken)
+    {
+        if (retrainedCheckpoint is not null)
+        {
+            Status?.Report($"loading the retrained model {retrainedCheckpoint}");
+            var (model, metadata) = Checkpoint.Load(retrainedCheckpoint, _session.Device);
+            using (model)
+            {
+                if (metadata.Model.Name != _session.Metadata.Model.Name || metadata.Model.NumClasses != _session.Metadata.Model.NumClasses)
+                {
+                    throw new ArgumentException($"--retrained '{retrainedCheckpoint}' is a {metadata.Model.Name} with {metadata.Model.NumClasses} classes; the original is a {_session.Metadata.Model.Name} with {_session.Metadata.Model.NumClasses}");
+                }
+                ModelEvaluation evaluation = evaluator.Evaluate(model, cancellationToken);
+                return (evaluator.Metrics("retrain", evaluation, metadata.Seconds ?? 0), evaluation);
+            }
+        }
+        Status?.Report($"seed {seed}: retrain (the reference)");
+        using UnlearningOutcome outcome = retrain.Run(context, cancellationToken);
+        SaveModel("retrain", seed, outcome);
+        ModelEvaluation retrained = evaluator.Evaluate(outcome.Model, cancellationToken);
+        UnlearningMetrics metrics = evaluator.Metrics("retrain", retrained, outcome.Seconds, outcome.Diagnostics);
+        return (UnlearningEvaluator.CompareToRetrained(metrics, retrained, metrics, retrained), retrained);
+    }
+
+    private void SaveModel(string method, ulong seed, UnlearningOutcome outcome)
+    {
+        if (ModelDirectory is null)
+        {
+            return;
+        }
+        string path = Path.Combine(ModelDirectory, $"{method}-seed{seed}.safetensors");
+        Checkpoint.Save(path, outcome.Model, _session.MetadataFor(method, outcome.Model) with { Seconds = outcome.Seconds });
+    }
+}

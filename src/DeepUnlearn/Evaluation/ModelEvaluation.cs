@@ -1,0 +1,43 @@
+using DeepUnlearn.Models;
+
+namespace DeepUnlearn.Evaluation;
+
+/// <summary>A model's predictions on the forget, retain and test sets of one request (the inputs of every metric).</summary>
+/// <param name="Forget">On the forget set.</param>
+/// <param name="Retain">On the retain set.</param>
+/// <param name="Test">On the test set used for TA (remaining classes for class-wise forgetting).</param>
+/// <param name="ForgottenTest">On the forgotten classes' test samples (class-wise only).</param>
+/// <param name="Parameters">The model's parameters, flattened (float32), for distances.</param>
+public sealed record ModelEvaluation(Predictions Forget, Predictions Retain, Predictions Test, Predictions? ForgottenTest, float[] Parameters)
+{
+    /// <summary>Flattens the trainable parameters of <paramref name="model"/> (state-dict order, buffers excluded).</summary>
+    public static float[] Flatten(ClassifierModel model)
+    {
+        System.ArgumentNullException.ThrowIfNull(model);
+        var values = new System.Collections.Generic.List<float>();
+        foreach (var (_, p) in model.NamedParameters())
+        {
+            using Torch.Tensor host = p.To(Torch.Device.Cpu, Torch.DType.Float32);
+            values.AddRange(host.ToArray<float>());
+        }
+        return [.. values];
+    }
+
+    /// <summary>‖a − b‖₂ of two flattened parameter vectors of the same architecture.</summary>
+    public static double Distance(float[] a, float[] b)
+    {
+        System.ArgumentNullException.ThrowIfNull(a);
+        System.ArgumentNullException.ThrowIfNull(b);
+        if (a.Length != b.Length)
+        {
+            throw new System.ArgumentException($"parameter vectors of {a.Length} and {b.Length} values come from different architectures");
+        }
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = (double)a[i] - b[i];
+            sum += d * d;
+        }
+        return System.Math.Sqrt(sum);
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using DeepUnlearn.Data;
+using DeepUnlearn.Models;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Nn;
+
+namespace DeepUnlearn.Evaluation;
+
+/// <summary>Runs a model over a loader in evaluation mode and collects its <see cref="Predictions"/>.</summary>
+public static class ModelEvaluator
+{
+    /// <summary>
+    /// The model's softmax outputs and per-sample losses on every sample of <paramref name="loader"/>
+    /// (evaluation mode, no gradients). The model's training flag is restored afterwards.
+    /// </summary>
+    public static Predictions Predict(ClassifierModel model, DataLoader loader, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loader);
+        int k = (int)model.NumClasses;
+        if (loader.Dataset.NumClasses > k)
+        {
+            throw new ArgumentException($"the model predicts {k} classes but the dataset '{loader.Dataset.Name}' has {loader.Dataset.NumClasses}");
+        }
+        bool wasTraining = model.IsTraining;
+        model.Eval();
+        var ids = new List<int>(loader.SampleCount);
+        var labels = new List<int>(loader.SampleCount);
+        var losses = new List<double>(loader.SampleCount);
+        var probabilities = new float[(long)loader.SampleCount * k];
+        int row = 0;
+        try
+        {
+            using var noGrad = LibTorch.NoGrad();
+            foreach (Batch batch in loader.Epoch(0, cancellationToken))
+            {
+                using var scope = TensorScope.Begin();
+                Tensor logits = model.Forward(batch.Images);
+                Tensor p = Functional.Softmax(logits, 1).To(Device.Cpu, DType.Float32);
+                p.CopyTo<float>(probabilities.AsSpan(row * k, batch.Count * k));
+                double[] batchLosses = Functional.CrossEntropy(logits, batch.Labels, reduction: Reduction.None).To(Device.Cpu, DType.Float64).ToArray<double>();
+                long[] batchLabels = batch.Labels.To(Device.Cpu).ToArray<long>();
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ids.Add((int)batch.Ids[i]);
+                    labels.Add((int)batchLabels[i]);
+                    losses.Add(batchLosses[i]);
+                }
+                row += batch.Count;
+            }
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
+        return new Predictions([.. ids], [.. labels], probabilities, [.. losses], k);
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using DeepUnlearn.Data;
+using DeepUnlearn.Models;
+using DeepUnlearn.Unlearning;
+
+namespace DeepUnlearn.Evaluation;
+
+/// <summary>
+/// Computes <see cref="UnlearningMetrics"/> the way the SalUn / Unlearn-Sparse code does: UA on the forget
+/// set, RA on the retain set, TA on the test set (remaining classes only for class-wise forgetting, the
+/// forgotten classes reported separately), MIA-efficacy with the SVC attack trained on the true-class
+/// confidence of the first |test| retain samples (members) against the test samples (non-members), and
+/// the comparisons to the retrained model.
+/// </summary>
+public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize = 512)
+{
+    private readonly UnlearningContext _context = context ?? throw new ArgumentNullException(nameof(context));
+    private float[]? _originalParameters;
+
+    /// <summary>Predictions of <paramref name="model"/> on the request's forget, retain and test sets.</summary>
+    public ModelEvaluation Evaluate(ClassifierModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Predictions forget;
+        Predictions retain;
+        using (DataLoader loader = _context.ForgetLoader(batchSize, shuffle: false))
+        {
+            forget = ModelEvaluator.Predict(model, loader, cancellationToken);
+        }
+        using (DataLoader loader = _context.RetainLoader(batchSize, shuffle: false, augment: false))
+        {
+            retain = ModelEvaluator.Predict(model, loader, cancellationToken);
+        }
+        Predictions test;
+        using (DataLoader loader = _context.Data.TestLoader(batchSize, _context.Device, workers: _context.Workers))
+        {
+            test = ModelEvaluator.Predict(model, loader, cancellationToken);
+        }
+        Predictions? forgottenTest = null;
+        if (_context.IsClassWise)
+        {
+            var forgotten = new HashSet<int>(_context.ForgottenClasses);
+            forgottenTest = test.WhereLabel(forgotten.Contains);
+            test = test.WhereLabel(c => !forgotten.Contains(c));
+        }
+        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model));
+    }
+
+    /// <summary>The metrics of <paramref name="evaluation"/> on their own (no retrained reference).</summary>
+    public UnlearningMetrics Metrics(string method, ModelEvaluation evaluation, double seconds, IReadOnlyDictionary<string, double>? diagnostics = null)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        _originalParameters ??= ModelEvaluation.Flatten(_context.Original);
+        // SalUn: shadow members are the first |test| retain samples, shadow non-members the test set.
+        Predictions members = evaluation.Retain.Take(evaluation.Test.Count);
+        return new UnlearningMetrics
+        {
+            Method = method,
+            Seed = _context.Seed,
+            UnlearningAccuracy = 100 - evaluation.Forget.AccuracyPercent(),
+            RetainAccuracy = evaluation.Retain.AccuracyPercent(),
+            TestAccuracy = evaluation.Test.AccuracyPercent(),
+            ForgottenClassTestAccuracy = evaluation.ForgottenTest?.AccuracyPercent(),
+            MiaEfficacy = MembershipInference.SvcEfficacyPercent(members.TrueClassConfidence(), evaluation.Test.TrueClassConfidence(), evaluation.Forget.TrueClassConfidence()),
+            LossMiaEfficacy = MembershipInference.LossThresholdEfficacyPercent(members.Losses, evaluation.Test.Losses, evaluation.Forget.Losses).EfficacyPercent,
+            DistanceToOriginal = ModelEvaluation.Distance(evaluation.Parameters, _originalParameters),
+            Seconds = seconds,
+            Diagnostics = diagnostics ?? new Dictionary<string, double>(),
+        };
+    }
+
+    /// <summary>
+    /// <paramref name="metrics"/> completed with the comparisons to the retrained model: JS divergences on the
+    /// forget and test sets, ‖θ − θ_retrain‖, speed-up over retraining and the Avg. Gap.
+    /// </summary>
+    public static UnlearningMetrics CompareToRetrained(UnlearningMetrics metrics, ModelEvaluation evaluation, UnlearningMetrics retrainedMetrics, ModelEvaluation retrained)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(evaluation);
+        ArgumentNullException.ThrowIfNull(retrainedMetrics);
+        ArgumentNullException.ThrowIfNull(retrained);
+        return metrics with
+        {
+            JsDivergenceForget = Divergence.MeanJensenShannon(evaluation.Forget.Probabilities, retrained.Forget.Probabilities, evaluation.Forget.NumClasses),
+            JsDivergenceTest = Divergence.MeanJensenShannon(evaluation.Test.Probabilities, retrained.Test.Probabilities, evaluation.Test.NumClasses),
+            DistanceToRetrained = ModelEvaluation.Distance(evaluation.Parameters, retrained.Parameters),
+            SpeedUp = metrics.Seconds > 0 && retrainedMetrics.Seconds > 0 ? retrainedMetrics.Seconds / metrics.Seconds : null,
+            AverageGap = metrics.Headline.AverageGap(retrainedMetrics.Headline),
+        };
+    }
+
+    /// <summary>Mean and sample standard deviation of a metric over runs (std 0 for one run).</summary>
+    public static (double Mean, double Std) MeanStd(IEnumerable<double> values)
+    {
+        double[] v = values.Where(x => !double.IsNaN(x)).ToArray();
+        if (v.Length == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+        double mean = v.Average();
+        double std = v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+        return (mean, std);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using DeepUnlearn.Evaluation;
+
+namespace DeepUnlearn.Reporting;
+
+/// <summary>
+/// The result of comparing unlearning methods on one request: every run's metrics, one summary row per
+/// method (mean ± std over seeds), and where it ran. Written as compare.json, compare.md and SVG charts.
+/// </summary>
+public sealed record ComparisonReport
+{
+    /// <summary>The dataset.</summary>
+    public required string Dataset { get; init; }
+
+    /// <summary>The original checkpoint.</summary>
+    public required string Checkpoint { get; init; }
+
+    /// <summary>The architecture.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The deletion request, as parsed (<c>classes:Trouser</c>, <c>fraction:0.1@0</c>).</summary>
+    public required string Request { get; init; }
+
+    /// <summary>Forget / retain / test sizes.</summary>
+    public required int ForgetCount { get; init; }
+
+    /// <summary>Retain set size.</summary>
+    public required int RetainCount { get; init; }
+
+    /// <summary>The seeds.</summary>
+    public required IReadOnlyList<ulong> Seeds { get; init; }
+
+    /// <summary>Device and machine.</summary>
+    public required string Environment { get; init; }
+
+    /// <summary>The original model's metrics (before unlearning).</summary>
+    public required UnlearningMetrics Original { get; init; }
+
+    /// <summary>Every run.</summary>
+    public required IReadOnlyList<UnlearningMetrics> Runs { get; init; }
+
+    /// <summary>One row per method, in the order first seen (retrain first when present).</summary>
+    public IReadOnlyList<MethodSummary> Summaries =>
+        Runs.GroupBy(r => r.Method).OrderBy(g => g.Key == "retrain" ? 0 : 1).Select(g => MethodSummary.Of(g.Key, g.ToList())).ToList();
+
+    /// <summary>The comparison as Markdown.</summary>
+    public string ToMarkdown()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("# Unlearning comparison");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"`{Model}` on `{Dataset}` (checkpoint `{Checkpoint}`), request `{Request}`: forget {ForgetCount:N0}, retain {RetainCount:N0} samples; seeds {string.Join(", ", Seeds)}; {Environment}.");
+        sb.AppendLine();
+        sb.AppendLine("All values in percent except times. UA = 100 − forget accuracy, RA = retain accuracy, TA = test accuracy"
+            + (Original.ForgottenClassTestAccuracy is null ? "" : " on the remaining classes (TA-f: on the forgotten class)")
+            + ", MIA = share of forget samples the SVC membership attack calls non-members (SalUn's MIA-efficacy), Gap = mean |difference| to retrain over UA, RA, TA, MIA. Mean ± std over seeds.");
+        sb.AppendLine();
+        bool classWise = Original.ForgottenClassTestAccuracy is not null;
+        sb.AppendLine(classWise
+            ? "| method | UA | RA | TA | TA-f | MIA | loss-MIA | Gap ↓ | JS forget | time (s) | speed-up |"
+            : "| method | UA | RA | TA | MIA | loss-MIA | Gap ↓ | JS forget | time (s) | speed-up |");
+        sb.AppendLine(classWise ? "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" : "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.Append(inv, $"| original | {Original.UnlearningAccuracy:F2} | {Original.RetainAccuracy:F2} | {Original.TestAccuracy:F2} |");
+        if (classWise)
+        {
+            sb.Append(inv, $" {Original.ForgottenClassTestAccuracy:F2} |");
+        }
+        sb.AppendLine(inv, $" {Original.MiaEfficacy:F2} | {Original.LossMiaEfficacy:F2} | – | – | – | – |");
+        foreach (MethodSummary s in Summaries)
+        {
+            sb.Append(inv, $"| {s.Method} | {s.UnlearningAccuracy.Format()} | {s.RetainAccuracy.Format()} | {s.TestAccuracy.Format()} |");
+            if (classWise)
+            {
+                sb.Append(inv, $" {s.ForgottenClassTestAccuracy?.Format() ?? "–"} |");
+            }
+            sb.AppendLine(inv, $" {s.MiaEfficacy.Format()} | {s.LossMiaEfficacy.Format()} | {s.AverageGap?.Format() ?? "–"} | {s.JsDivergenceForget?.Format(4) ?? "–"} | {s.Seconds.Format(1)} | {(s.Method == "retrain" ? "1.0" : s.SpeedUp?.Format(1) ?? "–")} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("Parameter distances (L2 over all weights):");
+        sb.AppendLine();
+        sb.AppendLine("| method | ‖θ − θ0‖ | ‖θ − θ_retrain‖ | JS test |");
+        sb.AppendLine("| --- | ---: | ---: | ---: |");
+        foreach (MethodSummary s in Summaries)
+        {
+            sb.AppendLine(inv, $"| {s.Method} | {s.DistanceToOriginal.Format(3)} | {s.DistanceToRetrained?.Format(3) ?? "–"} | {s.JsDivergenceTest?.Format(4) ?? "–"} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("![UA, RA, TA and MIA per method](metrics.svg)");
+        sb.AppendLine();
+        sb.AppendLine("![Time per method](time.svg)");
+        return sb.ToString();
+    }
+
+    /// <summary>Writes compare.json, compare.md, metrics.svg and time.svg into <paramref name="directory"/>.</summary>
+    public void Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        JsonFile.Write(Path.Combine(directory, "compare.json"), new { report = this, summaries = Summaries });
+        AtomicFile.WriteAllText(Path.Combine(directory, "compare.md"), ToMarkdown());
+        var summaries = Summaries;
+        string[] methods = summaries.Select(s => s.Method).ToArray();
+        AtomicFile.WriteAllText(Path.Combine(directory, "metrics.svg"), SvgChart.GroupedBars(
+            "UA, RA, TA and MIA-efficacy per method (%)",
+            methods,
+            [
+                ("UA", summaries.Select(s => s.UnlearningAccuracy).ToArray()),
+                ("RA", summaries.Select(s => s.RetainAccuracy).ToArray()),
+                ("TA", summaries.Select(s => s.TestAccuracy).ToArray()),
+                ("MIA", summaries.Select(s => s.MiaEfficacy).ToArray()),
+            ],
+            maxValue: 100));
+        AtomicFile.WriteAllText(Path.Combine(directory, "time.svg"), SvgChart.GroupedBars(
+            "Wall time per method (s)", methods, [("seconds", summaries.Select(s => s.Seconds).ToArray())], maxValue: null));
+    }
+}

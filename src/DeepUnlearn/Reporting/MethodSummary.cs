@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.Linq;
+using DeepUnlearn.Evaluation;
+
+namespace DeepUnlearn.Reporting;
+
+/// <summary>One row of a comparison: a method's metrics over its seeds.</summary>
+public sealed record MethodSummary
+{
+    /// <summary>The method.</summary>
+    public required string Method { get; init; }
+
+    /// <summary>Runs (seeds).</summary>
+    public required int Runs { get; init; }
+
+    /// <summary>UA.</summary>
+    public required Stat UnlearningAccuracy { get; init; }
+
+    /// <summary>RA.</summary>
+    public required Stat RetainAccuracy { get; init; }
+
+    /// <summary>TA.</summary>
+    public required Stat TestAccuracy { get; init; }
+
+    /// <summary>Test accuracy on the forgotten classes (class-wise).</summary>
+    public Stat? ForgottenClassTestAccuracy { get; init; }
+
+    /// <summary>MIA-efficacy (SVC).</summary>
+    public required Stat MiaEfficacy { get; init; }
+
+    /// <summary>Loss-threshold MIA-efficacy.</summary>
+    public required Stat LossMiaEfficacy { get; init; }
+
+    /// <summary>Avg. Gap to retraining.</summary>
+    public Stat? AverageGap { get; init; }
+
+    /// <summary>JS divergence to the retrained model on the forget set.</summary>
+    public Stat? JsDivergenceForget { get; init; }
+
+    /// <summary>JS divergence to the retrained model on the test set.</summary>
+    public Stat? JsDivergenceTest { get; init; }
+
+    /// <summary>‖θ − θ0‖.</summary>
+    public required Stat DistanceToOriginal { get; init; }
+
+    /// <summary>‖θ − θ_retrain‖.</summary>
+    public Stat? DistanceToRetrained { get; init; }
+
+    /// <summary>Seconds.</summary>
+    public required Stat Seconds { get; init; }
+
+    /// <summary>Speed-up over retraining.</summary>
+    public Stat? SpeedUp { get; init; }
+
+    /// <summary>Summarises the runs of one method.</summary>
+    public static MethodSummary Of(string method, IReadOnlyList<UnlearningMetrics> runs) => new()
+    {
+        Method = method,
+        Runs = runs.Count,
+        UnlearningAccuracy = Stat.Of(runs.Select(r => (double?)r.UnlearningAccuracy))!.Value,
+        RetainAccuracy = Stat.Of(runs.Select(r => (double?)r.RetainAccuracy))!.Value,
+        TestAccuracy = Stat.Of(runs.Select(r => (double?)r.TestAccuracy))!.Value,
+        ForgottenClassTestAccuracy = Stat.Of(runs.Select(r => r.ForgottenClassTestAccuracy)),
+        MiaEfficacy = Stat.Of(runs.Select(r => (double?)r.MiaEfficacy))!.Value,
+        LossMiaEfficacy = Stat.Of(runs.Select(r => (double?)r.LossMiaEfficacy))!.Value,
+        AverageGap = Stat.Of(runs.Select(r => r.AverageGap)),
+        JsDivergenceForget = Stat.Of(runs.Select(r => r.JsDivergenceForget)),
+        JsDivergenceTest = Stat.Of(runs.Select(r => r.JsDivergenceTest)),
+        DistanceToOriginal = Stat.Of(runs.Select(r => (double?)r.DistanceToOriginal))!.Value,
+        DistanceToRetrained = Stat.Of(runs.Select(r => r.DistanceToRetrained)),
+        Seconds = Stat.Of(runs.Select(r => (double?)r.Seconds))!.Value,
+        SpeedUp = Stat.Of(runs.Select(r => r.SpeedUp)),
+    };
+}

@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using DeepUnlearn.Models;
+using DeepUnlearn.Reporting;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Optim;
+using DeepUnlearn.Torch.Serialization;
+
+namespace DeepUnlearn.Training;
+
+/// <summary>
+/// Checkpoints as safetensors. The weights file holds exactly the model's state dict under torchvision's
+/// names (it loads into PyTorch with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>) and
+/// a <see cref="CheckpointMetadata"/>; the optional training-state file beside it (<c>*.state.safetensors</c>)
+/// holds the optimizer state and the RNG state needed to resume exactly. Writes are atomic.
+/// </summary>
+public static class Checkpoint
+{
+    private const string EpochKey = "deepunlearn.epoch";
+    private const string ScalarsKey = "deepunlearn.optimizer_scalars";
+    private const string RngTensor = "rng.cpu";
+    private const string OptimizerPrefix = "optimizer.";
+
+    /// <summary>The training-state file that belongs to the weights file <paramref name="weightsPath"/>.</summary>
+    public static string StatePathFor(string weightsPath) =>
+        Path.Combine(Path.GetDirectoryName(weightsPath) ?? ".", Path.GetFileNameWithoutExtension(weightsPath) + ".state.safetensors");
+
+    /// <summary>Writes the model's weights and <paramref name="metadata"/> to <paramref name="path"/> atomically.</summary>
+    public static void Save(string path, ClassifierModel model, CheckpointMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(metadata);
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [CheckpointMetadata.MetadataKey] = JsonSerializer.Serialize(metadata, JsonFile.Options),
+            [ModelSpec.MetadataKey] = metadata.Model.ToJson(),
+        };
+        SafeTensors.Save(path, model.StateDict(), meta);
+    }
+
+    /// <summary>Writes the optimizer state and the default CPU generator's state after <paramref name="epoch"/> epochs.</summary>
+    public static void SaveTrainingState(string path, Optimizer optimizer, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        using OptimizerState state = optimizer.StateDict();
+        using Tensor rng = TensorScope.Detach(Generator.GetState(null));
+        var tensors = state.Tensors.Select(kv => new KeyValuePair<string, Tensor>(OptimizerPrefix + kv.Key, kv.Value)).Append(new(RngTensor, rng));
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture),
+            [ScalarsKey] = JsonSerializer.Serialize(state.Scalars),
+        };
+        SafeTensors.Save(path, tensors, meta);
+    }
+
+    /// <summary>
+    /// Restores the optimizer and the default CPU generator from a training-state file and returns the
+    /// number of completed epochs it records.
+    /// </summary>
+    public static int LoadTrainingState(string path, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        using SafeTensorsFile file = SafeTensors.Load(path);
+        if (!file.Metadata.TryGetValue(EpochKey, out string? epochText) || !file.Metadata.TryGetValue(ScalarsKey, out string? scalarsJson))
+        {
+            throw new InvalidDataException($"'{path}' is not a DeepUnlearn training-state file (no {EpochKey} / {ScalarsKey} metadata)");
+        }
+        var scalars = JsonSerializer.Deserialize<Dictionary<string, double>>(scalarsJson)
+            ?? throw new InvalidDataException($"'{path}': optimizer scalars are null");
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, _) in file.Tensors.ToArray())
+        {
+            if (name.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
+            {
+                tensors[name[OptimizerPrefix.Length..]] = file.Take(name);
+            }
+        }
+        using (var state = new OptimizerState(tensors, scalars))
+        {
+            optimizer.LoadStateDict(state);
+        }
+        if (file.Tensors.TryGetValue(RngTensor, out Tensor? rng))
+        {
+            Generator.SetState(null, rng);
+        }
+        return int.Parse(epochText, NumberStyles.Integer, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads only the metadata of a checkpoint (no weights).</summary>
+    public static CheckpointMetadata ReadMetadata(string path)
+    {
+        SafeTensorsHeader header = SafeTensors.ReadHeader(path);
+        return ParseMetadata(path, header.Metadata);
+    }
+
+    /// <summary>
+    /// Rebuilds the checkpoint's model from its recorded architecture, loads the weights and moves it to
+    /// <paramref name="device"/>. The caller owns the model.
+    /// </summary>
+    public static (ClassifierModel Model, CheckpointMetadata Metadata) Load(string path, Device device)
+    {
+        using SafeTensorsFile file = SafeTensors.Load(path);
+        CheckpointMetadata metadata = ParseMetadata(path, file.Metadata);
+        ClassifierModel model = ModelRegistry.Create(metadata.Model);
+        try
+        {
+            model.LoadStateDict(file.Tensors);
+            model.To(device);
+            return (model, metadata);
+        }
+        catch (ArgumentException e)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"'{path}' does not hold the weights of the {metadata.Model.Name} it declares: {e.Message}", e);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads a checkpoint's weights into an existing model of the same architecture.</summary>
+    public static CheckpointMetadata LoadInto(string path, ClassifierModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using SafeTensorsFile file = SafeTensors.Load(path);
+        CheckpointMetadata metadata = ParseMetadata(path, file.Metadata);
+        if (model.Spec is { } spec && (spec.Name != metadata.Model.Name || spec.NumClasses != metadata.Model.NumClasses))
+        {
+            throw new InvalidDataException(
+                $"'{path}' is a {metadata.Model.Name} checkpoint with {metadata.Model.NumClasses} classes; the model is a {spec.Name} with {spec.NumClasses} classes");
+        }
+        model.LoadStateDict(file.Tensors);
+        return metadata;
+    }
+
+    private static CheckpointMetadata ParseMetadata(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue(CheckpointMetadata.MetadataKey, out string? json))
+        {
+            throw new InvalidDataException(
+                $"'{path}' is a safetensors file without DeepUnlearn checkpoint metadata ('{CheckpointMetadata.MetadataKey}'); checkpoints come from 'deepunlearn train' or 'deepunlearn unlearn'");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointMetadata>(json, JsonFile.Options)
+                ?? throw new InvalidDataException($"'{path}': checkpoint metadata is null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}': checkpoint metadata is not valid JSON: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using DeepUnlearn.Data;
+using DeepUnlearn.Evaluation;
+using DeepUnlearn.Models;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Nn;
+using DeepUnlearn.Torch.Optim;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DeepUnlearn.Training;
+
+/// <summary>
+/// One trainer for the original model, the retrained gold standard and every fine-tuning-style method
+/// (torchvision's references/classification/train.py shape: <see cref="TrainOneEpoch"/>, evaluation, the
+/// epoch loop with checkpoints). Cross-entropy with optional label smoothing; the schedule steps per epoch;
+/// every step runs in its own <see cref="TensorScope"/>; a NaN or infinite loss stops the run.
+/// </summary>
+public sealed partial class Trainer
+{
+    /// <summary>The weights file name of the latest epoch.</summary>
+    public const string LastCheckpoint = "last.safetensors";
+
+    /// <summary>The weights file name of the best validation epoch.</summary>
+    public const string BestCheckpoint = "best.safetensors";
+
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a trainer that logs to <paramref name="logger"/>.</summary>
+    public Trainer(ILogger<Trainer>? logger = null)
+    {
+        _logger = logger ?? NullLogger<Trainer>.Instance;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="model"/> in place for <see cref="TrainingConfig.Epochs"/> epochs (from the last
+    /// checkpoint when resuming), validating after each epoch when <paramref name="validation"/> is given.
+    /// </summary>
+    public TrainingResult Fit(ClassifierModel model, DataLoader train, DataLoader? validation, TrainingConfig config, TrainingOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        options ??= new TrainingOptions();
+        if (train.Dataset.NumClasses > model.NumClasses)
+        {
+            throw new ArgumentException($"the model has {model.NumClasses} outputs but '{train.Dataset.Name}' has {train.Dataset.NumClasses} classes");
+        }
+        if ((options.Resume || options.CheckpointDirectory is not null) && options.Metadata is null && options.CheckpointDirectory is not null)
+        {
+            throw new ArgumentException("checkpointing needs TrainingOptions.Metadata (dataset, classes, normalisation)");
+        }
+        var clock = Stopwatch.StartNew();
+        using Optimizer optimizer = OptimizerFactory.Create(config, model.TrainableParameters());
+        LrScheduler schedule = OptimizerFactory.CreateSchedule(config, optimizer);
+
+        int startEpoch = 0;
+        double? best = null;
+        string? lastPath = options.CheckpointDirectory is null ? null : Path.Combine(options.CheckpointDirectory, LastCheckpoint);
+        if (options.Resume && lastPath is not null && File.Exists(lastPath))
+        {
+            (startEpoch, best) = Restore(lastPath, model, optimizer);
+            schedule.SetLastEpoch(startEpoch);
+            LogResumed(_logger, startEpoch, lastPath);
+        }
+
+        var results = new List<EpochResult>();
+        int endEpoch = options.StopAfterEpochs is int stop ? Math.Min(config.Epochs, startEpoch + stop) : config.Epochs;
+        for (int epoch = startEpoch; epoch < endEpoch; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double lr = optimizer.LearningRate;
+            var (loss, accuracy, seconds, imagesPerSecond) = TrainOneEpoch(model, train, optimizer, config, epoch, options, clock, cancellationToken);
+            schedule.Step();
+
+            double? valAccuracy = null;
+            double? valLoss = null;
+            if (validation is not null && validation.SampleCount > 0)
+            {
+                Predictions predictions = ModelEvaluator.Predict(model, validation, cancellationToken);
+                valAccuracy = predictions.AccuracyPercent();
+                valLoss = predictions.MeanLoss();
+            }
+            var result = new EpochResult
+            {
+                Epoch = epoch,
+                LearningRate = lr,
+                TrainLoss = loss,
+                TrainAccuracy = accuracy,
+                ValidationAccuracy = valAccuracy,
+                ValidationLoss = valLoss,
+                Seconds = seconds,
+                ImagesPerSecond = imagesPerSecond,
+            };
+            results.Add(result);
+            LogEpoch(_logger, epoch + 1, config.Epochs, loss, accuracy, valAccuracy ?? double.NaN, imagesPerSecond);
+
+            bool improved = valAccuracy is double v && (best is null || v > best.Value);
+            if (improved)
+            {
+                best = valAccuracy;
+            }
+            if (options.CheckpointDirectory is not null && options.Metadata is not null)
+            {
+                WriteCheckpoints(options.CheckpointDirectory, model, optimizer, options.Metadata, config, epoch + 1, valAccuracy, best, improved);
+            }
+        }
+        return new TrainingResult(results, startEpoch, best, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// One pass over <paramref name="loader"/>: forward, cross-entropy, backward, optional step hook,
+    /// update. Returns the mean loss, training accuracy, wall time and throughput.
+    /// </summary>
+    public static (double Loss, double Accuracy, double Seconds, double ImagesPerSecond) TrainOneEpoch(
+        ClassifierModel model, DataLoader loader, Optimizer optimizer, TrainingConfig config, int epoch, TrainingOptions? options = null, Stopwatch? runClock = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loader);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(config);
+        model.Train();
+        var clock = Stopwatch.StartNew();
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        int step = 0;
+        int steps = loader.BatchCount;
+        foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
+        {
+            using var scope = TensorScope.Begin();
+            Tensor logits = model.Forward(batch.Images);
+            Tensor loss = Functional.CrossEntropy(logits, batch.Labels, labelSmoothing: config.LabelSmoothing);
+            double value = loss.Item();
+            if (!double.IsFinite(value))
+            {
+                throw new TrainingDivergedException(epoch, step, value);
+            }
+            optimizer.ZeroGrad();
+            loss.Backward();
+            options?.StepObserver?.Invoke(new TrainingStep(epoch, step, ((long)epoch * steps) + step, batch.Ids, optimizer.LearningRate, model));
+            optimizer.Step();
+
+            using (LibTorch.NoGrad())
+            {
+                correct += logits.ArgMax(1).Eq(batch.Labels).Sum().ItemInt64();
+            }
+            lossSum += value * batch.Count;
+            seen += batch.Count;
+            step++;
+            if (options?.Progress is { } progress)
+            {
+                double rate = seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                double remainingImages = ((double)(steps - step) * loader.Options.BatchSize) + ((double)(config.Epochs - epoch - 1) * loader.SampleCount);
+                progress.Report(new TrainingProgress(epoch, config.Epochs, step, steps, lossSum / seen, rate, TimeSpan.FromSeconds(remainingImages / Math.Max(rate, 1e-9))));
+            }
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        return seen == 0
+            ? (double.NaN, double.NaN, seconds, 0)
+            : (lossSum / seen, 100.0 * correct / seen, seconds, seen / Math.Max(seconds, 1e-9));
+    }
+
+    private static (int Epoch, double? Best) Restore(string lastPath, ClassifierModel model, Optimizer optimizer)
+    {
+        CheckpointMetadata metadata = Checkpoint.LoadInto(lastPath, model);
+        string statePath = Checkpoint.StatePathFor(lastPath);
+        if (!File.Exists(statePath))
+        {
+            throw new FileNotFoundException($"cannot resume: '{lastPath}' has no training-state file '{statePath}' (optimizer and RNG state)", statePath);
+        }
+        int stateEpoch = Checkpoint.LoadTrainingState(statePath, optimizer);
+        if (stateEpoch != metadata.Epoch)
+        {
+            throw new InvalidDataException($"cannot resume: '{lastPath}' is at epoch {metadata.Epoch} but its training state is at epoch {stateEpoch} (an interrupted write); delete both to restart");
+        }
+        double? best = null;
+        string bestPath = Path.Combine(Path.GetDirectoryName(lastPath) ?? ".", BestCheckpoint);
+        if (File.Exists(bestPath))
+        {
+            best = Checkpoint.ReadMetadata(bestPath).ValidationAccuracy;
+        }
+        return (metadata.Epoch, best);
+    }
+
+    private static void WriteCheckpoints(string directory, ClassifierModel model, Optimizer optimizer, CheckpointMetadata template, TrainingConfig config, int epochsDone, double? valAccuracy, double? best, bool improved)
+    {
+        Directory.CreateDirectory(directory);
+        CheckpointMetadata metadata = template with { Epoch = epochsDone, Config = config, ValidationAccuracy = valAccuracy, CreatedUtc = DateTimeOffset.UtcNow };
+        string last = Path.Combine(directory, LastCheckpoint);
+        // The state goes first: a crash between the two writes leaves an older weights file whose epoch
+        // disagrees with the state, which Restore reports instead of resuming from mixed epochs.
+        Checkpoint.SaveTrainingState(Checkpoint.StatePathFor(last), optimizer, epochsDone);
+        Checkpoint.Save(last, model, metadata);
+        if (improved || (best is null && valAccuracy is null))
+        {
+            Checkpoint.Save(Path.Combine(directory, BestCheckpoint), model, metadata);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumed after epoch {Epoch} from {Path}")]
+    private static partial void LogResumed(ILogger logger, int epoch, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs}: loss {Loss:F4}, train acc {TrainAccuracy:F2}%, val acc {ValidationAccuracy:F2}%, {ImagesPerSecond:F0} img/s")]
+    private static partial void LogEpoch(ILogger logger, int epoch, int epochs, double loss, double trainAccuracy, double validationAccuracy, double imagesPerSecond);
+}

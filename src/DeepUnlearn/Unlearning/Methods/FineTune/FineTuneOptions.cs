@@ -1,0 +1,29 @@
+namespace DeepUnlearn.Unlearning.Methods.FineTune;
+
+/// <summary>
+/// Options of <see cref="FineTuneMethod"/>. SalUn's FT baseline fine-tunes for 10 epochs with lr in
+/// [0.01, 0.1] on CIFAR-10; the defaults here are scaled to the small demo models (a few epochs, lr 0.01).
+/// </summary>
+public sealed record FineTuneOptions : IMethodOptions
+{
+    /// <summary>Epochs over the retain set.</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Learning rate (SGD, momentum 0.9, constant).</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Weight decay.</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <inheritdoc />
+    public void Validate()
+    {
+        OptionChecks.AtLeastOne(Epochs, "finetune", "epochs");
+        OptionChecks.Positive(LearningRate, "finetune", "learning_rate");
+        OptionChecks.AtLeastOne(BatchSize, "finetune", "batch_size");
+        OptionChecks.NonNegative(WeightDecay, "finetune", "weight_decay");
+    }
+}

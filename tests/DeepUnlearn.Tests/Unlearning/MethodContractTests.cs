@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Unlearning;
+using Xunit;
+
+namespace DeepUnlearn.Tests.Unlearning;
+
+/// <summary>
+/// The contract every registered method must meet (timm's registry-driven tests, applied to methods): on a
+/// tiny class-forgetting problem it finishes, returns finite weights, leaks no tensor, leaves the original
+/// untouched and lowers the accuracy on the forget set.
+/// </summary>
+public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningSetup>
+{
+    // Settings that size each method for a 480-image problem (defaults target real datasets).
+    private static readonly Dictionary<string, KeyValuePair<string, string>[]> s_tinySettings = new(StringComparer.Ordinal)
+    {
+        ["retrain"] = [new("epochs", "3")],
+        ["finetune"] = [new("epochs", "10"), new("learning_rate", "0.1"), new("batch_size", "32"), new("weight_decay", "0.05")],
+    };
+
+    public static TheoryData<string> Methods() => new(MethodRegistry.Names);
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void Run_OnTinyClassForgetting_MeetsTheContract(string name)
+    {
+        int threads = LibTorch.NumThreads;
+        LibTorch.SetNumThreads(1);
+        try
+        {
+            float[] before = setup.Flatten(setup.Original);
+            long live = Tensor.LiveCount;
+            IUnlearningMethod method = MethodRegistry.Create(name, s_tinySettings.GetValueOrDefault(name, []));
+            double forgetAccuracy;
+            using (UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None))
+            {
+                Assert.Equal(name, method.Name);
+                Assert.NotSame(setup.Original, outcome.Model);
+                Assert.True(outcome.Seconds > 0);
+                Assert.All(setup.Flatten(outcome.Model), v => Assert.True(float.IsFinite(v), $"{name} produced a non-finite weight"));
+                Assert.All(outcome.Diagnostics.Values, v => Assert.False(double.IsNaN(v), $"{name} reported a NaN diagnostic"));
+                forgetAccuracy = setup.ForgetAccuracy(outcome.Model);
+            }
+            Assert.Equal(live, Tensor.LiveCount);
+            Assert.Equal(before, setup.Flatten(setup.Original));
+            Assert.True(forgetAccuracy < setup.OriginalForgetAccuracy,
+                $"{name}: forget accuracy {forgetAccuracy:F1}% did not fall below the original's {setup.OriginalForgetAccuracy:F1}%");
+        }
+        finally
+        {
+            LibTorch.SetNumThreads(threads);
+        }
+    }
+
+    [Fact]
+    public void Create_UnknownMethod_ListsValidNames()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("forget-everything"));
+        foreach (string name in MethodRegistry.Names)
+        {
+            Assert.Contains(name, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Create_UnknownSetting_ListsValidKeys()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("finetune", [new("learning_rat", "0.1")]));
+        Assert.Contains("finetune.learning_rat", e.Message, StringComparison.Ordinal);
+        Assert.Contains("learning_rate", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_InvalidValue_SaysWhatIsValid()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("finetune", [new("epochs", "0")]));
+        Assert.Contains("finetune.epochs", e.Message, StringComparison.Ordinal);
+        Assert.Contains("at least 1", e.Message, StringComparison.Ordinal);
+    }
+}

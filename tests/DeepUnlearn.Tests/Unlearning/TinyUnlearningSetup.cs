@@ -1,0 +1,66 @@
+using System;
+using System.Linq;
+using DeepUnlearn.Data;
+using DeepUnlearn.Data.Splits;
+using DeepUnlearn.Evaluation;
+using DeepUnlearn.Models;
+using DeepUnlearn.Tests.Training;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Training;
+using DeepUnlearn.Unlearning;
+
+namespace DeepUnlearn.Tests.Unlearning;
+
+/// <summary>
+/// A tiny class-forgetting problem shared by the method tests: smallcnn trained on 12×12 synthetic
+/// "squares" (4 classes), asked to forget class 0. Built once per test class (xUnit class fixture).
+/// </summary>
+public sealed class TinyUnlearningSetup : IDisposable
+{
+    public TinyUnlearningSetup()
+    {
+        int threads = LibTorch.NumThreads;
+        LibTorch.SetNumThreads(1);
+        try
+        {
+            LibTorch.ManualSeed(0);
+            var train = SyntheticData.Squares(480, seed: 1);
+            var test = SyntheticData.Squares(160, seed: 2);
+            Data = VisionData.FromDatasets("squares", train, test, 0.1, 0);
+            Recipe = new TrainingConfig { Epochs = 4, BatchSize = 32, LearningRate = 0.05, Workers = 0, Seed = 0 };
+            Original = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = 4, InChannels = 1, ImageSize = 12, Seed = 0 });
+            using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, Device.Cpu, workers: 0))
+            {
+                new Trainer().Fit(Original, loader, null, Recipe);
+            }
+            Original.Eval();
+            ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, Data.Split);
+            Context = new UnlearningContext(Original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, Device.Cpu, seed: 0) { Workers = 0 };
+            OriginalForgetAccuracy = ForgetAccuracy(Original);
+        }
+        finally
+        {
+            LibTorch.SetNumThreads(threads);
+        }
+    }
+
+    public VisionData Data { get; }
+
+    public TrainingConfig Recipe { get; }
+
+    public ClassifierModel Original { get; }
+
+    public UnlearningContext Context { get; }
+
+    public double OriginalForgetAccuracy { get; }
+
+    public double ForgetAccuracy(ClassifierModel model)
+    {
+        using DataLoader forget = Context.ForgetLoader(64, shuffle: false);
+        return ModelEvaluator.Predict(model, forget).AccuracyPercent();
+    }
+
+    public float[] Flatten(ClassifierModel model) => model.StateDict().Where(kv => kv.Value.DType == DType.Float32).SelectMany(kv => kv.Value.ToArray<float>()).ToArray();
+
+    public void Dispose() => Original.Dispose();
+}
