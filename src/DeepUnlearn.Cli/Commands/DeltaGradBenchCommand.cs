@@ -125,7 +125,11 @@ internal static class DeltaGradBenchCommand
 
     private static void Print(IReadOnlyList<DeltaGradBenchmarkRow> rows)
     {
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+        });
         // Redirected output has no terminal width; Spectre would squeeze the table into 80 columns.
         console.Profile.Width = Math.Max(console.Profile.Width, 160);
         static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
