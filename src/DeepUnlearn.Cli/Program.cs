@@ -56,6 +56,7 @@ public static class Program
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(TopicsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DeltaGradCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,284 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Training.Trajectory;
+using DeepUnlearn.Unlearning.Methods.DeltaGrad;
+using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
+using Spectre.Console;
+
+namespace DeepUnlearn.Cli.Commands;
+
+/// <summary>
+/// <c>deepunlearn deltagrad</c>: train (or reuse from <c>--trajectory</c>) a logistic-regression or
+/// two-layer model with a recorded trajectory, delete samples, and compare DeltaGrad with exact retraining.
+/// </summary>
+internal static class DeltaGradCommand
+{
+    public static Command Create()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "Training data.", DefaultValueFactory = _ => DeltaGradData.FashionMnist };
+        dataset.AcceptOnlyFromAmong(DeltaGradData.FashionMnist, DeltaGradData.Synthetic);
+        var dataDir = new Option<string?>("--data-dir") { Description = $"Directory of the Fashion-MNIST IDX files (default {DeltaGradData.DefaultFashionMnistDirectory})." };
+        var trainSize = new Option<int>("--train-size") { Description = "Use the first N training samples (0: all).", DefaultValueFactory = _ => 0 };
+        var model = new Option<string>("--model") { Description = "Model to train.", DefaultValueFactory = _ => "logreg" };
+        model.AcceptOnlyFromAmong("logreg", "mlp");
+        var hidden = new Option<long>("--hidden") { Description = "Hidden units of the two-layer model (the paper's 300).", DefaultValueFactory = _ => TwoLayerPerceptron.PaperHiddenUnits };
+        var activation = new Option<string>("--activation") { Description = "Hidden nonlinearity of the two-layer model.", DefaultValueFactory = _ => "sigmoid" };
+        activation.AcceptOnlyFromAmong("sigmoid", "relu");
+        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size; 0 for full-batch gradient descent.", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs (full-batch: steps).", DefaultValueFactory = _ => 40 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate η.", DefaultValueFactory = _ => 0.2 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ.", DefaultValueFactory = _ => 5e-3 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the initialisation, batch order and deletion sample.", DefaultValueFactory = _ => 0UL };
+        var dtype = new Option<string>("--dtype") { Description = "Precision of the model and trajectory.", DefaultValueFactory = _ => "float64" };
+        dtype.AcceptOnlyFromAmong("float32", "float64");
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:n].", DefaultValueFactory = _ => "auto" };
+        var deleteIds = new Option<FileInfo?>("--delete-ids") { Description = "File of sample ids to delete (whitespace, comma or newline separated)." };
+        var deleteFraction = new Option<double?>("--delete-fraction") { Description = "Delete this fraction of the training set, drawn with --seed (default 0.001)." };
+        var period = new Option<int>("--period") { Description = "DeltaGrad T0: exact gradient every T0 steps after the burn-in.", DefaultValueFactory = _ => new DeltaGradOptions().Period };
+        var burnIn = new Option<int>("--burn-in") { Description = "DeltaGrad j0: exact steps at the start.", DefaultValueFactory = _ => new DeltaGradOptions().BurnIn };
+        var history = new Option<int>("--history") { Description = "DeltaGrad m: L-BFGS history size.", DefaultValueFactory = _ => new DeltaGradOptions().History };
+        var trajectoryPath = new Option<FileInfo?>("--trajectory") { Description = "Trajectory file: reused when it exists, recorded there otherwise (in memory when omitted)." };
+        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Directory for run.json and metrics.json." };
+        var json = new Option<bool>("--json") { Description = "Print the metrics as JSON instead of a table." };
+
+        var command = new Command("deltagrad", "Compare DeltaGrad with exact retraining after deleting training samples.")
+        {
+            dataset, dataDir, trainSize, model, hidden, activation, batchSize, epochs, lr, weightDecay, seed, dtype, device,
+            deleteIds, deleteFraction, period, burnIn, history, trajectoryPath, outDir, json,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(deleteIds) is not null && parse.GetValue(deleteFraction) is not null)
+            {
+                return Usage("give either --delete-ids or --delete-fraction, not both");
+            }
+            double fraction = parse.GetValue(deleteFraction) ?? 0.001;
+            if (!(fraction > 0 && fraction < 1))
+            {
+                return Usage($"--delete-fraction must be in (0, 1), got {fraction.ToString(CultureInfo.InvariantCulture)}");
+            }
+            DeltaGradRecipe recipe;
+            DeltaGradOptions options;
+            try
+            {
+                recipe = new DeltaGradRecipe
+                {
+                    Model = parse.GetValue(model) == "mlp" ? FlatModelKind.Mlp : FlatModelKind.LogisticRegression,
+                    HiddenUnits = parse.GetValue(hidden),
+                    Activation = parse.GetValue(activation) == "relu" ? HiddenActivation.Relu : HiddenActivation.Sigmoid,
+                    BatchSize = parse.GetValue(batchSize),
+                    Epochs = parse.GetValue(epochs),
+                    LearningRate = parse.GetValue(lr),
+                    WeightDecay = parse.GetValue(weightDecay),
+                    Seed = parse.GetValue(seed),
+                    DType = parse.GetValue(dtype) == "float32" ? DType.Float32 : DType.Float64,
+                };
+                recipe.Validate();
+                options = new DeltaGradOptions { Period = parse.GetValue(period), BurnIn = parse.GetValue(burnIn), History = parse.GetValue(history) };
+                options.Validate();
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                return Usage(e.Message);
+            }
+            int size = parse.GetValue(trainSize);
+            if (size < 0)
+            {
+                return Usage("--train-size must be ≥ 0");
+            }
+            string deviceText = parse.GetValue(device) ?? "auto";
+            Device target = deviceText == "auto" ? Device.Auto : Device.Parse(deviceText);
+            var settings = new Settings(
+                parse.GetValue(dataset)!, parse.GetValue(dataDir), size, recipe, options, target,
+                parse.GetValue(deleteIds), fraction, parse.GetValue(trajectoryPath), parse.GetValue(outDir), parse.GetValue(json));
+            return Run(settings);
+        });
+        return command;
+    }
+
+    private static int Run(Settings settings)
+    {
+        DeltaGradRecipe recipe = settings.Recipe;
+        using var scope = TensorScope.Begin();
+        var (train, test) = DeltaGradData.Load(settings.Dataset, settings.DataDirectory, settings.TrainSize, recipe.DType, settings.Device, recipe.Seed);
+        using (train)
+        using (test)
+        using (FlatModel model = recipe.CreateModel(train.FeatureCount, train.ClassCount(), settings.Device))
+        {
+            long[] ids = Enumerable.Range(0, checked((int)train.Count)).Select(i => (long)i).ToArray();
+            TrainingTrajectory trajectory;
+            bool reused = settings.Trajectory is { Exists: true };
+            double? trainSeconds = null;
+            long trajectoryBytes;
+            if (reused)
+            {
+                trajectory = TrainingTrajectory.Open(settings.Trajectory!.FullName);
+                trajectory.EnsureMatches(model.Identity, model.ParameterCount, train.Identity, train.Count);
+                trajectoryBytes = settings.Trajectory.Length + new FileInfo(settings.Trajectory.FullName + ".ids").Length;
+                Info(settings, $"reusing trajectory {settings.Trajectory.FullName} ({trajectory.StepCount} steps; its learning rates and weight decay apply)");
+            }
+            else
+            {
+                BatchSchedule schedule = recipe.CreateSchedule(ids);
+                TrajectoryMetadata meta = recipe.Metadata(model, train, schedule);
+                trajectoryBytes = TrainingTrajectory.EstimateBytes(schedule, model.ParameterCount, meta.ElementType);
+                Info(settings, string.Create(CultureInfo.InvariantCulture,
+                    $"training {model.Identity} on {train.Identity} ({train.Count} samples, {recipe}); trajectory: {schedule.StepCount} steps, {trajectoryBytes / 1e6:F1} MB"));
+                trajectory = settings.Trajectory is null
+                    ? TrainingTrajectory.InMemory(meta, settings.Device)
+                    : TrainingTrajectory.Create(settings.Trajectory.FullName, meta, schedule.StepCount);
+                try
+                {
+                    TrainingRun run = PlainTrainer.Train(model, train, schedule, LearningRateSchedule.Constant(recipe.LearningRate), recipe.WeightDecay, trajectory);
+                    trainSeconds = run.Elapsed.TotalSeconds;
+                    if (settings.Trajectory is not null)
+                    {
+                        // Finish the file and read it back, so the comparison runs on what was stored.
+                        trajectory.Dispose();
+                        trajectory = TrainingTrajectory.Open(settings.Trajectory.FullName);
+                    }
+                }
+                catch
+                {
+                    trajectory.Dispose();
+                    throw;
+                }
+            }
+            using (trajectory)
+            {
+                DatasetChange change = settings.DeleteIds is not null
+                    ? DatasetChange.Delete(ReadIds(settings.DeleteIds))
+                    : DatasetChange.DeleteRandomFraction(ids, settings.DeleteFraction, recipe.Seed);
+                using DeltaGradResult result = DeltaGradComparison.Run(model, train, trajectory, change, settings.Options, test);
+                Report(settings, result.Metrics);
+                if (settings.OutDirectory is not null)
+                {
+                    WriteOutputs(settings, model, train, trajectory, result.Metrics, reused, trainSeconds, trajectoryBytes);
+                }
+            }
+        }
+        return Program.ExitOk;
+    }
+
+    private static void Report(Settings settings, DeltaGradMetrics m)
+    {
+        if (settings.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(m, CliJson.Options));
+            return;
+        }
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+        });
+        // Redirected output has no terminal width; Spectre would squeeze the table into 80 columns.
+        console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+        string Accuracy(double? value) => value is null ? "–" : F(value.Value, "F2") + " %";
+        var table = new Table().AddColumn("").AddColumn(new TableColumn("DeltaGrad").RightAligned()).AddColumn(new TableColumn("exact retraining").RightAligned());
+        table.Title = new TableTitle(string.Create(CultureInfo.InvariantCulture,
+            $"{m.Change} of {m.ChangedSamples} / {m.TrainingSamples} samples, {m.Steps} steps (T0 {m.Period}, j0 {m.BurnIn}, m {m.History})"));
+        table.AddRow("time", F(m.DeltaGradSeconds, "F3") + " s", F(m.RetrainSeconds, "F3") + " s");
+        table.AddRow("speed-up", F(m.Speedup, "F2") + "×", "1×");
+        table.AddRow("exact / approximate steps", $"{m.ExactSteps} / {m.ApproximateSteps}", $"{m.Steps} / 0");
+        table.AddRow("‖w − w_retrain‖", F(m.DistanceToRetrain, "G4"), "0");
+        table.AddRow("‖w_orig − w_retrain‖", F(m.OriginalDistanceToRetrain, "G4"), "");
+        table.AddRow("relative distance", F(m.RelativeDistance, "G4"), "");
+        table.AddRow("test accuracy", Accuracy(m.TestAccuracyDeltaGrad), Accuracy(m.TestAccuracyRetrain));
+        table.AddRow("test accuracy (original)", Accuracy(m.TestAccuracyOriginal), "");
+        console.Write(table);
+    }
+
+    private static void WriteOutputs(
+        Settings settings, FlatModel model, SampleTable train, TrainingTrajectory trajectory, DeltaGradMetrics metrics,
+        bool reused, double? trainSeconds, long trajectoryBytes)
+    {
+        DirectoryInfo dir = settings.OutDirectory!;
+        dir.Create();
+        string version = ToolkitInfo.Version;
+        int plus = version.IndexOf('+', StringComparison.Ordinal);
+        var run = new Dictionary<string, object?>
+        {
+            ["command"] = "deltagrad",
+            ["dataset"] = settings.Dataset,
+            ["dataset_identity"] = train.Identity,
+            ["train_size"] = train.Count,
+            ["model"] = model.Identity,
+            ["recipe"] = settings.Recipe,
+            ["options"] = settings.Options,
+            ["delete_ids_file"] = settings.DeleteIds?.FullName,
+            ["delete_fraction"] = settings.DeleteIds is null ? settings.DeleteFraction : null,
+            ["seed"] = settings.Recipe.Seed,
+            ["trajectory"] = settings.Trajectory?.FullName ?? "memory",
+            ["trajectory_reused"] = reused,
+            ["trajectory_weight_decay"] = trajectory.Metadata.WeightDecay,
+            ["git_commit"] = plus >= 0 ? version[(plus + 1)..] : "unknown",
+            ["deepunlearn_version"] = version,
+            ["libtorch_version"] = LibTorch.Version,
+            ["device"] = settings.Device.ToString(),
+            ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        var options = new JsonSerializerOptions(CliJson.Options) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } };
+        File.WriteAllText(Path.Combine(dir.FullName, "run.json"), JsonSerializer.Serialize(run, options));
+        var metricsFile = new Dictionary<string, object?>
+        {
+            ["deltagrad"] = metrics,
+            ["original_training_seconds"] = trainSeconds,
+            ["trajectory_bytes"] = trajectoryBytes,
+        };
+        File.WriteAllText(Path.Combine(dir.FullName, "metrics.json"), JsonSerializer.Serialize(metricsFile, options));
+    }
+
+    private static long[] ReadIds(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"no id file at {file.FullName}", file.FullName);
+        }
+        var ids = new List<long>();
+        foreach (string token in File.ReadAllText(file.FullName).Split([' ', '\t', '\r', '\n', ','], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!long.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out long id))
+            {
+                throw new FormatException($"{file.FullName}: '{token}' is not a sample id");
+            }
+            ids.Add(id);
+        }
+        return ids.ToArray();
+    }
+
+    private static void Info(Settings settings, string message)
+    {
+        if (!settings.Json)
+        {
+            Console.WriteLine(message);
+        }
+    }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return Program.ExitUsage;
+    }
+
+    private sealed record Settings(
+        string Dataset,
+        string? DataDirectory,
+        int TrainSize,
+        DeltaGradRecipe Recipe,
+        DeltaGradOptions Options,
+        Device Device,
+        FileInfo? DeleteIds,
+        double DeleteFraction,
+        FileInfo? Trajectory,
+        DirectoryInfo? OutDirectory,
+        bool Json);
+}

@@ -1,0 +1,19 @@
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.Training.Trajectory;
+
+/// <summary>
+/// The one update rule the trainer records and DeltaGrad replays: w ← w − η (g + λ w), with g the
+/// gradient of the data loss and λ the L2 weight decay. Keeping it in one place makes the replay of a
+/// recorded step reproduce the trainer's arithmetic exactly.
+/// </summary>
+internal static class SgdUpdate
+{
+    /// <summary>Applies the update to <paramref name="parameters"/> in place.</summary>
+    public static void Apply(Tensor parameters, Tensor dataGradient, double learningRate, double weightDecay)
+    {
+        using var scope = TensorScope.Begin();
+        Tensor step = weightDecay == 0 ? dataGradient : dataGradient.Add(parameters, weightDecay);
+        parameters.SubInPlace(step, learningRate);
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
+
+/// <summary>
+/// The limited-memory BFGS Hessian estimate in the compact representation of Byrd, Nocedal and
+/// Schnabel (1994, "Representations of quasi-Newton matrices and their use in limited memory methods",
+/// Theorem 2.3): from k pairs s_i = Δw_i, y_i = Δg_i (oldest first) and B_0 = σI,
+/// <code>
+/// B = σI − [σS  Y] M⁻¹ [σSᵀ; Yᵀ],   M = [[σSᵀS, L], [Lᵀ, −D]],
+/// </code>
+/// with S = [s_1 … s_k], Y = [y_1 … y_k], L the strictly lower triangle of SᵀY ((SᵀY)_{ij} = s_iᵀy_j for
+/// i &gt; j) and D = diag(s_iᵀy_i). It equals k recursive BFGS updates of σI and costs O(kP) per product.
+/// DeltaGrad uses B·(w^I_t − w_t) to approximate the gradient change. All work is in tensors on the
+/// pairs' device; the 2k×2k middle matrix is inverted once per history.
+/// </summary>
+public sealed class LbfgsHessian : IDisposable
+{
+    private readonly Tensor _w;
+    private readonly Tensor _middleInverse;
+    private bool _disposed;
+
+    private LbfgsHessian(Tensor w, Tensor middleInverse, double sigma, int pairs)
+    {
+        _w = w;
+        _middleInverse = middleInverse;
+        Sigma = sigma;
+        PairCount = pairs;
+    }
+
+    /// <summary>σ of B_0 = σI.</summary>
+    public double Sigma { get; }
+
+    /// <summary>k, the number of (s, y) pairs.</summary>
+    public int PairCount { get; }
+
+    /// <summary>
+    /// Builds B from the pairs (each [P], oldest first, all with s_iᵀy_i &gt; 0). σ defaults to
+    /// s_kᵀy_k / s_kᵀs_k of the newest pair, the choice of the DeltaGrad authors' implementation.
+    /// </summary>
+    public static LbfgsHessian FromPairs(IReadOnlyList<Tensor> s, IReadOnlyList<Tensor> y, double? sigma = null)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(y);
+        if (s.Count == 0 || s.Count != y.Count)
+        {
+            throw new ArgumentException($"need k ≥ 1 pairs with as many y as s; got {s.Count} s and {y.Count} y");
+        }
+        int k = s.Count;
+        using var scope = TensorScope.Begin();
+        Tensor sRows = Tensor.Stack(Flat(s));
+        Tensor yRows = Tensor.Stack(Flat(y));
+        Tensor sy = sRows.Mm(yRows.T());
+        Tensor ss = sRows.Mm(sRows.T());
+        double scale = sigma ?? (sy[k - 1][k - 1].Item() / ss[k - 1][k - 1].Item());
+        if (!double.IsFinite(scale) || scale <= 0)
+        {
+            throw new ArgumentException($"σ = {scale}: B_0 = σI must be positive definite (the newest pair violates sᵀy > 0)");
+        }
+        Device device = sRows.Device;
+        Tensor index = Tensor.Arange(k, device);
+        Tensor below = index.Unsqueeze(1).Gt(index.Unsqueeze(0)).To(sy.DType);
+        Tensor eye = Tensor.Eye(k, null, sy.DType, device);
+        Tensor l = sy.Mul(below);
+        Tensor d = sy.Mul(eye);
+        Tensor top = Tensor.Cat([ss.Mul(scale), l], 1);
+        Tensor bottom = Tensor.Cat([l.T(), d.Neg()], 1);
+        Tensor middle = Tensor.Cat([top, bottom], 0);
+        Tensor middleInverse = Linalg.Inverse(middle);
+        Tensor w = Tensor.Cat([sRows.Mul(scale), yRows], 0);
+        var hessian = new LbfgsHessian(TensorScope.Detach(w), TensorScope.Detach(middleInverse), scale, k);
+        return hessian;
+    }
+
+    /// <summary>B·v for a vector v [P] (returns a new [P] tensor).</summary>
+    public Tensor Multiply(Tensor v)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(v);
+        using var scope = TensorScope.Begin();
+        Tensor column = v.Reshape(-1, 1);
+        Tensor q = _middleInverse.Mm(_w.Mm(column));
+        Tensor result = column.Mul(Sigma).Sub(_w.T().Mm(q)).Reshape(-1);
+        return scope.Keep(result);
+    }
+
+    /// <summary>B as a dense [P, P] matrix (for checks on small problems).</summary>
+    public Tensor ToDense()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = TensorScope.Begin();
+        long p = _w.Size(1);
+        Tensor dense = Tensor.Eye(p, null, _w.DType, _w.Device).Mul(Sigma).Sub(_w.T().Mm(_middleInverse).Mm(_w));
+        return scope.Keep(dense);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _w.Dispose();
+            _middleInverse.Dispose();
+        }
+    }
+
+    private static Tensor[] Flat(IReadOnlyList<Tensor> vectors)
+    {
+        var flat = new Tensor[vectors.Count];
+        for (int i = 0; i < flat.Length; i++)
+        {
+            flat[i] = vectors[i].Reshape(-1);
+        }
+        return flat;
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Globalization;
+using DeepUnlearn.Models;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Nn;
+
+namespace DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
+
+/// <summary>
+/// A Linear classification head trained on fixed feature vectors [N, D] extracted once from a frozen
+/// vision model: softmax regression on the features, so DeltaGrad applies to the head of any network
+/// whose backbone is not retrained. The identity names the feature extractor, so a trajectory recorded
+/// on one backbone's features is refused for another's.
+/// </summary>
+public sealed class FrozenFeatureHead : MultinomialLogisticRegression
+{
+    /// <summary>Creates the head for <paramref name="featureSource"/> (e.g. <c>resnet18/avgpool@cifar10</c>).</summary>
+    public FrozenFeatureHead(string featureSource, long featureDimension, long classes, DType dtype = DType.Float32, Device? device = null, ulong seed = 0)
+        : base(featureDimension, classes, dtype, device, seed)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(featureSource);
+        FeatureSource = featureSource;
+    }
+
+    /// <summary>The frozen model (and layer) the features come from.</summary>
+    public string FeatureSource { get; }
+
+    /// <summary>
+    /// The penultimate features [N, D] of <paramref name="images"/> [N, C, H, W] under
+    /// <paramref name="model"/> (in evaluation mode, without autograd), computed in batches of
+    /// <paramref name="batchSize"/>; the result lives on the model's device.
+    /// </summary>
+    public static Tensor ExtractFeatures(ClassifierModel model, Tensor images, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        bool wasTraining = model.IsTraining;
+        model.Eval();
+        try
+        {
+            using var scope = TensorScope.Begin();
+            using (LibTorch.NoGrad())
+            {
+                long n = images.Size(0);
+                var chunks = new Tensor[(int)((n + batchSize - 1) / batchSize)];
+                for (int i = 0; i < chunks.Length; i++)
+                {
+                    long start = (long)i * batchSize;
+                    chunks[i] = model.Features(images.Narrow(0, start, Math.Min(batchSize, n - start)).To(model.Device));
+                }
+                return scope.Keep(Tensor.Cat(chunks));
+            }
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
+    }
+
+    /// <summary>Copies a Linear layer's weight [K, D] and bias [K] into this head (e.g. the trained head of a classifier).</summary>
+    public void LoadFrom(Linear head)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        CheckShape(head);
+        using var scope = TensorScope.Begin();
+        Tensor bias = head.Bias ?? Tensor.Zeros([Classes], DType, Device);
+        SetParameters(Tensor.Cat([head.Weight.Detach().Flatten().To(Device, DType), bias.Detach().To(Device, DType)]));
+    }
+
+    /// <summary>Writes this head's parameters into a Linear layer, e.g. to put the unlearned head back into the classifier.</summary>
+    public void CopyTo(Linear head)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        CheckShape(head);
+        if (head.Bias is null)
+        {
+            throw new ArgumentException("the Linear layer has no bias to receive the head's bias", nameof(head));
+        }
+        using var scope = TensorScope.Begin();
+        using (LibTorch.NoGrad())
+        {
+            long weights = Classes * InputFeatures;
+            head.Weight.CopyFrom(Parameters.Narrow(0, 0, weights).View(Classes, InputFeatures));
+            head.Bias.CopyFrom(Parameters.Narrow(0, weights, Classes));
+        }
+    }
+
+    /// <inheritdoc />
+    public override string Identity =>
+        string.Create(CultureInfo.InvariantCulture, $"linear-head[{FeatureSource}]({InputFeatures}→{Classes})");
+
+    private void CheckShape(Linear head)
+    {
+        if (head.InFeatures != InputFeatures || head.OutFeatures != Classes)
+        {
+            throw new ArgumentException(
+                $"the Linear layer maps {head.InFeatures}→{head.OutFeatures}; this head maps {InputFeatures}→{Classes}", nameof(head));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System;
+using DeepUnlearn.Data;
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
+
+/// <summary>
+/// Samples addressable by id: feature rows [N, D] and int64 labels [N] on one device, where a sample's
+/// id is its row. DeltaGrad and the plain trainer gather mini-batches from it by id. For a head over a
+/// frozen network the features are the extracted feature vectors.
+/// </summary>
+public sealed class SampleTable : IDisposable
+{
+    private readonly bool _ownsTensors;
+    private bool _disposed;
+
+    /// <summary>
+    /// Wraps <paramref name="features"/> [N, D] and <paramref name="labels"/> [N]. With
+    /// <paramref name="ownsTensors"/> the table disposes them; otherwise the caller keeps them alive.
+    /// </summary>
+    public SampleTable(Tensor features, Tensor labels, string identity, bool ownsTensors = false)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentException.ThrowIfNullOrWhiteSpace(identity);
+        if (features.Dim != 2 || features.Size(0) < 1)
+        {
+            throw new ArgumentException($"features must be [N, D] with N ≥ 1, got [{string.Join(", ", features.ShapeArray())}]", nameof(features));
+        }
+        if (labels.Dim != 1 || labels.Size(0) != features.Size(0) || labels.DType != DType.Int64)
+        {
+            throw new ArgumentException(
+                $"labels must be int64 [{features.Size(0)}], got {labels.DType} [{string.Join(", ", labels.ShapeArray())}]", nameof(labels));
+        }
+        if (labels.Device != features.Device)
+        {
+            throw new ArgumentException($"features are on {features.Device} but labels on {labels.Device}", nameof(labels));
+        }
+        Features = ownsTensors ? TensorScope.Detach(features) : features;
+        Labels = ownsTensors ? TensorScope.Detach(labels) : labels;
+        Identity = identity;
+        _ownsTensors = ownsTensors;
+    }
+
+    /// <summary>The feature rows [N, D].</summary>
+    public Tensor Features { get; }
+
+    /// <summary>The labels [N] (int64).</summary>
+    public Tensor Labels { get; }
+
+    /// <summary>The dataset (and split), e.g. <c>fashion-mnist/train</c>; trajectories record it.</summary>
+    public string Identity { get; }
+
+    /// <summary>N, the number of samples (ids run over [0, N)).</summary>
+    public long Count => Features.Size(0);
+
+    /// <summary>D, the number of features.</summary>
+    public long FeatureCount => Features.Size(1);
+
+    /// <summary>Where the samples live.</summary>
+    public Device Device => Features.Device;
+
+    /// <summary>
+    /// The images of <paramref name="dataset"/> as flat feature rows (C·H·W pixels scaled to [0, 1]) with their
+    /// labels, on <paramref name="device"/> in <paramref name="dtype"/>; sample ids are the dataset's ids. The
+    /// identity is <c>{name}/{split}/pixels</c>.
+    /// </summary>
+    public static SampleTable FromImages(InMemoryVisionDataset dataset, DatasetSplit split, DType dtype, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (dtype is not (DType.Float32 or DType.Float64))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Float32 or Float64");
+        }
+        using var scope = TensorScope.Begin();
+        Tensor features = Tensor.FromBytes(dataset.Pixels.Span, [dataset.Count, dataset.SampleLength], DType.UInt8)
+            .To(device, dtype)
+            .Div(255.0);
+        long[] labels = new long[dataset.Count];
+        ReadOnlySpan<int> source = dataset.Labels.Span;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = source[i];
+        }
+        Tensor labelTensor = Tensor.From(labels, device);
+        string identity = $"{dataset.Name}/{split.ToString().ToLowerInvariant()}/pixels";
+        return new SampleTable(scope.Keep(features), scope.Keep(labelTensor), identity, ownsTensors: true);
+    }
+
+    /// <summary>The mean feature row [1, D] (e.g. the training set's, to centre train and test alike).</summary>
+    public Tensor FeatureMean()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Features.Mean([0], keepDim: true);
+    }
+
+    /// <summary>
+    /// A new table (owning its features) with <paramref name="mean"/> [1, D] subtracted from every row and
+    /// <paramref name="suffix"/> appended to the identity. Centring keeps plain gradient descent on linear
+    /// models well conditioned (the mean image is the direction of largest curvature of raw pixels).
+    /// </summary>
+    public SampleTable Centered(Tensor mean, string suffix = "centred")
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(mean);
+        if (mean.NumEl != FeatureCount)
+        {
+            throw new ArgumentException($"the mean has {mean.NumEl} values for {FeatureCount} features", nameof(mean));
+        }
+        using var scope = TensorScope.Begin();
+        Tensor centred = Features.Sub(mean.Reshape(1, FeatureCount).To(Device, Features.DType));
+        Tensor labels = Labels.Clone();
+        return new SampleTable(scope.Keep(centred), scope.Keep(labels), $"{Identity}-{suffix}", ownsTensors: true);
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="ids"/>, in that order, as new tensors (a view, without copying, when the
+    /// ids are one ascending run).
+    /// </summary>
+    public (Tensor Inputs, Tensor Labels) Gather(ReadOnlySpan<long> ids)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (long id in ids)
+        {
+            if (id < 0 || id >= Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"sample id outside [0, {Count})");
+            }
+        }
+        using var scope = TensorScope.Begin();
+        if (IsRun(ids))
+        {
+            long start = ids.IsEmpty ? 0 : ids[0];
+            return (scope.Keep(Features.Narrow(0, start, ids.Length)), scope.Keep(Labels.Narrow(0, start, ids.Length)));
+        }
+        Tensor index = Tensor.From<long>(ids, [ids.Length], Device);
+        return (scope.Keep(Features.IndexSelect(0, index)), scope.Keep(Labels.IndexSelect(0, index)));
+    }
+
+    /// <summary>Number of classes, 1 + the largest label.</summary>
+    public long ClassCount()
+    {
+        using var scope = TensorScope.Begin();
+        return Labels.Max().ItemInt64() + 1;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (_ownsTensors)
+        {
+            Features.Dispose();
+            Labels.Dispose();
+        }
+    }
+
+    private static bool IsRun(ReadOnlySpan<long> ids)
+    {
+        for (int i = 1; i < ids.Length; i++)
+        {
+            if (ids[i] != ids[i - 1] + 1)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

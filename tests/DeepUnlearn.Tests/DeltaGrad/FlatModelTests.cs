@@ -1,0 +1,118 @@
+using System;
+using DeepUnlearn.Models;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Nn;
+using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
+using Xunit;
+
+namespace DeepUnlearn.Tests.DeltaGrad;
+
+public class FlatModelTests
+{
+    public static TheoryData<string> Models => new() { "logreg", "mlp-sigmoid", "mlp-relu", "head" };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Gradient_MatchesCentralFiniteDifferences(string name)
+    {
+        long live = Tensor.LiveCount;
+        using (var scope = TensorScope.Begin())
+        {
+            using FlatModel model = Create(name);
+            using var generator = new Generator(3);
+            Tensor x = Tensor.Randn([7, 4], DType.Float64, null, generator);
+            Tensor y = Tensor.From(new long[] { 0, 1, 2, 1, 0, 2, 2 });
+            double[] gradient = model.Gradient(x, y).ToArray<double>();
+            double[] w = model.GetParameters().ToArray<double>();
+            const double H = 1e-6;
+            for (int i = 0; i < w.Length; i++)
+            {
+                double[] plus = (double[])w.Clone();
+                double[] minus = (double[])w.Clone();
+                plus[i] += H;
+                minus[i] -= H;
+                model.SetParameters(Tensor.From(plus));
+                double lossPlus = model.Loss(x, y).Item();
+                model.SetParameters(Tensor.From(minus));
+                double lossMinus = model.Loss(x, y).Item();
+                Assert.Equal((lossPlus - lossMinus) / (2 * H), gradient[i], 6);
+            }
+        }
+        Assert.Equal(live, Tensor.LiveCount);
+    }
+
+    [Fact]
+    public void LogisticRegression_Layout_IsWeightRowMajorThenBias()
+    {
+        using var scope = TensorScope.Begin();
+        using var model = new MultinomialLogisticRegression(4, 3, DType.Float64, seed: 1);
+        Assert.Equal(15, model.ParameterCount);
+        Tensor w = model.GetParameters();
+        Tensor weight = w.Narrow(0, 0, 12).View(3, 4);
+        Tensor bias = w.Narrow(0, 12, 3);
+        Tensor x = Tensor.Ones([2, 4], DType.Float64);
+        Assert.True(Synthetic.MaxAbsDiff(model.Logits(x), Functional.Linear(x, weight, bias)) < 1e-15);
+        // PyTorch's default Linear init: U(±1/√fan_in) = U(±0.5).
+        Assert.True(w.Abs().Max().Item() <= 0.5);
+        Assert.Equal("logistic-regression(4→3)", model.Identity);
+    }
+
+    [Fact]
+    public void SetParameters_WrongLength_Throws()
+    {
+        using var scope = TensorScope.Begin();
+        using var model = new TwoLayerPerceptron(4, 3, 5);
+        Assert.Equal((5 * 4) + 5 + (3 * 5) + 3, model.ParameterCount);
+        Assert.Throws<ArgumentException>(() => model.SetParameters(Tensor.Zeros([10])));
+        Assert.Throws<ArgumentException>(() => model.Gradient(Tensor.Zeros([2, 5]), Tensor.Zeros([2], DType.Int64)));
+    }
+
+    [Fact]
+    public void FrozenFeatureHead_IdentityNamesTheFeatureSource()
+    {
+        using var head = new FrozenFeatureHead("resnet18/avgpool@cifar10", 512, 10);
+        Assert.Equal("linear-head[resnet18/avgpool@cifar10](512→10)", head.Identity);
+        Assert.Equal((512 * 10) + 10, head.ParameterCount);
+    }
+
+    [Fact]
+    public void FrozenFeatureHead_OverSmallCnnFeatures_ReproducesTheClassifier()
+    {
+        long live = Tensor.LiveCount;
+        using (var scope = TensorScope.Begin())
+        {
+            using ClassifierModel cnn = ModelRegistry.Create("smallcnn", new ModelOptions { InChannels = 1, ImageSize = 28, Seed = 4 });
+            using var generator = new Generator(8);
+            Tensor images = Tensor.Randn([5, 1, 28, 28], DType.Float32, null, generator);
+            Tensor features = FrozenFeatureHead.ExtractFeatures(cnn, images, batchSize: 2);
+            Assert.Equal([5L, cnn.FeatureDim], features.ShapeArray());
+            using var head = new FrozenFeatureHead("smallcnn@test", cnn.FeatureDim, cnn.NumClasses);
+            head.LoadFrom(cnn.Head);
+            cnn.Eval();
+            Tensor logits;
+            using (LibTorch.NoGrad())
+            {
+                logits = cnn.Forward(images);
+            }
+            Assert.True(Synthetic.MaxAbsDiff(head.Logits(features), logits) < 1e-5);
+
+            // An updated head goes back into the classifier.
+            head.SetParameters(head.GetParameters().Mul(0.5));
+            head.CopyTo(cnn.Head);
+            using (LibTorch.NoGrad())
+            {
+                Assert.True(Synthetic.MaxAbsDiff(head.Logits(features), cnn.Forward(images)) < 1e-5);
+            }
+        }
+        Assert.Equal(live, Tensor.LiveCount);
+    }
+
+    private static FlatModel Create(string name) => name switch
+    {
+        "logreg" => new MultinomialLogisticRegression(4, 3, DType.Float64, seed: 2),
+        "mlp-sigmoid" => new TwoLayerPerceptron(4, 3, 5, HiddenActivation.Sigmoid, DType.Float64, seed: 2),
+        "mlp-relu" => new TwoLayerPerceptron(4, 3, 5, HiddenActivation.Relu, DType.Float64, seed: 2),
+        "head" => new FrozenFeatureHead("test-backbone", 4, 3, DType.Float64, seed: 2),
+        _ => throw new ArgumentException(name),
+    };
+}
