@@ -1,0 +1,25 @@
+namespace DeepUnlearn.Bayesian;
+
+/// <summary>
+/// Settings of EUBO unlearning (<see cref="EuboUnlearning"/>). λ selects the adjusted likelihood of the
+/// paper's Sec. 3.1; the paper's experiments sweep λ over {0.5, 0.1, 10⁻³, 10⁻⁵, 10⁻⁹, 0}.
+/// </summary>
+public sealed record EuboOptions
+{
+    private readonly double _lambda;
+    private readonly int _steps = 2000;
+    private readonly double _learningRate = 0.01;
+    private readonly int _samples = 32;
+
+    /// <summary>λ ∈ [0, 1] of the adjusted likelihood; 0 gives the plain EUBO.</summary>
+    public double Lambda { get => _lambda; init => _lambda = AdjustedLikelihood.ValidateLambda(value); }
+
+    /// <summary>Adam steps, ≥ 1.</summary>
+    public int Steps { get => _steps; init => _steps = VariationalOptions.Positive(value, nameof(Steps)); }
+
+    /// <summary>Adam's initial learning rate, &gt; 0; it follows a cosine annealing to 0 over the steps, so the last iterates settle.</summary>
+    public double LearningRate { get => _learningRate; init => _learningRate = VariationalOptions.PositiveFinite(value, nameof(LearningRate)); }
+
+    /// <summary>Reparameterised samples θ ~ q per step, ≥ 1.</summary>
+    public int Samples { get => _samples; init => _samples = VariationalOptions.Positive(value, nameof(Samples)); }
+}
