@@ -32,7 +32,9 @@ public static class Program
         }
         try
         {
-            return parse.Invoke();
+            // Exceptions must reach the handler below (exit code 2 with the message), not the library's
+            // default handler (exit code 1 with a stack trace).
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -46,6 +48,8 @@ public static class Program
     {
         var root = new RootCommand("DeepUnlearn: machine unlearning for image classifiers on libtorch.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(TopicsCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

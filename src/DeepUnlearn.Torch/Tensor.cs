@@ -39,10 +39,17 @@ public sealed partial class Tensor : IDisposable
     /// <summary>The scope that will dispose this tensor, if any.</summary>
     internal TensorScope? Owner { get; set; }
 
-    internal TensorHandle Handle => _handle ?? throw new ObjectDisposedException(nameof(Tensor), "the tensor has been disposed");
+    internal TensorHandle Handle => _handle ?? throw Disposed();
 
     /// <summary>The size of each dimension.</summary>
-    public ReadOnlySpan<long> Shape => _shape ??= ReadShape();
+    public ReadOnlySpan<long> Shape
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _shape ??= ReadShape();
+        }
+    }
 
     /// <summary>The number of dimensions.</summary>
     public int Dim => Shape.Length;
@@ -66,6 +73,7 @@ public sealed partial class Tensor : IDisposable
     {
         get
         {
+            ThrowIfDisposed();
             if (_dtype is null)
             {
                 NativeStatus.ThrowIfFailed(NativeMethods.du_tensor_dtype(Handle, out int code));
@@ -80,6 +88,7 @@ public sealed partial class Tensor : IDisposable
     {
         get
         {
+            ThrowIfDisposed();
             if (_device is null)
             {
                 NativeStatus.ThrowIfFailed(NativeMethods.du_tensor_device(Handle, out int type, out int index));
@@ -229,6 +238,17 @@ public sealed partial class Tensor : IDisposable
 
     /// <summary>The raw pointer of an optional tensor argument (zero for null).</summary>
     internal static IntPtr PointerOrZero(Tensor? tensor) => tensor is null ? IntPtr.Zero : tensor.Handle.DangerousGetHandle();
+
+    // Cached metadata (shape, dtype, device) must not outlive the tensor either.
+    private void ThrowIfDisposed()
+    {
+        if (_handle is null)
+        {
+            throw Disposed();
+        }
+    }
+
+    private static ObjectDisposedException Disposed() => new(nameof(Tensor), "the tensor has been disposed");
 
     private long[] ReadShape()
     {

@@ -98,21 +98,14 @@ public sealed class TensorScope : IDisposable
             }
         }
         _tensors.Clear();
-        if (ReferenceEquals(s_current, this))
+        // Unwind past every disposed scope: this one, and enclosing ones disposed out of order while
+        // this one was still open, so new tensors are never registered in a dead scope.
+        TensorScope? scope = ReferenceEquals(s_current, this) ? _parent : s_current;
+        while (scope is not null && scope._disposed)
         {
-            s_current = _parent;
+            scope = scope._parent;
         }
-        else
-        {
-            // Disposed out of order (an inner scope leaked); unwind past it so new tensors are not
-            // registered in a dead scope.
-            TensorScope? scope = s_current;
-            while (scope is not null && scope._disposed)
-            {
-                scope = scope._parent;
-            }
-            s_current = scope;
-        }
+        s_current = scope;
     }
 
     internal static void Register(Tensor tensor)
@@ -125,6 +118,8 @@ public sealed class TensorScope : IDisposable
     {
         if (_disposed)
         {
+            // Kept into a parent disposed out of order: the nearest live enclosing scope takes it.
+            _parent?.Adopt(tensor);
             return;
         }
         tensor.Owner = this;

@@ -172,7 +172,7 @@ DU_EXPORT int32_t du_tensor_normal_(du_tensor* t, double mean, double std, du_ge
 DU_EXPORT int32_t du_tensor_bernoulli(const du_tensor* t, double p, du_generator* gen, du_tensor** out);
 
 /* ---------------------------------------------------------------------------------------------
- * Random generators (random.cpp). CPU generators (see the note at the top).
+ * Random generators (creation.cpp). CPU generators (see the note at the top).
  * ------------------------------------------------------------------------------------------- */
 
 DU_EXPORT int32_t du_generator_new(uint64_t seed, du_generator** out);
@@ -203,7 +203,9 @@ DU_EXPORT int32_t du_generator_set_state(du_generator* gen, const du_tensor* sta
     X(logical_and) X(logical_or) X(logical_xor) X(matmul) X(mm) X(bmm) X(outer) X(dot) X(atan2)
 /* Binary in place: a = op(a, b). */
 #define DU_BINARY_INPLACE_OPS(X) X(mul_) X(div_) X(pow_) X(copy_) X(maximum_) X(minimum_)
-/* With a scalar: out = op(a, s). */
+/* With a scalar: out = op(a, s). Scalars cross the ABI as doubles; for integer and bool tensors an
+ * integral value acts as an integer scalar (as a Python int literal does), so int64 * 2 stays int64,
+ * while int64 * 0.5 promotes to float32. The same holds for `alpha` of add/sub and clamp bounds. */
 #define DU_SCALAR_OPS(X) \
     X(add_scalar) X(sub_scalar) X(mul_scalar) X(div_scalar) X(pow_scalar) X(remainder_scalar) \
     X(eq_scalar) X(ne_scalar) X(lt_scalar) X(le_scalar) X(gt_scalar) X(ge_scalar) X(rsub_scalar) \
@@ -426,6 +428,41 @@ DU_EXPORT int32_t du_autograd_is_grad_enabled(int32_t* out_enabled);
 DU_EXPORT int32_t du_svm_rbf_fit_predict(const double* x_train, const int32_t* y_train, int64_t n_train,
                                          int64_t n_features, double c, double gamma, const double* x_test,
                                          int64_t n_test, int32_t* out_labels, double* out_decision);
+
+/* ---------------------------------------------------------------------------------------------
+ * Images (image.cpp): JPEG through libjpeg-turbo (TurboJPEG API), PNG through libpng.
+ * An image is a uint8 CPU tensor [C, H, W] with C = 1 (gray) or 3 (RGB), 8 bits per sample.
+ * Decoding converts as PIL's Image.convert does for torchvision's ImageFolder: alpha channels (and
+ * tRNS transparency) are dropped, palettes expanded, 16-bit samples cut to their high byte, gray
+ * expanded to RGB by replication, RGB reduced to gray with ITU-R 601-2 luma (299/587/114), and
+ * CMYK/YCCK JPEGs converted to RGB with Pillow's formula (inks inverted when an Adobe marker says
+ * so). The format is recognised by its magic bytes.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Channel requests for decoding. */
+#define DU_IMAGE_KEEP 0 /* 1 for gray files, 3 for everything else */
+#define DU_IMAGE_GRAY 1
+#define DU_IMAGE_RGB 3
+
+/* Decodes a JPEG or PNG held in memory (`data`, `nbytes` bytes, borrowed) into a new owned tensor
+ * [C, H, W] with C chosen by `channels` (DU_IMAGE_*). Fails with DU_ERR_IO when the bytes are not a
+ * JPEG or PNG, or are truncated or corrupt (the message says which and what libjpeg/libpng
+ * reported); DU_ERR_ARGUMENT for a NULL pointer or an unknown channel request. Benign JPEG warnings
+ * (extraneous bytes) are tolerated; premature end of data is not. Thread-safe. */
+DU_EXPORT int32_t du_image_decode(const uint8_t* data, int64_t nbytes, int32_t channels, du_tensor** out);
+
+/* As du_image_decode, reading the file at `path` (UTF-8). DU_ERR_IO when the file cannot be opened
+ * or read, or does not decode; every such message starts with the path. Thread-safe. */
+DU_EXPORT int32_t du_image_read_file(const char* path, int32_t channels, du_tensor** out);
+
+/* Encodes `image` (borrowed uint8 [C, H, W], C = 1 or 3, any device) as a PNG file image: a new
+ * owned 1-D uint8 tensor holding the file's bytes. Lossless. DU_ERR_ARGUMENT for another dtype or
+ * shape. */
+DU_EXPORT int32_t du_image_encode_png(const du_tensor* image, du_tensor** out);
+
+/* Encodes `image` (as above) as a baseline JPEG with `quality` in 1..100 and no chroma subsampling
+ * (4:4:4), into a new owned 1-D uint8 tensor. DU_ERR_ARGUMENT for a bad image or quality. */
+DU_EXPORT int32_t du_image_encode_jpeg(const du_tensor* image, int32_t quality, du_tensor** out);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -142,18 +143,21 @@ inline at::IntArrayRef int_array(const int64_t* values, int32_t count, const cha
     return at::IntArrayRef(values, static_cast<size_t>(count));
 }
 
-// A double from the C ABI as the Scalar libtorch expects for `t`: integral tensors get an integral
-// Scalar when the value is a whole number (in-place ops on int64 tensors reject float Scalars).
-inline at::Scalar scalar_for(const at::Tensor& t, double value)
+at::ScalarType scalar_type(int32_t dtype);
+
+// A scalar argument of the C ABI (always a double) for an operation computed in `type`. For integer
+// and bool types an integral value becomes an integer scalar, as a Python int literal would: int64 + 1
+// stays int64, and alpha = 1 is accepted (libtorch rejects a floating alpha for integer tensors).
+// Anything else stays a double and promotes as in PyTorch (int64 * 0.5 is float32).
+inline at::Scalar scalar(double value, at::ScalarType type)
 {
-    if (at::isIntegralType(t.scalar_type(), /*includeBool=*/true) && value == static_cast<double>(static_cast<int64_t>(value)))
+    if (at::isIntegralType(type, /*includeBool=*/true) && std::nearbyint(value) == value &&
+        value >= -9223372036854775808.0 && value < 9223372036854775808.0)
     {
         return at::Scalar(static_cast<int64_t>(value));
     }
     return at::Scalar(value);
 }
-
-at::ScalarType scalar_type(int32_t dtype);
 at::Device device(int32_t device_type, int32_t device_index);
 at::TensorOptions options(int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad = 0);
 int64_t reduction(int32_t code);

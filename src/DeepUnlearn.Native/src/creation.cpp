@@ -32,14 +32,16 @@ at::Generator& generator_or_default(du_generator* gen)
 }
 } // namespace
 
+// The factories that take requires_grad use torch::empty/zeros/ones/full: ATen's at:: versions
+// ignore requires_grad in TensorOptions and would return a tensor autograd does not track.
 extern "C" {
 
 int32_t du_tensor_empty(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index,
                         int32_t requires_grad, du_tensor** out)
 {
     return du::guard([&] {
-        du::put(out, at::empty(du::int_array(shape, ndim, "shape"),
-                               du::options(dtype, device_type, device_index, requires_grad)));
+        du::put(out, torch::empty(du::int_array(shape, ndim, "shape"),
+                                  du::options(dtype, device_type, device_index, requires_grad)));
     });
 }
 
@@ -47,8 +49,8 @@ int32_t du_tensor_zeros(const int64_t* shape, int32_t ndim, int32_t dtype, int32
                         int32_t requires_grad, du_tensor** out)
 {
     return du::guard([&] {
-        du::put(out, at::zeros(du::int_array(shape, ndim, "shape"),
-                               du::options(dtype, device_type, device_index, requires_grad)));
+        du::put(out, torch::zeros(du::int_array(shape, ndim, "shape"),
+                                  du::options(dtype, device_type, device_index, requires_grad)));
     });
 }
 
@@ -56,8 +58,8 @@ int32_t du_tensor_ones(const int64_t* shape, int32_t ndim, int32_t dtype, int32_
                        int32_t requires_grad, du_tensor** out)
 {
     return du::guard([&] {
-        du::put(out, at::ones(du::int_array(shape, ndim, "shape"),
-                              du::options(dtype, device_type, device_index, requires_grad)));
+        du::put(out, torch::ones(du::int_array(shape, ndim, "shape"),
+                                 du::options(dtype, device_type, device_index, requires_grad)));
     });
 }
 
@@ -65,8 +67,8 @@ int32_t du_tensor_full(const int64_t* shape, int32_t ndim, double value, int32_t
                        int32_t device_index, int32_t requires_grad, du_tensor** out)
 {
     return du::guard([&] {
-        du::put(out, at::full(du::int_array(shape, ndim, "shape"), value,
-                              du::options(dtype, device_type, device_index, requires_grad)));
+        du::put(out, torch::full(du::int_array(shape, ndim, "shape"), value,
+                                 du::options(dtype, device_type, device_index, requires_grad)));
     });
 }
 

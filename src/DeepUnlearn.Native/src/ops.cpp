@@ -28,6 +28,16 @@ std::vector<int64_t> all_dims_if_empty(const at::Tensor& t, const int64_t* dims,
     }
     return all;
 }
+
+// An optional clamp bound, typed for the tensor (see du::scalar).
+c10::optional<at::Scalar> bound(int32_t present, double value, const at::Tensor& like)
+{
+    if (present == 0)
+    {
+        return c10::nullopt;
+    }
+    return du::scalar(value, like.scalar_type());
+}
 } // namespace
 
 #define DU_DEFINE_UNARY(name)                                                   \
@@ -151,23 +161,24 @@ int32_t du_tensor_minimum_(du_tensor* a, const du_tensor* b)
     });
 }
 
-#define DU_DEFINE_SCALAR(name, expr)                                          \
-    int32_t du_tensor_##name(const du_tensor* a, double value, du_tensor** out) \
-    {                                                                         \
-        return du::guard([&] {                                                \
-            const auto& x = du::tensor(a, "a");                               \
-            const auto s = du::scalar_for(x, value);                          \
-            du::put(out, expr);                                               \
-        });                                                                   \
+// `s` is the double argument as an at::Scalar suited to the tensor's dtype (see du::scalar).
+#define DU_DEFINE_SCALAR(name, expr)                                              \
+    int32_t du_tensor_##name(const du_tensor* a, double value, du_tensor** out)   \
+    {                                                                             \
+        return du::guard([&] {                                                    \
+            const auto& x = du::tensor(a, "a");                                   \
+            const auto s = du::scalar(value, x.scalar_type());                    \
+            du::put(out, expr);                                                   \
+        });                                                                       \
     }
-#define DU_DEFINE_SCALAR_INPLACE(name, expr)                  \
-    int32_t du_tensor_##name(du_tensor* a, double value)      \
-    {                                                         \
-        return du::guard([&] {                                \
-            auto& x = du::tensor_mut(a, "a");                 \
-            const auto s = du::scalar_for(x, value);          \
-            expr;                                             \
-        });                                                   \
+#define DU_DEFINE_SCALAR_INPLACE(name, expr)                                      \
+    int32_t du_tensor_##name(du_tensor* a, double value)                          \
+    {                                                                             \
+        return du::guard([&] {                                                    \
+            auto& x = du::tensor_mut(a, "a");                                     \
+            const auto s = du::scalar(value, x.scalar_type());                    \
+            expr;                                                                 \
+        });                                                                       \
     }
 
 DU_DEFINE_SCALAR(add_scalar, at::add(x, s))
@@ -196,22 +207,36 @@ DU_DEFINE_SCALAR_INPLACE(fill_, x.fill_(s))
 
 int32_t du_tensor_add(const du_tensor* a, const du_tensor* b, double alpha, du_tensor** out)
 {
-    return du::guard([&] { du::put(out, at::add(du::tensor(a, "a"), du::tensor(b, "b"), alpha)); });
+    return du::guard([&] {
+        const auto& x = du::tensor(a, "a");
+        const auto& y = du::tensor(b, "b");
+        du::put(out, at::add(x, y, du::scalar(alpha, at::result_type(x, y))));
+    });
 }
 
 int32_t du_tensor_sub(const du_tensor* a, const du_tensor* b, double alpha, du_tensor** out)
 {
-    return du::guard([&] { du::put(out, at::sub(du::tensor(a, "a"), du::tensor(b, "b"), alpha)); });
+    return du::guard([&] {
+        const auto& x = du::tensor(a, "a");
+        const auto& y = du::tensor(b, "b");
+        du::put(out, at::sub(x, y, du::scalar(alpha, at::result_type(x, y))));
+    });
 }
 
 int32_t du_tensor_add_(du_tensor* a, const du_tensor* b, double alpha)
 {
-    return du::guard([&] { du::tensor_mut(a, "a").add_(du::tensor(b, "b"), alpha); });
+    return du::guard([&] {
+        auto& x = du::tensor_mut(a, "a");
+        x.add_(du::tensor(b, "b"), du::scalar(alpha, x.scalar_type()));
+    });
 }
 
 int32_t du_tensor_sub_(du_tensor* a, const du_tensor* b, double alpha)
 {
-    return du::guard([&] { du::tensor_mut(a, "a").sub_(du::tensor(b, "b"), alpha); });
+    return du::guard([&] {
+        auto& x = du::tensor_mut(a, "a");
+        x.sub_(du::tensor(b, "b"), du::scalar(alpha, x.scalar_type()));
+    });
 }
 
 int32_t du_tensor_addcmul(const du_tensor* a, const du_tensor* t1, const du_tensor* t2, double value, du_tensor** out)
@@ -261,18 +286,16 @@ int32_t du_tensor_where(const du_tensor* cond, const du_tensor* a, const du_tens
 int32_t du_tensor_clamp(const du_tensor* a, int32_t has_min, double min, int32_t has_max, double max, du_tensor** out)
 {
     return du::guard([&] {
-        const c10::optional<at::Scalar> lo = has_min ? c10::optional<at::Scalar>(min) : c10::nullopt;
-        const c10::optional<at::Scalar> hi = has_max ? c10::optional<at::Scalar>(max) : c10::nullopt;
-        du::put(out, at::clamp(du::tensor(a, "a"), lo, hi));
+        const auto& x = du::tensor(a, "a");
+        du::put(out, at::clamp(x, bound(has_min, min, x), bound(has_max, max, x)));
     });
 }
 
 int32_t du_tensor_clamp_(du_tensor* a, int32_t has_min, double min, int32_t has_max, double max)
 {
     return du::guard([&] {
-        const c10::optional<at::Scalar> lo = has_min ? c10::optional<at::Scalar>(min) : c10::nullopt;
-        const c10::optional<at::Scalar> hi = has_max ? c10::optional<at::Scalar>(max) : c10::nullopt;
-        du::tensor_mut(a, "a").clamp_(lo, hi);
+        auto& x = du::tensor_mut(a, "a");
+        x.clamp_(bound(has_min, min, x), bound(has_max, max, x));
     });
 }
 
@@ -545,7 +568,7 @@ int32_t du_tensor_scatter(const du_tensor* a, int64_t dim, const du_tensor* inde
 int32_t du_tensor_scatter_value(const du_tensor* a, int64_t dim, const du_tensor* index, double value,
                                 du_tensor** out)
 {
-    return du::guard([&] { du::put(out, at::scatter(du::tensor(a, "a"), dim, du::tensor(index, "index"), du::scalar_for(du::tensor(a, "a"), value))); });
+    return du::guard([&] { du::put(out, at::scatter(du::tensor(a, "a"), dim, du::tensor(index, "index"), du::scalar(value, du::tensor(a, "a").scalar_type()))); });
 }
 
 int32_t du_tensor_scatter_add(const du_tensor* a, int64_t dim, const du_tensor* index, const du_tensor* src,
@@ -558,12 +581,12 @@ int32_t du_tensor_scatter_add(const du_tensor* a, int64_t dim, const du_tensor* 
 
 int32_t du_tensor_masked_fill(const du_tensor* a, const du_tensor* mask, double value, du_tensor** out)
 {
-    return du::guard([&] { du::put(out, at::masked_fill(du::tensor(a, "a"), du::tensor(mask, "mask"), du::scalar_for(du::tensor(a, "a"), value))); });
+    return du::guard([&] { du::put(out, at::masked_fill(du::tensor(a, "a"), du::tensor(mask, "mask"), du::scalar(value, du::tensor(a, "a").scalar_type()))); });
 }
 
 int32_t du_tensor_masked_fill_(du_tensor* a, const du_tensor* mask, double value)
 {
-    return du::guard([&] { du::tensor_mut(a, "a").masked_fill_(du::tensor(mask, "mask"), du::scalar_for(du::tensor(a, "a"), value)); });
+    return du::guard([&] { du::tensor_mut(a, "a").masked_fill_(du::tensor(mask, "mask"), du::scalar(value, du::tensor(a, "a").scalar_type())); });
 }
 
 int32_t du_tensor_masked_select(const du_tensor* a, const du_tensor* mask, du_tensor** out)

@@ -458,7 +458,7 @@ public sealed class SafeTensorsTests : IDisposable
     private static string GoldenPath => Path.Combine(AppContext.BaseDirectory, "Golden", "python_written.safetensors");
 
     /// <summary>A tensor with random bytes (0/1 for bool), built from raw bytes so every bit pattern is exercised.</summary>
-    private static Tensor RandomTensor(Random random, long[] shape, DType dtype)
+    private static Tensor RandomTensor(System.Random random, long[] shape, DType dtype)
     {
         long numEl = shape.Aggregate(1L, (a, b) => a * b);
         var bytes = new byte[numEl * dtype.ElementSize()];
@@ -473,7 +473,7 @@ public sealed class SafeTensorsTests : IDisposable
         return Tensor.FromBytes(bytes, shape, dtype);
     }
 
-    private sealed class TinyNet : Nn.Module
+    private sealed class TinyNet : DeepUnlearn.Torch.Nn.Module
     {
         public TinyNet(ulong seed)
         {

@@ -4,7 +4,7 @@ using System.Linq;
 using DeepUnlearn.Torch.Nn;
 using Xunit;
 
-namespace DeepUnlearn.Torch.Tests.Nn;
+namespace DeepUnlearn.Torch.Tests.Modules;
 
 public class ModuleTests
 {

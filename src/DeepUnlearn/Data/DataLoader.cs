@@ -1,0 +1,450 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using DeepUnlearn.Data.Transforms;
+using DeepUnlearn.Torch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DeepUnlearn.Data;
+
+/// <summary>
+/// Batches a dataset (or a subset of its ids) for training and evaluation. Each epoch visits the ids
+/// in a seeded order (<see cref="EpochOrder"/>: epoch e shuffles with seed + e, so every epoch differs
+/// and each is reproducible), reads and transforms samples on background worker threads with per-sample
+/// seeded randomness, and delivers batches strictly in order through a bounded prefetch queue, so the
+/// batches are the same whatever the number of workers.
+/// </summary>
+/// <example>
+/// <code>
+/// using var loader = new DataLoader(train, new DataLoaderOptions { BatchSize = 128, Seed = 1, Device = device },
+///                                   TransformPresets.Train(train), split.Retain);
+/// for (int epoch = 0; epoch &lt; epochs; epoch++)
+///     foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
+///     {
+///         using var scope = TensorScope.Begin();
+///         Tensor loss = Functional.CrossEntropy(model.Forward(batch.Images), batch.Labels);
+///         ...
+///     }
+/// </code>
+/// </example>
+public sealed class DataLoader : IDisposable
+{
+    private readonly int[] _ids;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private readonly HashSet<EpochProducer> _active = [];
+    private bool _disposed;
+
+    /// <summary>Creates a loader.</summary>
+    /// <param name="dataset">The samples.</param>
+    /// <param name="options">Batching, shuffling, workers, seed and device (defaults when null).</param>
+    /// <param name="transform">The per-sample pipeline (e.g. <see cref="TransformPresets.Train"/>); null = pixels / 255 only.</param>
+    /// <param name="ids">The ids to visit (a split, a forget or retain set), in canonical order; all ids when null.</param>
+    /// <param name="logger">Optional logger.</param>
+    public DataLoader(IVisionDataset dataset, DataLoaderOptions? options = null, IImageTransform? transform = null, IEnumerable<int>? ids = null, ILogger<DataLoader>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= new DataLoaderOptions();
+        if (options.BatchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be positive");
+        }
+        if (options.Workers < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Workers, "Workers must be 0 (consumer thread) or more");
+        }
+        if (options.Prefetch < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Prefetch, "Prefetch must be 0 (default) or more");
+        }
+        Dataset = dataset;
+        Options = options;
+        Transform = transform;
+        _ids = ids?.ToArray() ?? Enumerable.Range(0, dataset.Count).ToArray();
+        foreach (int id in _ids)
+        {
+            if ((uint)id >= (uint)dataset.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"id {id} is out of range: {dataset.Name} has ids 0..{dataset.Count - 1}");
+            }
+        }
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The dataset read.</summary>
+    public IVisionDataset Dataset { get; }
+
+    /// <summary>The options in force.</summary>
+    public DataLoaderOptions Options { get; }
+
+    /// <summary>The per-sample transform, or null.</summary>
+    public IImageTransform? Transform { get; }
+
+    /// <summary>The ids visited each epoch, in canonical (unshuffled) order.</summary>
+    public IReadOnlyList<int> Ids => _ids;
+
+    /// <summary>The number of samples visited per epoch, before dropping the last batch.</summary>
+    public int SampleCount => _ids.Length;
+
+    /// <summary>Batches per epoch.</summary>
+    public int BatchCount => Options.DropLast ? _ids.Length / Options.BatchSize : (_ids.Length + Options.BatchSize - 1) / Options.BatchSize;
+
+    /// <summary>
+    /// The order in which epoch <paramref name="epoch"/> visits the ids (its permutation of <see cref="Ids"/>;
+    /// the canonical order when not shuffling). A pure function of (ids, seed, epoch): the order the epoch
+    /// used, for replaying a training run (DeltaGrad). With DropLast, the ids after the last full batch are
+    /// not visited.
+    /// </summary>
+    public int[] EpochOrder(int epoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        int[] order = (int[])_ids.Clone();
+        if (Options.Shuffle)
+        {
+            new DeterministicRandom(Options.Seed + (ulong)epoch).Shuffle<int>(order);
+        }
+        return order;
+    }
+
+    /// <summary>The ids of each batch of epoch <paramref name="epoch"/>, in delivery order (DropLast applied).</summary>
+    public int[][] EpochBatchIds(int epoch)
+    {
+        int[] order = EpochOrder(epoch);
+        var batches = new int[BatchCount][];
+        for (int b = 0; b < batches.Length; b++)
+        {
+            int start = b * Options.BatchSize;
+            batches[b] = order[start..Math.Min(start + Options.BatchSize, order.Length)];
+        }
+        return batches;
+    }
+
+    /// <summary>
+    /// The batches of epoch <paramref name="epoch"/>. Enumeration starts the workers; leaving the loop
+    /// (or cancelling, or disposing the loader) stops them. Each batch is disposed when the enumerator
+    /// moves on. A failure while reading a sample (an undecodable image) is rethrown when its batch is due.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The loader was disposed.</exception>
+    public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return EnumerateEpoch(epoch, cancellationToken);
+    }
+
+    /// <summary>Stops any running epoch and its workers.</summary>
+    public void Dispose()
+    {
+        EpochProducer[] running;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            running = [.. _active];
+        }
+        foreach (EpochProducer producer in running)
+        {
+            producer.Dispose();
+        }
+    }
+
+    private IEnumerable<Batch> EnumerateEpoch(int epoch, CancellationToken cancellationToken)
+    {
+        int[] order = EpochOrder(epoch);
+        int batchCount = BatchCount;
+        int prefetch = Options.Prefetch > 0 ? Options.Prefetch : Math.Max(2 * Options.Workers, 1);
+        DataLog.EpochStarted(_logger, epoch, order.Length, batchCount, Options.Workers, prefetch);
+        long started = Stopwatch.GetTimestamp();
+        Batch? previous = null;
+        EpochProducer? producer = null;
+        WorkerState? inline = null;
+        try
+        {
+            if (Options.Workers > 0)
+            {
+                producer = new EpochProducer(this, order, epoch, batchCount, prefetch, cancellationToken);
+                lock (_gate)
+                {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    _active.Add(producer);
+                }
+                producer.Start(Options.Workers);
+            }
+            else
+            {
+                inline = new WorkerState(Options.Seed);
+            }
+            for (int index = 0; index < batchCount; index++)
+            {
+                Batch batch;
+                if (producer is not null)
+                {
+                    batch = producer.Take(index);
+                }
+                else
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    batch = BuildBatch(order, epoch, index, inline!, cancellationToken);
+                }
+                previous?.Dispose();
+                previous = batch;
+                yield return batch;
+            }
+            DataLog.EpochFinished(_logger, epoch, batchCount, Stopwatch.GetElapsedTime(started));
+        }
+        finally
+        {
+            previous?.Dispose();
+            if (producer is not null)
+            {
+                producer.Dispose();
+                lock (_gate)
+                {
+                    _active.Remove(producer);
+                }
+            }
+        }
+    }
+
+    // Reads, transforms and stacks one batch. Runs on a worker thread (or the consumer's when Workers = 0);
+    // the tensors it creates belong to no scope and are owned by the returned Batch.
+    private Batch BuildBatch(int[] order, int epoch, int index, WorkerState state, CancellationToken cancellationToken)
+    {
+        int start = index * Options.BatchSize;
+        int count = Math.Min(Options.BatchSize, order.Length - start);
+        var ids = new long[count];
+        var labels = new long[count];
+        float[]? pixels = null;
+        int channels = 0, height = 0, width = 0, length = 0;
+        try
+        {
+            for (int k = 0; k < count; k++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int id = order[start + k];
+                Dataset.Read(id, state.Bytes);
+                TransformContext context = state.Context;
+                context.BeginSample(epoch, id);
+                context.Image.LoadFrom(state.Bytes);
+                Transform?.Apply(context);
+                FloatImage image = context.Image;
+                if (k == 0)
+                {
+                    (channels, height, width, length) = (image.Channels, image.Height, image.Width, image.Length);
+                    pixels = ArrayPool<float>.Shared.Rent(count * length);
+                }
+                else if (image.Channels != channels || image.Height != height || image.Width != width)
+                {
+                    throw new InvalidOperationException(
+                        $"sample {id} is {image.Channels}x{image.Height}x{image.Width} after the transforms, but sample {ids[0]} of the same batch is " +
+                        $"{channels}x{height}x{width}; images of different sizes need a transform that fixes the size (Resize + CenterCrop, RandomResizedCrop)");
+                }
+                image.Pixels.CopyTo(pixels.AsSpan(k * length, length));
+                ids[k] = id;
+                labels[k] = Dataset.Label(id);
+            }
+            Tensor images = TensorScope.Detach(Tensor.From<float>(pixels.AsSpan(0, count * length), [count, channels, height, width], Options.Device));
+            try
+            {
+                Tensor labelTensor = TensorScope.Detach(Tensor.From<long>(labels, [count], Options.Device));
+                return new Batch(images, labelTensor, ids, epoch, index);
+            }
+            catch
+            {
+                images.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            if (pixels is not null)
+            {
+                ArrayPool<float>.Shared.Return(pixels);
+            }
+        }
+    }
+
+    /// <summary>Per-thread scratch: the uint8 sample and the transform context.</summary>
+    private sealed class WorkerState(ulong seed)
+    {
+        public ImageBuffer Bytes { get; } = new();
+
+        public TransformContext Context { get; } = new(seed);
+    }
+
+    /// <summary>
+    /// The workers of one epoch. Workers claim batch indices in order, but only while the index is within
+    /// <c>capacity</c> of the consumer's position (the bounded queue); finished batches wait in a ring of
+    /// slots until the consumer takes them in index order.
+    /// </summary>
+    private sealed class EpochProducer : IDisposable
+    {
+        private readonly DataLoader _loader;
+        private readonly int[] _order;
+        private readonly int _epoch;
+        private readonly int _batchCount;
+        private readonly int _capacity;
+        private readonly Batch?[] _ready;
+        private readonly ExceptionDispatchInfo?[] _errors;
+        private readonly object _gate = new();
+        private readonly CancellationToken _userToken;
+        private readonly CancellationTokenSource _stop;
+        private readonly CancellationTokenRegistration _wake;
+        private readonly List<Thread> _threads = [];
+        private int _nextToClaim;
+        private int _nextToTake;
+        private bool _stopping;
+        private bool _disposed;
+
+        public EpochProducer(DataLoader loader, int[] order, int epoch, int batchCount, int capacity, CancellationToken cancellationToken)
+        {
+            _loader = loader;
+            _order = order;
+            _epoch = epoch;
+            _batchCount = batchCount;
+            _capacity = capacity;
+            _ready = new Batch?[capacity];
+            _errors = new ExceptionDispatchInfo?[capacity];
+            _userToken = cancellationToken;
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _wake = _stop.Token.Register(WakeAll);
+        }
+
+        public void Start(int workers)
+        {
+            for (int w = 0; w < workers; w++)
+            {
+                var thread = new Thread(Run) { IsBackground = true, Name = $"DataLoader worker {w}" };
+                _threads.Add(thread);
+                thread.Start();
+            }
+        }
+
+        public Batch Take(int index)
+        {
+            Debug.Assert(index == _nextToTake, "batches are taken in order");
+            _userToken.ThrowIfCancellationRequested();
+            Batch? batch;
+            ExceptionDispatchInfo? error;
+            lock (_gate)
+            {
+                int slot = index % _capacity;
+                while (_ready[slot] is null && _errors[slot] is null && !_stop.IsCancellationRequested)
+                {
+                    Monitor.Wait(_gate);
+                }
+                batch = _ready[slot];
+                error = _errors[slot];
+                if (batch is null && error is null)
+                {
+                    _userToken.ThrowIfCancellationRequested();
+                    throw new ObjectDisposedException(nameof(DataLoader), "the data loader was disposed while an epoch was running");
+                }
+                _ready[slot] = null;
+                _errors[slot] = null;
+                _nextToTake++;
+                Monitor.PulseAll(_gate);
+            }
+            if (error is not null)
+            {
+                DataLog.EpochFailed(_loader._logger, _epoch, index, error.SourceException.Message);
+                Dispose();
+                error.Throw();
+            }
+            return batch!;
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+                _disposed = true;
+                _stopping = true;
+                Monitor.PulseAll(_gate);
+            }
+            _stop.Cancel();
+            foreach (Thread thread in _threads)
+            {
+                if (thread != Thread.CurrentThread)
+                {
+                    thread.Join();
+                }
+            }
+            lock (_gate)
+            {
+                for (int i = 0; i < _capacity; i++)
+                {
+                    _ready[i]?.Dispose();
+                    _ready[i] = null;
+                }
+            }
+            _wake.Dispose();
+            _stop.Dispose();
+        }
+
+        private void WakeAll()
+        {
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        private void Run()
+        {
+            var state = new WorkerState(_loader.Options.Seed);
+            while (true)
+            {
+                int index;
+                lock (_gate)
+                {
+                    while (!_stopping && _nextToClaim < _batchCount && _nextToClaim >= _nextToTake + _capacity)
+                    {
+                        Monitor.Wait(_gate);
+                    }
+                    if (_stopping || _nextToClaim >= _batchCount)
+                    {
+                        return;
+                    }
+                    index = _nextToClaim++;
+                }
+                Batch? batch = null;
+                ExceptionDispatchInfo? error = null;
+                try
+                {
+                    batch = _loader.BuildBatch(_order, _epoch, index, state, _stop.Token);
+                }
+                catch (Exception e)
+                {
+                    // Handed to the consumer, who rethrows it when this batch is due.
+                    error = ExceptionDispatchInfo.Capture(e);
+                }
+                lock (_gate)
+                {
+                    if (_stopping)
+                    {
+                        batch?.Dispose();
+                        return;
+                    }
+                    _ready[index % _capacity] = batch;
+                    _errors[index % _capacity] = error;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+    }
+}

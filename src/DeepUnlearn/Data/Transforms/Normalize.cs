@@ -1,0 +1,52 @@
+using System;
+
+namespace DeepUnlearn.Data.Transforms;
+
+/// <summary>Per-channel normalisation, x ← (x − mean_c) / std_c (torchvision's Normalize).</summary>
+public sealed class Normalize : IImageTransform
+{
+    private readonly float[] _mean;
+    private readonly float[] _inverseStd;
+
+    /// <summary>Normalises with <paramref name="statistics"/> (see <see cref="ChannelStatistics"/> for the dataset defaults).</summary>
+    public Normalize(ChannelStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        Statistics = statistics;
+        _mean = new float[statistics.Channels];
+        _inverseStd = new float[statistics.Channels];
+        for (int c = 0; c < statistics.Channels; c++)
+        {
+            _mean[c] = statistics.Mean[c];
+            _inverseStd[c] = 1f / statistics.Std[c];
+        }
+    }
+
+    /// <summary>The statistics applied.</summary>
+    public ChannelStatistics Statistics { get; }
+
+    /// <inheritdoc />
+    public void Apply(TransformContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        FloatImage image = context.Image;
+        if (image.Channels != _mean.Length)
+        {
+            throw new InvalidOperationException(
+                $"Normalize has statistics for {_mean.Length} channel(s), but sample {context.SampleId} has {image.Channels}");
+        }
+        for (int c = 0; c < image.Channels; c++)
+        {
+            float mean = _mean[c];
+            float scale = _inverseStd[c];
+            Span<float> plane = image.Plane(c);
+            for (int i = 0; i < plane.Length; i++)
+            {
+                plane[i] = (plane[i] - mean) * scale;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Normalize({Statistics})";
+}

@@ -1,0 +1,72 @@
+using System;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Nn;
+
+namespace DeepUnlearn.Models;
+
+/// <summary>
+/// All-CNN-C (Springenberg, Dosovitskiy, Brox and Riedmiller, "Striving for simplicity: the all
+/// convolutional net", ICLR 2015 workshop) with batch normalisation, as used by the SSD and bad-teacher
+/// unlearning code: eight conv-BN-ReLU blocks of 96, 96, 192 (stride 2), 192, 192, 192 (stride 2), 192 and
+/// 192 (1×1) filters — down-sampling by strided convolutions instead of pooling — then global average
+/// pooling and one linear layer (the reference's replacement for the paper's final 1×1 class convolution).
+/// State-dict names follow that code: <c>features.{0,1,2,4,5,6,8,9}.{0,1}</c> (conv, BN; indices 3 and 7
+/// are the disabled dropout slots) and <c>classifier.0</c> (the head). The reference pools with
+/// AvgPool2d(8), which is global pooling at 32×32; global average pooling here also serves 28×28 inputs.
+/// Layers keep PyTorch's default initialisation, as the reference.
+/// </summary>
+public sealed class AllCnn : ClassifierModel
+{
+    private readonly Sequential _features;
+    private readonly Linear _head;
+
+    /// <summary>Creates the network.</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="numClasses">Number of classes K.</param>
+    /// <param name="filtersPercentage">Width multiplier of the reference (1 gives 96 and 192 filters).</param>
+    /// <param name="dropout">Whether the two dropout slots drop (p = 0.5) or pass through (the reference's default).</param>
+    /// <param name="generator">Random generator for the initialisation (libtorch's default when null).</param>
+    public AllCnn(int inChannels, int numClasses, double filtersPercentage = 1.0, bool dropout = false, Generator? generator = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(filtersPercentage);
+        int n1 = Math.Max(1, (int)(96 * filtersPercentage));
+        int n2 = Math.Max(1, (int)(192 * filtersPercentage));
+        _features = RegisterModule("features", new Sequential(
+            ConvBnRelu(inChannels, n1, 3, 1, generator),
+            ConvBnRelu(n1, n1, 3, 1, generator),
+            ConvBnRelu(n1, n2, 3, 2, generator),
+            dropout ? new Dropout(0.5) : new Identity(),
+            ConvBnRelu(n2, n2, 3, 1, generator),
+            ConvBnRelu(n2, n2, 3, 1, generator),
+            ConvBnRelu(n2, n2, 3, 2, generator),
+            dropout ? new Dropout(0.5) : new Identity(),
+            ConvBnRelu(n2, n2, 3, 1, generator),
+            ConvBnRelu(n2, n2, 1, 1, generator),
+            new AdaptiveAvgPool2d(1),
+            new Flatten()));
+        _head = new Linear(n2, numClasses, generator: generator);
+        RegisterModule("classifier", new Sequential(_head));
+    }
+
+    /// <inheritdoc />
+    public override Linear Head => _head;
+
+    /// <inheritdoc />
+    public override string HeadName => "classifier.0";
+
+    /// <inheritdoc />
+    public override Tensor Features(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return RunSequential(_features, input);
+    }
+
+    // The reference's Conv block: conv (no bias, "same" padding) - BN - ReLU.
+    private static Sequential ConvBnRelu(int inChannels, int outChannels, int kernelSize, int stride, Generator? generator) =>
+        new(
+            new Conv2d(inChannels, outChannels, kernelSize, stride, padding: (kernelSize - 1) / 2, bias: false, generator: generator),
+            new BatchNorm2d(outChannels),
+            new ReLU());
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.Models;
+
+/// <summary>
+/// The model zoo by name (timm's <c>create_model</c> / <c>list_models</c>): one line per model. Names are
+/// case-insensitive; unknown names are errors that list the valid ones.
+/// </summary>
+public static class ModelRegistry
+{
+    private delegate ClassifierModel Factory(ModelSpec spec, Generator? generator);
+
+    private static readonly (ModelEntry Entry, Factory Create)[] s_models =
+    [
+        (new("smallcnn", "Small LeNet-style CNN: 2×(conv3×3-BN-ReLU-maxpool), fc 128, fc K; for 28×28 and 32×32 images", false),
+            (s, g) => new SmallCnn(s.InChannels, s.NumClasses, s.ImageSize, g)),
+        (new("allcnn", "All-CNN-C (Springenberg et al. 2015) with BN, as in the SSD unlearning code", false),
+            (s, g) => new AllCnn(s.InChannels, s.NumClasses, generator: g)),
+        (new("resnet18", "ResNet-18 (He et al. 2016), torchvision names; CIFAR or ImageNet stem", true),
+            (s, g) => ResNet.ResNet18(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+        (new("resnet34", "ResNet-34 (He et al. 2016), torchvision names; CIFAR or ImageNet stem", true),
+            (s, g) => ResNet.ResNet34(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+        (new("resnet50", "ResNet-50 (He et al. 2016), torchvision names; CIFAR or ImageNet stem", true),
+            (s, g) => ResNet.ResNet50(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+        (new("vgg11_bn", "VGG-11 with BN (Simonyan and Zisserman 2015), torchvision names; CIFAR (SalUn) or ImageNet classifier", true),
+            (s, g) => Vgg.Vgg11Bn(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+        (new("vgg16_bn", "VGG-16 with BN (Simonyan and Zisserman 2015), torchvision names; CIFAR (SalUn) or ImageNet classifier", true),
+            (s, g) => Vgg.Vgg16Bn(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+    ];
+
+    /// <summary>Every registered model, in registration order.</summary>
+    public static IReadOnlyList<ModelEntry> List() => s_models.Select(m => m.Entry).ToArray();
+
+    /// <summary>The registered names.</summary>
+    public static IReadOnlyList<string> Names => s_models.Select(m => m.Entry.Name).ToArray();
+
+    /// <summary>Whether <paramref name="name"/> is registered.</summary>
+    public static bool Contains(string name) => TryFind(name) is not null;
+
+    /// <summary>The spec that <paramref name="name"/> with <paramref name="options"/> resolves to (canonical name, stem chosen).</summary>
+    /// <exception cref="ArgumentException">Unknown name (the message lists the valid names) or invalid options.</exception>
+    public static ModelSpec Resolve(string name, ModelOptions? options = null)
+    {
+        options ??= new ModelOptions();
+        ModelEntry entry = Find(name).Entry;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.NumClasses, 1, nameof(options.NumClasses));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.InChannels, 1, nameof(options.InChannels));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ImageSize, 1, nameof(options.ImageSize));
+        return new ModelSpec(entry.Name, options.NumClasses, options.InChannels, options.ImageSize, entry.HasStems ? options.ResolvedStem : null, options.Seed);
+    }
+
+    /// <summary>Builds model <paramref name="name"/> on the CPU (move it with <c>To(device)</c>), in training mode,
+    /// with <see cref="ClassifierModel.Spec"/> set.</summary>
+    /// <exception cref="ArgumentException">Unknown name (the message lists the valid names) or invalid options.</exception>
+    public static ClassifierModel Create(string name, ModelOptions? options = null)
+    {
+        options ??= new ModelOptions();
+        ModelSpec spec = Resolve(name, options);
+        if (options.Generator is not null)
+        {
+            return Build(spec, options.Generator);
+        }
+        using Generator? seeded = options.Seed is ulong seed ? new Generator(seed) : null;
+        return Build(spec, seeded);
+    }
+
+    /// <summary>Rebuilds the architecture a checkpoint's <see cref="ModelSpec"/> describes (weights are the caller's to load).</summary>
+    /// <exception cref="ArgumentException">Unknown name or invalid spec.</exception>
+    public static ClassifierModel Create(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Create(spec.Name, spec.ToOptions());
+    }
+
+    private static ClassifierModel Build(ModelSpec spec, Generator? generator)
+    {
+        ClassifierModel model = Find(spec.Name).Create(spec, generator);
+        model.Spec = spec;
+        return model;
+    }
+
+    private static (ModelEntry Entry, Factory Create) Find(string name) =>
+        TryFind(name) ?? throw new ArgumentException(
+            $"unknown model '{name}'; valid models: {string.Join(", ", s_models.Select(m => m.Entry.Name))}", nameof(name));
+
+    private static (ModelEntry Entry, Factory Create)? TryFind(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (var model in s_models)
+        {
+            if (string.Equals(model.Entry.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return model;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.TopicModels;
+
+/// <summary>
+/// Anchor selection of Arora et al. 2013, Algorithm 4 (FastAnchorWords): the rows of the row-normalised
+/// co-occurrence matrix Q̄ are points whose convex hull has the anchor rows as vertices; pick K of them by
+/// greedy farthest-point Gram–Schmidt, optionally after a random projection of the rows, then run the
+/// clean-up pass that replaces each anchor by the point farthest from the affine hull of the others.
+/// </summary>
+/// <remarks>
+/// The greedy phase works in the affine hull, as the authors' reference code does: the first anchor is
+/// the row farthest from the origin, all rows are translated so that it becomes the origin, and each
+/// next anchor is the candidate with the largest residual after projecting out the directions already
+/// chosen. Only candidate words (those in enough documents, so that their rows are well estimated) may
+/// be anchors.
+/// </remarks>
+public static class FastAnchorWords
+{
+    /// <summary>
+    /// Selects <paramref name="topicCount"/> anchor word ids among <paramref name="candidates"/>.
+    /// </summary>
+    /// <param name="rowNormalized">Q̄, V×V float64.</param>
+    /// <param name="topicCount">K.</param>
+    /// <param name="candidates">Word ids allowed as anchors (at least K).</param>
+    /// <param name="projectionDimension">If positive and below V, project the rows onto this many random
+    /// Gaussian directions first (Arora et al. 2013 use 4 log V / ε² dimensions).</param>
+    /// <param name="seed">Seed of the random projection.</param>
+    /// <param name="cleanup">Run the clean-up pass (step 5 of Algorithm 4).</param>
+    public static int[] Select(Tensor rowNormalized, int topicCount, IReadOnlyList<int> candidates, int projectionDimension = 0, ulong seed = 0, bool cleanup = true)
+    {
+        ArgumentNullException.ThrowIfNull(rowNormalized);
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentOutOfRangeException.ThrowIfLessThan(topicCount, 1);
+        if (candidates.Count < topicCount)
+        {
+            throw new ArgumentException($"{candidates.Count} anchor candidates cannot give {topicCount} anchors; need at least one candidate per topic", nameof(candidates));
+        }
+        using var scope = TensorScope.Begin();
+        long v = rowNormalized.Size(0);
+        Tensor points = rowNormalized.IndexSelect(0, Tensor.From(candidates.Select(c => (long)c).ToArray(), rowNormalized.Device));
+        if (projectionDimension > 0 && projectionDimension < v)
+        {
+            using var generator = new Generator(seed);
+            Tensor projection = Tensor.Randn([v, projectionDimension], DType.Float64, rowNormalized.Device, generator) / Math.Sqrt(projectionDimension);
+            points = points.Mm(projection);
+        }
+        int[] chosen = Greedy(points, topicCount);
+        if (cleanup && topicCount > 1)
+        {
+            Cleanup(points, chosen);
+        }
+        return chosen.Select(i => candidates[i]).ToArray();
+    }
+
+    private static int[] Greedy(Tensor points, int k)
+    {
+        using var scope = TensorScope.Begin();
+        var chosen = new int[k];
+        chosen[0] = ArgMaxRowNorm(points, chosen.AsSpan(0, 0));
+        if (k == 1)
+        {
+            return chosen;
+        }
+        Tensor residual = points - points[chosen[0]].Unsqueeze(0);
+        for (int j = 1; j < k; j++)
+        {
+            using var step = TensorScope.Begin();
+            int next = ArgMaxRowNorm(residual, chosen.AsSpan(0, j));
+            chosen[j] = next;
+            Tensor direction = residual[next];
+            double norm = direction.Norm().Item();
+            if (norm <= 0)
+            {
+                throw new InvalidOperationException($"the co-occurrence rows span fewer than {k} affine dimensions; fewer topics than requested can be separated (found {j})");
+            }
+            direction = direction / norm;
+            Tensor updated = residual - residual.Mm(direction.Unsqueeze(1)).Mm(direction.Unsqueeze(0));
+            residual.CopyFrom(updated);
+        }
+        return chosen;
+    }
+
+    private static void Cleanup(Tensor points, int[] chosen)
+    {
+        int k = chosen.Length;
+        for (int i = 0; i < k; i++)
+        {
+            using var scope = TensorScope.Begin();
+            int[] others = chosen.Where((_, j) => j != i).ToArray();
+            Tensor origin = points[others[0]].Unsqueeze(0);
+            Tensor shifted = points - origin;
+            if (others.Length > 1)
+            {
+                Tensor spanning = shifted.IndexSelect(0, Tensor.From(others.Skip(1).Select(o => (long)o).ToArray(), points.Device));
+                (Tensor basis, _) = Linalg.Qr(spanning.T());
+                shifted = shifted - shifted.Mm(basis).Mm(basis.T());
+            }
+            chosen[i] = ArgMaxRowNorm(shifted, others);
+        }
+    }
+
+    private static int ArgMaxRowNorm(Tensor rows, ReadOnlySpan<int> exclude)
+    {
+        using var scope = TensorScope.Begin();
+        double[] norms = rows.Square().Sum(1).ToArray<double>();
+        foreach (int e in exclude)
+        {
+            norms[e] = double.NegativeInfinity;
+        }
+        int best = 0;
+        for (int i = 1; i < norms.Length; i++)
+        {
+            if (norms[i] > norms[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
