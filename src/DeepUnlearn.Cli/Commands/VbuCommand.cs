@@ -116,18 +116,20 @@ internal static class VbuCommand
         var eraseFraction = new Option<double?>("--erase-fraction") { Description = "Unlearn a random fraction P (0 < P < 1) of the model's rows." };
         var eraseCount = new Option<int?>("--erase-count") { Description = "Unlearn this many random rows." };
         var eraseSeed = new Option<int>("--erase-seed") { Description = "Seed of the random erase set.", DefaultValueFactory = _ => 0 };
-        var method = new Option<string>("--method") { Description = "eubo (evidence upper bound, Sec. 3.1) or rkl (reverse KL, Sec. 3.2).", DefaultValueFactory = _ => "eubo" };
+        var method = new Option<string>("--method") { Description = "eubo (evidence upper bound with adjusted likelihood) or rkl (reverse KL with importance weights).", DefaultValueFactory = _ => "eubo" };
         var lambda = new Option<double>("--lambda") { Description = "λ in [0, 1] of the adjusted likelihood: the erased data counts only where q(θ|D) > λ·max q(θ|D) (0 = everywhere).", DefaultValueFactory = _ => 0.0 };
         var steps = new Option<int>("--steps") { Description = "Adam steps.", DefaultValueFactory = _ => 1000 };
         var lr = new Option<double>("--lr") { Description = "Adam's initial learning rate (cosine-annealed to 0).", DefaultValueFactory = _ => 0.02 };
         var samples = new Option<int?>("--samples") { Description = "Samples per step (default: 16 for eubo, 256 for rkl)." };
+        var batch = new Option<int>("--batch-size") { Description = "eubo: erased rows per step (0 = all; the term is rescaled, unbiased).", DefaultValueFactory = _ => 0 };
+        var fixedPool = new Option<bool>("--fixed-pool") { Description = "rkl: draw one pool of --samples from q(θ|D) (and weigh it once) instead of fresh samples every step." };
         var momentMatching = new Option<bool>("--moment-matching") { Description = "rkl: the closed-form optimum (importance-weighted mean and covariance of one pool of --samples draws) instead of Adam." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the Monte-Carlo samples.", DefaultValueFactory = _ => 0UL };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var command = new Command("unlearn", "Unlearn rows from q(θ|D) using only q(θ|D) and the erased rows.")
         {
-            model, eraseIds, eraseFraction, eraseCount, eraseSeed, method, lambda, steps, lr, samples, momentMatching, seed, threads, output,
+            model, eraseIds, eraseFraction, eraseCount, eraseSeed, method, lambda, steps, lr, samples, batch, fixedPool, momentMatching, seed, threads, output,
         };
         command.SetAction(parse =>
         {
@@ -159,9 +161,13 @@ internal static class VbuCommand
             {
                 return Usage(problem!);
             }
-            if (parse.GetValue(momentMatching) && methodName != "rkl")
+            if ((parse.GetValue(momentMatching) || parse.GetValue(fixedPool)) && methodName != "rkl")
             {
-                return Usage("--moment-matching applies to --method rkl only");
+                return Usage("--moment-matching and --fixed-pool apply to --method rkl only");
+            }
+            if (parse.GetValue(batch) < 0)
+            {
+                return Usage($"--batch-size must be >= 0 (0 = every erased row), got {parse.GetValue(batch)}");
             }
             if (parse.GetValue(threads) < 1)
             {
@@ -169,7 +175,7 @@ internal static class VbuCommand
             }
             var settings = new UnlearnSettings(
                 parse.GetValue(model)!, parse.GetValue(eraseIds), parse.GetValue(eraseFraction), parse.GetValue(eraseCount), parse.GetValue(eraseSeed),
-                methodName, lam, parse.GetValue(steps), parse.GetValue(lr), sampleCount, parse.GetValue(momentMatching), parse.GetValue(seed));
+                methodName, lam, parse.GetValue(steps), parse.GetValue(lr), sampleCount, parse.GetValue(batch), parse.GetValue(fixedPool), parse.GetValue(momentMatching), parse.GetValue(seed));
             return WithThreads(parse.GetValue(threads), () => Unlearn(settings, parse.GetValue(output)!));
         });
         return command;
@@ -313,8 +319,8 @@ internal static class VbuCommand
 
         using var generator = new Generator(s.Seed);
         VbuOutcome outcome = s.Method == "eubo"
-            ? EuboUnlearning.Unlearn(source.Model, source.Posterior, erased, new EuboOptions { Lambda = s.Lambda, Steps = s.Steps, LearningRate = s.LearningRate, Samples = s.Samples }, generator)
-            : ReverseKlUnlearning.Unlearn(source.Model, source.Posterior, erased, new ReverseKlOptions { Lambda = s.Lambda, Steps = s.Steps, LearningRate = s.LearningRate, Samples = s.Samples, MomentMatching = s.MomentMatching }, generator);
+            ? EuboUnlearning.Unlearn(source.Model, source.Posterior, erased, new EuboOptions { Lambda = s.Lambda, Steps = s.Steps, LearningRate = s.LearningRate, Samples = s.Samples, BatchSize = s.BatchSize }, generator)
+            : ReverseKlUnlearning.Unlearn(source.Model, source.Posterior, erased, new ReverseKlOptions { Lambda = s.Lambda, Steps = s.Steps, LearningRate = s.LearningRate, Samples = s.Samples, ResampleEachStep = !s.FixedPool, MomentMatching = s.MomentMatching }, generator);
         using Gaussian unlearned = outcome.Posterior;
 
         Directory.CreateDirectory(output);
@@ -342,6 +348,8 @@ internal static class VbuCommand
             ["steps"] = s.MomentMatching ? null : s.Steps,
             ["lr"] = s.MomentMatching ? null : s.LearningRate,
             ["samples"] = s.Samples,
+            ["batch_size"] = s.Method == "eubo" ? s.BatchSize : null,
+            ["fixed_pool"] = s.Method == "rkl" ? s.FixedPool : null,
             ["moment_matching"] = s.MomentMatching,
         }, s.Seed, source.Posterior.Device));
         WriteJson(output, "metrics.json", new Dictionary<string, object?>
@@ -655,6 +663,8 @@ internal static class VbuCommand
         int Steps,
         double LearningRate,
         int Samples,
+        int BatchSize,
+        bool FixedPool,
         bool MomentMatching,
         ulong Seed);
 

@@ -4,7 +4,7 @@ using DeepUnlearn.Torch;
 namespace DeepUnlearn.Bayesian;
 
 /// <summary>
-/// The adjusted likelihood of the erased data (Nguyen, Low and Jaillet 2020, Sec. 3.1):
+/// The adjusted likelihood of the erased data (Nguyen, Low and Jaillet 2020, the "adjusted likelihood" trick):
 /// p̃(D_e | θ; λ) = p(D_e | θ) where q(θ | D) &gt; λ · max_θ' q(θ' | D), and 1 elsewhere. Only parameters the
 /// full-data posterior finds plausible let the erased data's likelihood count, so unlearning cannot run
 /// off into regions q(θ | D) never supported. λ = 0 keeps the plain likelihood everywhere (the density is
@@ -60,13 +60,28 @@ public sealed class AdjustedLikelihood : IDisposable
     /// </summary>
     /// <param name="theta">Parameter samples.</param>
     /// <param name="counted">The fraction of rows of θ inside the region q(θ | D) &gt; λ max q.</param>
-    public Tensor LogLikelihood(Tensor theta, out double counted)
+    public Tensor LogLikelihood(Tensor theta, out double counted) => LogLikelihood(theta, null, out counted);
+
+    /// <summary>
+    /// <see cref="LogLikelihood(Tensor, out double)"/> estimated from the erased rows <paramref name="rows"/>
+    /// (int64 indices into D_e) scaled by |D_e| / |rows|: unbiased, because the region depends on θ only.
+    /// </summary>
+    /// <param name="theta">Parameter samples.</param>
+    /// <param name="rows">A minibatch of erased rows, or null for all of them.</param>
+    /// <param name="counted">The fraction of rows of θ inside the region q(θ | D) &gt; λ max q.</param>
+    public Tensor LogLikelihood(Tensor theta, Tensor? rows, out double counted)
     {
         ArgumentNullException.ThrowIfNull(theta);
         using var scope = TensorScope.Begin();
+        Tensor features = rows is null ? _features : _features.IndexSelect(0, rows);
+        Tensor labels = rows is null ? _labels : _labels.IndexSelect(0, rows);
         Tensor logLikelihood = LibTorch.IsGradEnabled && theta.RequiresGrad
-            ? ClassifierLikelihood.LogLikelihood(_model, theta, _features, _labels)
-            : ClassifierLikelihood.LogLikelihoodChunked(_model, theta, _features, _labels);
+            ? ClassifierLikelihood.LogLikelihood(_model, theta, features, labels)
+            : ClassifierLikelihood.LogLikelihoodChunked(_model, theta, features, labels);
+        if (rows is not null && rows.Size(0) > 0)
+        {
+            logLikelihood = logLikelihood.Mul((double)ErasedCount / rows.Size(0));
+        }
         if (double.IsNegativeInfinity(LogThreshold))
         {
             counted = 1;

@@ -10,7 +10,7 @@ namespace DeepUnlearn.Bayesian;
 /// first K − 1 classes and 0 for the last (the reference class that makes θ identifiable), so for K = 2 it
 /// is ordinary logistic regression with p(y = 0 | x) = σ(w₀ᵀx + b₀). θ = (w₀, b₀, ..., w_{K−2}, b_{K−2}),
 /// P = (K − 1)(D + 1), with the prior N(0, s² I). This is the logistic-regression model of the VBU paper
-/// (Nguyen, Low and Jaillet, NeurIPS 2020, Sec. 4).
+/// (Nguyen, Low and Jaillet, NeurIPS 2020, experiments).
 /// </summary>
 public sealed class BayesianLogisticRegression : IBayesianClassifier
 {

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DeepUnlearn.Bayesian;
 
 /// <summary>
-/// Variational Bayesian unlearning by the evidence upper bound (Nguyen, Low and Jaillet, NeurIPS 2020,
-/// Sec. 3 and 3.1). Since p(θ | D) = p(D_e | θ) p(θ | D_r) / p(D_e | D_r),
+/// Variational Bayesian unlearning by the evidence upper bound (Nguyen, Low and Jaillet, NeurIPS 2020:
+/// the EUBO and its "adjusted likelihood" trick). Since p(θ | D) = p(D_e | θ) p(θ | D_r) / p(D_e | D_r),
 /// KL[q ‖ p(θ | D_r)] = E_q[log p(D_e | θ)] + KL[q ‖ p(θ | D)] − log p(D_e | D_r), so minimising the EUBO
 /// U(q) = E_q[log p(D_e | θ)] + KL[q ‖ p(θ | D)] ≥ log p(D_e | D_r) brings q to p(θ | D_r) using only the
 /// erased data and the full-data posterior. With VI the exact p(θ | D) is unknown and q(θ | D) stands in for
@@ -49,6 +49,7 @@ public static class EuboUnlearning
         Gaussian q = (initial ?? fullPosterior).Clone(trainable: true);
         try
         {
+            using var batches = new MiniBatches((int)likelihood.ErasedCount, options.BatchSize, generator, q.Device);
             using var adam = new Adam(q.Parameters, lr: options.LearningRate);
             var schedule = new CosineAnnealingLr(adam, options.Steps);
             double objective = double.NaN;
@@ -58,8 +59,9 @@ public static class EuboUnlearning
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = TensorScope.Begin();
                 Tensor theta = q.Sample(options.Samples, generator);
-                // Ũ_λ(q) = E_q[log p̃(D_e | θ; λ)] + KL[q ‖ q(θ | D)]  (Sec. 3.1).
-                Tensor expected = likelihood.LogLikelihood(theta, out double counted).Mean();
+                // Ũ_λ(q) = E_q[log p̃(D_e | θ; λ)] + KL[q ‖ q(θ | D)]  (VBU, EUBO with adjusted likelihood).
+                Tensor? rows = batches.IsFull ? null : batches.Next();
+                Tensor expected = likelihood.LogLikelihood(theta, rows, out double counted).Mean();
                 Tensor eubo = expected.Add(q.KlDivergence(likelihood.FullPosterior));
                 adam.ZeroGrad();
                 eubo.Backward();

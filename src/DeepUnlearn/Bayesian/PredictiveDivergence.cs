@@ -6,7 +6,7 @@ namespace DeepUnlearn.Bayesian;
 
 /// <summary>
 /// Monte-Carlo predictive distributions of a variational posterior and the KL divergence between two of
-/// them, the evaluation of the VBU paper (Sec. 4): q(y = k | x) ≈ (1/S) Σ_s softmax(f_{θ_s}(x))_k with
+/// them, the evaluation of the VBU paper (its experiments): q(y = k | x) ≈ (1/S) Σ_s softmax(f_{θ_s}(x))_k with
 /// θ_s ~ q, and the mean over rows of Σ_k p_k log(p_k / q_k).
 /// </summary>
 public static class PredictiveDivergence

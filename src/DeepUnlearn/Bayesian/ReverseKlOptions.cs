@@ -1,7 +1,7 @@
 namespace DeepUnlearn.Bayesian;
 
 /// <summary>
-/// Settings of reverse-KL unlearning (<see cref="ReverseKlUnlearning"/>, the paper's Sec. 3.2): samples from
+/// Settings of reverse-KL unlearning (<see cref="ReverseKlUnlearning"/>, the paper's "reverse KL" trick): samples from
 /// q(θ | D) with self-normalised importance weights ∝ 1 / p̃(D_e | θ; λ).
 /// </summary>
 public sealed record ReverseKlOptions

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DeepUnlearn.Bayesian;
 
 /// <summary>
-/// Variational Bayesian unlearning by the reverse KL (Nguyen, Low and Jaillet, NeurIPS 2020, Sec. 3.2).
+/// Variational Bayesian unlearning by the reverse KL (Nguyen, Low and Jaillet, NeurIPS 2020: the "reverse KL" trick).
 /// The target p̃(θ | D_r; λ) ∝ q(θ | D) / p̃(D_e | θ; λ) is what Bayes' rule gives when q(θ | D) stands in for
 /// p(θ | D); instead of KL[q ‖ p̃] (the EUBO) it minimises KL[p̃(θ | D_r; λ) ‖ q], which equals, up to a
 /// constant, −E_{p̃}[log q(θ)]. With θ_s ~ q(θ | D) and self-normalised importance weights
@@ -93,7 +93,7 @@ public static class ReverseKlUnlearning
                     }
                     countedSum += counted;
                     essSum += EffectiveSampleSize(logWeights);
-                    // KL[p̃(θ | D_r; λ) ‖ q] = const − Σ_s w_s log q(θ_s)  (Sec. 3.2).
+                    // KL[p̃(θ | D_r; λ) ‖ q] = const − Σ_s w_s log q(θ_s)  (VBU, reverse KL).
                     Tensor loss = logWeights.Exp().Mul(q.LogProb(samples)).Sum().Neg();
                     adam.ZeroGrad();
                     loss.Backward();

@@ -7,7 +7,7 @@ namespace DeepUnlearn.Bayesian;
 
 /// <summary>
 /// Sparse Gaussian-process binary classification as in the VBU paper's moon experiment (Nguyen, Low and
-/// Jaillet, NeurIPS 2020, Sec. 4.1): the parameters are the latent function values θ = u = f(Z) at M fixed
+/// Jaillet, NeurIPS 2020, synthetic moon experiment): the parameters are the latent function values θ = u = f(Z) at M fixed
 /// inducing inputs Z, with the GP prior u ~ N(0, K_ZZ); the latent function elsewhere is the GP's
 /// conditional mean f(x) = k(x, Z) K_ZZ⁻¹ u, and p(y = 1 | x, θ) = σ(f(x)). The kernel is the squared
 /// exponential k(x, x') = σ_f² exp(−‖x − x'‖² / (2ℓ²)) with fixed hyperparameters. Because θ is a finite

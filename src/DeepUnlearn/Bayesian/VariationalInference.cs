@@ -57,7 +57,7 @@ public static class VariationalInference
                     xb = x.IndexSelect(0, index);
                     yb = y.IndexSelect(0, index);
                 }
-                // ELBO (Nguyen et al. 2020, Sec. 2): E_q[log p(D | θ)] − KL[q ‖ p(θ)].
+                // ELBO: E_q[log p(D | θ)] − KL[q ‖ p(θ)].
                 Tensor theta = q.Sample(options.Samples, generator);
                 Tensor expectedLogLikelihood = ClassifierLikelihood.LogLikelihood(model, theta, xb, yb).Mean().Mul(scale);
                 Tensor loss = q.KlDivergence(model.Prior).Sub(expectedLogLikelihood);

@@ -29,6 +29,17 @@ public class VbuUnlearningTests : IClassFixture<MoonsFixture>
     }
 
     [Fact]
+    public void Eubo_Minibatches_MovesTowardRetrainedOnErased()
+    {
+        using var generator = new Generator(3);
+        VbuOutcome outcome = EuboUnlearning.Unlearn(_moons.Model, _moons.Full, _moons.Erased, new EuboOptions { Lambda = 1e-3, Steps = 400, LearningRate = 0.02, Samples = 16, BatchSize = 5 }, generator);
+        using Gaussian unlearned = outcome.Posterior;
+        PredictiveKl full = _moons.VersusRetrained(_moons.Full);
+        PredictiveKl eubo = _moons.VersusRetrained(unlearned);
+        Assert.True(eubo.Erased < 0.5 * full.Erased, $"EUBO with minibatches of 5: KL on D_e {eubo.Erased} vs full {full.Erased}");
+    }
+
+    [Fact]
     public void ReverseKl_SmallLambda_MovesTowardRetrainedOnErased()
     {
         using var generator = new Generator(4);
