@@ -53,6 +53,7 @@ internal static class VbuCommand
         var inducing = new Option<int>("--inducing") { Description = "Sparse GP: inducing inputs (k-means centres of the training inputs).", DefaultValueFactory = _ => 20 };
         var lengthScale = new Option<double?>("--length-scale") { Description = "Sparse GP: kernel length scale (default: median distance between inducing inputs)." };
         var variance = new Option<double>("--variance") { Description = "Sparse GP: kernel variance σ_f².", DefaultValueFactory = _ => 4.0 };
+        var initFrom = new Option<string?>("--init-from") { Description = "Start from the posterior of this fit folder (same model and data; e.g. a diag fit before a full one) instead of N(0, 0.1² I)." };
         var inducingFrom = new Option<string?>("--inducing-from") { Description = "Sparse GP: reuse the inducing inputs and kernel of this fit folder (so a retrained model is the same model)." };
         var moonsCount = new Option<int>("--moons-count") { Description = "moons: rows.", DefaultValueFactory = _ => 200 };
         var moonsNoise = new Option<double>("--moons-noise") { Description = "moons: noise standard deviation.", DefaultValueFactory = _ => 0.2 };
@@ -64,7 +65,7 @@ internal static class VbuCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda[:n].", DefaultValueFactory = _ => "cpu" };
         var command = new Command("fit", "Fit q(θ|D) by variational inference (maximise the ELBO with Adam).")
         {
-            data, modelName, posterior, output, exclude, steps, lr, samples, batch, priorStd, inducing, lengthScale, variance, inducingFrom,
+            data, modelName, posterior, output, exclude, steps, lr, samples, batch, priorStd, inducing, lengthScale, variance, initFrom, inducingFrom,
             moonsCount, moonsNoise, moonsSeed, fashionBlock, fashionDir, seed, threads, device,
         };
         command.SetAction(parse =>
@@ -102,7 +103,7 @@ internal static class VbuCommand
             }
             var settings = new FitSettings(
                 spec, model, kind, parse.GetValue(exclude), parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(samples), parse.GetValue(batch),
-                parse.GetValue(priorStd), parse.GetValue(inducing), parse.GetValue(lengthScale), parse.GetValue(variance), parse.GetValue(inducingFrom),
+                parse.GetValue(priorStd), parse.GetValue(inducing), parse.GetValue(lengthScale), parse.GetValue(variance), parse.GetValue(initFrom), parse.GetValue(inducingFrom),
                 parse.GetValue(seed), dev);
             return WithThreads(parse.GetValue(threads), () => Fit(settings, parse.GetValue(output)!));
         });
@@ -220,9 +221,10 @@ internal static class VbuCommand
         int batchSize = s.BatchSize ?? (train.Count <= 2000 ? 0 : 500);
         var options = new VariationalOptions { Posterior = s.Posterior, Steps = s.Steps, LearningRate = s.LearningRate, Samples = s.Samples, BatchSize = batchSize };
         Progress($"fitting a {Gaussian.KindName(s.Posterior)} Gaussian posterior of the {model.Name} model ({model.ParameterCount} parameters) on {train.Count} rows ({s.Steps} steps)");
+        using LoadedPosterior? start = s.InitFrom is null ? null : LoadStart(s, model, excluded);
         using var generator = new Generator(s.Seed);
         var watch = Stopwatch.StartNew();
-        using Gaussian posterior = VariationalInference.Fit(model, train, options, generator);
+        using Gaussian posterior = VariationalInference.Fit(model, train, options, generator, start?.Posterior);
         double fitSeconds = watch.Elapsed.TotalSeconds;
         double elbo = VariationalInference.Elbo(model, posterior, train, 64, generator);
         double[] probabilities = PredictiveDivergence.Probabilities(model, posterior, train, 200, s.Seed);
@@ -244,6 +246,7 @@ internal static class VbuCommand
             ["model_configuration"] = model.Configuration,
             ["posterior"] = Gaussian.KindName(s.Posterior),
             ["exclude_ids"] = s.ExcludeIds is null ? null : Path.GetFullPath(s.ExcludeIds),
+            ["init_from"] = s.InitFrom is null ? null : Path.GetFullPath(s.InitFrom),
             ["inducing_from"] = s.InducingFrom is null ? null : Path.GetFullPath(s.InducingFrom),
             ["optimizer"] = options,
         }, s.Seed, s.Device));
@@ -260,6 +263,35 @@ internal static class VbuCommand
         });
         Console.WriteLine($"fitted q(θ|D) ({role}, {Gaussian.KindName(s.Posterior)}) of the {model.Name} model on {train.Count} rows in {fitSeconds:F1} s: ELBO {elbo:F2}, train accuracy {accuracy:P2} -> {output}");
         return Program.ExitOk;
+    }
+
+    /// <summary>The --init-from posterior, checked to be of the same model, data and training rows.</summary>
+    private static LoadedPosterior LoadStart(FitSettings s, IBayesianClassifier model, int[] excluded)
+    {
+        string path = Path.Combine(s.InitFrom!, PosteriorFileName);
+        LoadedPosterior start = PosteriorFile.Load(path);
+        try
+        {
+            if (start.Model.Name != model.Name || !start.Model.Configuration.OrderBy(p => p.Key).SequenceEqual(model.Configuration.OrderBy(p => p.Key)))
+            {
+                throw new InvalidDataException($"--init-from '{s.InitFrom}' holds a different model ({start.Model.Name} {string.Join(", ", start.Model.Configuration.Select(p => $"{p.Key}={p.Value}"))}); it must match the one being fitted");
+            }
+            if (DataSpecOf(start, path) != s.Data)
+            {
+                throw new InvalidDataException($"--init-from '{s.InitFrom}' was fitted on {DataSpecOf(start, path)}, not {s.Data}");
+            }
+            int[] startExcluded = ReadIds(Path.Combine(s.InitFrom!, ExcludedFileName), null, ExcludedFileName);
+            if (!startExcluded.Order().SequenceEqual(excluded.Order()))
+            {
+                throw new InvalidDataException($"--init-from '{s.InitFrom}' was fitted on other rows ({startExcluded.Length} left out, here {excluded.Length}); a warm start must not have seen rows this fit leaves out");
+            }
+            return start;
+        }
+        catch
+        {
+            start.Dispose();
+            throw;
+        }
     }
 
     private static IBayesianClassifier CreateModel(FitSettings s, ClassificationData all, ClassificationData train)
@@ -648,6 +680,7 @@ internal static class VbuCommand
         int Inducing,
         double? LengthScale,
         double Variance,
+        string? InitFrom,
         string? InducingFrom,
         ulong Seed,
         Device Device);

@@ -146,6 +146,22 @@ public abstract class Gaussian : IDisposable
     }
 
     /// <summary>
+    /// This distribution as family <paramref name="kind"/> (a copy): the same family is cloned; a diagonal
+    /// Gaussian becomes the full one with the same (diagonal) covariance; a full Gaussian becomes the
+    /// diagonal one with the same marginal variances.
+    /// </summary>
+    public Gaussian Convert(PosteriorKind kind, bool trainable = false)
+    {
+        if (kind == Kind)
+        {
+            return Clone(trainable);
+        }
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        return FromMoments(kind, Mean, Covariance(), trainable);
+    }
+
+    /// <summary>
     /// A Gaussian of family <paramref name="kind"/> with the given <paramref name="mean"/> [P] and
     /// <paramref name="covariance"/> [P, P] (symmetric positive definite; the diagonal family keeps only its
     /// diagonal). The inputs are copied.

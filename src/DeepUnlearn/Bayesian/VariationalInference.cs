@@ -15,14 +15,16 @@ namespace DeepUnlearn.Bayesian;
 /// </summary>
 public static class VariationalInference
 {
-    /// <summary>Fits q(θ | <paramref name="data"/>) from N(0, s² I); the caller owns the result.</summary>
+    /// <summary>Fits q(θ | <paramref name="data"/>) from N(0, s² I) or from <paramref name="initial"/>; the caller owns the result.</summary>
     /// <param name="model">The model (prior and likelihood).</param>
     /// <param name="data">The training rows; at least one.</param>
     /// <param name="options">Steps, learning rate, samples, family.</param>
     /// <param name="generator">The only source of randomness (samples and minibatches).</param>
+    /// <param name="initial">Where q starts (a warm start, e.g. a diagonal fit of the same data before a full one),
+    /// converted to <see cref="VariationalOptions.Posterior"/>; default N(0, s² I).</param>
     /// <param name="logger">Progress every tenth of the run, at Debug level.</param>
     /// <param name="cancellationToken">Checked every step.</param>
-    public static Gaussian Fit(IBayesianClassifier model, ClassificationData data, VariationalOptions options, Generator generator, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static Gaussian Fit(IBayesianClassifier model, ClassificationData data, VariationalOptions options, Generator generator, Gaussian? initial = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -36,7 +38,13 @@ public static class VariationalInference
         logger ??= NullLogger.Instance;
         DType dtype = model.Prior.DType;
         Device device = model.Prior.Device;
-        Gaussian q = Gaussian.Isotropic(options.Posterior, model.ParameterCount, 0, options.InitialStd, dtype, device, trainable: true);
+        if (initial is not null && initial.Dimension != model.ParameterCount)
+        {
+            throw new ArgumentException($"the initial posterior has dimension {initial.Dimension}; the {model.Name} model has {model.ParameterCount} parameters", nameof(initial));
+        }
+        Gaussian q = initial is null
+            ? Gaussian.Isotropic(options.Posterior, model.ParameterCount, 0, options.InitialStd, dtype, device, trainable: true)
+            : initial.Convert(options.Posterior, trainable: true);
         try
         {
             using Tensor x = TensorScope.Detach(data.FeaturesTensor(dtype, device));

@@ -103,6 +103,34 @@ public class GaussianTests
     }
 
     [Fact]
+    public void Convert_KeepsMeanAndDiagonalOrWholeCovariance()
+    {
+        using Gaussian full = Make(PosteriorKind.Full, s_mean1, s_cov1);
+        using Gaussian diag = full.Convert(PosteriorKind.Diagonal);
+        using Gaussian back = diag.Convert(PosteriorKind.Full, trainable: true);
+        Assert.Equal(PosteriorKind.Diagonal, diag.Kind);
+        Assert.Equal(PosteriorKind.Full, back.Kind);
+        Assert.True(back.Mean.RequiresGrad);
+        Assert.Equal(s_mean1, back.Mean.ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
+        using Tensor cov = back.Covariance();
+        Assert.Equal(DiagonalOnly(s_cov1), cov.Flatten().ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
+    }
+
+    [Fact]
+    public void Fit_FromInitial_StartsThere()
+    {
+        ClassificationData data = TwoMoons.Generate(20, 0.2, seed: 1);
+        using var model = new BayesianLogisticRegression(2, 2);
+        using Gaussian initial = Make(PosteriorKind.Diagonal, s_mean1, s_cov1);
+        using var generator = new Generator(2);
+        using Gaussian fitted = VariationalInference.Fit(model, data, new VariationalOptions { Posterior = PosteriorKind.Full, Steps = 1, LearningRate = 1e-12 }, generator, initial);
+        Assert.Equal(PosteriorKind.Full, fitted.Kind);
+        Assert.Equal(s_mean1, fitted.Mean.ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-9);
+        using Gaussian other = Gaussian.Isotropic(PosteriorKind.Diagonal, 4, 0, 1, DType.Float64, Device.Cpu);
+        Assert.Throws<ArgumentException>(() => VariationalInference.Fit(model, data, new VariationalOptions { Steps = 1 }, generator, other));
+    }
+
+    [Fact]
     public void ParseKind_Unknown_ListsValidNames()
     {
         var e = Assert.Throws<ArgumentException>(() => Gaussian.ParseKind("spherical"));
