@@ -57,6 +57,7 @@ public static class Program
         root.Subcommands.Add(TopicsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DeltaGradCommand.Create());
+        root.Subcommands.Add(VbuCommand.Create());
         return root;
     }
 }

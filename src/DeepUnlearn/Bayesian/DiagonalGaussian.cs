@@ -1,0 +1,81 @@
+using System.Collections.Generic;
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.Bayesian;
+
+/// <summary>
+/// The mean-field Gaussian q(θ) = Π N(μ_i, σ_i²), parameterised by μ and log σ (so σ = exp(log σ) stays
+/// positive without constraints).
+/// </summary>
+public sealed class DiagonalGaussian : Gaussian
+{
+    private readonly Tensor[] _parameters;
+    private readonly Dictionary<string, Tensor> _named;
+
+    /// <summary>Takes ownership of <paramref name="mean"/> [P] and <paramref name="logStd"/> [P].</summary>
+    public DiagonalGaussian(Tensor mean, Tensor logStd)
+        : base(mean)
+    {
+        System.ArgumentNullException.ThrowIfNull(logStd);
+        if (logStd.Dim != 1 || logStd.Size(0) != Dimension)
+        {
+            throw new System.ArgumentException($"log_std must be [{Dimension}]; got [{string.Join(", ", logStd.ShapeArray())}]", nameof(logStd));
+        }
+        LogStd = TensorScope.Detach(logStd);
+        _parameters = [Mean, LogStd];
+        _named = new Dictionary<string, Tensor> { ["mean"] = Mean, ["log_std"] = LogStd };
+    }
+
+    /// <summary>log σ, [P].</summary>
+    public Tensor LogStd { get; }
+
+    /// <inheritdoc />
+    public override PosteriorKind Kind => PosteriorKind.Diagonal;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Tensor> Parameters => _parameters;
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, Tensor> NamedTensors => _named;
+
+    /// <inheritdoc />
+    public override Tensor ScaleTril() => Matrices.DiagEmbed(LogStd.Exp());
+
+    /// <inheritdoc />
+    public override Tensor LogScaleDiagonal() => LogStd.Mul(1.0);
+
+    /// <inheritdoc />
+    public override Gaussian Clone(bool trainable = false)
+    {
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        var copy = new DiagonalGaussian(Mean.Detach().Clone(), LogStd.Detach().Clone());
+        copy.Mean.RequiresGrad = trainable;
+        copy.LogStd.RequiresGrad = trainable;
+        return copy;
+    }
+
+    /// <inheritdoc />
+    protected override Tensor Transform(Tensor epsilon)
+    {
+        using var scope = TensorScope.Begin();
+        return scope.Keep(epsilon.Mul(LogStd.Exp()).Add(Mean));
+    }
+
+    /// <inheritdoc />
+    protected override Tensor Whiten(Tensor theta)
+    {
+        using var scope = TensorScope.Begin();
+        return scope.Keep(theta.Sub(Mean).Mul(LogStd.Neg().Exp()));
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            LogStd.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

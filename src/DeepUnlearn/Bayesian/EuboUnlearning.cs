@@ -1,0 +1,90 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Optim;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DeepUnlearn.Bayesian;
+
+/// <summary>
+/// Variational Bayesian unlearning by the evidence upper bound (Nguyen, Low and Jaillet, NeurIPS 2020:
+/// the EUBO and its "adjusted likelihood" trick). Since p(θ | D) = p(D_e | θ) p(θ | D_r) / p(D_e | D_r),
+/// KL[q ‖ p(θ | D_r)] = E_q[log p(D_e | θ)] + KL[q ‖ p(θ | D)] − log p(D_e | D_r), so minimising the EUBO
+/// U(q) = E_q[log p(D_e | θ)] + KL[q ‖ p(θ | D)] ≥ log p(D_e | D_r) brings q to p(θ | D_r) using only the
+/// erased data and the full-data posterior. With VI the exact p(θ | D) is unknown and q(θ | D) stands in for
+/// it; the adjusted likelihood p̃(D_e | θ; λ) replaces p(D_e | θ) so the first term only acts where
+/// q(θ | D) is plausible:
+/// Ũ_λ(q) = E_q[log p̃(D_e | θ; λ)] + KL[q ‖ q(θ | D)].
+/// The expectation uses reparameterised samples, the KL its closed form; q starts at q(θ | D). The
+/// remaining data D_r is never read.
+/// </summary>
+public static class EuboUnlearning
+{
+    /// <summary>Unlearns <paramref name="erased"/> from <paramref name="fullPosterior"/> = q(θ | D).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="fullPosterior">q(θ | D) (borrowed, not changed).</param>
+    /// <param name="erased">D_e; when empty the objective is KL[q ‖ q(θ | D)] and the result is q(θ | D).</param>
+    /// <param name="options">λ, steps, learning rate, samples.</param>
+    /// <param name="generator">The only source of randomness.</param>
+    /// <param name="initial">Where q starts (default q(θ | D)); must be of the family wanted for the result.</param>
+    /// <param name="logger">Progress at Debug level.</param>
+    /// <param name="cancellationToken">Checked every step.</param>
+    public static VbuOutcome Unlearn(
+        IBayesianClassifier model,
+        Gaussian fullPosterior,
+        ClassificationData erased,
+        EuboOptions options,
+        Generator generator,
+        Gaussian? initial = null,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(generator);
+        logger ??= NullLogger.Instance;
+        var clock = Stopwatch.StartNew();
+        using var likelihood = new AdjustedLikelihood(model, fullPosterior, erased, options.Lambda);
+        Gaussian q = (initial ?? fullPosterior).Clone(trainable: true);
+        try
+        {
+            using var batches = new MiniBatches((int)likelihood.ErasedCount, options.BatchSize, generator, q.Device);
+            using var adam = new Adam(q.Parameters, lr: options.LearningRate);
+            var schedule = new CosineAnnealingLr(adam, options.Steps);
+            double objective = double.NaN;
+            double countedSum = 0;
+            for (int step = 1; step <= options.Steps; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = TensorScope.Begin();
+                Tensor theta = q.Sample(options.Samples, generator);
+                // Ũ_λ(q) = E_q[log p̃(D_e | θ; λ)] + KL[q ‖ q(θ | D)]  (VBU, EUBO with adjusted likelihood).
+                Tensor? rows = batches.IsFull ? null : batches.Next();
+                Tensor expected = likelihood.LogLikelihood(theta, rows, out double counted).Mean();
+                Tensor eubo = expected.Add(q.KlDivergence(likelihood.FullPosterior));
+                adam.ZeroGrad();
+                eubo.Backward();
+                adam.Step();
+                schedule.Step();
+                objective = eubo.Item();
+                countedSum += counted;
+                if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
+                {
+                    BayesianLog.Progress(logger, "EUBO", step, options.Steps, objective);
+                }
+            }
+            foreach (Tensor p in q.Parameters)
+            {
+                p.Grad = null;
+                p.RequiresGrad = false;
+            }
+            return new VbuOutcome(q, objective, countedSum / options.Steps, null, clock.Elapsed.TotalSeconds);
+        }
+        catch
+        {
+            q.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.Bayesian;
+
+/// <summary>
+/// The full-covariance Gaussian N(μ, L Lᵀ) with a Cholesky factor L = tril(W, −1) + diag(exp(d)): the
+/// strictly lower part of a free matrix W and a positive diagonal through exp, so every unconstrained
+/// value of (μ, d, W) is a valid distribution. Entries of W on and above the diagonal are ignored.
+/// </summary>
+public sealed class FullCovarianceGaussian : Gaussian
+{
+    private readonly Tensor _strictLower;
+    private readonly Tensor[] _parameters;
+    private readonly Dictionary<string, Tensor> _named;
+
+    /// <summary>Takes ownership of <paramref name="mean"/> [P], <paramref name="logDiagonal"/> [P] and <paramref name="lower"/> [P, P].</summary>
+    public FullCovarianceGaussian(Tensor mean, Tensor logDiagonal, Tensor lower)
+        : base(mean)
+    {
+        System.ArgumentNullException.ThrowIfNull(logDiagonal);
+        System.ArgumentNullException.ThrowIfNull(lower);
+        if (logDiagonal.Dim != 1 || logDiagonal.Size(0) != Dimension)
+        {
+            throw new System.ArgumentException($"log_diagonal must be [{Dimension}]; got [{string.Join(", ", logDiagonal.ShapeArray())}]", nameof(logDiagonal));
+        }
+        if (lower.Dim != 2 || lower.Size(0) != Dimension || lower.Size(1) != Dimension)
+        {
+            throw new System.ArgumentException($"lower must be [{Dimension}, {Dimension}]; got [{string.Join(", ", lower.ShapeArray())}]", nameof(lower));
+        }
+        LogDiagonal = TensorScope.Detach(logDiagonal);
+        Lower = TensorScope.Detach(lower);
+        _strictLower = TensorScope.Detach(Matrices.StrictLowerMask(Dimension, Mean.DType, Mean.Device));
+        _parameters = [Mean, LogDiagonal, Lower];
+        _named = new Dictionary<string, Tensor> { ["mean"] = Mean, ["log_diagonal"] = LogDiagonal, ["lower"] = Lower };
+    }
+
+    /// <summary>d = log diag(L), [P].</summary>
+    public Tensor LogDiagonal { get; }
+
+    /// <summary>W, whose strictly lower part is the strictly lower part of L, [P, P].</summary>
+    public Tensor Lower { get; }
+
+    /// <inheritdoc />
+    public override PosteriorKind Kind => PosteriorKind.Full;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Tensor> Parameters => _parameters;
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, Tensor> NamedTensors => _named;
+
+    /// <inheritdoc />
+    public override Tensor ScaleTril()
+    {
+        using var scope = TensorScope.Begin();
+        return scope.Keep(Lower.Mul(_strictLower).Add(Matrices.DiagEmbed(LogDiagonal.Exp())));
+    }
+
+    /// <inheritdoc />
+    public override Tensor LogScaleDiagonal() => LogDiagonal.Mul(1.0);
+
+    /// <inheritdoc />
+    public override Gaussian Clone(bool trainable = false)
+    {
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        var copy = new FullCovarianceGaussian(Mean.Detach().Clone(), LogDiagonal.Detach().Clone(), Lower.Detach().Clone());
+        foreach (Tensor t in copy._parameters)
+        {
+            t.RequiresGrad = trainable;
+        }
+        return copy;
+    }
+
+    /// <inheritdoc />
+    protected override Tensor Transform(Tensor epsilon)
+    {
+        using var scope = TensorScope.Begin();
+        return scope.Keep(epsilon.MatMul(ScaleTril().T()).Add(Mean));
+    }
+
+    /// <inheritdoc />
+    protected override Tensor Whiten(Tensor theta)
+    {
+        using var scope = TensorScope.Begin();
+        // z = L⁻¹ (θ − μ) for every row: solve L Z = (θ − μ)ᵀ.
+        Tensor residuals = theta.Sub(Mean).T();
+        return scope.Keep(Linalg.Solve(ScaleTril(), residuals).T());
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            LogDiagonal.Dispose();
+            Lower.Dispose();
+            _strictLower.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,306 @@
+using System;
+using System.Collections.Generic;
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.Bayesian;
+
+/// <summary>
+/// A multivariate Gaussian N(μ, Σ = L Lᵀ) over a flat parameter vector θ ∈ ℝᴾ, used both as a variational
+/// posterior (its tensors are trainable leaves) and as a fixed prior. Every density, sample and divergence is
+/// a differentiable function of the parameters, so objectives built from them train with autograd; sampling
+/// is reparameterised (θ = μ + L ε, ε ~ N(0, I)). The object owns its tensors; dispose it.
+/// </summary>
+public abstract class Gaussian : IDisposable
+{
+    private static readonly double s_logTwoPi = Math.Log(2 * Math.PI);
+    private bool _disposed;
+
+    /// <summary>Wraps <paramref name="mean"/> (taken: the instance disposes it).</summary>
+    private protected Gaussian(Tensor mean)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        if (mean.Dim != 1 || mean.Size(0) == 0)
+        {
+            throw new ArgumentException($"the mean must be a non-empty vector; got shape [{string.Join(", ", mean.ShapeArray())}]", nameof(mean));
+        }
+        Mean = TensorScope.Detach(mean);
+        Dimension = (int)mean.Size(0);
+    }
+
+    /// <summary>The mean μ, [P].</summary>
+    public Tensor Mean { get; }
+
+    /// <summary>The dimension P.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The floating-point type of every tensor.</summary>
+    public DType DType => Mean.DType;
+
+    /// <summary>The device of every tensor.</summary>
+    public Device Device => Mean.Device;
+
+    /// <summary>The family.</summary>
+    public abstract PosteriorKind Kind { get; }
+
+    /// <summary>The leaves an optimizer updates (borrowed).</summary>
+    public abstract IReadOnlyList<Tensor> Parameters { get; }
+
+    /// <summary>The tensors that define the distribution, by stable name, for saving (borrowed).</summary>
+    public abstract IReadOnlyDictionary<string, Tensor> NamedTensors { get; }
+
+    /// <summary>The lower-triangular scale L with Σ = L Lᵀ and a positive diagonal, [P, P].</summary>
+    public abstract Tensor ScaleTril();
+
+    /// <summary>log diag(L), [P]; its sum is ½ log det Σ.</summary>
+    public abstract Tensor LogScaleDiagonal();
+
+    /// <summary>Maps standard-normal rows ε [S, P] to θ = μ + L ε, [S, P].</summary>
+    protected abstract Tensor Transform(Tensor epsilon);
+
+    /// <summary>The whitened residuals z = L⁻¹(θ − μ) of rows of <paramref name="theta"/>, [S, P].</summary>
+    protected abstract Tensor Whiten(Tensor theta);
+
+    /// <summary>A copy with the same values; its tensors are trainable leaves when <paramref name="trainable"/>.</summary>
+    public abstract Gaussian Clone(bool trainable = false);
+
+    /// <summary>
+    /// <paramref name="count"/> reparameterised draws θ = μ + L ε, [count, P]: differentiable in the
+    /// distribution's parameters, random through <paramref name="generator"/> only.
+    /// </summary>
+    public Tensor Sample(long count, Generator? generator)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        using var scope = TensorScope.Begin();
+        Tensor epsilon = Tensor.Randn([count, Dimension], DType, Device, generator);
+        return scope.Keep(Transform(epsilon));
+    }
+
+    /// <summary>log q(θ) for each row of <paramref name="theta"/> [S, P], as [S].</summary>
+    public Tensor LogProb(Tensor theta)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        if (theta.Dim != 2 || theta.Size(1) != Dimension)
+        {
+            throw new ArgumentException($"expected samples of shape [S, {Dimension}]; got [{string.Join(", ", theta.ShapeArray())}]", nameof(theta));
+        }
+        using var scope = TensorScope.Begin();
+        Tensor z = Whiten(theta);
+        Tensor quadratic = z.Square().Sum(1).Mul(-0.5);
+        Tensor constant = LogScaleDiagonal().Sum().Add(0.5 * Dimension * s_logTwoPi);
+        return scope.Keep(quadratic.Sub(constant));
+    }
+
+    /// <summary>log max_θ q(θ) = log q(μ) = −½ P log 2π − ½ log det Σ, a scalar.</summary>
+    public Tensor LogMaxDensity()
+    {
+        using var scope = TensorScope.Begin();
+        return scope.Keep(LogScaleDiagonal().Sum().Add(0.5 * Dimension * s_logTwoPi).Neg());
+    }
+
+    /// <summary>The dense covariance Σ = L Lᵀ, [P, P].</summary>
+    public Tensor Covariance()
+    {
+        using var scope = TensorScope.Begin();
+        Tensor l = ScaleTril();
+        return scope.Keep(l.MatMul(l.T()));
+    }
+
+    /// <summary>
+    /// KL[this ‖ other] in closed form, a scalar differentiable in this distribution's parameters:
+    /// ½ [tr(Σ₂⁻¹Σ₁) + (μ₂ − μ₁)ᵀ Σ₂⁻¹ (μ₂ − μ₁) − P + log det Σ₂ − log det Σ₁].
+    /// </summary>
+    public Tensor KlDivergence(Gaussian other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Dimension != Dimension)
+        {
+            throw new ArgumentException($"cannot compare Gaussians of dimension {Dimension} and {other.Dimension}", nameof(other));
+        }
+        using var scope = TensorScope.Begin();
+        Tensor logDet1 = LogScaleDiagonal().Sum();
+        Tensor logDet2 = other.LogScaleDiagonal().Sum();
+        Tensor diff = other.Mean.Sub(Mean);
+        Tensor trace;
+        Tensor mahalanobis;
+        if (other is DiagonalGaussian otherDiag)
+        {
+            Tensor invStd2 = otherDiag.LogStd.Neg().Exp();
+            if (this is DiagonalGaussian thisDiag)
+            {
+                trace = thisDiag.LogStd.Exp().Mul(invStd2).Square().Sum();
+            }
+            else
+            {
+                trace = ScaleTril().Mul(invStd2.Unsqueeze(1)).Square().Sum();
+            }
+            mahalanobis = diff.Mul(invStd2).Square().Sum();
+        }
+        else
+        {
+            Tensor l2 = other.ScaleTril();
+            trace = Linalg.Solve(l2, ScaleTril()).Square().Sum();
+            mahalanobis = Linalg.Solve(l2, diff.Unsqueeze(1)).Square().Sum();
+        }
+        Tensor kl = trace.Add(mahalanobis).Sub(Dimension).Mul(0.5).Add(logDet2).Sub(logDet1);
+        return scope.Keep(kl);
+    }
+
+    /// <summary>
+    /// This distribution as family <paramref name="kind"/> (a copy): the same family is cloned; a diagonal
+    /// Gaussian becomes the full one with the same (diagonal) covariance; a full Gaussian becomes the
+    /// diagonal one with the same marginal variances.
+    /// </summary>
+    public Gaussian Convert(PosteriorKind kind, bool trainable = false)
+    {
+        if (kind == Kind)
+        {
+            return Clone(trainable);
+        }
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        return FromMoments(kind, Mean, Covariance(), trainable);
+    }
+
+    /// <summary>
+    /// A Gaussian of family <paramref name="kind"/> with the given <paramref name="mean"/> [P] and
+    /// <paramref name="covariance"/> [P, P] (symmetric positive definite; the diagonal family keeps only its
+    /// diagonal). The inputs are copied.
+    /// </summary>
+    public static Gaussian FromMoments(PosteriorKind kind, Tensor mean, Tensor covariance, bool trainable = false)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(covariance);
+        long p = mean.Size(0);
+        if (covariance.Dim != 2 || covariance.Size(0) != p || covariance.Size(1) != p)
+        {
+            throw new ArgumentException($"the covariance must be [{p}, {p}]; got [{string.Join(", ", covariance.ShapeArray())}]", nameof(covariance));
+        }
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        Tensor mu = mean.Detach().Clone();
+        Gaussian result = kind switch
+        {
+            PosteriorKind.Diagonal => new DiagonalGaussian(mu, Matrices.Diagonal(covariance).Log().Mul(0.5)),
+            PosteriorKind.Full => FullFromCholesky(mu, Linalg.Cholesky(covariance.Detach())),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "valid posterior kinds: Diagonal, Full"),
+        };
+        foreach (Tensor t in result.Parameters)
+        {
+            t.RequiresGrad = trainable;
+        }
+        return result;
+    }
+
+    /// <summary>N(<paramref name="mean"/>·1, <paramref name="std"/>²·I) of family <paramref name="kind"/>.</summary>
+    public static Gaussian Isotropic(PosteriorKind kind, int dimension, double mean, double std, DType dtype, Device device, bool trainable = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        if (!(std > 0) || double.IsInfinity(std))
+        {
+            throw new ArgumentOutOfRangeException(nameof(std), std, "the standard deviation must be a positive finite number");
+        }
+        using var scope = TensorScope.Begin();
+        Tensor mu = Tensor.Full([dimension], mean, dtype, device);
+        Tensor logScale = Tensor.Full([dimension], Math.Log(std), dtype, device);
+        Gaussian result = kind switch
+        {
+            PosteriorKind.Diagonal => new DiagonalGaussian(mu, logScale),
+            PosteriorKind.Full => new FullCovarianceGaussian(mu, logScale, Tensor.Zeros([dimension, dimension], dtype, device)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "valid posterior kinds: Diagonal, Full"),
+        };
+        foreach (Tensor t in result.Parameters)
+        {
+            t.RequiresGrad = trainable;
+        }
+        return result;
+    }
+
+    /// <summary>The Gaussian stored as <see cref="NamedTensors"/> (copied), as written by <see cref="PosteriorFile"/>.</summary>
+    /// <exception cref="ArgumentException">A tensor the family needs is missing or has the wrong shape.</exception>
+    public static Gaussian FromNamedTensors(PosteriorKind kind, IReadOnlyDictionary<string, Tensor> tensors, DType dtype, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        Tensor Get(string name)
+        {
+            if (!tensors.TryGetValue(name, out Tensor? t))
+            {
+                throw new ArgumentException($"a {KindName(kind)} Gaussian needs tensor '{name}'; present: {string.Join(", ", tensors.Keys)}", nameof(tensors));
+            }
+            return t.To(device, dtype, copy: true);
+        }
+        Tensor mean = Get("mean");
+        long p = mean.Dim == 1 ? mean.Size(0) : -1;
+        void Check(Tensor t, string name, params long[] shape)
+        {
+            if (p <= 0 || !t.Shape.SequenceEqual(shape))
+            {
+                throw new ArgumentException($"tensor '{name}' has shape [{string.Join(", ", t.ShapeArray())}]; expected [{string.Join(", ", shape)}]", nameof(tensors));
+            }
+        }
+        switch (kind)
+        {
+            case PosteriorKind.Diagonal:
+            {
+                Tensor logStd = Get("log_std");
+                Check(logStd, "log_std", p);
+                return new DiagonalGaussian(mean, logStd);
+            }
+            case PosteriorKind.Full:
+            {
+                Tensor logDiagonal = Get("log_diagonal");
+                Tensor lower = Get("lower");
+                Check(logDiagonal, "log_diagonal", p);
+                Check(lower, "lower", p, p);
+                return new FullCovarianceGaussian(mean, logDiagonal, lower);
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "valid posterior kinds: Diagonal, Full");
+        }
+    }
+
+    /// <summary>The CLI and file name of a family: <c>diag</c> or <c>full</c>.</summary>
+    public static string KindName(PosteriorKind kind) => kind switch
+    {
+        PosteriorKind.Diagonal => "diag",
+        PosteriorKind.Full => "full",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "valid posterior kinds: Diagonal, Full"),
+    };
+
+    /// <summary>Parses <c>diag</c> or <c>full</c> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Any other name; the message lists the valid ones.</exception>
+    public static PosteriorKind ParseKind(string name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "diag" or "diagonal" => PosteriorKind.Diagonal,
+        "full" => PosteriorKind.Full,
+        _ => throw new ArgumentException($"unknown posterior '{name}'; valid: diag, full", nameof(name)),
+    };
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the owned tensors.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (disposing)
+        {
+            Mean.Dispose();
+        }
+    }
+
+    private static FullCovarianceGaussian FullFromCholesky(Tensor mean, Tensor l)
+    {
+        Tensor logDiagonal = Matrices.Diagonal(l).Log();
+        return new FullCovarianceGaussian(mean, logDiagonal, l.Clone());
+    }
+}

@@ -1,0 +1,38 @@
+using DeepUnlearn.Torch;
+
+namespace DeepUnlearn.Bayesian;
+
+/// <summary>Small dense-matrix helpers the binding does not carry as single ops.</summary>
+internal static class Matrices
+{
+    /// <summary>The diagonal of a square [n, n] matrix, as [n] (differentiable).</summary>
+    public static Tensor Diagonal(Tensor a)
+    {
+        using var scope = TensorScope.Begin();
+        Tensor eye = Tensor.Eye(a.Size(0), dtype: a.DType, device: a.Device);
+        return scope.Keep(a.Mul(eye).Sum(1));
+    }
+
+    /// <summary>The [n, n] matrix with <paramref name="v"/> on its diagonal (differentiable).</summary>
+    public static Tensor DiagEmbed(Tensor v)
+    {
+        using var scope = TensorScope.Begin();
+        Tensor eye = Tensor.Eye(v.Size(0), dtype: v.DType, device: v.Device);
+        return scope.Keep(eye.Mul(v.Unsqueeze(0)));
+    }
+
+    /// <summary>A constant [n, n] mask with ones strictly below the diagonal.</summary>
+    public static Tensor StrictLowerMask(long n, DType dtype, Device device)
+    {
+        var values = new double[n * n];
+        for (long i = 0; i < n; i++)
+        {
+            for (long j = 0; j < i; j++)
+            {
+                values[(i * n) + j] = 1;
+            }
+        }
+        using Tensor cpu = Tensor.From<double>(values, [n, n]);
+        return cpu.To(device, dtype, copy: true);
+    }
+}

@@ -1,0 +1,204 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Torch.Optim;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DeepUnlearn.Bayesian;
+
+/// <summary>
+/// Variational Bayesian unlearning by the reverse KL (Nguyen, Low and Jaillet, NeurIPS 2020: the "reverse KL" trick).
+/// The target p̃(θ | D_r; λ) ∝ q(θ | D) / p̃(D_e | θ; λ) is what Bayes' rule gives when q(θ | D) stands in for
+/// p(θ | D); instead of KL[q ‖ p̃] (the EUBO) it minimises KL[p̃(θ | D_r; λ) ‖ q], which equals, up to a
+/// constant, −E_{p̃}[log q(θ)]. With θ_s ~ q(θ | D) and self-normalised importance weights
+/// w_s = p̃(D_e | θ_s; λ)⁻¹ / Σ_t p̃(D_e | θ_t; λ)⁻¹ the objective is −Σ_s w_s log q(θ_s), minimised by Adam.
+/// For a Gaussian q its minimiser over a fixed pool is the weighted mean Σ w_s θ_s and covariance
+/// Σ w_s (θ_s − μ)(θ_s − μ)ᵀ (<see cref="MomentMatch"/>). The remaining data D_r is never read.
+/// </summary>
+public static class ReverseKlUnlearning
+{
+    /// <summary>Unlearns <paramref name="erased"/> from <paramref name="fullPosterior"/> = q(θ | D); the result has the same family.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="fullPosterior">q(θ | D) (borrowed, not changed).</param>
+    /// <param name="erased">D_e; when empty every weight is equal and the result is q(θ | D) up to Monte-Carlo error.</param>
+    /// <param name="options">λ, steps, learning rate, samples, solver.</param>
+    /// <param name="generator">The only source of randomness.</param>
+    /// <param name="logger">Progress at Debug level.</param>
+    /// <param name="cancellationToken">Checked every step.</param>
+    public static VbuOutcome Unlearn(
+        IBayesianClassifier model,
+        Gaussian fullPosterior,
+        ClassificationData erased,
+        ReverseKlOptions options,
+        Generator generator,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(generator);
+        logger ??= NullLogger.Instance;
+        var clock = Stopwatch.StartNew();
+        using var likelihood = new AdjustedLikelihood(model, fullPosterior, erased, options.Lambda);
+        Gaussian full = likelihood.FullPosterior;
+
+        if (options.MomentMatching)
+        {
+            using var scope = TensorScope.Begin();
+            Tensor samples = SampleWithoutGrad(full, options.Samples, generator);
+            Tensor logWeights = LogImportanceWeights(likelihood, samples, out double counted);
+            double ess = EffectiveSampleSize(logWeights);
+            Gaussian matched = MomentMatch(full.Kind, samples, logWeights);
+            double objective = WeightedNegativeLogDensity(matched, samples, logWeights);
+            return new VbuOutcome(matched, objective, counted, ess, clock.Elapsed.TotalSeconds);
+        }
+
+        Gaussian q = full.Clone(trainable: true);
+        try
+        {
+            using var adam = new Adam(q.Parameters, lr: options.LearningRate);
+            var schedule = new CosineAnnealingLr(adam, options.Steps);
+            Tensor? pool = null;
+            Tensor? poolWeights = null;
+            double poolCounted = 0;
+            double countedSum = 0;
+            double essSum = 0;
+            double objective = double.NaN;
+            try
+            {
+                for (int step = 1; step <= options.Steps; step++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = TensorScope.Begin();
+                    Tensor samples;
+                    Tensor logWeights;
+                    double counted;
+                    if (options.ResampleEachStep || pool is null)
+                    {
+                        samples = SampleWithoutGrad(full, options.Samples, generator);
+                        logWeights = LogImportanceWeights(likelihood, samples, out counted);
+                        if (!options.ResampleEachStep)
+                        {
+                            pool = TensorScope.Detach(samples);
+                            poolWeights = TensorScope.Detach(logWeights);
+                            poolCounted = counted;
+                        }
+                    }
+                    else
+                    {
+                        samples = pool;
+                        logWeights = poolWeights!;
+                        counted = poolCounted;
+                    }
+                    countedSum += counted;
+                    essSum += EffectiveSampleSize(logWeights);
+                    // KL[p̃(θ | D_r; λ) ‖ q] = const − Σ_s w_s log q(θ_s)  (VBU, reverse KL).
+                    Tensor loss = logWeights.Exp().Mul(q.LogProb(samples)).Sum().Neg();
+                    adam.ZeroGrad();
+                    loss.Backward();
+                    adam.Step();
+                    schedule.Step();
+                    objective = loss.Item();
+                    if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
+                    {
+                        BayesianLog.Progress(logger, "reverse KL", step, options.Steps, objective);
+                    }
+                }
+            }
+            finally
+            {
+                pool?.Dispose();
+                poolWeights?.Dispose();
+            }
+            foreach (Tensor p in q.Parameters)
+            {
+                p.Grad = null;
+                p.RequiresGrad = false;
+            }
+            return new VbuOutcome(q, objective, countedSum / options.Steps, essSum / options.Steps, clock.Elapsed.TotalSeconds);
+        }
+        catch
+        {
+            q.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Self-normalised log importance weights log w_s = −log p̃(D_e | θ_s; λ) − log Σ_t exp(−log p̃(D_e | θ_t; λ))
+    /// of samples θ_s ~ q(θ | D), as [S].
+    /// </summary>
+    public static Tensor LogImportanceWeights(AdjustedLikelihood likelihood, Tensor samples, out double counted)
+    {
+        ArgumentNullException.ThrowIfNull(likelihood);
+        ArgumentNullException.ThrowIfNull(samples);
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        Tensor inverse = likelihood.LogLikelihood(samples, out counted).Neg();
+        return scope.Keep(inverse.Sub(inverse.LogSumExp(0)));
+    }
+
+    /// <summary>
+    /// The Gaussian of family <paramref name="kind"/> that maximises Σ_s w_s log q(θ_s): the weighted mean
+    /// μ = Σ w_s θ_s and covariance Σ = Σ w_s (θ_s − μ)(θ_s − μ)ᵀ (its diagonal for the diagonal family).
+    /// </summary>
+    /// <param name="kind">The family.</param>
+    /// <param name="samples">θ_s, [S, P].</param>
+    /// <param name="logWeights">log w_s, [S]; normalised here.</param>
+    /// <exception cref="InvalidOperationException">The weighted covariance is singular (too few effective samples for P).</exception>
+    public static Gaussian MomentMatch(PosteriorKind kind, Tensor samples, Tensor logWeights)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(logWeights);
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        Tensor w = logWeights.Sub(logWeights.LogSumExp(0)).Exp().Unsqueeze(1);
+        Tensor mean = samples.Mul(w).Sum(0);
+        Tensor centred = samples.Sub(mean);
+        if (kind == PosteriorKind.Diagonal)
+        {
+            Tensor variance = centred.Square().Mul(w).Sum(0);
+            if (variance.Le(0).Any().Item() != 0)
+            {
+                throw Degenerate(samples, logWeights);
+            }
+            return new DiagonalGaussian(mean, variance.Log().Mul(0.5));
+        }
+        Tensor covariance = centred.Mul(w).T().MatMul(centred);
+        try
+        {
+            return Gaussian.FromMoments(PosteriorKind.Full, mean, covariance);
+        }
+        catch (TorchException)
+        {
+            throw Degenerate(samples, logWeights);
+        }
+    }
+
+    /// <summary>The effective sample size 1 / Σ w_s² of normalised log weights.</summary>
+    public static double EffectiveSampleSize(Tensor logWeights)
+    {
+        ArgumentNullException.ThrowIfNull(logWeights);
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        return 1.0 / logWeights.Mul(2).Exp().Sum().Item();
+    }
+
+    private static Tensor SampleWithoutGrad(Gaussian q, int count, Generator generator)
+    {
+        using var noGrad = LibTorch.NoGrad();
+        return q.Sample(count, generator);
+    }
+
+    private static double WeightedNegativeLogDensity(Gaussian q, Tensor samples, Tensor logWeights)
+    {
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = TensorScope.Begin();
+        return logWeights.Exp().Mul(q.LogProb(samples)).Sum().Neg().Item();
+    }
+
+    private static InvalidOperationException Degenerate(Tensor samples, Tensor logWeights) => new(
+        $"the importance-weighted covariance is singular: the effective sample size is {EffectiveSampleSize(logWeights):G3} for {samples.Size(1)} parameters " +
+        "(1/p(D_e|θ) weights concentrate on few samples); use more samples, a larger lambda, or the gradient solver");
+}
