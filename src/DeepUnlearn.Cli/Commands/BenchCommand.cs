@@ -17,6 +17,9 @@ internal static class BenchCommand
     private static readonly Func<Command>[] s_benchmarks =
     [
         CreateEngine,
+        DataBenchCommand.Create,
+        TrainBenchCommand.Create,
+        DeltaGradBenchCommand.Create,
     ];
 
     public static Command Create()
