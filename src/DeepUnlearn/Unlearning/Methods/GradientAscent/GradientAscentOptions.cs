@@ -13,7 +13,7 @@ public sealed record GradientAscentOptions : IMethodOptions
     /// <summary>Epochs over the forget set (SalUn README: 5).</summary>
     public int Epochs { get; init; } = 5;
 
-    /// <summary>Learning rate of the ascent (SalUn README: 1e-4; the paper searches 1e-5 .. 1e-3).</summary>
+    /// <summary>Learning rate of the ascent (SalUn README: 1e-4).</summary>
     public double LearningRate { get; init; } = 1e-4;
 
     /// <summary>Mini-batch size (Unlearn-Saliency arg_parser.py: 256).</summary>

@@ -3,7 +3,7 @@ namespace DeepUnlearn.Unlearning.Methods.RandomLabel;
 /// <summary>
 /// Options of <see cref="RandomLabelMethod"/>. The SalUn / Unlearn-Sparse CIFAR-10 (ResNet-18) values are 10
 /// epochs at lr 0.01 (OPTML-Group/Unlearn-Saliency arg_parser.py: <c>unlearn_epochs</c> 10, <c>unlearn_lr</c>
-/// 0.01; the SalUn paper searches lr in [0.01, 0.1]), batch 256, momentum 0.9, weight decay 5e-4. Each epoch
+/// 0.01), batch 256, momentum 0.9, weight decay 5e-4. Each epoch
 /// is a pass over the whole training set (forget ∪ retain), so <see cref="Epochs"/> is scaled down to 2 for
 /// the small demo models, whose original is itself trained for a couple of epochs; set 10 on CIFAR-scale runs.
 /// </summary>
