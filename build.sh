@@ -69,7 +69,7 @@ shift || true
 case "$command" in
     deps) ensure_deps ;;
     build) ensure_deps; build ;;
-    demo) ensure_deps; build; cli info "$@" ;;
+    demo) ensure_deps; build; cli info; cli demo "$@" ;;
     bench) ensure_deps; build; cli bench "$@" ;;
     cli) ensure_deps; build; cli "$@" ;;
     test)

@@ -118,7 +118,7 @@ internal static class VbuCommand
         var eraseCount = new Option<int?>("--erase-count") { Description = "Unlearn this many random rows." };
         var eraseSeed = new Option<int>("--erase-seed") { Description = "Seed of the random erase set.", DefaultValueFactory = _ => 0 };
         var method = new Option<string>("--method") { Description = "eubo (evidence upper bound with adjusted likelihood) or rkl (reverse KL with importance weights).", DefaultValueFactory = _ => "eubo" };
-        var lambda = new Option<double>("--lambda") { Description = "λ in [0, 1] of the adjusted likelihood: the erased data counts only where q(θ|D) > λ·max q(θ|D) (0 = everywhere).", DefaultValueFactory = _ => 0.0 };
+        var lambda = new Option<double>("--lambda") { Description = "λ in [0, 1] of the adjusted likelihood: the erased data counts only where q(θ|D) > λ·max q(θ|D) (0 = everywhere). With P parameters a typical draw of q(θ|D) has density ≈ e^(−P/2)·max, so useful λ shrink with P (metrics.json reports the share of samples counted).", DefaultValueFactory = _ => 0.0 };
         var steps = new Option<int>("--steps") { Description = "Adam steps.", DefaultValueFactory = _ => 1000 };
         var lr = new Option<double>("--lr") { Description = "Adam's initial learning rate (cosine-annealed to 0).", DefaultValueFactory = _ => 0.02 };
         var samples = new Option<int?>("--samples") { Description = "Samples per step (default: 16 for eubo, 256 for rkl)." };

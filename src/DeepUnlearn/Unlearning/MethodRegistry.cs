@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DeepUnlearn.Configuration;
+using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.Famr;
 using DeepUnlearn.Unlearning.Methods.FineTune;
 using DeepUnlearn.Unlearning.Methods.GradientAscent;
@@ -28,6 +29,7 @@ public static class MethodRegistry
         Entry<FamrOptions>("famr", "Uniform predictions on the forget set with a proximal l2 anchor to the original weights.", "Sanga et al. 2025, arXiv 2506.14515 (FAMR)", o => new FamrMethod(o)),
         Entry<PguOptions>("pgu", "Forget-set updates projected out of each layer's retain input subspace.", "Hoang et al., WACV 2024, arXiv 2312.04095 (PGU)", o => new PguMethod(o)),
         Entry<SsdOptions>("ssd", "Dampen parameters far more important to the forget set than to the training set.", "Foster et al., AAAI 2024 (SSD)", o => new SsdMethod(o)),
+        Entry<DeltaGradMethodOptions>("deltagrad", "Replay the recorded head-training trajectory without the forget set (frozen backbone, L-BFGS between exact steps).", "Wu, Dobriban, Davidson, ICML 2020 (DeltaGrad)", o => new DeltaGradMethod(o)),
         Entry<GradientAscentOptions>("gradient-ascent", "Maximise the cross-entropy on the forget set (GA / NegGrad).", "Thudi et al. 2022; SalUn / Unlearn-Sparse baseline GA (unlearn/GA.py)", o => new GradientAscentMethod(o)),
         Entry<RandomLabelOptions>("random-label", "Fine-tune on the forget set under random wrong labels together with the retain set (RL).", "SalUn / Unlearn-Sparse baseline RL (unlearn/RL.py)", o => new RandomLabelMethod(o)),
         Entry<SalUnOptions>("salun", "Random-label unlearning restricted to the weights most salient for the forget loss.", "Fan et al., ICLR 2024 (SalUn; generate_mask.py + RL.py)", o => new SalUnMethod(o)),

@@ -124,7 +124,15 @@ public class ErrorTests
         {
             // libtorch may report non-finite input instead; either way the process survives.
         }
-        Assert.Throws<TorchException>(() => Torch.Linalg.Cholesky(nanMatrix));
+        try
+        {
+            // Reference LAPACK's potrf reports a NaN pivot; OpenBLAS's returns NaN factors instead.
+            Assert.True(Torch.Linalg.Cholesky(nanMatrix).IsNan().Any().ToArray<bool>()[0]);
+        }
+        catch (TorchException e2)
+        {
+            Assert.Contains("positive-definite", e2.Message, StringComparison.Ordinal);
+        }
         AssertStillWorks();
     }
 

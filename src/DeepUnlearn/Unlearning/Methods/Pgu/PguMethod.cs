@@ -139,6 +139,8 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
 
     /// <summary>
     /// PGU's forget loss of a batch: w1·mean(−log(1 − (p_y − δ))) + w2·mean(Σ_k p_k log p_k), p = softmax(logits).
+    /// 1 − p_y is computed as exp(logsumexp_{k≠y} z_k − logsumexp_k z_k) rather than by subtraction, so a
+    /// confidently classified sample keeps its (small) gradient instead of rounding p_y to 1.
     /// </summary>
     public static Tensor ForgetLoss(Tensor logits, Tensor labels, double offset, double confidenceWeight, double entropyWeight)
     {
@@ -146,10 +148,10 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         ArgumentNullException.ThrowIfNull(labels);
         using var scope = TensorScope.Begin();
         Tensor logP = Functional.LogSoftmax(logits, 1);
-        Tensor p = logP.Exp();
-        Tensor pY = p.Gather(1, labels.Unsqueeze(1)).Squeeze(1);
-        Tensor confidence = pY.Neg().Add(1 + offset).Log().Neg().Mean(); // −log(1 − (p_y − δ))
-        Tensor negativeEntropy = p.Mul(logP).Sum(1).Mean();               // Σ_k p_k log p_k
+        Tensor isLabel = Functional.OneHot(labels, logits.Size(1)).Gt(0);
+        Tensor logOthers = logits.MaskedFill(isLabel, double.NegativeInfinity).LogSumExp(1).Sub(logits.LogSumExp(1)); // log(1 − p_y)
+        Tensor confidence = logOthers.Exp().Add(offset).Log().Neg().Mean();  // −log(1 − (p_y − δ))
+        Tensor negativeEntropy = logP.Exp().Mul(logP).Sum(1).Mean();         // Σ_k p_k log p_k
         Tensor loss = confidence.Mul(confidenceWeight).Add(negativeEntropy.Mul(entropyWeight));
         return scope.Keep(loss);
     }
@@ -240,9 +242,9 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                             ProjectedStep(layers[l].Weight, projections[l], lr, Options.WeightDecay); // G ← G − G·P_l
                         }
                         step++;
+                        lastLoss = loss.Item();
                         if (step % 10 == 0)
                         {
-                            lastLoss = loss.Item();
                             context.Report(Name, "forget", step, totalSteps, lastLoss);
                         }
                     }

@@ -5,6 +5,9 @@ namespace DeepUnlearn.Unlearning.Methods.Ssd;
 /// Machine Unlearning Without Retraining Through Selective Synaptic Dampening", AAAI 2024). The paper
 /// uses λ = 1 and α = 10 for all its ResNet18 CIFAR tasks (α = 5 for ViT class forgetting, α = 50 with
 /// λ = 0.1 for PinsFaceRecognition); its code's loaders default to batch size 64.
+/// Since D contains D_f, I_D is roughly at least (|D_f|/|D|)·I_f on every parameter, so nothing can be
+/// selected unless α &lt; |D|/|D_f|: forgetting one class of ten sits near the edge at α = 10, and forgetting
+/// one class of four needs α below 4.
 /// </summary>
 public sealed record SsdOptions : IMethodOptions
 {
