@@ -30,6 +30,23 @@ public class InfoCommandTests
 /// <summary>Runs the CLI in-process with captured standard output.</summary>
 internal static class CliRunner
 {
+    /// <summary>Runs the CLI in-process and returns its exit code, standard output and standard error.</summary>
+    public static (int ExitCode, string Output, string Error) RunWithErrors(params string[] args)
+    {
+        TextWriter original = Console.Error;
+        using var writer = new StringWriter();
+        Console.SetError(writer);
+        try
+        {
+            var (exit, output) = Run(args);
+            return (exit, output, writer.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
+
     public static (int ExitCode, string Output) Run(params string[] args)
     {
         TextWriter original = Console.Out;

@@ -55,7 +55,7 @@ namespace DeepUnlearn.Unlearning.Methods.Pgu;
 /// For sample-wise requests that is the current model's accuracy on held-out data (the validation ids, or
 /// the test split when there are none), as in <c>unlearn.py</c>, which then keeps whichever of the current
 /// and the previous checkpoint is closer to it. For class-wise requests it is 0 (a model retrained without
-/// the class does not predict it). Unlearning also stops, keeping the current model, when the accuracy on a
+/// the class does not predict it), reached at or below <see cref="PguOptions.ClassTargetTolerance"/>. Unlearning also stops, keeping the current model, when the accuracy on a
 /// retain subset has dropped by more than <see cref="PguOptions.RetainDropLimit"/> points (the early stop of
 /// <c>unlearn_class.py</c>), and after <see cref="PguOptions.Epochs"/> epochs.
 /// </para>
@@ -206,7 +206,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                 }
             }
 
-            using var stopping = new StoppingRule(context, Options.EvalSamples);
+            using var stopping = new StoppingRule(context, Options.EvalSamples, Options.ClassTargetTolerance);
             double retainStart = stopping.RetainAccuracy(model, cancellationToken);
             double forgetAccuracy = stopping.ForgetAccuracy(model, cancellationToken);
             double target = stopping.TargetAccuracy(model, cancellationToken);
@@ -495,8 +495,11 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         private readonly DataLoader _retain;
         private readonly DataLoader? _heldOut;
 
-        public StoppingRule(UnlearningContext context, int samples)
+        private readonly double _classTolerance;
+
+        public StoppingRule(UnlearningContext context, int samples, double classTolerance)
         {
+            _classTolerance = classTolerance;
             _forget = context.Loader(Subset(context.ForgetIds, samples, context.Seed, 1), EvalBatchSize, shuffle: false, augment: false);
             _retain = context.Loader(Subset(context.RetainIds, samples, context.Seed, 2), EvalBatchSize, shuffle: false, augment: false);
             if (!context.IsClassWise)
@@ -513,7 +516,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
 
         /// <summary>What a model that never saw D_f would score on it: held-out accuracy, or 0 for whole classes.</summary>
         public double TargetAccuracy(ClassifierModel model, CancellationToken cancellationToken) =>
-            _heldOut is null ? 0 : Accuracy(model, _heldOut, cancellationToken);
+            _heldOut is null ? _classTolerance : Accuracy(model, _heldOut, cancellationToken);
 
         public void Dispose()
         {

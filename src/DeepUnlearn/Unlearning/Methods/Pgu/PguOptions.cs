@@ -50,6 +50,13 @@ public sealed record PguOptions : IMethodOptions
     /// <summary>Batch size of the covariance pass (memory grows with it times the largest unfolded layer input).</summary>
     public int CovarianceBatchSize { get; init; } = 64;
 
+    /// <summary>
+    /// For class forgetting the target forget accuracy is 0; it counts as reached at or below this many
+    /// points (a DeepUnlearn choice: on a 1,000-sample check, a handful of ambiguous images can stay
+    /// classified and would otherwise keep unlearning running to <see cref="Epochs"/>).
+    /// </summary>
+    public double ClassTargetTolerance { get; init; } = 1.0;
+
     /// <summary>Check the stopping rule every this many steps; 0 checks after every epoch, as the paper does.</summary>
     public int EvalEvery { get; init; }
 
@@ -68,6 +75,7 @@ public sealed record PguOptions : IMethodOptions
         OptionChecks.AtLeastOne(Epochs, "pgu", "epochs");
         OptionChecks.Positive(StartLearningRate, "pgu", "start_learning_rate");
         OptionChecks.Positive(EndLearningRate, "pgu", "end_learning_rate");
+        OptionChecks.NonNegative(ClassTargetTolerance, "pgu", "class_target_tolerance");
         OptionChecks.AtLeastOne(BatchSize, "pgu", "batch_size");
         OptionChecks.Require(RetainedEnergy > 0 && RetainedEnergy <= 1, "pgu", "retained_energy", "in (0, 1]", RetainedEnergy);
         OptionChecks.Require(Offset > 0 && Offset <= 1, "pgu", "offset", "in (0, 1]", Offset);

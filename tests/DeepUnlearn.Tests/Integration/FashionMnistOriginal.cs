@@ -8,12 +8,12 @@ using DeepUnlearn.Torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 
-namespace DeepUnlearn.Tests.Unlearning;
+namespace DeepUnlearn.Tests.Integration;
 
 /// <summary>
 /// An original model for integration tests on the real Fashion-MNIST (Debian's dataset-fashion-mnist):
 /// smallcnn trained for one epoch with the <see cref="Trainer"/> (≈ 85–88% test accuracy), built once per
-/// test class (xUnit class fixture) and only when a test asks for it, so skipped slow tests cost nothing.
+/// test class (xUnit class fixture) on first use.
 /// </summary>
 public sealed class FashionMnistOriginal : IDisposable
 {
