@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DeepUnlearn.Torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Xunit;
@@ -12,27 +13,63 @@ namespace DeepUnlearn.Tests.Unlearning.Methods;
 public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningSetup>
 {
     private static DeltaGradMethodOptions Options(string? trajectory = null, int period = 5) =>
-        new() { HeadEpochs = 6, BatchSize = 64, LearningRate = 0.5, BurnIn = 3, Period = period, Trajectory = trajectory };
+        new() { HeadEpochs = 10, BatchSize = 64, LearningRate = 0.5, BurnIn = 3, Period = period, Trajectory = trajectory };
 
-    private float[] Run(DeltaGradMethodOptions options, out IReadOnlyDictionary<string, double> diagnostics)
+    /// <summary>A sample-wise request: <paramref name="count"/> training ids spread over the whole split.</summary>
+    private UnlearningContext SampleRequest(int count)
+    {
+        UnlearningContext c = setup.Context;
+        int[] train = c.RetainIds.Concat(c.ForgetIds).Order().ToArray();
+        int[] forget = train.Where((_, i) => i % (train.Length / count) == 0).Take(count).ToArray();
+        return new UnlearningContext(setup.Original, setup.Data, forget, train.Except(forget).ToArray(), c.ValidationIds, [], setup.Recipe, Device.Cpu, 0) { Workers = 0 };
+    }
+
+    private (float[] Head, float[] All, IReadOnlyDictionary<string, double> Diagnostics, double ForgetAccuracy) Run(DeltaGradMethodOptions options, UnlearningContext? context = null)
     {
         using var single = new SingleThread();
-        using UnlearningOutcome outcome = new DeltaGradMethod(options).Run(setup.Context, CancellationToken.None);
-        diagnostics = outcome.Diagnostics;
-        return setup.Flatten(outcome.Model);
+        using UnlearningOutcome outcome = new DeltaGradMethod(options).Run(context ?? setup.Context, CancellationToken.None);
+        float[] head = outcome.Model.Head.Weight.Flatten().ToArray<float>().Concat(outcome.Model.Head.Bias!.ToArray<float>()).ToArray();
+        return (head, setup.Flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model));
+    }
+
+    private static double Norm(IEnumerable<double> values) => Math.Sqrt(values.Sum(v => v * v));
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(40)]
+    public void SampleDeletion_ApproximateReplay_TracksTheExactOne(int deleted)
+    {
+        // T0 = 1 computes every gradient: the exact replay is retraining the head without the deleted ids.
+        UnlearningContext request = SampleRequest(deleted);
+        var exact = Run(Options(period: 1), request);
+        var approximate = Run(Options(period: 5), request);
+        Assert.Equal(0, exact.Diagnostics["approximate_steps"]);
+        Assert.True(approximate.Diagnostics["approximate_steps"] > approximate.Diagnostics["exact_steps"]);
+        double distance = Norm(exact.Head.Zip(approximate.Head, (a, b) => (double)a - b));
+        double norm = Norm(exact.Head.Select(a => (double)a));
+        Assert.True(distance < 1e-3 * norm, $"‖w_DG − w_exact‖ = {distance:G3} vs ‖w_exact‖ = {norm:G3}");
+    }
+
+    [Fact]
+    public void ClassRequest_ReplaysExactly_AndTheHeadNoLongerPredictsTheClass()
+    {
+        var result = Run(Options(period: 5));
+        Assert.Equal(1, result.Diagnostics["exact_replay_for_classes"]);
+        Assert.Equal(0, result.Diagnostics["approximate_steps"]);
+        Assert.Equal(0, result.ForgetAccuracy);
+        var approximate = Run(Options(period: 5) with { ApproximateClassRequests = true });
+        Assert.Equal(0, approximate.Diagnostics["exact_replay_for_classes"]);
+        Assert.True(approximate.Diagnostics["approximate_steps"] > 0);
     }
 
     [Fact]
     public void Run_ChangesOnlyTheHead()
     {
         float[] original = setup.Flatten(setup.Original);
-        float[] unlearned = Run(Options(), out _);
-        int headSize = (int)setup.Original.Head.Weight.NumEl + (int)setup.Original.Head.Bias!.NumEl;
-        string[] names = setup.Original.StateDict().Where(kv => kv.Value.DType == Torch.DType.Float32).Select(kv => kv.Key).ToArray();
-        Assert.Equal(original.Length, unlearned.Length);
-        int changed = Enumerable.Range(0, original.Length).Count(i => original[i] != unlearned[i]);
-        Assert.InRange(changed, 1, headSize);
-        Assert.Contains(setup.Original.HeadName + ".weight", names);
+        var result = Run(Options());
+        Assert.Equal(original.Length, result.All.Length);
+        int changed = Enumerable.Range(0, original.Length).Count(i => original[i] != result.All[i]);
+        Assert.InRange(changed, 1, result.Head.Length);
     }
 
     [Fact]
@@ -41,18 +78,19 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
         string path = Path.Combine(Path.GetTempPath(), $"du-deltagrad-{Guid.NewGuid():N}.trajectory");
         try
         {
-            float[] first = Run(Options(path), out var recorded);
+            UnlearningContext request = SampleRequest(4);
+            var first = Run(Options(path), request);
             Assert.True(File.Exists(path));
-            Assert.True(recorded["trajectory_record_seconds"] > 0);
-            float[] second = Run(Options(path), out var replayed);
-            Assert.Equal(0, replayed["trajectory_record_seconds"]);
-            Assert.Equal(first, second);
-            float[] inMemory = Run(Options(), out _);
-            Assert.Equal(first, inMemory);
+            Assert.True(first.Diagnostics["trajectory_record_seconds"] > 0);
+            var second = Run(Options(path), request);
+            Assert.Equal(0, second.Diagnostics["trajectory_record_seconds"]);
+            Assert.Equal(first.All, second.All);
+            Assert.Equal(first.All, Run(Options(), request).All);
         }
         finally
         {
             File.Delete(path);
+            File.Delete(path + ".ids");
         }
     }
 
@@ -62,26 +100,14 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
         string path = Path.Combine(Path.GetTempPath(), $"du-deltagrad-{Guid.NewGuid():N}.trajectory");
         try
         {
-            Run(Options(path), out _);
-            var error = Assert.ThrowsAny<Exception>(() => Run(Options(path) with { WeightDecay = 0.1 }, out _));
+            Run(Options(path));
+            var error = Assert.ThrowsAny<Exception>(() => Run(Options(path) with { WeightDecay = 0.1 }));
             Assert.Contains("weight decay", error.Message, StringComparison.Ordinal);
         }
         finally
         {
             File.Delete(path);
+            File.Delete(path + ".ids");
         }
-    }
-
-    [Fact]
-    public void ExactReplay_MatchesExactReplayWithAnotherPeriodApproximately()
-    {
-        // T0 = 1 computes every gradient exactly: DeltaGrad is then retraining the head on the retain set.
-        float[] exact = Run(Options(period: 1), out var exactDiagnostics);
-        float[] approximate = Run(Options(period: 5), out var approximateDiagnostics);
-        Assert.Equal(0, exactDiagnostics["approximate_steps"]);
-        Assert.True(approximateDiagnostics["approximate_steps"] > 0);
-        double distance = Math.Sqrt(exact.Zip(approximate, (a, b) => (double)(a - b) * (a - b)).Sum());
-        double norm = Math.Sqrt(exact.Sum(a => (double)a * a));
-        Assert.True(distance < 0.05 * norm, $"‖w_DeltaGrad − w_retrain‖ = {distance:G3} vs ‖w‖ = {norm:G3}");
     }
 }

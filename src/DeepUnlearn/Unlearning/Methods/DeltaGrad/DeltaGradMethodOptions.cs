@@ -20,6 +20,12 @@ public sealed record DeltaGradMethodOptions : IMethodOptions
     /// </summary>
     public bool WarmStart { get; init; }
 
+    /// <summary>
+    /// Use the approximate replay (T0 as given) for whole-class requests too. Off by default: there the
+    /// L-BFGS estimate does not follow the retrained path, so class requests replay exactly (T0 = 1).
+    /// </summary>
+    public bool ApproximateClassRequests { get; init; }
+
     /// <summary>Epochs of plain SGD over the frozen features that the trajectory records.</summary>
     public int HeadEpochs { get; init; } = 5;
 
