@@ -11,9 +11,11 @@ namespace DeepUnlearn.Unlearning.Methods.Famr;
 /// </code>
 /// with u the uniform distribution over the K classes and θ0 the original weights.
 /// The copy of the paper available to us gives the objective but not its optimisation recipe; the defaults
-/// below were chosen on class forgetting with the demo models (smallcnn on Fashion-MNIST: forget accuracy
-/// near 0 after a few hundred steps, retain accuracy within about a point of the original) and are a
-/// starting point for other models, not the paper's numbers.
+/// below were chosen on class forgetting with the demo model (smallcnn, one epoch on Fashion-MNIST, forget
+/// Trouser): forget accuracy 99% → 0.15% in 215 steps, retain accuracy 89.0% → 84.0%. Over a grid of
+/// ρ ∈ [0.1, 10], η ∈ [0.001, 0.02], batch 32–512, SGD or Adam, no setting kept the retain accuracy within
+/// 5 points while reaching ≤ 5% forget accuracy: ρ = 0.1 loses half the retain accuracy, ρ ≥ 2 stops
+/// forgetting (7–28% left). They are a starting point for other models, not the paper's numbers.
 /// </summary>
 public sealed record FamrOptions : IMethodOptions
 {
@@ -30,7 +32,7 @@ public sealed record FamrOptions : IMethodOptions
     /// Anchor strength ρ of (ρ/2)·‖θ − θ0‖². Applied as an exact proximal step, so any ρ ≥ 0 is stable;
     /// ρ = 0 drops the anchor, ρ = ∞ returns θ0.
     /// </summary>
-    public double Rho { get; init; } = 0.1;
+    public double Rho { get; init; } = 1.0;
 
     /// <summary>Mini-batch size over D_f.</summary>
     public int BatchSize { get; init; } = 128;

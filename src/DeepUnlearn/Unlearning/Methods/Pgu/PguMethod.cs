@@ -416,8 +416,8 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                     {
                         using var scope = TensorScope.Begin();
                         Tensor patches = Functional.Unfold(x, conv.KernelSize, conv.Dilation, conv.Padding, conv.Stride); // [N, C·k·k, L]
-                        Tensor rows = patches.Transpose(1, 2).Reshape(-1, layer.Inputs).To(DType.Float64);
-                        accumulator.AddInPlace(rows.T().Mm(rows));
+                        Tensor rows = patches.Transpose(1, 2).Reshape(-1, layer.Inputs);
+                        accumulator.AddInPlace(rows.T().Mm(rows).To(DType.Float64)); // batch sums in the model's dtype, the total in float64
                     };
                 }
                 else
@@ -425,8 +425,8 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                     layer.Linear!.ForwardPreHook = x =>
                     {
                         using var scope = TensorScope.Begin();
-                        Tensor rows = x.Reshape(-1, layer.Inputs).To(DType.Float64);
-                        accumulator.AddInPlace(rows.T().Mm(rows));
+                        Tensor rows = x.Reshape(-1, layer.Inputs);
+                        accumulator.AddInPlace(rows.T().Mm(rows).To(DType.Float64));
                     };
                 }
             }
