@@ -61,6 +61,26 @@ internal static class CommonOptions
 
     private const string DefaultDataset = "fashion-mnist";
 
+    /// <summary>Parses "auto", "cpu", "cuda" or "cuda:N" without throwing.</summary>
+    public static bool TryParseDevice(string text, out Torch.Device device)
+    {
+        if (string.Equals(text, "auto", StringComparison.OrdinalIgnoreCase))
+        {
+            device = Torch.Device.Auto;
+            return true;
+        }
+        try
+        {
+            device = Torch.Device.Parse(text);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            device = Torch.Device.Cpu;
+            return false;
+        }
+    }
+
     /// <summary>The device named by --device, checked against what libtorch can use.</summary>
     public static Torch.Device ResolveDevice(string text)
     {

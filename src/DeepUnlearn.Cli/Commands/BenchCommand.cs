@@ -1,7 +1,8 @@
-using System;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System;
+using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
 using Spectre.Console;
 
@@ -90,7 +91,7 @@ internal static class BenchCommand
             EngineBenchReport report = EngineBenchmark.Run(options, asJson ? null : message => Console.Error.WriteLine(message));
             if (asJson)
             {
-                Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
+                Console.WriteLine(JsonSerializer.Serialize(report, JsonFile.Options));
             }
             else
             {

@@ -1,13 +1,14 @@
-using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System;
+using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
-using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
+using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Spectre.Console;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -106,7 +107,7 @@ internal static class DeltaGradBenchCommand
                 IReadOnlyList<DeltaGradBenchmarkRow> rows = DeltaGradBenchmark.Run(train, test, recipe, options, deletionRates, parse.GetValue(repeats));
                 if (asJson)
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
+                    Console.WriteLine(JsonSerializer.Serialize(rows, JsonFile.Options));
                 }
                 else
                 {
@@ -115,7 +116,7 @@ internal static class DeltaGradBenchCommand
                 if (parse.GetValue(outDir) is DirectoryInfo dir)
                 {
                     dir.Create();
-                    File.WriteAllText(Path.Combine(dir.FullName, "metrics.json"), JsonSerializer.Serialize(rows, CliJson.Options));
+                    JsonFile.Write(Path.Combine(dir.FullName, "metrics.json"), rows);
                 }
             }
             return Program.ExitOk;

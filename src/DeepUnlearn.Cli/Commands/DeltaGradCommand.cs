@@ -1,15 +1,15 @@
-using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System;
+using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
 using DeepUnlearn.Training.Trajectory;
-using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
+using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Spectre.Console;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -171,7 +171,7 @@ internal static class DeltaGradCommand
     {
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(m, CliJson.Options));
+            Console.WriteLine(JsonSerializer.Serialize(m, JsonFile.Options));
             return;
         }
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -226,15 +226,14 @@ internal static class DeltaGradCommand
             ["device"] = settings.Device.ToString(),
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
-        var options = new JsonSerializerOptions(CliJson.Options) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } };
-        File.WriteAllText(Path.Combine(dir.FullName, "run.json"), JsonSerializer.Serialize(run, options));
+        JsonFile.Write(Path.Combine(dir.FullName, "run.json"), run);
         var metricsFile = new Dictionary<string, object?>
         {
             ["deltagrad"] = metrics,
             ["original_training_seconds"] = trainSeconds,
             ["trajectory_bytes"] = trajectoryBytes,
         };
-        File.WriteAllText(Path.Combine(dir.FullName, "metrics.json"), JsonSerializer.Serialize(metricsFile, options));
+        JsonFile.Write(Path.Combine(dir.FullName, "metrics.json"), metricsFile);
     }
 
     private static long[] ReadIds(FileInfo file)

@@ -1,7 +1,8 @@
-using System;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System;
+using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -18,7 +19,7 @@ internal static class InfoCommand
             var facts = Collect();
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(facts, CliJson.Options));
+                Console.WriteLine(JsonSerializer.Serialize(facts, JsonFile.Options));
             }
             else
             {

@@ -1,11 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
+using System;
+using DeepUnlearn.Reporting;
 using DeepUnlearn.TopicModels;
 using DeepUnlearn.Torch;
 
@@ -50,7 +50,7 @@ internal static class TopicsCommand
             {
                 return Usage("--topics, --min-count, --anchor-min-docs and --max-vocab must be at least 1, --projection-dim at least 0, --lambda positive");
             }
-            if (!TryParseDevice(parse.GetValue(device)!, out Device dev))
+            if (!CommonOptions.TryParseDevice(parse.GetValue(device)!, out Device dev))
             {
                 return Usage($"unknown device '{parse.GetValue(device)}'; valid: auto, cpu, cuda, cuda:N");
             }
@@ -170,7 +170,7 @@ internal static class TopicsCommand
         using var bundle = new TopicModelBundle(model, corpus.Documents.Where(d => d.Length > 0).ToArray(), head, labels);
         bundle.Save(output);
         TopicModelEvaluation evaluation = TopicModelEvaluation.Evaluate(model, corpus.Documents);
-        WriteJson(output, "run.json", RunInfo("topics train", new Dictionary<string, object?>
+        JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("topics train", new Dictionary<string, object?>
         {
             ["corpus"] = Path.GetFullPath(corpusPath),
             ["min_count"] = minCount,
@@ -179,7 +179,7 @@ internal static class TopicsCommand
             ["lambda"] = lambda,
             ["model"] = options,
         }, options.Seed, device));
-        WriteJson(output, "metrics.json", new Dictionary<string, object?>
+        JsonFile.Write(Path.Combine(output, "metrics.json"), new Dictionary<string, object?>
         {
             ["documents"] = corpus.Count,
             ["training_documents"] = model.DocumentIds.Count,
@@ -283,7 +283,7 @@ internal static class TopicsCommand
             using var result2 = new TopicModelBundle(unlearned, retained, head, bundle.Labels);
             unlearned = null;
             result2.Save(output);
-            WriteJson(output, "run.json", RunInfo("topics unlearn", new Dictionary<string, object?>
+            JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("topics unlearn", new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFullPath(modelPath),
                 ["forget_ids"] = Path.GetFullPath(idsPath),
@@ -291,7 +291,7 @@ internal static class TopicsCommand
                 ["retrain"] = retrain,
                 ["unlearning"] = options,
             }, options.Seed, result2.Model.Statistics.Device));
-            WriteJson(output, "metrics.json", metrics);
+            JsonFile.Write(Path.Combine(output, "metrics.json"), metrics);
             Console.WriteLine($"unlearned {ids.Length} documents in {metrics["unlearn_seconds"]:0.000} s -> {output}");
             if (metrics.TryGetValue("noise_std", out object? sigma))
             {
@@ -366,7 +366,7 @@ internal static class TopicsCommand
         if (output is not null)
         {
             Directory.CreateDirectory(output);
-            WriteJson(output, "metrics.json", metrics);
+            JsonFile.Write(Path.Combine(output, "metrics.json"), metrics);
         }
         return Program.ExitOk;
     }
@@ -439,27 +439,7 @@ internal static class TopicsCommand
         return Math.Sqrt(s);
     }
 
-    private static bool TryParseDevice(string text, out Device device)
-    {
-        if (string.Equals(text, "auto", StringComparison.OrdinalIgnoreCase))
-        {
-            device = Device.Auto;
-            return true;
-        }
-        try
-        {
-            device = Device.Parse(text);
-            return true;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            device = Device.Cpu;
-            return false;
-        }
-    }
 
-    private static void WriteJson(string directory, string name, object value) =>
-        File.WriteAllText(Path.Combine(directory, name), JsonSerializer.Serialize(value, CliJson.Options));
 
     private static int Usage(string message)
     {

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
@@ -6,7 +5,9 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System;
 using DeepUnlearn.Bayesian;
+using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -97,7 +98,7 @@ internal static class VbuCommand
             {
                 return Usage("--batch-size must be >= 0, --inducing and --threads >= 1");
             }
-            if (!TryParseDevice(parse.GetValue(device)!, out Device dev))
+            if (!CommonOptions.TryParseDevice(parse.GetValue(device)!, out Device dev))
             {
                 return Usage($"unknown device '{parse.GetValue(device)}'; valid: auto, cpu, cuda, cuda:N");
             }
@@ -239,7 +240,7 @@ internal static class VbuCommand
             ["rows"] = train.Count.ToString(CultureInfo.InvariantCulture),
         });
         WriteIds(Path.Combine(output, ExcludedFileName), excluded);
-        WriteJson(output, "run.json", RunInfo("vbu fit", new Dictionary<string, object?>
+        JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("vbu fit", new Dictionary<string, object?>
         {
             ["data"] = s.Data,
             ["model"] = model.Name,
@@ -250,7 +251,7 @@ internal static class VbuCommand
             ["inducing_from"] = s.InducingFrom is null ? null : Path.GetFullPath(s.InducingFrom),
             ["optimizer"] = options,
         }, s.Seed, s.Device));
-        WriteJson(output, "metrics.json", new Dictionary<string, object?>
+        JsonFile.Write(Path.Combine(output, "metrics.json"), new Dictionary<string, object?>
         {
             ["role"] = role,
             ["rows"] = train.Count,
@@ -367,7 +368,7 @@ internal static class VbuCommand
         File.Copy(sourcePath, Path.Combine(output, FullPosteriorFileName), overwrite: true);
         WriteIds(Path.Combine(output, ErasedFileName), erase);
         WriteIds(Path.Combine(output, ExcludedFileName), alreadyExcluded.Concat(erase).Order().ToArray());
-        WriteJson(output, "run.json", RunInfo("vbu unlearn", new Dictionary<string, object?>
+        JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("vbu unlearn", new Dictionary<string, object?>
         {
             ["model"] = Path.GetFullPath(s.Model),
             ["data"] = spec,
@@ -384,7 +385,7 @@ internal static class VbuCommand
             ["fixed_pool"] = s.Method == "rkl" ? s.FixedPool : null,
             ["moment_matching"] = s.MomentMatching,
         }, s.Seed, source.Posterior.Device));
-        WriteJson(output, "metrics.json", new Dictionary<string, object?>
+        JsonFile.Write(Path.Combine(output, "metrics.json"), new Dictionary<string, object?>
         {
             ["erased_rows"] = erased.Count,
             ["remaining_rows"] = current.Count - erased.Count,
@@ -465,7 +466,7 @@ internal static class VbuCommand
         };
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(metrics, CliJson.Options));
+            Console.WriteLine(JsonSerializer.Serialize(metrics, JsonFile.Options));
         }
         else
         {
@@ -480,8 +481,8 @@ internal static class VbuCommand
         if (output is not null)
         {
             Directory.CreateDirectory(output);
-            WriteJson(output, "metrics.json", metrics);
-            WriteJson(output, "run.json", RunInfo("vbu evaluate", new Dictionary<string, object?>
+            JsonFile.Write(Path.Combine(output, "metrics.json"), metrics);
+            JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("vbu evaluate", new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFullPath(modelDir),
                 ["retrained"] = Path.GetFullPath(retrainedDir),
@@ -608,24 +609,6 @@ internal static class VbuCommand
         return problem is null;
     }
 
-    private static bool TryParseDevice(string text, out Device device)
-    {
-        if (string.Equals(text, "auto", StringComparison.OrdinalIgnoreCase))
-        {
-            device = Device.Auto;
-            return true;
-        }
-        try
-        {
-            device = Device.Parse(text);
-            return true;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            device = Device.Cpu;
-            return false;
-        }
-    }
 
     private static int WithThreads(int threads, Func<int> action)
     {
@@ -656,8 +639,6 @@ internal static class VbuCommand
         ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     };
 
-    private static void WriteJson(string directory, string name, object value) =>
-        File.WriteAllText(Path.Combine(directory, name), JsonSerializer.Serialize(value, CliJson.Options));
 
     private static int Usage(string message)
     {
