@@ -7,7 +7,6 @@ using System.Text.Json;
 using System;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
-using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Spectre.Console;
 
@@ -23,26 +22,9 @@ internal static class DeltaGradBenchCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "Training data.", DefaultValueFactory = _ => DeltaGradData.FashionMnist };
-        dataset.AcceptOnlyFromAmong(DeltaGradData.FashionMnist, DeltaGradData.Synthetic);
-        var dataDir = new Option<string?>("--data-dir") { Description = $"Directory of the Fashion-MNIST IDX files (default {DeltaGradData.DefaultFashionMnistDirectory})." };
-        var trainSize = new Option<int>("--train-size") { Description = "Use the first N training samples (0: all).", DefaultValueFactory = _ => 0 };
-        var model = new Option<string>("--model") { Description = "Model to train.", DefaultValueFactory = _ => "logreg" };
-        model.AcceptOnlyFromAmong("logreg", "mlp");
-        var hidden = new Option<long>("--hidden") { Description = "Hidden units of the two-layer model.", DefaultValueFactory = _ => TwoLayerPerceptron.PaperHiddenUnits };
-        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size; 0 for full-batch gradient descent.", DefaultValueFactory = _ => 10000 };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs of the original training.", DefaultValueFactory = _ => 20 };
-        var lr = new Option<double>("--lr") { Description = "Learning rate η.", DefaultValueFactory = _ => 0.2 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ.", DefaultValueFactory = _ => 5e-3 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the initialisation, batch order and deletions.", DefaultValueFactory = _ => 0UL };
-        var dtype = new Option<string>("--dtype") { Description = "Precision of the model and trajectory.", DefaultValueFactory = _ => "float64" };
-        dtype.AcceptOnlyFromAmong("float32", "float64");
-        var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:n].", DefaultValueFactory = _ => "auto" };
+        var shared = new DeltaGradCliOptions(defaultBatchSize: 10000, defaultEpochs: 20);
         var rates = new Option<string>("--rates") { Description = "Comma-separated deletion rates.", DefaultValueFactory = _ => "0.0001,0.001,0.01" };
         var repeats = new Option<int>("--repeats") { Description = "Repeats per rate (different seeded deletions).", DefaultValueFactory = _ => 1 };
-        var period = new Option<int>("--period") { Description = "DeltaGrad T0.", DefaultValueFactory = _ => new DeltaGradOptions().Period };
-        var burnIn = new Option<int>("--burn-in") { Description = "DeltaGrad j0.", DefaultValueFactory = _ => new DeltaGradOptions().BurnIn };
-        var history = new Option<int>("--history") { Description = "DeltaGrad m.", DefaultValueFactory = _ => new DeltaGradOptions().History };
         var json = new Option<bool>("--json") { Description = "Print the rows as JSON." };
         var outDir = new Option<DirectoryInfo?>("--out") { Description = "Directory for metrics.json." };
         var command = new Command(
@@ -50,9 +32,9 @@ internal static class DeltaGradBenchCommand
             "Train once with a recorded trajectory, then for each deletion rate compare DeltaGrad with exact retraining: " +
             "time, speed-up, ‖w_DG − w_retrain‖, ‖w_orig − w_retrain‖, test accuracies.")
         {
-            dataset, dataDir, trainSize, model, hidden, batchSize, epochs, lr, weightDecay, seed, dtype, device,
-            rates, repeats, period, burnIn, history, json, outDir,
+            rates, repeats, json, outDir,
         };
+        shared.AddTo(command);
         command.SetAction(parse =>
         {
             double[] deletionRates;
@@ -68,20 +50,8 @@ internal static class DeltaGradBenchCommand
                 {
                     throw new FormatException("--rates needs one or more rates in (0, 1)");
                 }
-                recipe = new DeltaGradRecipe
-                {
-                    Model = parse.GetValue(model) == "mlp" ? FlatModelKind.Mlp : FlatModelKind.LogisticRegression,
-                    HiddenUnits = parse.GetValue(hidden),
-                    BatchSize = parse.GetValue(batchSize),
-                    Epochs = parse.GetValue(epochs),
-                    LearningRate = parse.GetValue(lr),
-                    WeightDecay = parse.GetValue(weightDecay),
-                    Seed = parse.GetValue(seed),
-                    DType = parse.GetValue(dtype) == "float32" ? DType.Float32 : DType.Float64,
-                };
-                recipe.Validate();
-                options = new DeltaGradOptions { Period = parse.GetValue(period), BurnIn = parse.GetValue(burnIn), History = parse.GetValue(history) };
-                options.Validate();
+                recipe = shared.Recipe(parse);
+                options = shared.Algorithm(parse);
                 if (parse.GetValue(repeats) < 1)
                 {
                     throw new FormatException("--repeats must be ≥ 1");
@@ -92,11 +62,10 @@ internal static class DeltaGradBenchCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return Program.ExitUsage;
             }
-            string deviceText = parse.GetValue(device) ?? "auto";
-            Device target = deviceText == "auto" ? Device.Auto : Device.Parse(deviceText);
+            Device target = shared.TargetDevice(parse);
             bool asJson = parse.GetValue(json);
             using var scope = TensorScope.Begin();
-            var (train, test) = DeltaGradData.Load(parse.GetValue(dataset)!, parse.GetValue(dataDir), parse.GetValue(trainSize), recipe.DType, target, recipe.Seed);
+            var (train, test) = DeltaGradData.Load(parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), parse.GetValue(shared.TrainSize), recipe.DType, target, recipe.Seed);
             using (train)
             using (test)
             {

@@ -22,37 +22,18 @@ internal static class DeltaGradCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "Training data.", DefaultValueFactory = _ => DeltaGradData.FashionMnist };
-        dataset.AcceptOnlyFromAmong(DeltaGradData.FashionMnist, DeltaGradData.Synthetic);
-        var dataDir = new Option<string?>("--data-dir") { Description = $"Directory of the Fashion-MNIST IDX files (default {DeltaGradData.DefaultFashionMnistDirectory})." };
-        var trainSize = new Option<int>("--train-size") { Description = "Use the first N training samples (0: all).", DefaultValueFactory = _ => 0 };
-        var model = new Option<string>("--model") { Description = "Model to train.", DefaultValueFactory = _ => "logreg" };
-        model.AcceptOnlyFromAmong("logreg", "mlp");
-        var hidden = new Option<long>("--hidden") { Description = "Hidden units of the two-layer model (the paper's 300).", DefaultValueFactory = _ => TwoLayerPerceptron.PaperHiddenUnits };
-        var activation = new Option<string>("--activation") { Description = "Hidden nonlinearity of the two-layer model.", DefaultValueFactory = _ => "sigmoid" };
-        activation.AcceptOnlyFromAmong("sigmoid", "relu");
-        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size; 0 for full-batch gradient descent.", DefaultValueFactory = _ => 0 };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs (full-batch: steps).", DefaultValueFactory = _ => 40 };
-        var lr = new Option<double>("--lr") { Description = "Learning rate η.", DefaultValueFactory = _ => 0.2 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ.", DefaultValueFactory = _ => 5e-3 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the initialisation, batch order and deletion sample.", DefaultValueFactory = _ => 0UL };
-        var dtype = new Option<string>("--dtype") { Description = "Precision of the model and trajectory.", DefaultValueFactory = _ => "float64" };
-        dtype.AcceptOnlyFromAmong("float32", "float64");
-        var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:n].", DefaultValueFactory = _ => "auto" };
+        var shared = new DeltaGradCliOptions(defaultBatchSize: 0, defaultEpochs: 40);
         var deleteIds = new Option<FileInfo?>("--delete-ids") { Description = "File of sample ids to delete (whitespace, comma or newline separated)." };
         var deleteFraction = new Option<double?>("--delete-fraction") { Description = "Delete this fraction of the training set, drawn with --seed (default 0.001)." };
-        var period = new Option<int>("--period") { Description = "DeltaGrad T0: exact gradient every T0 steps after the burn-in.", DefaultValueFactory = _ => new DeltaGradOptions().Period };
-        var burnIn = new Option<int>("--burn-in") { Description = "DeltaGrad j0: exact steps at the start.", DefaultValueFactory = _ => new DeltaGradOptions().BurnIn };
-        var history = new Option<int>("--history") { Description = "DeltaGrad m: L-BFGS history size.", DefaultValueFactory = _ => new DeltaGradOptions().History };
         var trajectoryPath = new Option<FileInfo?>("--trajectory") { Description = "Trajectory file: reused when it exists, recorded there otherwise (in memory when omitted)." };
         var outDir = new Option<DirectoryInfo?>("--out") { Description = "Directory for run.json and metrics.json." };
         var json = new Option<bool>("--json") { Description = "Print the metrics as JSON instead of a table." };
 
         var command = new Command("deltagrad", "Compare DeltaGrad with exact retraining after deleting training samples.")
         {
-            dataset, dataDir, trainSize, model, hidden, activation, batchSize, epochs, lr, weightDecay, seed, dtype, device,
-            deleteIds, deleteFraction, period, burnIn, history, trajectoryPath, outDir, json,
+            deleteIds, deleteFraction, trajectoryPath, outDir, json,
         };
+        shared.AddTo(command);
         command.SetAction(parse =>
         {
             if (parse.GetValue(deleteIds) is not null && parse.GetValue(deleteFraction) is not null)
@@ -68,35 +49,21 @@ internal static class DeltaGradCommand
             DeltaGradOptions options;
             try
             {
-                recipe = new DeltaGradRecipe
-                {
-                    Model = parse.GetValue(model) == "mlp" ? FlatModelKind.Mlp : FlatModelKind.LogisticRegression,
-                    HiddenUnits = parse.GetValue(hidden),
-                    Activation = parse.GetValue(activation) == "relu" ? HiddenActivation.Relu : HiddenActivation.Sigmoid,
-                    BatchSize = parse.GetValue(batchSize),
-                    Epochs = parse.GetValue(epochs),
-                    LearningRate = parse.GetValue(lr),
-                    WeightDecay = parse.GetValue(weightDecay),
-                    Seed = parse.GetValue(seed),
-                    DType = parse.GetValue(dtype) == "float32" ? DType.Float32 : DType.Float64,
-                };
-                recipe.Validate();
-                options = new DeltaGradOptions { Period = parse.GetValue(period), BurnIn = parse.GetValue(burnIn), History = parse.GetValue(history) };
-                options.Validate();
+                recipe = shared.Recipe(parse);
+                options = shared.Algorithm(parse);
             }
             catch (ArgumentOutOfRangeException e)
             {
                 return Usage(e.Message);
             }
-            int size = parse.GetValue(trainSize);
+            int size = parse.GetValue(shared.TrainSize);
             if (size < 0)
             {
                 return Usage("--train-size must be ≥ 0");
             }
-            string deviceText = parse.GetValue(device) ?? "auto";
-            Device target = deviceText == "auto" ? Device.Auto : Device.Parse(deviceText);
+            Device target = shared.TargetDevice(parse);
             var settings = new Settings(
-                parse.GetValue(dataset)!, parse.GetValue(dataDir), size, recipe, options, target,
+                parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), size, recipe, options, target,
                 parse.GetValue(deleteIds), fraction, parse.GetValue(trajectoryPath), parse.GetValue(outDir), parse.GetValue(json));
             return Run(settings);
         });
