@@ -33,6 +33,19 @@ public sealed partial class Tensor : IDisposable
     /// <summary>The number of native tensors currently alive in this process (for leak checks).</summary>
     public static long LiveCount => TensorHandle.LiveCount;
 
+    /// <summary>
+    /// <see cref="LiveCount"/> after a full garbage collection and the finalizers it queued, so tensors some
+    /// earlier code dropped without disposing (and the finalizer would free at an unknown later time) are
+    /// not counted: the baseline of a leak check that must not depend on what ran before it.
+    /// </summary>
+    public static long SettledLiveCount()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return TensorHandle.LiveCount;
+    }
+
     /// <summary>True once the tensor has been disposed.</summary>
     public bool IsDisposed => _handle is null;
 

@@ -140,7 +140,7 @@ public class VbuUnlearningTests : IClassFixture<MoonsFixture>
     [Fact]
     public void Unlearning_LeaksNoTensors()
     {
-        long before = Tensor.LiveCount;
+        long before = Tensor.SettledLiveCount();
         using (var generator = new Generator(9))
         {
             EuboUnlearning.Unlearn(_moons.Model, _moons.Full, _moons.Erased, new EuboOptions { Lambda = 1e-3, Steps = 20 }, generator).Posterior.Dispose();

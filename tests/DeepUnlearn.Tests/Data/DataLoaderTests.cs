@@ -131,7 +131,7 @@ public class DataLoaderTests
     {
         InMemoryVisionDataset data = DataFiles.Synthetic(30);
         using var loader = new DataLoader(data, new DataLoaderOptions { BatchSize = 4, Workers = 2 });
-        long before = Tensor.LiveCount;
+        long before = Tensor.SettledLiveCount();
         var seen = new List<Batch>();
         using (var scope = TensorScope.Begin())
         {
@@ -154,7 +154,7 @@ public class DataLoaderTests
     public void BreakingOutEarly_StopsWorkersAndReleasesPrefetchedBatches()
     {
         using var loader = new DataLoader(DataFiles.Synthetic(200), new DataLoaderOptions { BatchSize = 2, Workers = 3, Prefetch = 6 });
-        long before = Tensor.LiveCount;
+        long before = Tensor.SettledLiveCount();
         Batch first = loader.Epoch(0).First();
         Assert.True(first.IsDisposed);
         Assert.Equal(before, Tensor.LiveCount);

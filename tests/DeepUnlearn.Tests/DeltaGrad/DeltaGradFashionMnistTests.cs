@@ -29,7 +29,7 @@ public class DeltaGradFashionMnistTests(ITestOutputHelper output)
             File.Exists(Path.Combine(FashionMnist.DefaultDirectory, "train-images-idx3-ubyte.gz")),
             $"Fashion-MNIST is not installed under {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist)");
         var clock = Stopwatch.StartNew();
-        long live = Tensor.LiveCount;
+        long live = Tensor.SettledLiveCount();
         using (var scope = TensorScope.Begin())
         {
             using SampleTable rawTrain = SampleTable.FromImages(FashionMnist.Load(DatasetSplit.Train), DatasetSplit.Train, DType.Float32, Device.Cpu);

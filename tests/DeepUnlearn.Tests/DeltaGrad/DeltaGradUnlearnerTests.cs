@@ -23,7 +23,7 @@ public class DeltaGradUnlearnerTests
     [InlineData(32, DatasetChangeKind.Addition)]
     public void Run_PeriodOne_EqualsExactRetraining(int batchSize, DatasetChangeKind kind)
     {
-        long live = Tensor.LiveCount;
+        long live = Tensor.SettledLiveCount();
         using (var scope = TensorScope.Begin())
         {
             using SampleTable data = Synthetic.Clusters(N, D, K, seed: 11);

@@ -15,7 +15,7 @@ public class FlatModelTests
     [MemberData(nameof(Models))]
     public void Gradient_MatchesCentralFiniteDifferences(string name)
     {
-        long live = Tensor.LiveCount;
+        long live = Tensor.SettledLiveCount();
         using (var scope = TensorScope.Begin())
         {
             using FlatModel model = Create(name);
@@ -78,7 +78,7 @@ public class FlatModelTests
     [Fact]
     public void FrozenFeatureHead_OverSmallCnnFeatures_ReproducesTheClassifier()
     {
-        long live = Tensor.LiveCount;
+        long live = Tensor.SettledLiveCount();
         using (var scope = TensorScope.Begin())
         {
             using ClassifierModel cnn = ModelRegistry.Create("smallcnn", new ModelOptions { InChannels = 1, ImageSize = 28, Seed = 4 });

@@ -15,7 +15,7 @@ public class LbfgsHessianTests
     [InlineData(4)]
     public void Multiply_QuadraticPairs_EqualsDenseBfgsRecursion(int k)
     {
-        long live = Tensor.LiveCount;
+        long live = Tensor.SettledLiveCount();
         var random = new Random(7 + k);
         double[,] a = RandomSpd(random);
         double[][] s = new double[k][];

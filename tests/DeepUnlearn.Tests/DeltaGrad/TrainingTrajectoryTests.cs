@@ -25,7 +25,7 @@ public sealed class TrainingTrajectoryTests : IDisposable
     [InlineData(true, DType.Float64)]
     public void AppendThenRead_RoundTrips(bool file, DType storage)
     {
-        long live = Tensor.LiveCount;
+        long live = Tensor.SettledLiveCount();
         string path = Path.Combine(_directory, "t.dutraj");
         TrajectoryMetadata meta = Meta(storage);
         var (ids, rates, w, g) = Steps(5);

@@ -13,7 +13,7 @@ public class TrajectoryRecorderTests
     [Fact]
     public void Observer_RecordsFlatParametersAndGradientsOfTheStep()
     {
-        long live = Tensor.LiveCount;
+        long live = Tensor.SettledLiveCount();
         using (var scope = TensorScope.Begin())
         {
             using ClassifierModel model = ModelRegistry.Create("smallcnn", new ModelOptions { InChannels = 1, ImageSize = 28, Seed = 1 });

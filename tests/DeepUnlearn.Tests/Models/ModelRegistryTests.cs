@@ -42,7 +42,7 @@ public class ModelRegistryTests
     {
         const int batch = 2;
         const int classes = 7;
-        long liveBefore = Tensor.LiveCount;
+        long liveBefore = Tensor.SettledLiveCount();
         using (var scope = TensorScope.Begin())
         {
             var options = new ModelOptions

@@ -44,7 +44,7 @@ public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<Tiny
         try
         {
             float[] before = setup.Flatten(setup.Original);
-            long live = Tensor.LiveCount;
+            long live = Tensor.SettledLiveCount();
             IUnlearningMethod method = MethodRegistry.Create(name, s_tinySettings.GetValueOrDefault(name, []));
             double forgetAccuracy;
             using (UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None))

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Xunit;
 
@@ -192,5 +193,24 @@ public class TensorScopeTests
         w.Dispose();
         Assert.Equal(before, Tensor.LiveCount);
         GC.KeepAlive(outer);
+    }
+
+    [Fact]
+    public void SettledLiveCount_ReleasesTensorsDroppedWithoutDispose()
+    {
+        long before = Tensor.SettledLiveCount();
+        DropThreeTensors();
+        Assert.Equal(before, Tensor.SettledLiveCount());
+        using Tensor kept = Tensor.Zeros([2]);
+        Assert.Equal(before + 1, Tensor.SettledLiveCount());
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DropThreeTensors()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            _ = Tensor.Ones([4]);
+        }
     }
 }

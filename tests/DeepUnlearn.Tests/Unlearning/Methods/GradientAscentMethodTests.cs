@@ -84,7 +84,7 @@ public class GradientAscentMethodTests(TinyUnlearningSetup setup) : IClassFixtur
     public void Run_RunawayAscent_ThrowsWithTheSettingToLowerAndLeaksNothing()
     {
         using var threads = new SingleThread();
-        long live = Tensor.LiveCount;
+        long live = Tensor.SettledLiveCount();
         IUnlearningMethod method = MethodRegistry.Create("gradient-ascent", [new("epochs", "6"), new("learning_rate", "5"), new("batch_size", "32")]);
         var e = Assert.Throws<TrainingDivergedException>(() => method.Run(setup.Context, CancellationToken.None));
         Assert.Contains("gradient-ascent.learning_rate", e.Message, StringComparison.Ordinal);
