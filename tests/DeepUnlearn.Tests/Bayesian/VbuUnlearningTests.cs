@@ -112,7 +112,8 @@ public class VbuUnlearningTests : IClassFixture<MoonsFixture>
         (double[] mean, double[] cov) = ManualWeightedMoments(erased, seed: 11, count: 400);
         Assert.Equal(mean, matched.Mean.ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-10);
         using Tensor covariance = matched.Covariance();
-        Assert.Equal(cov, covariance.Flatten().ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-10);
+        using Tensor flat = covariance.Flatten();
+        Assert.Equal(cov, flat.ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-10);
     }
 
     [Theory]

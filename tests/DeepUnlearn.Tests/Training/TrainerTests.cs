@@ -115,7 +115,8 @@ public class TrainerTests
     [Fact]
     public void Fit_TooFewModelOutputs_IsRejected()
     {
-        var (_, data, _) = Setup(initSeed: 1);
+        var (unused, data, _) = Setup(initSeed: 1);
+        unused.Dispose();
         using ClassifierModel model = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = 2, InChannels = 1, ImageSize = 12 });
         using DataLoader train = data.TrainLoader(data.Split.Train, training: true, 32, 0, Device.Cpu, workers: 1);
         var e = Assert.Throws<ArgumentException>(() => new Trainer().Fit(model, train, null, s_recipe));

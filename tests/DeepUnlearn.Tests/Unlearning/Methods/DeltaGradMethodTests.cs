@@ -28,7 +28,8 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
     {
         using var single = new SingleThread();
         using UnlearningOutcome outcome = new DeltaGradMethod(options).Run(context ?? setup.Context, CancellationToken.None);
-        float[] head = outcome.Model.Head.Weight.Flatten().ToArray<float>().Concat(outcome.Model.Head.Bias!.ToArray<float>()).ToArray();
+        using Tensor weights = outcome.Model.Head.Weight.Flatten();
+        float[] head = weights.ToArray<float>().Concat(outcome.Model.Head.Bias!.ToArray<float>()).ToArray();
         return (head, setup.Flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model));
     }
 
