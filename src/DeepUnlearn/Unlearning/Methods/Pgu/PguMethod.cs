@@ -217,7 +217,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             int epochsRun = 0;
             double lastLoss = double.NaN;
             string outcome = "epochs";
-            bool done = previousGap <= 0;
+            bool done = previousGap <= stopping.Tolerance;
             if (done)
             {
                 outcome = "already_at_target";
@@ -285,7 +285,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                 double current = stopping.ForgetAccuracy(model, cancellationToken);
                 double currentTarget = stopping.TargetAccuracy(model, cancellationToken);
                 double gap = current - currentTarget;
-                if (gap <= 0)
+                if (gap <= stopping.Tolerance)
                 {
                     if (Math.Abs(previousGap) < Math.Abs(gap))
                     {
@@ -516,7 +516,10 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
 
         /// <summary>What a model that never saw D_f would score on it: held-out accuracy, or 0 for whole classes.</summary>
         public double TargetAccuracy(ClassifierModel model, CancellationToken cancellationToken) =>
-            _heldOut is null ? _classTolerance : Accuracy(model, _heldOut, cancellationToken);
+            _heldOut is null ? 0 : Accuracy(model, _heldOut, cancellationToken);
+
+        /// <summary>How far above the target the forget accuracy may stay and count as reached (class requests only).</summary>
+        public double Tolerance => _heldOut is null ? _classTolerance : 0;
 
         public void Dispose()
         {
