@@ -135,33 +135,22 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
     private static SampleTable ExtractFeatures(UnlearningContext context, ClassifierModel model, CancellationToken cancellationToken)
     {
         int count = context.Data.Train.Count;
-        Tensor features = TensorScope.Detach(Tensor.Zeros([count, model.FeatureDim], DType.Float32, context.Device));
-        Tensor labels;
-        using (Tensor hostLabels = Tensor.From(context.Data.Train.Labels.ToArray().Select(l => (long)l).ToArray()))
+        using var owner = TensorScope.Begin(); // frees both tables if extraction fails
+        Tensor features = Tensor.Zeros([count, model.FeatureDim], DType.Float32, context.Device);
+        Tensor labels = Tensor.From(context.Data.Train.Labels.ToArray().Select(l => (long)l).ToArray()).To(context.Device);
+        using DataLoader loader = context.Loader(Enumerable.Range(0, count), batchSize: 512, shuffle: false, augment: false);
+        using (LibTorch.NoGrad())
         {
-            labels = hostLabels.To(context.Device);
-        }
-        try
-        {
-            using DataLoader loader = context.Loader(Enumerable.Range(0, count), batchSize: 512, shuffle: false, augment: false);
-            using (LibTorch.NoGrad())
+            foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
-                foreach (Batch batch in loader.Epoch(0, cancellationToken))
-                {
-                    using var scope = TensorScope.Begin();
-                    Tensor rows = Tensor.From(batch.Ids).To(context.Device);
-                    features.IndexPutInPlace(rows, model.Features(batch.Images));
-                }
+                using var scope = TensorScope.Begin();
+                Tensor rows = Tensor.From(batch.Ids).To(context.Device);
+                features.IndexPutInPlace(rows, model.Features(batch.Images));
             }
-            string identity = string.Create(CultureInfo.InvariantCulture, $"{model.Spec?.Name ?? model.GetType().Name}-features-{Fingerprint(model):x16}@{context.Data.Specification}");
-            return new SampleTable(features, labels, identity, ownsTensors: true);
         }
-        catch
-        {
-            features.Dispose();
-            labels.Dispose();
-            throw;
-        }
+        string identity = string.Create(CultureInfo.InvariantCulture, $"{model.Spec?.Name ?? model.GetType().Name}-features-{Fingerprint(model):x16}@{context.Data.Specification}");
+        owner.Keep(features, labels);
+        return new SampleTable(features, labels, identity, ownsTensors: true);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "deltagrad: whole-class request ({Count} samples): replaying exactly (T0 = 1), as the L-BFGS estimate does not follow the retrained path when a whole class goes; set deltagrad.approximate_class_requests=true to approximate anyway")]
