@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using DeepUnlearn.Unlearning;
 using Xunit;
@@ -8,7 +10,8 @@ namespace DeepUnlearn.Tests.Integration;
 /// <summary>
 /// End to end on the real Fashion-MNIST: the demo's model reaches its accuracy, and FAMR — the demo's
 /// headline method — forgets a class while keeping the rest (the paper's class-forgetting claim, scaled
-/// to one epoch of smallcnn).
+/// to one epoch of smallcnn), in its head-only form; the paper's all-parameter form is held to what it
+/// was measured to do.
 /// </summary>
 public class FashionMnistIntegrationTests(FashionMnistOriginal original, ITestOutputHelper output) : IClassFixture<FashionMnistOriginal>
 {
@@ -24,18 +27,36 @@ public class FashionMnistIntegrationTests(FashionMnistOriginal original, ITestOu
     [Fact]
     public void Famr_ForgetsTrouser_AndKeepsTheRetainAccuracy()
     {
+        // The target, met by FAMR on the classification head with the forget-accuracy stop
+        // (measured: 99.1% → 0.0% forget, 88.5% → 87.2% retain, one epoch over D_f, 4 s).
+        var (forgetBefore, forgetAfter, retainBefore, retainAfter) = ForgetTrouser(new("parameters", "head"), new("stop_at_forget_accuracy", "5"));
+        Assert.True(forgetBefore > 90, $"the original already fails on Trouser ({forgetBefore:F2}%)");
+        Assert.True(forgetAfter <= 5, $"famr left {forgetAfter:F2}% forget accuracy (> 5%)");
+        Assert.True(retainAfter >= retainBefore - 3, $"famr dropped the retain accuracy from {retainBefore:F2}% to {retainAfter:F2}% (> 3 points)");
+    }
+
+    [Fact]
+    public void Famr_PaperDefaults_ForgetTrouser_AtACostToTheRetainAccuracy()
+    {
+        // The paper's form (every parameter, registered defaults) forgets as well but costs the retain set
+        // about 4 points here (measured: 88.5% → 84.8%, and 83.5% at the objective's stationary point; see
+        // FamrOptions). This guards that measured behaviour, so a change that makes it worse shows up.
+        var (_, forgetAfter, retainBefore, retainAfter) = ForgetTrouser();
+        Assert.True(forgetAfter <= 5, $"famr left {forgetAfter:F2}% forget accuracy (> 5%)");
+        Assert.True(retainAfter >= retainBefore - 6, $"famr dropped the retain accuracy from {retainBefore:F2}% to {retainAfter:F2}% (> 6 points)");
+    }
+
+    private (double ForgetBefore, double ForgetAfter, double RetainBefore, double RetainAfter) ForgetTrouser(params KeyValuePair<string, string>[] settings)
+    {
         UnlearningContext context = original.ForgetClass(Trouser);
         double retainBefore = original.Accuracy(original.Model, context.RetainIds);
         double forgetBefore = original.Accuracy(original.Model, context.ForgetIds);
-        IUnlearningMethod famr = MethodRegistry.Create("famr");
+        IUnlearningMethod famr = MethodRegistry.Create("famr", settings);
         using UnlearningOutcome outcome = famr.Run(context, CancellationToken.None);
         double forgetAfter = original.Accuracy(outcome.Model, context.ForgetIds);
         double retainAfter = original.Accuracy(outcome.Model, context.RetainIds);
-        output.WriteLine($"famr: forget {forgetBefore:F2}% → {forgetAfter:F2}%, retain {retainBefore:F2}% → {retainAfter:F2}% in {outcome.Seconds:F1} s");
-        Assert.True(forgetBefore > 90, $"the original already fails on Trouser ({forgetBefore:F2}%)");
-        Assert.True(forgetAfter <= 5, $"famr left {forgetAfter:F2}% forget accuracy (> 5%)");
-        // The target is 3 points; FAMR's objective costs about 5 here at every setting tried (see
-        // FamrOptions), so this guards the measured behaviour: 89.0% → 84.0% with the defaults.
-        Assert.True(retainAfter >= retainBefore - 6, $"famr dropped the retain accuracy from {retainBefore:F2}% to {retainAfter:F2}% (> 6 points)");
+        string set = settings.Length == 0 ? "defaults" : string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"));
+        output.WriteLine($"famr ({set}): forget {forgetBefore:F2}% → {forgetAfter:F2}%, retain {retainBefore:F2}% → {retainAfter:F2}% in {outcome.Seconds:F1} s");
+        return (forgetBefore, forgetAfter, retainBefore, retainAfter);
     }
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using System.Threading;
+using DeepUnlearn.Data;
+using DeepUnlearn.Models;
 using DeepUnlearn.Torch;
 using DeepUnlearn.Torch.Nn;
 using DeepUnlearn.Unlearning;
@@ -98,5 +100,112 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
     {
         var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("famr", [new("optimizer", "adamw")]));
         Assert.Contains("famr.optimizer", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_HeadOnly_OneFullBatchStep_IsTheClosedFormGradientStepOnTheHead()
+    {
+        // One plain gradient step on the mean KL over all of D_f, head only, no anchor: with features h_i of
+        // the original (frozen) extractor, z_i = W0 h_i + b0 and g_i = (softmax(z_i) − u)/N, the head becomes
+        // W1 = W0 − η Σ_i g_i h_iᵀ and b1 = b0 − η Σ_i g_i, and nothing else moves.
+        const double eta = 0.5;
+        var (features, n, d) = ForgetFeatures(setup.Original);
+        int k = (int)setup.Original.NumClasses;
+        double[] w0 = setup.Original.Head.Weight.To(DType.Float64).ToArray<double>();
+        double[] b0 = setup.Original.Head.Bias!.To(DType.Float64).ToArray<double>();
+        double[] w1 = (double[])w0.Clone();
+        double[] b1 = (double[])b0.Clone();
+        for (int i = 0; i < n; i++)
+        {
+            double[] z = new double[k];
+            for (int c = 0; c < k; c++)
+            {
+                z[c] = b0[c];
+                for (int j = 0; j < d; j++)
+                {
+                    z[c] += w0[(c * d) + j] * features[(i * d) + j];
+                }
+            }
+            double max = z.Max();
+            double norm = z.Sum(v => Math.Exp(v - max));
+            for (int c = 0; c < k; c++)
+            {
+                double g = ((Math.Exp(z[c] - max) / norm) - (1.0 / k)) / n;
+                b1[c] -= eta * g;
+                for (int j = 0; j < d; j++)
+                {
+                    w1[(c * d) + j] -= eta * g * features[(i * d) + j];
+                }
+            }
+        }
+
+        var method = new FamrMethod(new FamrOptions { Parameters = FamrParameters.Head, Rho = 0, Steps = 1, LearningRate = eta, Momentum = 0, BatchSize = n });
+        using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
+        double[] w = outcome.Model.Head.Weight.To(DType.Float64).ToArray<double>();
+        double[] b = outcome.Model.Head.Bias!.To(DType.Float64).ToArray<double>();
+        Assert.True(w1.Zip(w0).Max(p => Math.Abs(p.First - p.Second)) > 1e-4, "the closed-form step barely moves the head: the test would not notice a missing update");
+        for (int i = 0; i < w.Length; i++)
+        {
+            Assert.True(Math.Abs(w[i] - w1[i]) <= 1e-5 * (1 + Math.Abs(w1[i])), $"head weight {i}: {w[i]} != {w1[i]}");
+        }
+        for (int c = 0; c < k; c++)
+        {
+            Assert.Equal(b1[c], b[c], 5);
+        }
+        string head = setup.Original.HeadName + ".";
+        var before = setup.Original.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var (name, tensor) in outcome.Model.StateDict())
+        {
+            if (!name.StartsWith(head, StringComparison.Ordinal))
+            {
+                Assert.True(tensor.To(DType.Float64).ToArray<double>().SequenceEqual(before[name].To(DType.Float64).ToArray<double>()), $"{name} moved although only the head is optimised");
+            }
+        }
+    }
+
+    [Fact]
+    public void Run_StopAtForgetAccuracy_StopsAfterTheFirstEpochThatReachesIt()
+    {
+        const int batch = 16;
+        int batchesPerEpoch = (setup.Context.ForgetIds.Length + batch - 1) / batch;
+        // 100% is reached by any model, so the rule ends the run after its first epoch.
+        var stopping = new FamrMethod(new FamrOptions { Epochs = 4, BatchSize = batch, StopAtForgetAccuracy = 100 });
+        using UnlearningOutcome stopped = stopping.Run(setup.Context, CancellationToken.None);
+        Assert.Equal(1, stopped.Diagnostics["epochs"]);
+        Assert.Equal(batchesPerEpoch, stopped.Diagnostics["steps"]);
+        Assert.Equal(setup.ForgetAccuracy(stopped.Model), stopped.Diagnostics["stop_forget_accuracy"], 6);
+
+        // Below every reachable accuracy (a negative threshold is refused, 0 is allowed but the tiny model
+        // keeps some), the run goes the full length.
+        var full = new FamrMethod(new FamrOptions { Epochs = 2, BatchSize = batch, Rho = 1e6, StopAtForgetAccuracy = 0 });
+        using UnlearningOutcome ran = full.Run(setup.Context, CancellationToken.None);
+        Assert.Equal(2, ran.Diagnostics["epochs"]);
+        Assert.Equal(2 * batchesPerEpoch, ran.Diagnostics["steps"]);
+        Assert.True(ran.Diagnostics["stop_forget_accuracy"] > 0);
+    }
+
+    [Theory]
+    [InlineData("parameters", "backbone", "valid: all, head")]
+    [InlineData("stop_at_forget_accuracy", "150", "in [0, 100]")]
+    [InlineData("stop_at_forget_accuracy", "-1", "in [0, 100]")]
+    public void Validate_BadScopeOrStop_IsRejectedWithTheValidRange(string key, string value, string valid)
+    {
+        var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("famr", [new(key, value)]));
+        Assert.Contains("famr." + key, e.Message, StringComparison.Ordinal);
+        Assert.Contains(valid, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The original's features of all of D_f, row-major [N, D], in double.</summary>
+    private (double[] Features, int N, int D) ForgetFeatures(ClassifierModel model)
+    {
+        using var scope = TensorScope.Begin();
+        using var noGrad = LibTorch.NoGrad();
+        using DataLoader forget = setup.Context.ForgetLoader(100_000, shuffle: false);
+        foreach (Batch all in forget.Epoch(0, CancellationToken.None))
+        {
+            Tensor features = model.Features(all.Images);
+            return (features.To(DType.Float64).ToArray<double>(), (int)features.Size(0), (int)features.Size(1));
+        }
+        throw new InvalidOperationException("the forget set is empty");
     }
 }

@@ -4,11 +4,13 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Torch;
 using DeepUnlearn.Torch.Nn;
 using DeepUnlearn.Torch.Optim;
 using DeepUnlearn.Training;
+using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.Famr;
 
@@ -35,12 +37,19 @@ namespace DeepUnlearn.Unlearning.Methods.Famr;
 /// are trained and anchored like every other parameter. Dropout is off for the same reason (a deterministic
 /// f_θ, as in the objective).
 /// </para>
+/// <para>
+/// Options beyond the paper (see <see cref="FamrOptions"/>): <c>parameters = head</c> optimises the
+/// classification head only, computing the features without gradients; <c>stop_at_forget_accuracy</c> ends
+/// the run after the first epoch whose accuracy on D_f is at or below the given percentage.
+/// </para>
 /// Diagnostics: <c>param_distance_to_original</c> = ‖θ − θ0‖₂ over all parameters, <c>steps</c>,
-/// <c>final_kl</c> (the KL term of the last batch).
+/// <c>epochs</c>, <c>final_kl</c> (the KL term of the last reported batch) and, with the stopping rule,
+/// <c>stop_forget_accuracy</c> (the last accuracy on D_f it measured).
 /// </summary>
-public sealed class FamrMethod(FamrOptions options) : IUnlearningMethod
+public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
 {
     private const int ReportEvery = 10;
+    private const int EvalBatchSize = 500;
 
     /// <inheritdoc />
     public string Name => "famr";
@@ -87,7 +96,8 @@ public sealed class FamrMethod(FamrOptions options) : IUnlearningMethod
         {
             // BatchNorm keeps θ0's running statistics (see the class remarks).
             model.Eval();
-            List<Tensor> parameters = model.TrainableParameters().ToList();
+            bool headOnly = Options.Parameters == FamrParameters.Head;
+            List<Tensor> parameters = (headOnly ? model.Head.TrainableParameters() : model.TrainableParameters()).ToList();
             using (LibTorch.NoGrad())
             {
                 foreach (Tensor p in parameters)
@@ -105,15 +115,19 @@ public sealed class FamrMethod(FamrOptions options) : IUnlearningMethod
 
             using DataLoader forget = context.ForgetLoader(Options.BatchSize, shuffle: true, augment: false);
             int totalSteps = Options.Steps ?? Options.Epochs * forget.BatchCount;
+            using DataLoader? check = Options.StopAtForgetAccuracy is null ? null : context.ForgetLoader(EvalBatchSize, shuffle: false);
             int step = 0;
+            int epochs = 0;
             double lastKl = double.NaN;
-            for (int epoch = 0; step < totalSteps; epoch++)
+            double forgetAccuracy = double.NaN;
+            while (step < totalSteps)
             {
+                int epoch = epochs++;
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
                 {
                     using var scope = TensorScope.Begin();
                     optimizer.ZeroGrad();
-                    Tensor logits = model.Forward(batch.Images);
+                    Tensor logits = headOnly ? HeadLogits(model, batch.Images) : model.Forward(batch.Images);
                     Tensor kl = UniformKl(logits); // (1/|B|) Σ_{x∈B} KL(u ‖ softmax(f_θ(x)))
                     kl.Backward();
                     optimizer.Step(); // θ½ = θ − η ∇L_KL
@@ -136,15 +150,30 @@ public sealed class FamrMethod(FamrOptions options) : IUnlearningMethod
                         break;
                     }
                 }
+                if (check is not null)
+                {
+                    forgetAccuracy = ModelEvaluator.Predict(model, check, cancellationToken).AccuracyPercent();
+                    LogForgetAccuracy(context.Logger(Name), epochs, step, forgetAccuracy);
+                    if (forgetAccuracy <= Options.StopAtForgetAccuracy)
+                    {
+                        break;
+                    }
+                }
             }
             optimizer.ZeroGrad();
             model.Train();
-            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
+            var diagnostics = new Dictionary<string, double>
             {
                 ["steps"] = step,
+                ["epochs"] = epochs,
                 ["final_kl"] = lastKl,
                 ["param_distance_to_original"] = Distance(parameters, anchors),
-            });
+            };
+            if (check is not null)
+            {
+                diagnostics["stop_forget_accuracy"] = forgetAccuracy;
+            }
+            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, diagnostics);
         }
         catch
         {
@@ -158,6 +187,20 @@ public sealed class FamrMethod(FamrOptions options) : IUnlearningMethod
                 anchor.Dispose();
             }
         }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "famr: forget accuracy {Accuracy:F2}% after epoch {Epoch} ({Steps} steps)")]
+    private static partial void LogForgetAccuracy(ILogger logger, int epoch, int steps, double accuracy);
+
+    /// <summary>The logits with gradients for the head only: the features are computed without a graph.</summary>
+    private static Tensor HeadLogits(ClassifierModel model, Tensor images)
+    {
+        Tensor features;
+        using (LibTorch.NoGrad())
+        {
+            features = model.Features(images);
+        }
+        return model.Head.Forward(features);
     }
 
     /// <summary>‖θ − θ0‖₂ over all the listed parameters.</summary>
