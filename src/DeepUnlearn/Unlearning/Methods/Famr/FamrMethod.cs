@@ -156,6 +156,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                     LogForgetAccuracy(context.Logger(Name), epochs, step, forgetAccuracy);
                     if (forgetAccuracy <= Options.StopAtForgetAccuracy)
                     {
+                        context.Report(Name, "forget", step, step, lastKl); // done early: close the progress bar
                         break;
                     }
                 }
