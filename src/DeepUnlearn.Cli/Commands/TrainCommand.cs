@@ -122,7 +122,10 @@ internal static class TrainCommand
             ["train_seconds"] = result.Seconds,
         };
         JsonFile.Write(Path.Combine(output, "metrics.json"), metrics);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {report.Accuracy:F2}% after {recipe.Epochs} epochs ({result.Seconds:F1} s); checkpoints in {output}"));
+        string took = result.StartEpoch == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{result.Seconds:F1} s")
+            : string.Create(CultureInfo.InvariantCulture, $"resumed at epoch {result.StartEpoch}, {result.Seconds:F1} s in this run");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {report.Accuracy:F2}% after {recipe.Epochs} epochs ({took}); checkpoints in {output}"));
         return Program.ExitOk;
     }
 }

@@ -264,6 +264,10 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                     (done, outcome) = Check();
                 }
             }
+            if (done && step < totalSteps)
+            {
+                context.Report(Name, "forget", step, step, lastLoss); // stopped early: close the progress bar
+            }
             model.ZeroGrad();
             model.Train();
             return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
