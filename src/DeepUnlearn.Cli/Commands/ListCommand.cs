@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using DeepUnlearn.Configuration;
 using DeepUnlearn.Models;
 using DeepUnlearn.Unlearning;
 
@@ -34,6 +35,7 @@ internal static class ListCommand
                     foreach (MethodEntry entry in MethodRegistry.List())
                     {
                         Console.WriteLine($"{entry.Name,-16} {entry.Summary} [{entry.Source}]");
+                        Console.WriteLine($"{string.Empty,-16} settings ({entry.Name}.KEY=VALUE): {SettingsBinder.Format(entry.Defaults())}");
                     }
                     break;
                 default:

@@ -125,7 +125,7 @@ internal static class UnlearnCommand
         sb.AppendLine();
         sb.AppendLine(inv, $"Model `{session.Metadata.Model.Name}` from `{session.CheckpointPath}` on `{session.Data.Specification}`; request `{session.Sets.Request}`: forget {session.Sets.Forget.Length:N0}, retain {session.Sets.Retain.Length:N0}. Unlearned model: `{unlearnedPath}`.");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Settings: {string.Join(", ", SettingsBinder.Describe(options).Select(kv => $"{kv.Key}={FormatValue(kv.Value)}"))}.");
+        sb.AppendLine(inv, $"Settings: {SettingsBinder.Format(options)}.");
         sb.AppendLine();
         sb.AppendLine("| model | UA (%) | RA (%) | TA (%) | MIA-efficacy (%) | loss-MIA (%) | ‖θ − θ0‖ | time (s) |");
         sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -150,12 +150,4 @@ internal static class UnlearnCommand
         }
         return sb.ToString();
     }
-
-    private static string FormatValue(object? value) => value switch
-    {
-        null => "default",
-        double d => d.ToString("G6", CultureInfo.InvariantCulture),
-        int[] a => string.Join(",", a),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
-    };
 }

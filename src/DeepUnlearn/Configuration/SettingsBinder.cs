@@ -126,6 +126,25 @@ public static class SettingsBinder
         return result;
     }
 
+    /// <summary>
+    /// The current values of <paramref name="options"/> as <c>key=value, ...</c>, each value spelled the way
+    /// <c>--set</c> accepts it (enums as <c>sgd</c>, <c>cross-entropy</c>; an unset optional value as
+    /// <c>default</c>), so a line can be copied back into settings.
+    /// </summary>
+    public static string Format(object options) =>
+        string.Join(", ", Describe(options).Select(kv => $"{kv.Key}={FormatValue(kv.Value)}"));
+
+    private static string FormatValue(object? value) => value switch
+    {
+        null => "default",
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        int[] a => string.Join(",", a),
+        double[] a => string.Join(",", a.Select(d => d.ToString("G6", CultureInfo.InvariantCulture))),
+        bool b => b ? "true" : "false",
+        Enum e => KeyOf(e.ToString()).Replace('_', '-'),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+
     private static IEnumerable<PropertyInfo> Settable(Type type) =>
         type.GetProperties(BindingFlags.Instance | BindingFlags.Public)
             .Where(p => p.CanWrite && p.SetMethod is { IsPublic: true } && IsSupported(p.PropertyType));
@@ -153,7 +172,7 @@ public static class SettingsBinder
         Type? underlying = Nullable.GetUnderlyingType(type);
         if (underlying is not null)
         {
-            if (text.Length == 0 || text.Equals("null", StringComparison.OrdinalIgnoreCase))
+            if (text.Length == 0 || text.Equals("null", StringComparison.OrdinalIgnoreCase) || text.Equals("default", StringComparison.OrdinalIgnoreCase))
             {
                 return null;
             }
