@@ -134,15 +134,16 @@ public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun
     {
         string dir = run.Out("compare");
         var (exit, output, error) = CliRunner.RunWithErrors(
-            "compare", "--checkpoint", run.Checkpoint, "--methods", "famr,ssd", "--forget-class", "1", "--seeds", "0,1",
-            "--set", "famr.epochs=5", "--set", "retrain.epochs=2", "--workers", "0", "--device", "cpu", "--out", dir);
+            "compare", "--checkpoint", run.Checkpoint, "--methods", "famr,famr@head,ssd", "--forget-class", "1", "--seeds", "0,1",
+            "--set", "famr.epochs=5", "--set", "famr@head.parameters=head", "--set", "retrain.epochs=2", "--workers", "0", "--device", "cpu", "--out", dir);
         Assert.True(exit == Program.ExitOk, error);
         Assert.Contains("±", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(dir, "compare.md")));
         Assert.True(File.Exists(Path.Combine(dir, "compare.json")));
         Assert.NotEmpty(Directory.GetFiles(dir, "*.svg"));
         string markdown = File.ReadAllText(Path.Combine(dir, "compare.md"));
-        Assert.Contains("famr", markdown, StringComparison.Ordinal);
+        Assert.Contains("| famr |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| famr@head |", markdown, StringComparison.Ordinal);
         Assert.Contains("retrain", markdown, StringComparison.Ordinal);
     }
 

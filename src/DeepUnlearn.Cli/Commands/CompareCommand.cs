@@ -21,7 +21,7 @@ internal static class CompareCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "The trained model (a safetensors checkpoint from 'deepunlearn train').", Required = true };
-        var methods = new Option<string>("--methods") { Description = $"Comma-separated methods: {string.Join(", ", MethodRegistry.Names)}.", Required = true };
+        var methods = new Option<string>("--methods") { Description = $"Comma-separated methods: {string.Join(", ", MethodRegistry.Names)}; NAME@VARIANT adds a second configuration of NAME, set with --set NAME@VARIANT.key=value (e.g. famr,famr@head --set famr@head.parameters=head).", Required = true };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds (mean ± std over them).", DefaultValueFactory = _ => "0" };
         var retrained = new Option<string?>("--retrained") { Description = "Reuse this retrained model as the reference instead of retraining per seed." };
         var data = new Option<string?>("--data") { Description = "Dataset; defaults to the one recorded in the checkpoint." };
@@ -58,7 +58,7 @@ internal static class CompareCommand
         {
             throw new ArgumentException($"--methods is empty; valid: {string.Join(", ", MethodRegistry.Names)}");
         }
-        return names.Select(n => MethodRegistry.Find(n).Name).Distinct().ToArray();
+        return names.Select(n => MethodRegistry.FindLabel(n).Label).Distinct().ToArray();
     }
 
     internal static IReadOnlyList<ulong> ParseSeeds(string text)
@@ -75,17 +75,24 @@ internal static class CompareCommand
         return seeds.Count > 0 ? seeds : throw new ArgumentException("--seeds is empty (e.g. --seeds 0,1,2)");
     }
 
-    /// <summary>Each method's options from --config and --set (scopes: the method names, plus retrain), validated.</summary>
+    /// <summary>
+    /// Each method's options from --config and --set (scopes: the method names, plus retrain), validated. A
+    /// variant label (<c>famr@head</c>) starts from its method's scope (<c>famr</c>) and then applies its own.
+    /// </summary>
     internal static Dictionary<string, IMethodOptions> ResolveSettings(IReadOnlyList<string> methods, string? configPath, IReadOnlyList<string> assignments)
     {
-        string[] scopes = methods.Append("retrain").Distinct().ToArray();
+        var labels = methods.Append("retrain").Select(MethodRegistry.FindLabel).DistinctBy(l => l.Label).ToArray();
+        string[] scopes = labels.Select(l => l.Label).Concat(labels.Select(l => l.Entry.Name)).Distinct().ToArray();
         var result = new Dictionary<string, IMethodOptions>(StringComparer.Ordinal);
-        foreach (string scope in scopes)
+        foreach (var (entry, label) in labels)
         {
-            MethodEntry entry = MethodRegistry.Find(scope);
-            IMethodOptions options = CommonOptions.Resolve(entry.Defaults(), scope, configPath, assignments, scopes);
+            IMethodOptions options = CommonOptions.Resolve(entry.Defaults(), entry.Name, configPath, assignments, scopes);
+            if (label != entry.Name)
+            {
+                options = CommonOptions.Resolve(options, label, configPath, assignments, scopes);
+            }
             options.Validate();
-            result[scope] = options;
+            result[label] = options;
         }
         return result;
     }

@@ -28,7 +28,9 @@ public sealed class ComparisonRunner(UnlearningSession session)
 
     /// <summary>
     /// Runs <paramref name="methods"/> for every seed, each with its resolved options from
-    /// <paramref name="options"/> (defaults when absent). Unless <paramref name="retrainedCheckpoint"/> is
+    /// <paramref name="options"/> (defaults when absent). A method may be a variant label such as
+    /// <c>famr@head</c> (see <see cref="MethodRegistry.FindLabel"/>): its options are looked up under the
+    /// label, then under the method's name, and its rows carry the label. Unless <paramref name="retrainedCheckpoint"/> is
     /// given, "retrain" runs first for each seed and is the reference.
     /// </summary>
     public ComparisonReport Run(IReadOnlyList<string> methods, IReadOnlyDictionary<string, IMethodOptions> options, IReadOnlyList<ulong> seeds, string? retrainedCheckpoint, CancellationToken cancellationToken = default)
@@ -88,8 +90,8 @@ public sealed class ComparisonRunner(UnlearningSession session)
 
     private static IUnlearningMethod Create(string name, IReadOnlyDictionary<string, IMethodOptions> options)
     {
-        MethodEntry entry = MethodRegistry.Find(name);
-        IMethodOptions resolved = options.GetValueOrDefault(entry.Name) ?? entry.Defaults();
+        var (entry, label) = MethodRegistry.FindLabel(name);
+        IMethodOptions resolved = options.GetValueOrDefault(label) ?? options.GetValueOrDefault(entry.Name) ?? entry.Defaults();
         resolved.Validate();
         return entry.Factory(resolved);
     }

@@ -50,6 +50,31 @@ public static class MethodRegistry
             ?? throw new ArgumentException($"unknown unlearning method '{name}'; valid: {string.Join(", ", Names)}");
     }
 
+    /// <summary>
+    /// The registered method behind a comparison label: <c>famr</c>, or <c>famr@head</c> for a variant of it
+    /// (the part after '@' names a second configuration of the same method; letters, digits, '-' and '_').
+    /// Returns the entry and the canonical label (the method's registered name, plus '@variant' if any).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown method, or an empty or malformed variant.</exception>
+    public static (MethodEntry Entry, string Label) FindLabel(string label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        string text = label.Trim();
+        int at = text.IndexOf('@', StringComparison.Ordinal);
+        if (at < 0)
+        {
+            MethodEntry plain = Find(text);
+            return (plain, plain.Name);
+        }
+        MethodEntry entry = Find(text[..at]);
+        string variant = text[(at + 1)..];
+        if (variant.Length == 0 || !variant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"'{label}': a variant is {entry.Name}@NAME with NAME made of letters, digits, '-' or '_' (e.g. {entry.Name}@head)");
+        }
+        return (entry, entry.Name + "@" + variant.ToLowerInvariant());
+    }
+
     /// <summary>The method <paramref name="name"/> with its default options overridden by <paramref name="settings"/>.</summary>
     public static IUnlearningMethod Create(string name, IEnumerable<KeyValuePair<string, string>>? settings = null)
     {
