@@ -1,10 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;

@@ -1,15 +1,15 @@
+using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
 using DeepUnlearn.Training.Trajectory;
-using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
+using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 using Spectre.Console;
 
 namespace DeepUnlearn.Cli.Commands;

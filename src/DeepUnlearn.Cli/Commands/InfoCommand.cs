@@ -1,7 +1,7 @@
+using System;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
 

@@ -1,10 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.TopicModels;
 using DeepUnlearn.Torch;
@@ -438,8 +438,6 @@ internal static class TopicsCommand
         }
         return Math.Sqrt(s);
     }
-
-
 
     private static int Usage(string message)
     {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
@@ -5,7 +6,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System;
 using DeepUnlearn.Bayesian;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Torch;
@@ -609,7 +609,6 @@ internal static class VbuCommand
         return problem is null;
     }
 
-
     private static int WithThreads(int threads, Func<int> action)
     {
         int previous = LibTorch.NumThreads;
@@ -638,7 +637,6 @@ internal static class VbuCommand
         ["paper"] = "Nguyen, Low and Jaillet, Variational Bayesian Unlearning, NeurIPS 2020 (arXiv 2010.12883)",
         ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     };
-
 
     private static int Usage(string message)
     {
