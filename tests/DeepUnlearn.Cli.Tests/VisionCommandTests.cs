@@ -151,7 +151,7 @@ public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun
     [InlineData("--forget-class", "Sneaker", "valid")]
     [InlineData("--forget-fraction", "1", "(0, 1)")]
     [InlineData("--forget-count", "100000", "training split")]
-    [InlineData("--forget-count", "0", "")]
+    [InlineData("--forget-count", "0", "non-zero")]
     public void Unlearn_BadRequests_FailWithTheReason(string option, string value, string expected)
     {
         var (exit, _, error) = CliRunner.RunWithErrors(
