@@ -16,8 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 CONFIGURATION="${CONFIGURATION:-Release}"
 # libopenblas0-openmp replaces the reference BLAS that Debian's libtorch links by default (several times
-# faster Linear layers, sharing libtorch's OpenMP threads).
-APT_PACKAGES=(libtorch-dev libopenblas0-openmp cmake g++ make pkg-config libturbojpeg0-dev libpng-dev libsvm-dev dataset-fashion-mnist)
+# faster Linear layers, sharing libtorch's OpenMP threads). patchelf: the build patches a copy of TorchSharp's
+# native library where the system libstdc++ is older than GCC 13 (Debian 12; see src/DeepUnlearn/Engine/LoaderFix).
+APT_PACKAGES=(libtorch-dev libopenblas0-openmp cmake g++ make pkg-config patchelf libturbojpeg0-dev libpng-dev libsvm-dev dataset-fashion-mnist)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
