@@ -44,7 +44,11 @@ static int32_t read_header(tjhandle tj, const uint8_t* data, int64_t size, du_im
     }
     if (width <= 0 || height <= 0)
     {
-        return du_fail(status, DU_CODECS_ERR_CORRUPT, "the JPEG header gives an empty image (%dx%d)", width, height);
+        /* TurboJPEG's memory source ends short data with a fake EOI, so a file cut before its frame header
+         * parses as "tables only" with no size. */
+        return du_fail(status, DU_CODECS_ERR_CORRUPT,
+                       "undecodable JPEG header: no image frame (%dx%d); the data is truncated or holds tables only",
+                       width, height);
     }
     info->format = DU_CODECS_FORMAT_JPEG;
     info->width = width;
