@@ -1,5 +1,8 @@
 using System;
 using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Imaging;
 using Xunit;
@@ -233,6 +236,24 @@ public class ImageCodecTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageCodec.EncodePng(new byte[3], 3, 1, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageCodec.EncodeJpeg(new byte[48], 3, 4, 4, quality: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageCodec.EncodeJpeg(new byte[48], 3, 4, 4, quality: 101));
+    }
+
+    [Fact]
+    public void ReadFile_FromFourThreadsAtOnce_GivesTheSequentialBytes()
+    {
+        // Loader workers decode concurrently: du_codecs keeps no shared state (a TurboJPEG handle and a libpng reader per call).
+        string[] files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden", "images")).Order(StringComparer.Ordinal).ToArray();
+        byte[][] expected = files.Select(f => ImageCodec.ReadFile(f, ImageChannels.Rgb).Pixels).ToArray();
+        var mismatches = new int[files.Length];
+        Parallel.For(0, 32 * files.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            int f = i % files.Length;
+            if (!ImageCodec.ReadFile(files[f], ImageChannels.Rgb).Pixels.AsSpan().SequenceEqual(expected[f]))
+            {
+                Interlocked.Increment(ref mismatches[f]);
+            }
+        });
+        Assert.All(mismatches, m => Assert.Equal(0, m));
     }
 
     [Fact]

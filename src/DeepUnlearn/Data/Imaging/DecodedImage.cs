@@ -27,9 +27,7 @@ public sealed class DecodedImage
 
     /// <summary>The pixels, channels × height × width bytes in <see cref="Layout"/>.</summary>
     /// <remarks>An array, so a tensor can be made from it without a copy of a copy.</remarks>
-#pragma warning disable CA1819 // the array is the payload, handed to tensor constructors as is
     public byte[] Pixels { get; }
-#pragma warning restore CA1819
 
     /// <summary>1 (gray) or 3 (RGB).</summary>
     public int Channels { get; }
