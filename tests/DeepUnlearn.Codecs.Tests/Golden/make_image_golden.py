@@ -40,10 +40,11 @@ def png_chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def write_png(name, width, height, bit_depth, color_type, rows):
-    raw = b"".join(b"\x00" + row for row in rows)
+def write_png(name, width, height, bit_depth, color_type, rows, interlace=0, raw=None):
+    if raw is None:
+        raw = b"".join(b"\x00" + row for row in rows)
     data = (b"\x89PNG\r\n\x1a\n"
-            + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0))
+            + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, interlace))
             + png_chunk(b"IDAT", zlib.compress(raw, 9))
             + png_chunk(b"IEND", b""))
     with open(os.path.join(OUT, name), "wb") as f:
@@ -97,6 +98,16 @@ case("gray16.png",
      "16-bit gray (hand-written): Pillow 9.4 opens it as mode I and clips to 0..255 when converting; "
      "DeepUnlearn keeps the high byte, as for every other 16-bit PNG (expected_gray)",
      expected_gray=(gray16.astype(np.uint16) >> 8).astype(np.uint8).tobytes().hex())
+
+# Adam7 interlacing (Pillow reads it but cannot write it): the seven passes' sub-images, each row unfiltered.
+adam7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+raw = b""
+for x0, y0, dx, dy in adam7:
+    sub = rgb[y0::dy, x0::dx]
+    if sub.shape[0] and sub.shape[1]:
+        raw += b"".join(b"\x00" + sub[r].tobytes() for r in range(sub.shape[0]))
+write_png("rgb_interlaced.png", W, H, 8, 2, None, interlace=1, raw=raw)
+case("rgb_interlaced.png", "8-bit RGB, Adam7 interlaced (hand-written)")
 
 with open(os.path.join(HERE, "images.json"), "w") as f:
     json.dump({"generator": f"Pillow {PIL.__version__} (make_image_golden.py)", "cases": cases}, f, indent=1)

@@ -85,7 +85,8 @@ DU_CODECS_EXPORT int32_t du_codecs_read_info(const uint8_t* data, int64_t size, 
  *
  * Corrupt data: DU_CODECS_ERR_CORRUPT, the message says whether the data ended early ("truncated")
  * and what libjpeg/libpng reported. Benign JPEG warnings (extraneous bytes) are tolerated; a
- * premature end of JPEG data is not (libjpeg would fill the rest with grey).
+ * premature end of JPEG data is not (libjpeg would fill the rest with grey). After a failure the
+ * contents of `out` are unspecified (part of the image may have been written).
  *
  * 16-bit gray PNGs are cut to their high byte like every other 16-bit PNG; Pillow 9.4 clips them to
  * 0..255 instead (mode "I" converted to "L"/"RGB"), which turns nearly every such image white. */
