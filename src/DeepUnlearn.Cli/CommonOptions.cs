@@ -5,7 +5,9 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Configuration;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli;
 
@@ -76,7 +78,7 @@ internal static class CommonOptions
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            device = Torch.Device.Cpu;
+            device = Torch.torch.CPU;
             return false;
         }
     }

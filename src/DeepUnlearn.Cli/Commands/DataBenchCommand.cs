@@ -6,8 +6,9 @@ using System.Threading.Tasks;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Transforms;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Vision;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -62,7 +63,7 @@ internal static class DataBenchCommand
     {
         DataBenchmarkResult loader = DataBenchmark.Measure(dataset, transform, batch, batches, workers, cancellationToken: cancellationToken);
         using Models.ClassifierModel net = model();
-        double train = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, Device.Cpu);
+        double train = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, torch.CPU);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {transform} | {loader.ImagesPerSecond:F0} | {consumer} | {train:F0} | {loader.ImagesPerSecond / train:F1}× |"));
     }
@@ -119,7 +120,7 @@ internal static class DataBenchCommand
                     }
                 }
             }
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             Tensor image = Tensor.From<byte>(pixels, [3, h, w]);
             File.WriteAllBytes(Path.Combine(classDir, $"{i:D5}.jpg"), Image.EncodeJpeg(image, 90));
         }

@@ -6,7 +6,9 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Spectre.Console;
 
@@ -64,8 +66,8 @@ internal static class DeltaGradBenchCommand
             }
             Device target = shared.TargetDevice(parse);
             bool asJson = parse.GetValue(json);
-            using var scope = TensorScope.Begin();
-            var (train, test) = DeltaGradData.Load(parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), parse.GetValue(shared.TrainSize), recipe.DType, target, recipe.Seed);
+            using var scope = torch.NewDisposeScope();
+            var (train, test) = DeltaGradData.Load(parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), parse.GetValue(shared.TrainSize), recipe.dtype, target, recipe.Seed);
             using (train)
             using (test)
             {

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -64,7 +66,7 @@ internal sealed class DeltaGradCliOptions(int defaultBatchSize, int defaultEpoch
             LearningRate = parse.GetValue(LearningRate),
             WeightDecay = parse.GetValue(WeightDecay),
             Seed = parse.GetValue(Seed),
-            DType = parse.GetValue(Precision) == "float32" ? DType.Float32 : DType.Float64,
+            ScalarType = parse.GetValue(Precision) == "float32" ? ScalarType.Float32 : ScalarType.Float64,
         };
         recipe.Validate();
         return recipe;

@@ -6,7 +6,9 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -73,8 +75,8 @@ internal static class DeltaGradCommand
     private static int Run(Settings settings)
     {
         DeltaGradRecipe recipe = settings.Recipe;
-        using var scope = TensorScope.Begin();
-        var (train, test) = DeltaGradData.Load(settings.Dataset, settings.DataDirectory, settings.TrainSize, recipe.DType, settings.Device, recipe.Seed);
+        using var scope = torch.NewDisposeScope();
+        var (train, test) = DeltaGradData.Load(settings.Dataset, settings.DataDirectory, settings.TrainSize, recipe.dtype, settings.Device, recipe.Seed);
         using (train)
         using (test)
         using (FlatModel model = recipe.CreateModel(train.FeatureCount, train.ClassCount(), settings.Device))

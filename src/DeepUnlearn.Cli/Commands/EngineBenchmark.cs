@@ -6,9 +6,9 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -139,8 +139,8 @@ internal static class EngineBenchmark
         };
         using ClassifierModel model = ModelRegistry.Create(options.Model, modelOptions);
         using var generator = new Generator(options.Seed);
-        using Tensor x = TensorScope.Detach(Tensor.Randn([options.Batch, 3, ImageSize, ImageSize], generator: generator));
-        using Tensor y = TensorScope.Detach(Tensor.Randint(0, Classes, [options.Batch], generator: generator));
+        using Tensor x = TensorScope.Detach(torch.randn([options.Batch, 3, ImageSize, ImageSize], generator: generator));
+        using Tensor y = TensorScope.Detach(torch.randint(0, Classes, [options.Batch], generator: generator));
         using var sgd = new Sgd(model.Parameters(), LearningRate, Momentum);
         for (int i = 0; i < options.Warmup; i++)
         {
@@ -166,10 +166,10 @@ internal static class EngineBenchmark
     // buf = grad.clone() on the first step, then buf.mul_(momentum).add_(grad); p.add_(buf, -lr).
     private static void Step(ClassifierModel model, Sgd sgd, Tensor x, Tensor y)
     {
-        using var scope = TensorScope.Begin();
-        Tensor loss = Functional.CrossEntropy(model.Forward(x), y);
-        sgd.ZeroGrad();
-        loss.Backward();
+        using var scope = torch.NewDisposeScope();
+        Tensor loss = torch.nn.functional.cross_entropy(model.call(x), y);
+        sgd.zero_grad();
+        loss.backward();
         sgd.Step();
     }
 

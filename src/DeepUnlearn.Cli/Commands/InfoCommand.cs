@@ -3,7 +3,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 

@@ -7,7 +7,9 @@ using System.IO;
 using System.Linq;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.TopicModels;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 

@@ -6,9 +6,9 @@ using System.Linq;
 using System.Threading.Tasks;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -70,8 +70,8 @@ internal static class TrainBenchCommand
         model.To(device);
         model.Train();
         using var sgd = new Sgd(model.Parameters(), 0.01, momentum: 0.9);
-        using Tensor x = TensorScope.Detach(Tensor.Randn([batch, channels, size, size], device: device));
-        using Tensor y = TensorScope.Detach(Tensor.Randint(0, model.NumClasses, [batch], device: device));
+        using Tensor x = TensorScope.Detach(torch.randn([batch, channels, size, size], device: device));
+        using Tensor y = TensorScope.Detach(torch.randint(0, model.NumClasses, [batch], device: device));
         var clock = new Stopwatch();
         for (int step = 0; step <= steps; step++)
         {
@@ -79,12 +79,12 @@ internal static class TrainBenchCommand
             {
                 clock.Start();
             }
-            using var scope = TensorScope.Begin();
-            Tensor loss = Functional.CrossEntropy(model.Forward(x), y);
-            sgd.ZeroGrad();
-            loss.Backward();
+            using var scope = torch.NewDisposeScope();
+            Tensor loss = torch.nn.functional.cross_entropy(model.call(x), y);
+            sgd.zero_grad();
+            loss.backward();
             sgd.Step();
-            _ = loss.Item();
+            _ = loss.ToDouble();
         }
         return (double)batch * steps / clock.Elapsed.TotalSeconds;
     }

@@ -11,7 +11,9 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
 

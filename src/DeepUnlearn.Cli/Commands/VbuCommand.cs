@@ -8,7 +8,9 @@ using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Bayesian;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -299,7 +301,7 @@ internal static class VbuCommand
     {
         if (s.Model == BayesianLogisticRegression.RegistryName)
         {
-            return new BayesianLogisticRegression(all.FeatureCount, all.ClassCount, s.PriorStd, DType.Float64, s.Device);
+            return new BayesianLogisticRegression(all.FeatureCount, all.ClassCount, s.PriorStd, ScalarType.Float64, s.Device);
         }
         if (all.ClassCount != 2)
         {
@@ -316,7 +318,7 @@ internal static class VbuCommand
             {
                 throw new InvalidDataException($"--inducing-from '{s.InducingFrom}' has {gp.FeatureCount} input features; the data has {all.FeatureCount}");
             }
-            return new SparseGpClassifier(gp.InducingPoints, gp.LengthScale, gp.Variance, gp.Jitter, DType.Float64, s.Device);
+            return new SparseGpClassifier(gp.InducingPoints, gp.LengthScale, gp.Variance, gp.Jitter, ScalarType.Float64, s.Device);
         }
         if (s.Inducing > train.Count)
         {
@@ -325,7 +327,7 @@ internal static class VbuCommand
         double[] z = SparseGpClassifier.KMeansInducingPoints(train, s.Inducing, unchecked((int)s.Seed));
         double lengthScale = s.LengthScale ?? MedianDistance(z, all.FeatureCount);
         using Tensor zt = TensorScope.Detach(Tensor.From<double>(z, [s.Inducing, all.FeatureCount]));
-        return new SparseGpClassifier(zt, lengthScale, s.Variance, 1e-6, DType.Float64, s.Device);
+        return new SparseGpClassifier(zt, lengthScale, s.Variance, 1e-6, ScalarType.Float64, s.Device);
     }
 
     private static int Unlearn(UnlearnSettings s, string output)
@@ -487,7 +489,7 @@ internal static class VbuCommand
                 ["model"] = Path.GetFullPath(modelDir),
                 ["retrained"] = Path.GetFullPath(retrainedDir),
                 ["samples"] = samples,
-            }, seed, Device.Cpu));
+            }, seed, torch.CPU));
         }
         return Program.ExitOk;
     }

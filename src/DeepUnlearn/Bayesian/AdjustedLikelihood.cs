@@ -1,5 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -34,12 +36,12 @@ public sealed class AdjustedLikelihood : IDisposable
         }
         VariationalInference.RequireCompatible(model, erased);
         _model = model;
-        _full = fullPosterior.Clone(trainable: false);
-        _features = TensorScope.Detach(erased.FeaturesTensor(_full.DType, _full.Device));
+        _full = fullPosterior.clone(trainable: false);
+        _features = TensorScope.Detach(erased.FeaturesTensor(_full.dtype, _full.Device));
         _labels = TensorScope.Detach(erased.LabelsTensor(_full.Device));
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        LogThreshold = lambda == 0 ? double.NegativeInfinity : Math.Log(lambda) + _full.LogMaxDensity().Item();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        LogThreshold = lambda == 0 ? double.NegativeInfinity : Math.Log(lambda) + _full.LogMaxDensity().ToDouble();
     }
 
     /// <summary>λ.</summary>
@@ -72,15 +74,15 @@ public sealed class AdjustedLikelihood : IDisposable
     public Tensor LogLikelihood(Tensor theta, Tensor? rows, out double counted)
     {
         ArgumentNullException.ThrowIfNull(theta);
-        using var scope = TensorScope.Begin();
-        Tensor features = rows is null ? _features : _features.IndexSelect(0, rows);
-        Tensor labels = rows is null ? _labels : _labels.IndexSelect(0, rows);
-        Tensor logLikelihood = LibTorch.IsGradEnabled && theta.RequiresGrad
+        using var scope = torch.NewDisposeScope();
+        Tensor features = rows is null ? _features : _features.index_select(0, rows);
+        Tensor labels = rows is null ? _labels : _labels.index_select(0, rows);
+        Tensor logLikelihood = torch.is_grad_enabled() && theta.requires_grad
             ? ClassifierLikelihood.LogLikelihood(_model, theta, features, labels)
             : ClassifierLikelihood.LogLikelihoodChunked(_model, theta, features, labels);
         if (rows is not null && rows.Size(0) > 0)
         {
-            logLikelihood = logLikelihood.Mul((double)ErasedCount / rows.Size(0));
+            logLikelihood = logLikelihood.mul((double)ErasedCount / rows.Size(0));
         }
         if (double.IsNegativeInfinity(LogThreshold))
         {
@@ -88,12 +90,12 @@ public sealed class AdjustedLikelihood : IDisposable
             return scope.Keep(logLikelihood);
         }
         Tensor inside;
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
-            inside = _full.LogProb(theta.Detach()).Gt(LogThreshold);
+            inside = _full.LogProb(theta.detach()).gt(LogThreshold);
         }
-        counted = inside.To(DType.Float64).Mean().Item();
-        return scope.Keep(Tensor.Where(inside, logLikelihood, logLikelihood.ZerosLike()));
+        counted = inside.To(ScalarType.Float64).mean().ToDouble();
+        return scope.Keep(torch.where(inside, logLikelihood, logLikelihood.zeros_like()));
     }
 
     /// <summary>Checks λ ∈ [0, 1] and returns it.</summary>

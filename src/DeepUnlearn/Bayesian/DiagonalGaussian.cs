@@ -1,5 +1,7 @@
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -17,9 +19,9 @@ public sealed class DiagonalGaussian : Gaussian
         : base(mean)
     {
         System.ArgumentNullException.ThrowIfNull(logStd);
-        if (logStd.Dim != 1 || logStd.Size(0) != Dimension)
+        if (logStd.dim() != 1 || logStd.Size(0) != Dimension)
         {
-            throw new System.ArgumentException($"log_std must be [{Dimension}]; got [{string.Join(", ", logStd.ShapeArray())}]", nameof(logStd));
+            throw new System.ArgumentException($"log_std must be [{Dimension}]; got [{string.Join(", ", logStd.shape)}]", nameof(logStd));
         }
         LogStd = TensorScope.Detach(logStd);
         _parameters = [Mean, LogStd];
@@ -39,34 +41,34 @@ public sealed class DiagonalGaussian : Gaussian
     public override IReadOnlyDictionary<string, Tensor> NamedTensors => _named;
 
     /// <inheritdoc />
-    public override Tensor ScaleTril() => Matrices.DiagEmbed(LogStd.Exp());
+    public override Tensor ScaleTril() => Matrices.DiagEmbed(LogStd.exp());
 
     /// <inheritdoc />
-    public override Tensor LogScaleDiagonal() => LogStd.Mul(1.0);
+    public override Tensor LogScaleDiagonal() => LogStd.mul(1.0);
 
     /// <inheritdoc />
     public override Gaussian Clone(bool trainable = false)
     {
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        var copy = new DiagonalGaussian(Mean.Detach().Clone(), LogStd.Detach().Clone());
-        copy.Mean.RequiresGrad = trainable;
-        copy.LogStd.RequiresGrad = trainable;
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var copy = new DiagonalGaussian(Mean.detach().clone(), LogStd.detach().clone());
+        copy.Mean.requires_grad = trainable;
+        copy.LogStd.requires_grad = trainable;
         return copy;
     }
 
     /// <inheritdoc />
     protected override Tensor Transform(Tensor epsilon)
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(epsilon.Mul(LogStd.Exp()).Add(Mean));
+        using var scope = torch.NewDisposeScope();
+        return scope.Keep(epsilon.mul(LogStd.exp()).Add(Mean));
     }
 
     /// <inheritdoc />
     protected override Tensor Whiten(Tensor theta)
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(theta.Sub(Mean).Mul(LogStd.Neg().Exp()));
+        using var scope = torch.NewDisposeScope();
+        return scope.Keep(theta.sub(Mean).mul(LogStd.neg().exp()));
     }
 
     /// <inheritdoc />

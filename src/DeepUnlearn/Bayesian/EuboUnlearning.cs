@@ -1,8 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -46,7 +47,7 @@ public static class EuboUnlearning
         logger ??= NullLogger.Instance;
         var clock = Stopwatch.StartNew();
         using var likelihood = new AdjustedLikelihood(model, fullPosterior, erased, options.Lambda);
-        Gaussian q = (initial ?? fullPosterior).Clone(trainable: true);
+        Gaussian q = (initial ?? fullPosterior).clone(trainable: true);
         try
         {
             using var batches = new MiniBatches((int)likelihood.ErasedCount, options.BatchSize, generator, q.Device);
@@ -57,17 +58,17 @@ public static class EuboUnlearning
             for (int step = 1; step <= options.Steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var scope = TensorScope.Begin();
+                using var scope = torch.NewDisposeScope();
                 Tensor theta = q.Sample(options.Samples, generator);
                 // Ũ_λ(q) = E_q[log p̃(D_e | θ; λ)] + KL[q ‖ q(θ | D)]  (VBU, EUBO with adjusted likelihood).
                 Tensor? rows = batches.IsFull ? null : batches.Next();
-                Tensor expected = likelihood.LogLikelihood(theta, rows, out double counted).Mean();
+                Tensor expected = likelihood.LogLikelihood(theta, rows, out double counted).mean();
                 Tensor eubo = expected.Add(q.KlDivergence(likelihood.FullPosterior));
-                adam.ZeroGrad();
-                eubo.Backward();
+                adam.zero_grad();
+                eubo.backward();
                 adam.Step();
                 schedule.Step();
-                objective = eubo.Item();
+                objective = eubo.ToDouble();
                 countedSum += counted;
                 if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
                 {
@@ -76,8 +77,8 @@ public static class EuboUnlearning
             }
             foreach (Tensor p in q.Parameters)
             {
-                p.Grad = null;
-                p.RequiresGrad = false;
+                p.grad = null;
+                p.requires_grad = false;
             }
             return new VbuOutcome(q, objective, countedSum / options.Steps, null, clock.Elapsed.TotalSeconds);
         }

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -20,17 +22,17 @@ public sealed class FullCovarianceGaussian : Gaussian
     {
         System.ArgumentNullException.ThrowIfNull(logDiagonal);
         System.ArgumentNullException.ThrowIfNull(lower);
-        if (logDiagonal.Dim != 1 || logDiagonal.Size(0) != Dimension)
+        if (logDiagonal.dim() != 1 || logDiagonal.Size(0) != Dimension)
         {
-            throw new System.ArgumentException($"log_diagonal must be [{Dimension}]; got [{string.Join(", ", logDiagonal.ShapeArray())}]", nameof(logDiagonal));
+            throw new System.ArgumentException($"log_diagonal must be [{Dimension}]; got [{string.Join(", ", logDiagonal.shape)}]", nameof(logDiagonal));
         }
-        if (lower.Dim != 2 || lower.Size(0) != Dimension || lower.Size(1) != Dimension)
+        if (lower.dim() != 2 || lower.Size(0) != Dimension || lower.Size(1) != Dimension)
         {
-            throw new System.ArgumentException($"lower must be [{Dimension}, {Dimension}]; got [{string.Join(", ", lower.ShapeArray())}]", nameof(lower));
+            throw new System.ArgumentException($"lower must be [{Dimension}, {Dimension}]; got [{string.Join(", ", lower.shape)}]", nameof(lower));
         }
         LogDiagonal = TensorScope.Detach(logDiagonal);
         Lower = TensorScope.Detach(lower);
-        _strictLower = TensorScope.Detach(Matrices.StrictLowerMask(Dimension, Mean.DType, Mean.Device));
+        _strictLower = TensorScope.Detach(Matrices.StrictLowerMask(Dimension, Mean.dtype, Mean.Device));
         _parameters = [Mean, LogDiagonal, Lower];
         _named = new Dictionary<string, Tensor> { ["mean"] = Mean, ["log_diagonal"] = LogDiagonal, ["lower"] = Lower };
     }
@@ -53,22 +55,22 @@ public sealed class FullCovarianceGaussian : Gaussian
     /// <inheritdoc />
     public override Tensor ScaleTril()
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(Lower.Mul(_strictLower).Add(Matrices.DiagEmbed(LogDiagonal.Exp())));
+        using var scope = torch.NewDisposeScope();
+        return scope.Keep(Lower.mul(_strictLower).Add(Matrices.DiagEmbed(LogDiagonal.exp())));
     }
 
     /// <inheritdoc />
-    public override Tensor LogScaleDiagonal() => LogDiagonal.Mul(1.0);
+    public override Tensor LogScaleDiagonal() => LogDiagonal.mul(1.0);
 
     /// <inheritdoc />
     public override Gaussian Clone(bool trainable = false)
     {
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        var copy = new FullCovarianceGaussian(Mean.Detach().Clone(), LogDiagonal.Detach().Clone(), Lower.Detach().Clone());
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var copy = new FullCovarianceGaussian(Mean.detach().clone(), LogDiagonal.detach().clone(), Lower.detach().clone());
         foreach (Tensor t in copy._parameters)
         {
-            t.RequiresGrad = trainable;
+            t.requires_grad = trainable;
         }
         return copy;
     }
@@ -76,16 +78,16 @@ public sealed class FullCovarianceGaussian : Gaussian
     /// <inheritdoc />
     protected override Tensor Transform(Tensor epsilon)
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(epsilon.MatMul(ScaleTril().T()).Add(Mean));
+        using var scope = torch.NewDisposeScope();
+        return scope.Keep(epsilon.matmul(ScaleTril().T()).Add(Mean));
     }
 
     /// <inheritdoc />
     protected override Tensor Whiten(Tensor theta)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         // z = L⁻¹ (θ − μ) for every row: solve L Z = (θ − μ)ᵀ.
-        Tensor residuals = theta.Sub(Mean).T();
+        Tensor residuals = theta.sub(Mean).T();
         return scope.Keep(Linalg.Solve(ScaleTril(), residuals).T());
     }
 

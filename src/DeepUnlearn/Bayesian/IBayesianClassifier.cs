@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 

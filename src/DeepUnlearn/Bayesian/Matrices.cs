@@ -1,4 +1,6 @@
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -8,21 +10,21 @@ internal static class Matrices
     /// <summary>The diagonal of a square [n, n] matrix, as [n] (differentiable).</summary>
     public static Tensor Diagonal(Tensor a)
     {
-        using var scope = TensorScope.Begin();
-        Tensor eye = Tensor.Eye(a.Size(0), dtype: a.DType, device: a.Device);
-        return scope.Keep(a.Mul(eye).Sum(1));
+        using var scope = torch.NewDisposeScope();
+        Tensor eye = torch.eye(a.Size(0), dtype: a.dtype, device: a.Device);
+        return scope.Keep(a.mul(eye).Sum(1));
     }
 
     /// <summary>The [n, n] matrix with <paramref name="v"/> on its diagonal (differentiable).</summary>
     public static Tensor DiagEmbed(Tensor v)
     {
-        using var scope = TensorScope.Begin();
-        Tensor eye = Tensor.Eye(v.Size(0), dtype: v.DType, device: v.Device);
-        return scope.Keep(eye.Mul(v.Unsqueeze(0)));
+        using var scope = torch.NewDisposeScope();
+        Tensor eye = torch.eye(v.Size(0), dtype: v.dtype, device: v.Device);
+        return scope.Keep(eye.mul(v.unsqueeze(0)));
     }
 
     /// <summary>A constant [n, n] mask with ones strictly below the diagonal.</summary>
-    public static Tensor StrictLowerMask(long n, DType dtype, Device device)
+    public static Tensor StrictLowerMask(long n, ScalarType dtype, Device device)
     {
         var values = new double[n * n];
         for (long i = 0; i < n; i++)

@@ -1,5 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -31,15 +33,15 @@ internal sealed class MiniBatches : IDisposable
     {
         if (IsFull)
         {
-            return Tensor.Arange(_count, _device);
+            return torch.arange(_count, _device);
         }
         if (_permutation is null || _position + BatchSize > _count)
         {
             _permutation?.Dispose();
-            _permutation = TensorScope.Detach(Tensor.Randperm(_count, _device, _generator));
+            _permutation = TensorScope.Detach(torch.randperm(_count, _device, _generator));
             _position = 0;
         }
-        Tensor batch = _permutation.Narrow(0, _position, BatchSize);
+        Tensor batch = _permutation.narrow(0, _position, BatchSize);
         _position += BatchSize;
         return batch;
     }

@@ -1,6 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -30,19 +31,19 @@ public static class PredictiveDivergence
         {
             return result;
         }
-        using var noGrad = LibTorch.NoGrad();
-        using var outer = TensorScope.Begin();
+        using var noGrad = torch.no_grad();
+        using var outer = torch.NewDisposeScope();
         using var generator = new Generator(seed);
         Tensor theta = posterior.Sample(samples, generator);
-        Tensor x = data.FeaturesTensor(posterior.DType, posterior.Device);
+        Tensor x = data.FeaturesTensor(posterior.dtype, posterior.Device);
         long n = data.Count;
         long chunk = Math.Max(1, (4L << 20) / ((long)samples * k));
         for (long start = 0; start < n; start += chunk)
         {
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             long length = Math.Min(chunk, n - start);
-            Tensor probabilities = Functional.Softmax(model.Logits(theta, x.Narrow(0, start, length)), 2).Mean(0);
-            using Tensor cpu = TensorScope.Detach(probabilities.To(Device.Cpu, DType.Float64, copy: true));
+            Tensor probabilities = torch.nn.functional.softmax(model.Logits(theta, x.narrow(0, start, length)), 2).mean(0);
+            using Tensor cpu = TensorScope.Detach(probabilities.To(torch.CPU, ScalarType.Float64, copy: true));
             cpu.CopyTo<double>(result.AsSpan((int)(start * k), (int)(length * k)));
         }
         return result;

@@ -1,8 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -45,7 +46,7 @@ public static class ReverseKlUnlearning
 
         if (options.MomentMatching)
         {
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             Tensor samples = SampleWithoutGrad(full, options.Samples, generator);
             Tensor logWeights = LogImportanceWeights(likelihood, samples, out double counted);
             double ess = EffectiveSampleSize(logWeights);
@@ -54,7 +55,7 @@ public static class ReverseKlUnlearning
             return new VbuOutcome(matched, objective, counted, ess, clock.Elapsed.TotalSeconds);
         }
 
-        Gaussian q = full.Clone(trainable: true);
+        Gaussian q = full.clone(trainable: true);
         try
         {
             using var adam = new Adam(q.Parameters, lr: options.LearningRate);
@@ -70,7 +71,7 @@ public static class ReverseKlUnlearning
                 for (int step = 1; step <= options.Steps; step++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = TensorScope.Begin();
+                    using var scope = torch.NewDisposeScope();
                     Tensor samples;
                     Tensor logWeights;
                     double counted;
@@ -94,12 +95,12 @@ public static class ReverseKlUnlearning
                     countedSum += counted;
                     essSum += EffectiveSampleSize(logWeights);
                     // KL[p̃(θ | D_r; λ) ‖ q] = const − Σ_s w_s log q(θ_s)  (VBU, reverse KL).
-                    Tensor loss = logWeights.Exp().Mul(q.LogProb(samples)).Sum().Neg();
-                    adam.ZeroGrad();
-                    loss.Backward();
+                    Tensor loss = logWeights.exp().mul(q.LogProb(samples)).Sum().neg();
+                    adam.zero_grad();
+                    loss.backward();
                     adam.Step();
                     schedule.Step();
-                    objective = loss.Item();
+                    objective = loss.ToDouble();
                     if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
                     {
                         BayesianLog.Progress(logger, "reverse KL", step, options.Steps, objective);
@@ -113,8 +114,8 @@ public static class ReverseKlUnlearning
             }
             foreach (Tensor p in q.Parameters)
             {
-                p.Grad = null;
-                p.RequiresGrad = false;
+                p.grad = null;
+                p.requires_grad = false;
             }
             return new VbuOutcome(q, objective, countedSum / options.Steps, essSum / options.Steps, clock.Elapsed.TotalSeconds);
         }
@@ -133,10 +134,10 @@ public static class ReverseKlUnlearning
     {
         ArgumentNullException.ThrowIfNull(likelihood);
         ArgumentNullException.ThrowIfNull(samples);
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        Tensor inverse = likelihood.LogLikelihood(samples, out counted).Neg();
-        return scope.Keep(inverse.Sub(inverse.LogSumExp(0)));
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        Tensor inverse = likelihood.LogLikelihood(samples, out counted).neg();
+        return scope.Keep(inverse.sub(inverse.logsumexp(0)));
     }
 
     /// <summary>
@@ -151,21 +152,21 @@ public static class ReverseKlUnlearning
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(logWeights);
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        Tensor w = logWeights.Sub(logWeights.LogSumExp(0)).Exp().Unsqueeze(1);
-        Tensor mean = samples.Mul(w).Sum(0);
-        Tensor centred = samples.Sub(mean);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        Tensor w = logWeights.sub(logWeights.logsumexp(0)).exp().unsqueeze(1);
+        Tensor mean = samples.mul(w).Sum(0);
+        Tensor centred = samples.sub(mean);
         if (kind == PosteriorKind.Diagonal)
         {
-            Tensor variance = centred.Square().Mul(w).Sum(0);
-            if (variance.Le(0).Any().Item() != 0)
+            Tensor variance = centred.square().mul(w).Sum(0);
+            if (variance.le(0).Any().ToDouble() != 0)
             {
                 throw Degenerate(samples, logWeights);
             }
-            return new DiagonalGaussian(mean, variance.Log().Mul(0.5));
+            return new DiagonalGaussian(mean, variance.log().mul(0.5));
         }
-        Tensor covariance = centred.Mul(w).T().MatMul(centred);
+        Tensor covariance = centred.mul(w).T().matmul(centred);
         try
         {
             return Gaussian.FromMoments(PosteriorKind.Full, mean, covariance);
@@ -180,22 +181,22 @@ public static class ReverseKlUnlearning
     public static double EffectiveSampleSize(Tensor logWeights)
     {
         ArgumentNullException.ThrowIfNull(logWeights);
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        return 1.0 / logWeights.Mul(2).Exp().Sum().Item();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return 1.0 / logWeights.mul(2).exp().Sum().ToDouble();
     }
 
     private static Tensor SampleWithoutGrad(Gaussian q, int count, Generator generator)
     {
-        using var noGrad = LibTorch.NoGrad();
+        using var noGrad = torch.no_grad();
         return q.Sample(count, generator);
     }
 
     private static double WeightedNegativeLogDensity(Gaussian q, Tensor samples, Tensor logWeights)
     {
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        return logWeights.Exp().Mul(q.LogProb(samples)).Sum().Neg().Item();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return logWeights.exp().mul(q.LogProb(samples)).Sum().neg().ToDouble();
     }
 
     private static InvalidOperationException Degenerate(Tensor samples, Tensor logWeights) => new(

@@ -1,7 +1,8 @@
 using System;
 using System.Threading;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -36,7 +37,7 @@ public static class VariationalInference
             throw new ArgumentException("variational inference needs at least one training row", nameof(data));
         }
         logger ??= NullLogger.Instance;
-        DType dtype = model.Prior.DType;
+        ScalarType dtype = model.Prior.dtype;
         Device device = model.Prior.Device;
         if (initial is not null && initial.Dimension != model.ParameterCount)
         {
@@ -56,31 +57,31 @@ public static class VariationalInference
             for (int step = 1; step <= options.Steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var scope = TensorScope.Begin();
+                using var scope = torch.NewDisposeScope();
                 Tensor xb = x;
                 Tensor yb = y;
                 if (!batches.IsFull)
                 {
                     Tensor index = batches.Next();
-                    xb = x.IndexSelect(0, index);
-                    yb = y.IndexSelect(0, index);
+                    xb = x.index_select(0, index);
+                    yb = y.index_select(0, index);
                 }
                 // ELBO: E_q[log p(D | θ)] − KL[q ‖ p(θ)].
                 Tensor theta = q.Sample(options.Samples, generator);
-                Tensor expectedLogLikelihood = ClassifierLikelihood.LogLikelihood(model, theta, xb, yb).Mean().Mul(scale);
-                Tensor loss = q.KlDivergence(model.Prior).Sub(expectedLogLikelihood);
-                adam.ZeroGrad();
-                loss.Backward();
+                Tensor expectedLogLikelihood = ClassifierLikelihood.LogLikelihood(model, theta, xb, yb).mean().mul(scale);
+                Tensor loss = q.KlDivergence(model.Prior).sub(expectedLogLikelihood);
+                adam.zero_grad();
+                loss.backward();
                 adam.Step();
                 schedule.Step();
                 if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
                 {
-                    BayesianLog.Progress(logger, "ELBO", step, options.Steps, -loss.Item());
+                    BayesianLog.Progress(logger, "ELBO", step, options.Steps, -loss.ToDouble());
                 }
             }
             foreach (Tensor p in q.Parameters)
             {
-                p.Grad = null;
+                p.grad = null;
             }
             return q;
         }
@@ -99,13 +100,13 @@ public static class VariationalInference
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
         RequireCompatible(model, data);
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        Tensor x = data.FeaturesTensor(q.DType, q.Device);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        Tensor x = data.FeaturesTensor(q.dtype, q.Device);
         Tensor y = data.LabelsTensor(q.Device);
         Tensor theta = q.Sample(samples, generator);
-        double logLikelihood = ClassifierLikelihood.LogLikelihoodChunked(model, theta, x, y).Mean().Item();
-        return logLikelihood - q.KlDivergence(model.Prior).Item();
+        double logLikelihood = ClassifierLikelihood.LogLikelihoodChunked(model, theta, x, y).mean().ToDouble();
+        return logLikelihood - q.KlDivergence(model.Prior).ToDouble();
     }
 
     internal static void RequireCompatible(IBayesianClassifier model, ClassificationData data)

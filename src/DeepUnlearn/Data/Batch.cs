@@ -1,5 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Data;
 
@@ -38,7 +40,7 @@ public sealed class Batch : IDisposable
     public int Count => Ids.Length;
 
     /// <summary>True once the tensors have been released.</summary>
-    public bool IsDisposed => Images.IsDisposed;
+    public bool IsDisposed => Images.IsInvalid;
 
     /// <summary>Releases the tensors (idempotent).</summary>
     public void Dispose()

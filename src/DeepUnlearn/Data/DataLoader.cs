@@ -6,7 +6,9 @@ using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using DeepUnlearn.Data.Transforms;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,8 +28,8 @@ namespace DeepUnlearn.Data;
 /// for (int epoch = 0; epoch &lt; epochs; epoch++)
 ///     foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
 ///     {
-///         using var scope = TensorScope.Begin();
-///         Tensor loss = Functional.CrossEntropy(model.Forward(batch.Images), batch.Labels);
+///         using var scope = torch.NewDisposeScope();
+///         Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels);
 ///         ...
 ///     }
 /// </code>
@@ -103,7 +105,7 @@ public sealed class DataLoader : IDisposable
     public int[] EpochOrder(int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        int[] order = (int[])_ids.Clone();
+        int[] order = (int[])_ids.clone();
         if (Options.Shuffle)
         {
             new DeterministicRandom(Options.Seed + (ulong)epoch).Shuffle<int>(order);

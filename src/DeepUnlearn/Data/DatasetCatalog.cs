@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DeepUnlearn.Torch.Vision;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Data;

@@ -1,5 +1,4 @@
 using System;
-using DeepUnlearn.Torch.Svm;
 
 namespace DeepUnlearn.Evaluation;
 

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Evaluation;
 
@@ -33,15 +34,15 @@ public static class ModelEvaluator
         int row = 0;
         try
         {
-            using var noGrad = LibTorch.NoGrad();
+            using var noGrad = torch.no_grad();
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                Tensor logits = model.Forward(batch.Images);
-                Tensor p = Functional.Softmax(logits, 1).To(Device.Cpu, DType.Float32);
+                using var scope = torch.NewDisposeScope();
+                Tensor logits = model.call(batch.Images);
+                Tensor p = torch.nn.functional.softmax(logits, 1).To(torch.CPU, ScalarType.Float32);
                 p.CopyTo<float>(probabilities.AsSpan(row * k, batch.Count * k));
-                double[] batchLosses = Functional.CrossEntropy(logits, batch.Labels, reduction: Reduction.None).To(Device.Cpu, DType.Float64).ToArray<double>();
-                long[] batchLabels = batch.Labels.To(Device.Cpu).ToArray<long>();
+                double[] batchLosses = torch.nn.functional.cross_entropy(logits, batch.Labels, reduction: Reduction.None).To(torch.CPU, ScalarType.Float64).ToArray<double>();
+                long[] batchLabels = batch.Labels.To(torch.CPU).ToArray<long>();
                 for (int i = 0; i < batch.Count; i++)
                 {
                     ids.Add((int)batch.Ids[i]);

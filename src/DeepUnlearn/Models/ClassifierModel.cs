@@ -1,6 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -31,10 +32,10 @@ public abstract class ClassifierModel : Module
     public ModelSpec? Spec { get; internal set; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
         using Tensor features = Features(input);
-        return Head.Forward(features);
+        return Head.call(features);
     }
 
     /// <summary>An independent copy with the same structure, values, mode and <see cref="Spec"/>.</summary>
@@ -52,7 +53,7 @@ public abstract class ClassifierModel : Module
         Tensor x = input;
         for (int i = 0; i < layers.Count; i++)
         {
-            Tensor y = layers[i] is Sequential inner ? RunSequential(inner, x) : layers[i].Forward(x);
+            Tensor y = layers[i] is Sequential inner ? RunSequential(inner, x) : layers[i].call(x);
             if (!ReferenceEquals(x, input) && !ReferenceEquals(x, y))
             {
                 x.Dispose();
@@ -67,7 +68,7 @@ public abstract class ClassifierModel : Module
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(layer);
-        Tensor y = layer.Forward(x);
+        Tensor y = layer.call(x);
         if (!ReferenceEquals(x, y))
         {
             x.Dispose();

@@ -1,5 +1,6 @@
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -7,5 +8,5 @@ namespace DeepUnlearn.Models;
 /// indices of the following layers, and hence their state-dict names, match the reference code.</summary>
 internal sealed class Identity : Module
 {
-    public override Tensor Forward(Tensor input) => input;
+    public override Tensor forward(Tensor input) => input;
 }

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -99,21 +100,21 @@ public sealed class ResNet : ClassifierModel
     public override Tensor Features(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor x = Then(Conv1.Forward(input), Bn1);
-        x.ReluInPlace();
+        Tensor x = Then(Conv1.call(input), Bn1);
+        x.relu_();
         if (Stem == ModelStem.ImageNet)
         {
             using Tensor stem = x;
-            x = Functional.MaxPool2d(stem, 3, 2, padding: 1);
+            x = torch.nn.functional.max_pool2d(stem, 3, 2, padding: 1);
         }
         foreach (Sequential stage in _stages)
         {
             x = ThenSequential(x, stage);
         }
         using (Tensor maps = x)
-        using (Tensor pooled = Functional.AdaptiveAvgPool2d(maps, 1, 1))
+        using (Tensor pooled = torch.nn.functional.adaptive_avg_pool2d(maps, 1, 1))
         {
-            return pooled.Flatten(1);
+            return pooled.flatten(1);
         }
     }
 
@@ -126,11 +127,11 @@ public sealed class ResNet : ClassifierModel
     {
         if (downsample is null)
         {
-            output.AddInPlace(input);
+            output.add_(input);
             return;
         }
         using Tensor identity = RunSequential(downsample, input);
-        output.AddInPlace(identity);
+        output.add_(identity);
     }
 
     private static Tensor ThenSequential(Tensor x, Sequential layers)

@@ -1,6 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -54,15 +55,15 @@ public sealed class ResNetBottleneck : Module
     public Sequential? Downsample { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor output = ResNet.Then(Conv1.Forward(input), Bn1);
-        output.ReluInPlace();
+        Tensor output = ResNet.Then(Conv1.call(input), Bn1);
+        output.relu_();
         output = ResNet.Then(ResNet.Then(output, Conv2), Bn2);
-        output.ReluInPlace();
+        output.relu_();
         output = ResNet.Then(ResNet.Then(output, Conv3), Bn3);
         ResNet.AddShortcut(output, input, Downsample);
-        return output.ReluInPlace();
+        return output.relu_();
     }
 }

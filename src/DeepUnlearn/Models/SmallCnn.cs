@@ -1,6 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -72,25 +73,25 @@ public sealed class SmallCnn : ClassifierModel
     public override Tensor Features(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor x = Then(Conv1.Forward(input), Bn1);
-        x.ReluInPlace();
+        Tensor x = Then(Conv1.call(input), Bn1);
+        x.relu_();
         x = Pool(x);
         x = Then(Then(x, Conv2), Bn2);
-        x.ReluInPlace();
+        x.relu_();
         x = Pool(x);
         using (Tensor conv = x)
         {
-            x = conv.Flatten(1);
+            x = conv.flatten(1);
         }
         x = Then(x, Fc1);
-        return x.ReluInPlace();
+        return x.relu_();
     }
 
     private static Tensor Pool(Tensor x)
     {
         using (x)
         {
-            return Functional.MaxPool2d(x, 2);
+            return torch.nn.functional.max_pool2d(x, 2);
         }
     }
 }

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -105,9 +106,9 @@ public sealed class Vgg : ClassifierModel
         Tensor x = RunSequential(_features, input);
         long pool = Stem == ModelStem.ImageNet ? 7 : 1;
         using (Tensor maps = x)
-        using (Tensor pooled = Functional.AdaptiveAvgPool2d(maps, pool, pool))
+        using (Tensor pooled = torch.nn.functional.adaptive_avg_pool2d(maps, pool, pool))
         {
-            x = pooled.Flatten(1);
+            x = pooled.flatten(1);
         }
         if (_classifier is null)
         {

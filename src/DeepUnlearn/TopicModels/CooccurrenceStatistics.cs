@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -52,7 +54,7 @@ public sealed class CooccurrenceStatistics : IDisposable
     public static CooccurrenceStatistics Empty(int vocabularySize, Device? device = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
-        Tensor sum = Tensor.Zeros([vocabularySize, vocabularySize], DType.Float64, device ?? Device.Cpu);
+        Tensor sum = torch.zeros([vocabularySize, vocabularySize], ScalarType.Float64, device ?? torch.CPU);
         TensorScope.Detach(sum);
         return new CooccurrenceStatistics(sum, vocabularySize, 0);
     }
@@ -70,11 +72,11 @@ public sealed class CooccurrenceStatistics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sum);
         ArgumentOutOfRangeException.ThrowIfNegative(documentCount);
-        if (sum.Dim != 2 || sum.Size(0) != sum.Size(1))
+        if (sum.dim() != 2 || sum.Size(0) != sum.Size(1))
         {
-            throw new ArgumentException($"the co-occurrence sum must be a square matrix, got shape [{string.Join(", ", sum.ShapeArray())}]", nameof(sum));
+            throw new ArgumentException($"the co-occurrence sum must be a square matrix, got shape [{string.Join(", ", sum.shape)}]", nameof(sum));
         }
-        Tensor copy = sum.To(sum.Device, DType.Float64, copy: true).Contiguous();
+        Tensor copy = sum.To(sum.Device, ScalarType.Float64, copy: true).contiguous();
         TensorScope.Detach(copy);
         return new CooccurrenceStatistics(copy, (int)sum.Size(0), documentCount);
     }
@@ -140,7 +142,7 @@ public sealed class CooccurrenceStatistics : IDisposable
     /// <summary>A deep copy.</summary>
     public CooccurrenceStatistics Clone()
     {
-        Tensor copy = _sum.Clone();
+        Tensor copy = _sum.clone();
         TensorScope.Detach(copy);
         return new CooccurrenceStatistics(copy, VocabularySize, DocumentCount);
     }
@@ -186,8 +188,8 @@ public sealed class CooccurrenceStatistics : IDisposable
         long v = VocabularySize;
         var index = new List<long>();
         var values = new List<double>();
-        using var scope = TensorScope.Begin();
-        Tensor flat = _sum.View(v * v);
+        using var scope = torch.NewDisposeScope();
+        Tensor flat = _sum.view(v * v);
         foreach (BagOfWordsDocument document in documents)
         {
             double norm = sign / ((double)document.Length * (document.Length - 1));
@@ -244,9 +246,9 @@ public sealed class CooccurrenceStatistics : IDisposable
                     block[rowStart + i] -= wi;
                 }
             }
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             Tensor rowsTensor = Tensor.From<double>(block.AsSpan(0, rows * v), [rows, v], _sum.Device);
-            _sum.Narrow(0, r0, rows).AddInPlace(rowsTensor);
+            _sum.narrow(0, r0, rows).add_(rowsTensor);
         }
     }
 
@@ -256,10 +258,10 @@ public sealed class CooccurrenceStatistics : IDisposable
         {
             return;
         }
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor ids = Tensor.From<long>(index.ToArray(), [index.Count], flat.Device);
         Tensor vals = Tensor.From<double>(values.ToArray(), [values.Count], flat.Device);
-        flat.IndexPutInPlace(ids, vals, accumulate: true);
+        flat.index_put_(ids, vals, accumulate: true);
         index.Clear();
         values.Clear();
     }

@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -57,7 +59,7 @@ public static class HeadUnlearner
         int p = head.Weights.Length;
         int c = head.ClassCount;
 
-        var hessianSum = (double[,])head.HessianSum.Clone();
+        var hessianSum = (double[,])head.HessianSum.clone();
         var gradient = new double[p];
         for (int d = 0; d < mU; d++)
         {
@@ -86,8 +88,8 @@ public static class HeadUnlearner
         if (sigma > 0)
         {
             using var generator = new Generator(options.Seed);
-            using var scope = TensorScope.Begin();
-            double[] noise = (Tensor.Randn([p], DType.Float64, Device.Cpu, generator) * sigma).ToArray<double>();
+            using var scope = torch.NewDisposeScope();
+            double[] noise = (torch.randn([p], ScalarType.Float64, torch.CPU, generator) * sigma).ToArray<double>();
             weights = TopicClassifierHead.Add(weights, noise, 1);
         }
         var removed = new HashSet<int>(forgetIds);

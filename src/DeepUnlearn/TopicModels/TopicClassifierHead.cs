@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -238,10 +240,10 @@ public sealed class TopicClassifierHead
 
     internal static double[] Solve(double[,] matrix, double[] rhs)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor a = DenseMatrix.ToTensor(matrix);
         Tensor b = Tensor.From<double>(rhs, [rhs.Length, 1]);
-        return Linalg.Solve(a, b).Reshape(rhs.Length).ToArray<double>();
+        return Linalg.Solve(a, b).reshape(rhs.Length).ToArray<double>();
     }
 
     internal static double[,] Add(double[,] w, double[] flat, double scale)

@@ -4,7 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -88,11 +90,11 @@ public sealed class TopicModelBundle : IDisposable
         AnchorTopicModel m = Model;
         var arrays = new List<(string Name, long[] Shape, double[] Data)>
         {
-            ("topic_word", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.TopicWord)),
-            ("joint_word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.JointWordTopic)),
-            ("topic_cooccurrence", [m.TopicCount, m.TopicCount], DenseMatrix.Flatten(m.TopicCooccurrence)),
+            ("topic_word", [m.VocabularySize, m.TopicCount], DenseMatrix.flatten(m.TopicWord)),
+            ("joint_word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.flatten(m.JointWordTopic)),
+            ("topic_cooccurrence", [m.TopicCount, m.TopicCount], DenseMatrix.flatten(m.TopicCooccurrence)),
             ("topic_prior", [m.TopicCount], m.TopicPrior.ToArray()),
-            ("word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.WordTopic)),
+            ("word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.flatten(m.WordTopic)),
         };
         var index = new Dictionary<string, ArrayEntry>();
         string binPath = Path.Combine(directory, "arrays.bin");
@@ -108,8 +110,8 @@ public sealed class TopicModelBundle : IDisposable
                 }
             }
             index["cooccurrence_sum"] = new ArrayEntry("float64", [m.VocabularySize, m.VocabularySize], stream.Position);
-            using var scope = TensorScope.Begin();
-            writer.Write(m.Statistics.Sum.To(Device.Cpu).Contiguous().ToBytes());
+            using var scope = torch.NewDisposeScope();
+            writer.Write(m.Statistics.Sum.To(torch.CPU).contiguous().ToBytes());
         }
         File.Move(binPath + ".tmp", binPath, overwrite: true);
 
@@ -182,14 +184,14 @@ public sealed class TopicModelBundle : IDisposable
             return data;
         }
         var topics = new RecoveredTopics(
-            DenseMatrix.Reshape(Read("word_topic", (long)v * k), v, k),
-            DenseMatrix.Reshape(Read("joint_word_topic", (long)v * k), v, k),
-            DenseMatrix.Reshape(Read("topic_word", (long)v * k), v, k),
+            DenseMatrix.reshape(Read("word_topic", (long)v * k), v, k),
+            DenseMatrix.reshape(Read("joint_word_topic", (long)v * k), v, k),
+            DenseMatrix.reshape(Read("topic_word", (long)v * k), v, k),
             Read("topic_prior", k),
-            DenseMatrix.Reshape(Read("topic_cooccurrence", (long)k * k), k, k));
+            DenseMatrix.reshape(Read("topic_cooccurrence", (long)k * k), k, k));
         double[] sum = Read("cooccurrence_sum", (long)v * v);
         CooccurrenceStatistics statistics;
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
             statistics = CooccurrenceStatistics.FromSum(Tensor.From<double>(sum, [v, v], device), header.StatisticsDocumentCount);
         }

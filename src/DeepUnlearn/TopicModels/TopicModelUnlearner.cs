@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -66,7 +68,7 @@ public static class TopicModelUnlearner
         int m = model.Statistics.DocumentCount;
 
         RecoveryInputs before = TopicRecovery.Prepare(model.Statistics, model.Anchors);
-        CooccurrenceStatistics statistics = model.Statistics.Clone();
+        CooccurrenceStatistics statistics = model.Statistics.clone();
         try
         {
             int removed = statistics.Remove(contributing);
@@ -209,12 +211,12 @@ public static class TopicModelUnlearner
     {
         int v = wordTopic.GetLength(0);
         int k = wordTopic.GetLength(1);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor c = DenseMatrix.ToTensor(wordTopic);
         Tensor deltaGram = DenseMatrix.ToTensor(after.Gram) - DenseMatrix.ToTensor(before.Gram);
         Tensor deltaCross = DenseMatrix.ToTensor(after.Cross) - DenseMatrix.ToTensor(before.Cross);
         // Rows: ΔG c_i − Δb_i (G symmetric), then G⁻¹ applied to each: solve G Xᵀ = Dᵀ.
-        Tensor gradientChange = c.Mm(deltaGram) - deltaCross;
+        Tensor gradientChange = c.mm(deltaGram) - deltaCross;
         Tensor step = Linalg.Solve(DenseMatrix.ToTensor(before.Gram), gradientChange.T()).T();
         double[,] updated = DenseMatrix.FromTensor(c - step);
         var row = new double[k];
@@ -237,8 +239,8 @@ public static class TopicModelUnlearner
 
     private static double CooccurrenceChange(CooccurrenceStatistics before, CooccurrenceStatistics after)
     {
-        using var scope = TensorScope.Begin();
-        return (before.Cooccurrence() - after.Cooccurrence()).Abs().Sum().Item();
+        using var scope = torch.NewDisposeScope();
+        return (before.Cooccurrence() - after.Cooccurrence()).abs().Sum().ToDouble();
     }
 
     private static (RecoveredTopics Topics, double NoiseNorm) AddNoise(CooccurrenceStatistics statistics, RecoveredTopics topics, double sigma, ulong seed)
@@ -251,9 +253,9 @@ public static class TopicModelUnlearner
         int k = topics.JointWordTopic.GetLength(1);
         double[,] noise;
         using (var generator = new Generator(seed))
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
-            noise = DenseMatrix.FromTensor(Tensor.Randn([v, k], DType.Float64, Device.Cpu, generator) * sigma);
+            noise = DenseMatrix.FromTensor(torch.randn([v, k], ScalarType.Float64, torch.CPU, generator) * sigma);
         }
         var joint = new double[v, k];
         for (int i = 0; i < v; i++)

@@ -6,9 +6,9 @@ using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Models;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
-using DeepUnlearn.Torch.Serialization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training;
 

@@ -6,9 +6,9 @@ using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -133,22 +133,22 @@ public sealed partial class Trainer
         int steps = loader.BatchCount;
         foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
         {
-            using var scope = TensorScope.Begin();
-            Tensor logits = model.Forward(batch.Images);
-            Tensor loss = Functional.CrossEntropy(logits, batch.Labels, labelSmoothing: config.LabelSmoothing);
-            double value = loss.Item();
+            using var scope = torch.NewDisposeScope();
+            Tensor logits = model.call(batch.Images);
+            Tensor loss = torch.nn.functional.cross_entropy(logits, batch.Labels, labelSmoothing: config.LabelSmoothing);
+            double value = loss.ToDouble();
             if (!double.IsFinite(value))
             {
                 throw new TrainingDivergedException(epoch, step, value);
             }
-            optimizer.ZeroGrad();
-            loss.Backward();
+            optimizer.zero_grad();
+            loss.backward();
             options?.StepObserver?.Invoke(new TrainingStep(epoch, step, ((long)epoch * steps) + step, batch.Ids, optimizer.LearningRate, model));
-            optimizer.Step();
+            optimizer.step();
 
-            using (LibTorch.NoGrad())
+            using (torch.no_grad())
             {
-                correct += logits.ArgMax(1).Eq(batch.Labels).Sum().ItemInt64();
+                correct += logits.argmax(1).eq(batch.Labels).Sum().ToInt64();
             }
             lossSum += value * batch.Count;
             seen += batch.Count;

@@ -1,7 +1,9 @@
 using System;
 using System.IO;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Bayesian;
@@ -15,8 +17,8 @@ public class ModelTests
         Assert.Equal(6, model.ParameterCount);
         double[] theta = [1, 2, 0.5, -1, 0, 3];
         double[] x = [0.2, -0.4, 1.0, 2.0];
-        using var scope = TensorScope.Begin();
-        double[] logits = model.Logits(Tensor.From<double>(theta, [1, 6]), Tensor.From<double>(x, [2, 2])).Flatten().ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        double[] logits = model.Logits(Tensor.From<double>(theta, [1, 6]), Tensor.From<double>(x, [2, 2])).flatten().ToArray<double>();
         double[] expected =
         [
             (1 * 0.2) + (2 * -0.4) + 0.5, (-1 * 0.2) + (0 * -0.4) + 3, 0,
@@ -29,11 +31,11 @@ public class ModelTests
     public void SparseGp_Logits_AreTheConditionalMeanAndInterpolateAtInducingInputs()
     {
         double[] z = [0, 0, 1, 0, 0, 1];
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var model = new SparseGpClassifier(Tensor.From<double>(z, [3, 2]), lengthScale: 0.7, variance: 2.0, jitter: 0);
         double[] u = [0.5, -1.0, 2.0];
         double[] x = [0.3, 0.4];
-        double[] logits = model.Logits(Tensor.From<double>(u, [1, 3]), Tensor.From<double>(x, [1, 2])).Flatten().ToArray<double>();
+        double[] logits = model.Logits(Tensor.From<double>(u, [1, 3]), Tensor.From<double>(x, [1, 2])).flatten().ToArray<double>();
         // k(x, Z) K_ZZ⁻¹ u by hand.
         double K(double ax, double ay, double bx, double by) => 2.0 * Math.Exp(-(((ax - bx) * (ax - bx)) + ((ay - by) * (ay - by))) / (2 * 0.49));
         var kzz = new double[9];
@@ -52,10 +54,10 @@ public class ModelTests
         }
         Assert.Equal(0, logits[0], 12);
         Assert.Equal(f, logits[1], 10);
-        double[] atInducing = model.Logits(Tensor.From<double>(u, [1, 3]), Tensor.From<double>(z, [3, 2])).Flatten().ToArray<double>();
+        double[] atInducing = model.Logits(Tensor.From<double>(u, [1, 3]), Tensor.From<double>(z, [3, 2])).flatten().ToArray<double>();
         Assert.Equal(u, [atInducing[1], atInducing[3], atInducing[5]], (a, b) => Math.Abs(a - b) < 1e-9);
         // The prior is the GP at Z: its covariance is K_ZZ.
-        double[] prior = model.Prior.Covariance().Flatten().ToArray<double>();
+        double[] prior = model.Prior.Covariance().flatten().ToArray<double>();
         Assert.Equal(kzz, prior, (a, b) => Math.Abs(a - b) < 1e-12);
     }
 
@@ -110,9 +112,9 @@ public class ModelTests
         string path = Path.Combine(Path.GetTempPath(), $"vbu-{Guid.NewGuid():N}.safetensors");
         try
         {
-            using (var scope = TensorScope.Begin())
+            using (var scope = torch.NewDisposeScope())
             {
-                DeepUnlearn.Torch.Serialization.SafeTensors.Save(path, [new("w", Tensor.Zeros([2]))]);
+                DeepUnlearn.Torch.Serialization.SafeTensors.Save(path, [new("w", torch.zeros([2]))]);
             }
             var e = Assert.Throws<InvalidDataException>(() => PosteriorFile.Load(path));
             Assert.Contains("not a DeepUnlearn posterior file", e.Message, StringComparison.Ordinal);
@@ -163,14 +165,14 @@ public class ModelTests
     private static SparseGpClassifier MakeGp(ClassificationData data)
     {
         double[] z = SparseGpClassifier.KMeansInducingPoints(data, 8, seed: 0);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         return new SparseGpClassifier(Tensor.From<double>(z, [8, 2]), lengthScale: 0.6, variance: 4.0);
     }
 
     private static double[] Solve3(double[] a, double[] b)
     {
-        double[] m = (double[])a.Clone();
-        double[] v = (double[])b.Clone();
+        double[] m = (double[])a.clone();
+        double[] v = (double[])b.clone();
         for (int c = 0; c < 3; c++)
         {
             for (int r = c + 1; r < 3; r++)

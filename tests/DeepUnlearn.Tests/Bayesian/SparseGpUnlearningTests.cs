@@ -1,6 +1,8 @@
 using System.Linq;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Bayesian;
@@ -20,7 +22,7 @@ public class SparseGpUnlearningTests
             ClassificationData erased = data.Select(erasedIds);
             ClassificationData remaining = data.Without(erasedIds);
             double[] z = SparseGpClassifier.KMeansInducingPoints(data, 20, seed: 0);
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             using var model = new SparseGpClassifier(Tensor.From<double>(z, [20, 2]), lengthScale: 0.6, variance: 4.0);
             var fit = new VariationalOptions { Posterior = PosteriorKind.Full, Steps = 600, LearningRate = 0.05, Samples = 16 };
             using var g1 = new Generator(1);

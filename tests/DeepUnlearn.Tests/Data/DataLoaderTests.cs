@@ -4,7 +4,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Transforms;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Data;
@@ -69,10 +71,10 @@ public class DataLoaderTests
         using var loader = new DataLoader(data, new DataLoaderOptions { BatchSize = 6, Seed = 2 });
         foreach (Batch batch in loader.Epoch(0))
         {
-            Assert.Equal([batch.Count, 3L, 2, 3], batch.Images.ShapeArray());
-            Assert.Equal(DType.Float32, batch.Images.DType);
-            Assert.Equal(DType.Int64, batch.Labels.DType);
-            Assert.Equal(Device.Cpu, batch.Images.Device);
+            Assert.Equal([batch.Count, 3L, 2, 3], batch.Images.shape);
+            Assert.Equal(ScalarType.Float32, batch.Images.ScalarType);
+            Assert.Equal(ScalarType.Int64, batch.Labels.ScalarType);
+            Assert.Equal(torch.CPU, batch.Images.Device);
             float[] images = batch.Images.ToArray<float>();
             long[] labels = batch.Labels.ToArray<long>();
             for (int k = 0; k < batch.Count; k++)
@@ -133,7 +135,7 @@ public class DataLoaderTests
         using var loader = new DataLoader(data, new DataLoaderOptions { BatchSize = 4, Workers = 2 });
         long before = Tensor.SettledLiveCount();
         var seen = new List<Batch>();
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
             foreach (Batch batch in loader.Epoch(0))
             {
@@ -141,12 +143,12 @@ public class DataLoaderTests
                 seen.Add(batch);
                 if (seen.Count > 1)
                 {
-                    Assert.True(seen[^2].IsDisposed);
+                    Assert.True(seen[^2].IsInvalid);
                 }
-                Assert.False(batch.IsDisposed);
+                Assert.False(batch.IsInvalid);
             }
         }
-        Assert.All(seen, b => Assert.True(b.IsDisposed));
+        Assert.All(seen, b => Assert.True(b.IsInvalid));
         Assert.Equal(before, Tensor.LiveCount);
     }
 
@@ -156,7 +158,7 @@ public class DataLoaderTests
         using var loader = new DataLoader(DataFiles.Synthetic(200), new DataLoaderOptions { BatchSize = 2, Workers = 3, Prefetch = 6 });
         long before = Tensor.SettledLiveCount();
         Batch first = loader.Epoch(0).First();
-        Assert.True(first.IsDisposed);
+        Assert.True(first.IsInvalid);
         Assert.Equal(before, Tensor.LiveCount);
     }
 

@@ -3,7 +3,6 @@ using System.IO;
 using System.Linq;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Transforms;
-using DeepUnlearn.Torch.Vision;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Data;
@@ -140,7 +139,7 @@ public class ImageFolderDatasetTests
         {
             foreach (Batch batch in loader.Epoch(0))
             {
-                Assert.Equal([5L, 3, 6, 6], batch.Images.ShapeArray());
+                Assert.Equal([5L, 3, 6, 6], batch.Images.shape);
                 Assert.Equal([0L, 0, 0, 1, 2], batch.Labels.ToArray<long>());
             }
         }

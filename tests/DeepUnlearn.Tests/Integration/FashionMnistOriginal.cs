@@ -4,7 +4,9 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 
@@ -48,13 +50,13 @@ public sealed class FashionMnistOriginal : IDisposable
     public UnlearningContext ForgetClass(int forgottenClass)
     {
         ForgetSets sets = ForgetRequest.ForClasses(forgottenClass).Resolve(Data.Train, Data.Split.Train);
-        return new UnlearningContext(Model, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, Device.Cpu, seed: 0) { Workers = 2 };
+        return new UnlearningContext(Model, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, torch.CPU, seed: 0) { Workers = 2 };
     }
 
     /// <summary>Accuracy (%) of <paramref name="model"/> on <paramref name="ids"/> of the training split.</summary>
     public double Accuracy(ClassifierModel model, int[] ids)
     {
-        using DataLoader loader = Data.TrainLoader(ids, training: false, 500, 0, Device.Cpu, workers: 2);
+        using DataLoader loader = Data.TrainLoader(ids, training: false, 500, 0, torch.CPU, workers: 2);
         return ModelEvaluator.Predict(model, loader).AccuracyPercent();
     }
 
@@ -72,13 +74,13 @@ public sealed class FashionMnistOriginal : IDisposable
         var clock = Stopwatch.StartNew();
         VisionData data = VisionData.Open("fashion-mnist");
         ClassifierModel model = ModelRegistry.Create("smallcnn", new ModelOptions { InChannels = 1, ImageSize = 28, NumClasses = 10, Seed = 0 });
-        using (DataLoader train = data.TrainLoader(data.Split.Train, training: true, Recipe.BatchSize, Recipe.Seed, Device.Cpu, Recipe.Workers, augment: false))
+        using (DataLoader train = data.TrainLoader(data.Split.Train, training: true, Recipe.BatchSize, Recipe.Seed, torch.CPU, Recipe.Workers, augment: false))
         {
             new Trainer().Fit(model, train, null, Recipe);
         }
         model.Eval();
         double seconds = clock.Elapsed.TotalSeconds;
-        using DataLoader test = data.TestLoader(500, Device.Cpu, workers: 2);
+        using DataLoader test = data.TestLoader(500, torch.CPU, workers: 2);
         double testAccuracy = ModelEvaluator.Predict(model, test).AccuracyPercent();
         return (data, model, seconds, testAccuracy);
     }

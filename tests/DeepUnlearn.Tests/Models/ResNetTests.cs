@@ -1,8 +1,9 @@
 using System;
 using System.Linq;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Models;
@@ -141,27 +142,27 @@ public class ResNetTests
     [Fact]
     public void StateDict_ImageNetStem_EqualsTorchvisionNamesOrderAndShapes()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using ResNet model = ResNet.ResNet18(3, 1000, ModelStem.ImageNet);
         var state = model.StateDict();
         Assert.Equal(122, s_torchvisionResNet18.Length);
         Assert.Equal(s_torchvisionResNet18.Select(e => e.Name), state.Select(kv => kv.Key));
         for (int i = 0; i < state.Count; i++)
         {
-            Assert.True(s_torchvisionResNet18[i].Shape.SequenceEqual(state[i].Value.ShapeArray()), $"{state[i].Key}: [{string.Join(", ", state[i].Value.ShapeArray())}]");
+            Assert.True(s_torchvisionResNet18[i].Shape.SequenceEqual(state[i].Value.shape), $"{state[i].Key}: [{string.Join(", ", state[i].Value.shape)}]");
         }
-        Assert.Equal(DType.Int64, state.Single(kv => kv.Key == "layer4.1.bn2.num_batches_tracked").Value.DType);
+        Assert.Equal(ScalarType.Int64, state.Single(kv => kv.Key == "layer4.1.bn2.num_batches_tracked").Value.ScalarType);
     }
 
     [Fact]
     public void StateDict_CifarStem_SameNamesWith3x3Conv1()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using ResNet model = ResNet.ResNet18(3, 10, ModelStem.Cifar);
         var state = model.StateDict();
         Assert.Equal(s_torchvisionResNet18.Select(e => e.Name), state.Select(kv => kv.Key));
-        Assert.Equal([64L, 3, 3, 3], state[0].Value.ShapeArray());
-        Assert.Equal([10L, 512], state.Single(kv => kv.Key == "fc.weight").Value.ShapeArray());
+        Assert.Equal([64L, 3, 3, 3], state[0].Value.shape);
+        Assert.Equal([10L, 512], state.Single(kv => kv.Key == "fc.weight").Value.shape);
     }
 
     [Theory]
@@ -170,7 +171,7 @@ public class ResNetTests
     [InlineData("resnet50", 25_557_032L)]
     public void ParameterCount_ImageNet1000_EqualsTorchvision(string name, long expected)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using ClassifierModel model = ModelRegistry.Create(name, new ModelOptions { NumClasses = 1000, ImageSize = 224 });
         Assert.Equal(expected, model.ParameterCount());
     }
@@ -178,9 +179,9 @@ public class ResNetTests
     [Fact]
     public void Resnet50_Bottleneck_HasTorchvisionShapes()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using ClassifierModel model = ModelRegistry.Create("resnet50", new ModelOptions { NumClasses = 1000, ImageSize = 224 });
-        var shapes = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ShapeArray());
+        var shapes = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
         // torchvision: stride on the 3×3 conv (v1.5), expansion 4, projection shortcut in every stage's first block.
         Assert.Equal([128L, 256, 1, 1], shapes["layer2.0.conv1.weight"]);
         Assert.Equal([128L, 128, 3, 3], shapes["layer2.0.conv2.weight"]);
@@ -194,7 +195,7 @@ public class ResNetTests
     [Fact]
     public void Init_ConvsAreKaimingFanOut_BatchNormsOneZero()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using ResNet model = ResNet.ResNet18(3, 10, ModelStem.Cifar, new Generator(7));
         // kaiming_normal(fan_out, relu): std = √2 / √(out·k·k); layer4.0.conv2 has 512·3·3 = 4608 and 2.4M samples.
         float[] w = model.Stages[3][0].NamedParameters().Single(p => p.Name == "conv2.weight").Parameter.ToArray<float>();

@@ -1,8 +1,9 @@
 using System;
 using System.Linq;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Models;
@@ -80,13 +81,13 @@ public class VggTests
     [Fact]
     public void StateDict_ImageNet_EqualsTorchvisionNamesOrderAndShapes()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using Vgg model = Vgg.Vgg11Bn(3, 1000, ModelStem.ImageNet);
         var state = model.StateDict();
         Assert.Equal(s_torchvisionVgg11Bn.Select(e => e.Name), state.Select(kv => kv.Key));
         for (int i = 0; i < state.Count; i++)
         {
-            Assert.True(s_torchvisionVgg11Bn[i].Shape.SequenceEqual(state[i].Value.ShapeArray()), $"{state[i].Key}: [{string.Join(", ", state[i].Value.ShapeArray())}]");
+            Assert.True(s_torchvisionVgg11Bn[i].Shape.SequenceEqual(state[i].Value.shape), $"{state[i].Key}: [{string.Join(", ", state[i].Value.shape)}]");
         }
         Assert.Equal(132_868_840L, model.ParameterCount());
         Assert.Equal("classifier.6", model.HeadName);
@@ -95,13 +96,13 @@ public class VggTests
     [Fact]
     public void StateDict_Cifar_SameFeaturesAndOneLinearClassifier()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using Vgg model = Vgg.Vgg11Bn(3, 10, ModelStem.Cifar);
         var state = model.StateDict();
         // SalUn's vgg*_bn_lth: torchvision's features (the trailing max-pool has no state), then Linear(512, K).
         string[] features = s_torchvisionVgg11Bn.Select(e => e.Name).Where(n => n.StartsWith("features.", StringComparison.Ordinal)).ToArray();
         Assert.Equal([.. features, "classifier.weight", "classifier.bias"], state.Select(kv => kv.Key));
-        Assert.Equal([10L, 512], state.Single(kv => kv.Key == "classifier.weight").Value.ShapeArray());
+        Assert.Equal([10L, 512], state.Single(kv => kv.Key == "classifier.weight").Value.shape);
         Assert.Equal("classifier", model.HeadName);
         Assert.Equal(512, model.FeatureDim);
     }
@@ -111,7 +112,7 @@ public class VggTests
     [InlineData("vgg16_bn", 138_365_992L)]
     public void ParameterCount_ImageNet1000_EqualsTorchvision(string name, long expected)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using ClassifierModel model = ModelRegistry.Create(name, new ModelOptions { NumClasses = 1000, ImageSize = 224 });
         Assert.Equal(expected, model.ParameterCount());
     }
@@ -119,7 +120,7 @@ public class VggTests
     [Fact]
     public void Init_LinearNormal001ZeroBias_ConvZeroBias()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using Vgg model = Vgg.Vgg11Bn(3, 10, ModelStem.Cifar, new Generator(3));
         float[] w = model.Head.Weight.ToArray<float>();
         double std = Math.Sqrt(w.Average(v => (double)v * v));

@@ -31,7 +31,7 @@ public sealed class HeadUnlearnerTests : IClassFixture<SyntheticTopicFixture>
         var head = TopicClassifierHead.Train(theta, labels, classes, lambda: 1e-2, documentIds: ids);
         double trainAccuracy = head.Accuracy(theta, labels);
         _output.WriteLine($"head training {sw.ElapsedMilliseconds} ms");
-        double[,] topicsBefore = (double[,])_fixture.Model.TopicWord.Clone();
+        double[,] topicsBefore = (double[,])_fixture.Model.TopicWord.clone();
 
         int[] forget = _fixture.ForgetIds;
         var result = HeadUnlearner.Unlearn(head, forget, forget.Select(i => theta[i]).ToArray(), forget.Select(i => labels[i]).ToArray(), new TopicUnlearningOptions { AddNoise = false });

@@ -1,7 +1,9 @@
 using System;
 using System.IO;
 using DeepUnlearn.TopicModels;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.TopicModels;
@@ -23,9 +25,9 @@ public sealed class TopicModelBundleTests
             Assert.Equal(model.Anchors, loaded.Model.Anchors);
             Assert.Equal(model.Vocabulary.Words, loaded.Model.Vocabulary.Words);
             Assert.Equal(model.Statistics.DocumentCount, loaded.Model.Statistics.DocumentCount);
-            using (var scope = TensorScope.Begin())
+            using (var scope = torch.NewDisposeScope())
             {
-                Assert.Equal(0.0, (model.Statistics.Sum - loaded.Model.Statistics.Sum).Abs().Max().Item());
+                Assert.Equal(0.0, (model.Statistics.Sum - loaded.Model.Statistics.Sum).abs().Max().ToDouble());
             }
             Assert.Equal(synthetic.Corpus.Count, loaded.Documents.Count);
             Assert.Equal(synthetic.Corpus.Documents[5].Counts, loaded.Documents[5].Counts);

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using Xunit;
 
@@ -43,7 +45,7 @@ public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<Tiny
         LibTorch.SetNumThreads(1);
         try
         {
-            float[] before = setup.Flatten(setup.Original);
+            float[] before = setup.flatten(setup.Original);
             long live = Tensor.SettledLiveCount();
             IUnlearningMethod method = MethodRegistry.Create(name, s_tinySettings.GetValueOrDefault(name, []));
             double forgetAccuracy;
@@ -52,12 +54,12 @@ public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<Tiny
                 Assert.Equal(name, method.Name);
                 Assert.NotSame(setup.Original, outcome.Model);
                 Assert.True(outcome.Seconds > 0);
-                Assert.All(setup.Flatten(outcome.Model), v => Assert.True(float.IsFinite(v), $"{name} produced a non-finite weight"));
+                Assert.All(setup.flatten(outcome.Model), v => Assert.True(float.IsFinite(v), $"{name} produced a non-finite weight"));
                 Assert.All(outcome.Diagnostics.Values, v => Assert.False(double.IsNaN(v), $"{name} reported a NaN diagnostic"));
                 forgetAccuracy = setup.ForgetAccuracy(outcome.Model);
             }
             Assert.Equal(live, Tensor.LiveCount);
-            Assert.Equal(before, setup.Flatten(setup.Original));
+            Assert.Equal(before, setup.flatten(setup.Original));
             Assert.True(forgetAccuracy < setup.OriginalForgetAccuracy,
                 $"{name}: forget accuracy {forgetAccuracy:F1}% did not fall below the original's {setup.OriginalForgetAccuracy:F1}%");
         }

@@ -57,10 +57,10 @@ public sealed class TransformContext
         ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(input);
         BeginSample(epoch, sampleId);
-        Image.CopyFrom(input);
+        Image.copy_(input);
         transform.Apply(this);
         var result = new FloatImage();
-        result.CopyFrom(Image);
+        result.copy_(Image);
         return result;
     }
 }

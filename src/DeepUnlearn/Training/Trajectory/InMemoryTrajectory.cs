@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training.Trajectory;
 
@@ -45,11 +47,11 @@ internal sealed class InMemoryTrajectory : TrainingTrajectory
         _gradients.Clear();
     }
 
-    private protected override long[] BatchIdsCore(int step) => (long[])_ids[step].Clone();
+    private protected override long[] BatchIdsCore(int step) => (long[])_ids[step].clone();
 
     private protected override double LearningRateCore(int step) => _rates[step];
 
-    private protected override Tensor ReadCore(int step, bool gradient, Device device, DType dtype)
+    private protected override Tensor ReadCore(int step, bool gradient, Device device, ScalarType dtype)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Tensor stored = gradient ? _gradients[step] : _parameters[step];
@@ -78,8 +80,8 @@ internal sealed class InMemoryTrajectory : TrainingTrajectory
 
     private Tensor Store(Tensor source)
     {
-        using var scope = TensorScope.Begin();
-        Tensor copy = source.Detach().Reshape(Metadata.ParameterCount).To(_device, Metadata.ElementType, copy: true);
+        using var scope = torch.NewDisposeScope();
+        Tensor copy = source.detach().reshape(Metadata.ParameterCount).To(_device, Metadata.ElementType, copy: true);
         // The store owns its copies for its whole life, whatever scope the caller runs in.
         return TensorScope.Detach(copy);
     }

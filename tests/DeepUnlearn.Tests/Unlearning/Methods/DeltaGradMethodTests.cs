@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Xunit;
@@ -21,16 +23,16 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
         UnlearningContext c = setup.Context;
         int[] train = c.RetainIds.Concat(c.ForgetIds).Order().ToArray();
         int[] forget = train.Where((_, i) => i % (train.Length / count) == 0).Take(count).ToArray();
-        return new UnlearningContext(setup.Original, setup.Data, forget, train.Except(forget).ToArray(), c.ValidationIds, [], setup.Recipe, Device.Cpu, 0) { Workers = 0 };
+        return new UnlearningContext(setup.Original, setup.Data, forget, train.Except(forget).ToArray(), c.ValidationIds, [], setup.Recipe, torch.CPU, 0) { Workers = 0 };
     }
 
     private (float[] Head, float[] All, IReadOnlyDictionary<string, double> Diagnostics, double ForgetAccuracy) Run(DeltaGradMethodOptions options, UnlearningContext? context = null)
     {
         using var single = new SingleThread();
         using UnlearningOutcome outcome = new DeltaGradMethod(options).Run(context ?? setup.Context, CancellationToken.None);
-        using Tensor weights = outcome.Model.Head.Weight.Flatten();
+        using Tensor weights = outcome.Model.Head.Weight.flatten();
         float[] head = weights.ToArray<float>().Concat(outcome.Model.Head.Bias!.ToArray<float>()).ToArray();
-        return (head, setup.Flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model));
+        return (head, setup.flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model));
     }
 
     private static double Norm(IEnumerable<double> values) => Math.Sqrt(values.Sum(v => v * v));
@@ -66,7 +68,7 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
     [Fact]
     public void Run_ChangesOnlyTheHead()
     {
-        float[] original = setup.Flatten(setup.Original);
+        float[] original = setup.flatten(setup.Original);
         var result = Run(Options());
         Assert.Equal(original.Length, result.All.Length);
         int changed = Enumerable.Range(0, original.Length).Count(i => original[i] != result.All[i]);

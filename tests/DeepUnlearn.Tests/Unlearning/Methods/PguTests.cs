@@ -1,7 +1,8 @@
 using System;
 using System.Linq;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.Pgu;
 using Xunit;
 
@@ -12,36 +13,36 @@ public class PguTests
     [Fact]
     public void ProjectedStep_Linear_KeepsOutputsOnTheRetainSubspaceAndChangesThemOffIt()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var generator = new Generator(7);
         // Retain inputs span a known 2-D subspace of R^6 (orthonormal basis Q).
-        var (q, _) = Linalg.Qr(Tensor.Randn([6, 2], DType.Float64, generator: generator));
-        Tensor retainInputs = Tensor.Randn([40, 2], DType.Float64, generator: generator).Mm(q.T()); // rows in span(Q)
-        var (p, rank) = PguMethod.ProjectionMatrix(retainInputs.T().Mm(retainInputs), 0.95);
+        var (q, _) = Linalg.Qr(torch.randn([6, 2], ScalarType.Float64, generator: generator));
+        Tensor retainInputs = torch.randn([40, 2], ScalarType.Float64, generator: generator).mm(q.T()); // rows in span(Q)
+        var (p, rank) = PguMethod.ProjectionMatrix(retainInputs.T().mm(retainInputs), 0.95);
         Assert.Equal(2, rank);
-        AssertClose(q.Mm(q.T()), p, 1e-10);
+        AssertClose(q.mm(q.T()), p, 1e-10);
 
         using var layer = new Linear(6, 3);
-        layer.To(DType.Float64);
+        layer.To(ScalarType.Float64);
         Tensor before;
-        Tensor offSubspace = Tensor.Randn([5, 6], DType.Float64, generator: generator);
-        offSubspace = offSubspace.Sub(offSubspace.Mm(p)); // the orthogonal complement of span(Q)
+        Tensor offSubspace = torch.randn([5, 6], ScalarType.Float64, generator: generator);
+        offSubspace = offSubspace.sub(offSubspace.mm(p)); // the orthogonal complement of span(Q)
         Tensor beforeOff;
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
-            before = layer.Forward(retainInputs);
-            beforeOff = layer.Forward(offSubspace);
+            before = layer.call(retainInputs);
+            beforeOff = layer.call(offSubspace);
         }
         // A gradient from generic inputs, then one projected step.
-        Tensor generic = Tensor.Randn([8, 6], DType.Float64, generator: generator);
-        layer.Forward(generic).Square().Sum().Backward();
-        Tensor biasBefore = layer.Bias!.Detach().Clone();
+        Tensor generic = torch.randn([8, 6], ScalarType.Float64, generator: generator);
+        layer.call(generic).square().Sum().backward();
+        Tensor biasBefore = layer.Bias!.detach().clone();
         PguMethod.ProjectedStep(layer.Weight, p, learningRate: 0.5);
 
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
-            AssertClose(before, layer.Forward(retainInputs), 1e-10);
-            double moved = layer.Forward(offSubspace).Sub(beforeOff).Abs().Max().Item();
+            AssertClose(before, layer.call(retainInputs), 1e-10);
+            double moved = layer.call(offSubspace).sub(beforeOff).abs().Max().ToDouble();
             Assert.True(moved > 1e-2, $"outputs off the retain subspace moved by only {moved}");
         }
         AssertClose(biasBefore, layer.Bias!, 0); // PGU updates weights only
@@ -50,30 +51,30 @@ public class PguTests
     [Fact]
     public void ProjectedStep_Conv_ProjectsRowsOfTheUnfoldedWeight()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var generator = new Generator(11);
         using var conv = new Conv2d(2, 4, 3, stride: 2, bias: false);
-        conv.To(DType.Float64);
+        conv.To(ScalarType.Float64);
         // Retain images are per-channel constants, so every 3×3 patch is (a·1₉, b·1₉): a 2-D span in R^18
         // (channel-major, as the weight's rows [out, in·3·3]).
-        Tensor retain = Tensor.Randn([6, 2, 1, 1], DType.Float64, generator: generator).Repeat(1, 1, 7, 7).Contiguous();
-        Tensor patches = Functional.Unfold(retain, 3, 1, 0, 2).Transpose(1, 2).Reshape(-1, 18);
-        var (p, rank) = PguMethod.ProjectionMatrix(patches.T().Mm(patches), 0.99);
+        Tensor retain = torch.randn([6, 2, 1, 1], ScalarType.Float64, generator: generator).Repeat(1, 1, 7, 7).contiguous();
+        Tensor patches = torch.nn.functional.unfold(retain, 3, 1, 0, 2).transpose(1, 2).reshape(-1, 18);
+        var (p, rank) = PguMethod.ProjectionMatrix(patches.T().mm(patches), 0.99);
         Assert.Equal(2, rank);
         Tensor before;
-        Tensor other = Tensor.Randn([3, 2, 7, 7], DType.Float64, generator: generator);
+        Tensor other = torch.randn([3, 2, 7, 7], ScalarType.Float64, generator: generator);
         Tensor otherBefore;
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
-            before = conv.Forward(retain);
-            otherBefore = conv.Forward(other);
+            before = conv.call(retain);
+            otherBefore = conv.call(other);
         }
-        conv.Forward(other).Square().Sum().Backward();
+        conv.call(other).square().Sum().backward();
         PguMethod.ProjectedStep(conv.Weight, p, learningRate: 0.1);
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
-            AssertClose(before, conv.Forward(retain), 1e-9);
-            Assert.True(conv.Forward(other).Sub(otherBefore).Abs().Max().Item() > 1e-3);
+            AssertClose(before, conv.call(retain), 1e-9);
+            Assert.True(conv.call(other).sub(otherBefore).abs().Max().ToDouble() > 1e-3);
         }
     }
 
@@ -85,24 +86,24 @@ public class PguTests
     [InlineData(0.3, 1)]
     public void ProjectionMatrix_KeepsDirectionsUntilTheirSingularValuesExceedTheShare(double energy, int expectedRank)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         // Eigenvalues 16, 9, 4, 1 and 0 in a rotated basis: σ = 4, 3, 2, 1, 0, cumulative shares .4 .7 .9 1 1.
         using var generator = new Generator(5);
-        var (basis, _) = Linalg.Qr(Tensor.Randn([5, 5], DType.Float64, generator: generator));
-        Tensor covariance = basis.Mul(Tensor.From<double>([16, 9, 4, 1, 0], [5])).Mm(basis.T()); // B·diag(λ)·Bᵀ
+        var (basis, _) = Linalg.Qr(torch.randn([5, 5], ScalarType.Float64, generator: generator));
+        Tensor covariance = basis.mul(Tensor.From<double>([16, 9, 4, 1, 0], [5])).mm(basis.T()); // B·diag(λ)·Bᵀ
         var (p, rank) = PguMethod.ProjectionMatrix(covariance, energy);
         Assert.Equal(expectedRank, rank);
-        Tensor kept = basis.Narrow(1, 0, expectedRank);
-        AssertClose(kept.Mm(kept.T()), p, 1e-9);
+        Tensor kept = basis.narrow(1, 0, expectedRank);
+        AssertClose(kept.mm(kept.T()), p, 1e-9);
     }
 
     [Fact]
     public void ForgetLoss_MatchesTheClosedForm()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor logits = Tensor.From<double>([2, 0, -1, 0.5, 0.5, 0.5], [2, 3]);
         Tensor labels = Tensor.From<long>([0, 2], [2]);
-        double loss = PguMethod.ForgetLoss(logits, labels, offset: 0.05, confidenceWeight: 1, entropyWeight: 0.2).Item();
+        double loss = PguMethod.ForgetLoss(logits, labels, offset: 0.05, confidenceWeight: 1, entropyWeight: 0.2).ToDouble();
 
         double expected = 0;
         double[][] rows = [[2, 0, -1], [0.5, 0.5, 0.5]];
@@ -118,10 +119,10 @@ public class PguTests
 
     private static void AssertClose(Tensor expected, Tensor actual, double tolerance)
     {
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
-        double[] e = expected.To(DType.Float64).ToArray<double>();
-        double[] a = actual.To(DType.Float64).ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        double[] e = expected.To(ScalarType.Float64).ToArray<double>();
+        double[] a = actual.To(ScalarType.Float64).ToArray<double>();
         Assert.Equal(e.Length, a.Length);
         double worst = e.Zip(a, (x, z) => Math.Abs(x - z)).Max();
         Assert.True(worst <= tolerance, $"largest difference {worst} > {tolerance}");

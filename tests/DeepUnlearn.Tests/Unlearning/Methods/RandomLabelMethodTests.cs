@@ -73,15 +73,15 @@ public class RandomLabelMethodTests(TinyUnlearningSetup setup) : IClassFixture<T
         float[] a, b, c;
         using (UnlearningOutcome outcome = method.Run(Contexts.With(setup, seed: 5), CancellationToken.None))
         {
-            a = setup.Flatten(outcome.Model);
+            a = setup.flatten(outcome.Model);
         }
         using (UnlearningOutcome outcome = method.Run(Contexts.With(setup, seed: 5), CancellationToken.None))
         {
-            b = setup.Flatten(outcome.Model);
+            b = setup.flatten(outcome.Model);
         }
         using (UnlearningOutcome outcome = method.Run(Contexts.With(setup, seed: 6), CancellationToken.None))
         {
-            c = setup.Flatten(outcome.Model);
+            c = setup.flatten(outcome.Model);
         }
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);

@@ -1,5 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -29,7 +31,7 @@ internal sealed class BatchGatherer : IDisposable
             return (_inputs, _labels);
         }
         Release();
-        var (inputs, labels) = _table.Gather(ids);
+        var (inputs, labels) = _table.gather(ids);
         _inputs = TensorScope.Detach(inputs);
         _labels = TensorScope.Detach(labels);
         _ids = ids;

@@ -7,7 +7,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 using Microsoft.Extensions.Logging;
@@ -46,7 +48,7 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
         {
             model.Eval();
             using SampleTable table = ExtractFeatures(context, model, cancellationToken);
-            using var head = new FrozenFeatureHead(table.Identity, model.FeatureDim, model.NumClasses, DType.Float32, context.Device, context.Seed);
+            using var head = new FrozenFeatureHead(table.Identity, model.FeatureDim, model.NumClasses, ScalarType.Float32, context.Device, context.Seed);
             if (Options.WarmStart)
             {
                 head.LoadFrom(model.Head);
@@ -135,17 +137,17 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
     private static SampleTable ExtractFeatures(UnlearningContext context, ClassifierModel model, CancellationToken cancellationToken)
     {
         int count = context.Data.Train.Count;
-        using var owner = TensorScope.Begin(); // frees both tables if extraction fails
-        Tensor features = Tensor.Zeros([count, model.FeatureDim], DType.Float32, context.Device);
+        using var owner = torch.NewDisposeScope(); // frees both tables if extraction fails
+        Tensor features = torch.zeros([count, model.FeatureDim], ScalarType.Float32, context.Device);
         Tensor labels = Tensor.From(context.Data.Train.Labels.ToArray().Select(l => (long)l).ToArray()).To(context.Device);
         using DataLoader loader = context.Loader(Enumerable.Range(0, count), batchSize: 512, shuffle: false, augment: false);
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
+                using var scope = torch.NewDisposeScope();
                 Tensor rows = Tensor.From(batch.Ids).To(context.Device);
-                features.IndexPutInPlace(rows, model.Features(batch.Images));
+                features.index_put_(rows, model.Features(batch.Images));
             }
         }
         string identity = string.Create(CultureInfo.InvariantCulture, $"{model.Spec?.Name ?? model.GetType().Name}-features-{Fingerprint(model):x16}@{context.Data.Specification}");

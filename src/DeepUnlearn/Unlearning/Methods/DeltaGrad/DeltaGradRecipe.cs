@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -38,7 +40,7 @@ public sealed record DeltaGradRecipe
     public ulong Seed { get; init; }
 
     /// <summary>Element type of the model (and of the recorded trajectory).</summary>
-    public DType DType { get; init; } = DType.Float64;
+    public ScalarType ScalarType { get; init; } = ScalarType.Float64;
 
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
@@ -54,9 +56,9 @@ public sealed record DeltaGradRecipe
         {
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "must be finite and ≥ 0");
         }
-        if (DType is not (DType.Float32 or DType.Float64))
+        if (ScalarType is not (ScalarType.Float32 or ScalarType.Float64))
         {
-            throw new ArgumentOutOfRangeException(nameof(DType), DType, "Float32 or Float64");
+            throw new ArgumentOutOfRangeException(nameof(ScalarType), DType, "Float32 or Float64");
         }
     }
 
@@ -79,7 +81,7 @@ public sealed record DeltaGradRecipe
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(schedule);
-        return new TrajectoryMetadata(model.Identity, data.Identity, model.ParameterCount, data.Count, WeightDecay, schedule.StepsPerEpoch, DType);
+        return new TrajectoryMetadata(model.Identity, data.Identity, model.ParameterCount, data.Count, WeightDecay, schedule.StepsPerEpoch, ScalarType);
     }
 
     /// <summary>A one-line description for logs and manifests.</summary>

@@ -1,6 +1,8 @@
 using System;
 using DeepUnlearn.Data;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -23,14 +25,14 @@ public sealed class SampleTable : IDisposable
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentException.ThrowIfNullOrWhiteSpace(identity);
-        if (features.Dim != 2 || features.Size(0) < 1)
+        if (features.dim() != 2 || features.Size(0) < 1)
         {
-            throw new ArgumentException($"features must be [N, D] with N ≥ 1, got [{string.Join(", ", features.ShapeArray())}]", nameof(features));
+            throw new ArgumentException($"features must be [N, D] with N ≥ 1, got [{string.Join(", ", features.shape)}]", nameof(features));
         }
-        if (labels.Dim != 1 || labels.Size(0) != features.Size(0) || labels.DType != DType.Int64)
+        if (labels.dim() != 1 || labels.Size(0) != features.Size(0) || labels.ScalarType != ScalarType.Int64)
         {
             throw new ArgumentException(
-                $"labels must be int64 [{features.Size(0)}], got {labels.DType} [{string.Join(", ", labels.ShapeArray())}]", nameof(labels));
+                $"labels must be int64 [{features.Size(0)}], got {labels.dtype} [{string.Join(", ", labels.shape)}]", nameof(labels));
         }
         if (labels.Device != features.Device)
         {
@@ -65,17 +67,17 @@ public sealed class SampleTable : IDisposable
     /// labels, on <paramref name="device"/> in <paramref name="dtype"/>; sample ids are the dataset's ids. The
     /// identity is <c>{name}/{split}/pixels</c>.
     /// </summary>
-    public static SampleTable FromImages(InMemoryVisionDataset dataset, DatasetSplit split, DType dtype, Device device)
+    public static SampleTable FromImages(InMemoryVisionDataset dataset, DatasetSplit split, ScalarType dtype, Device device)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (dtype is not (DType.Float32 or DType.Float64))
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float64))
         {
             throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Float32 or Float64");
         }
-        using var scope = TensorScope.Begin();
-        Tensor features = Tensor.FromBytes(dataset.Pixels.Span, [dataset.Count, dataset.SampleLength], DType.UInt8)
+        using var scope = torch.NewDisposeScope();
+        Tensor features = Tensor.FromBytes(dataset.Pixels.Span, [dataset.Count, dataset.SampleLength], ScalarType.Byte)
             .To(device, dtype)
-            .Div(255.0);
+            .div(255.0);
         long[] labels = new long[dataset.Count];
         ReadOnlySpan<int> source = dataset.Labels.Span;
         for (int i = 0; i < labels.Length; i++)
@@ -91,7 +93,7 @@ public sealed class SampleTable : IDisposable
     public Tensor FeatureMean()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Features.Mean([0], keepDim: true);
+        return Features.mean([0], keepDim: true);
     }
 
     /// <summary>
@@ -103,13 +105,13 @@ public sealed class SampleTable : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(mean);
-        if (mean.NumEl != FeatureCount)
+        if (mean.numel() != FeatureCount)
         {
-            throw new ArgumentException($"the mean has {mean.NumEl} values for {FeatureCount} features", nameof(mean));
+            throw new ArgumentException($"the mean has {mean.numel()} values for {FeatureCount} features", nameof(mean));
         }
-        using var scope = TensorScope.Begin();
-        Tensor centred = Features.Sub(mean.Reshape(1, FeatureCount).To(Device, Features.DType));
-        Tensor labels = Labels.Clone();
+        using var scope = torch.NewDisposeScope();
+        Tensor centred = Features.sub(mean.reshape(1, FeatureCount).To(Device, Features.ScalarType));
+        Tensor labels = Labels.clone();
         return new SampleTable(scope.Keep(centred), scope.Keep(labels), $"{Identity}-{suffix}", ownsTensors: true);
     }
 
@@ -127,21 +129,21 @@ public sealed class SampleTable : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(ids), id, $"sample id outside [0, {Count})");
             }
         }
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         if (IsRun(ids))
         {
             long start = ids.IsEmpty ? 0 : ids[0];
-            return (scope.Keep(Features.Narrow(0, start, ids.Length)), scope.Keep(Labels.Narrow(0, start, ids.Length)));
+            return (scope.Keep(Features.narrow(0, start, ids.Length)), scope.Keep(Labels.narrow(0, start, ids.Length)));
         }
         Tensor index = Tensor.From<long>(ids, [ids.Length], Device);
-        return (scope.Keep(Features.IndexSelect(0, index)), scope.Keep(Labels.IndexSelect(0, index)));
+        return (scope.Keep(Features.index_select(0, index)), scope.Keep(Labels.index_select(0, index)));
     }
 
     /// <summary>Number of classes, 1 + the largest label.</summary>
     public long ClassCount()
     {
-        using var scope = TensorScope.Begin();
-        return Labels.Max().ItemInt64() + 1;
+        using var scope = torch.NewDisposeScope();
+        return Labels.Max().ToInt64() + 1;
     }
 
     /// <inheritdoc />

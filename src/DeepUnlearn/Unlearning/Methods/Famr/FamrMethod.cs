@@ -6,9 +6,9 @@ using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
 
@@ -65,22 +65,22 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
     public static Tensor UniformKl(Tensor logits, Reduction reduction = Reduction.Mean)
     {
         ArgumentNullException.ThrowIfNull(logits);
-        if (logits.Dim != 2)
+        if (logits.dim() != 2)
         {
-            throw new ArgumentException($"logits must be [N, K], got [{string.Join(", ", logits.ShapeArray())}]", nameof(logits));
+            throw new ArgumentException($"logits must be [N, K], got [{string.Join(", ", logits.shape)}]", nameof(logits));
         }
         long k = logits.Size(1);
-        using Tensor logP = Functional.LogSoftmax(logits, 1);
-        using Tensor meanLogP = logP.Mean(1);
-        using Tensor perSample = meanLogP.Neg();
-        Tensor kl = perSample.Sub(Math.Log(k));
+        using Tensor logP = Functional.log_softmax(logits, 1);
+        using Tensor meanLogP = logP.mean(1);
+        using Tensor perSample = meanLogP.neg();
+        Tensor kl = perSample.sub(Math.Log(k));
         if (reduction == Reduction.None)
         {
             return kl;
         }
         using (kl)
         {
-            return reduction == Reduction.Sum ? kl.Sum() : kl.Mean();
+            return reduction == Reduction.Sum ? kl.Sum() : kl.mean();
         }
     }
 
@@ -98,11 +98,11 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
             model.Eval();
             bool headOnly = Options.Parameters == FamrParameters.Head;
             List<Tensor> parameters = (headOnly ? model.Head.TrainableParameters() : model.TrainableParameters()).ToList();
-            using (LibTorch.NoGrad())
+            using (torch.no_grad())
             {
                 foreach (Tensor p in parameters)
                 {
-                    anchors.Add(TensorScope.Detach(p.Clone())); // θ0
+                    anchors.Add(TensorScope.Detach(p.clone())); // θ0
                 }
             }
             using Optimizer optimizer = Options.Optimizer == OptimizerKind.Adam
@@ -125,24 +125,24 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                 int epoch = epochs++;
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
                 {
-                    using var scope = TensorScope.Begin();
-                    optimizer.ZeroGrad();
-                    Tensor logits = headOnly ? HeadLogits(model, batch.Images) : model.Forward(batch.Images);
+                    using var scope = torch.NewDisposeScope();
+                    optimizer.zero_grad();
+                    Tensor logits = headOnly ? HeadLogits(model, batch.Images) : model.call(batch.Images);
                     Tensor kl = UniformKl(logits); // (1/|B|) Σ_{x∈B} KL(u ‖ softmax(f_θ(x)))
-                    kl.Backward();
-                    optimizer.Step(); // θ½ = θ − η ∇L_KL
+                    kl.backward();
+                    optimizer.step(); // θ½ = θ − η ∇L_KL
                     if (anchorWeight > 0)
                     {
-                        using var noGrad = LibTorch.NoGrad();
+                        using var noGrad = torch.no_grad();
                         for (int i = 0; i < parameters.Count; i++)
                         {
-                            parameters[i].LerpInPlace(anchors[i], anchorWeight); // (θ½ + ηρθ0)/(1 + ηρ)
+                            parameters[i].lerp_(anchors[i], anchorWeight); // (θ½ + ηρθ0)/(1 + ηρ)
                         }
                     }
                     step++;
                     if (step % ReportEvery == 0 || step == totalSteps)
                     {
-                        lastKl = kl.Item();
+                        lastKl = kl.ToDouble();
                         context.Report(Name, "forget", step, totalSteps, lastKl);
                     }
                     if (step == totalSteps)
@@ -161,7 +161,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                     }
                 }
             }
-            optimizer.ZeroGrad();
+            optimizer.zero_grad();
             model.Train();
             var diagnostics = new Dictionary<string, double>
             {
@@ -197,22 +197,22 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
     private static Tensor HeadLogits(ClassifierModel model, Tensor images)
     {
         Tensor features;
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
             features = model.Features(images);
         }
-        return model.Head.Forward(features);
+        return model.Head.call(features);
     }
 
     /// <summary>‖θ − θ0‖₂ over all the listed parameters.</summary>
     private static double Distance(List<Tensor> parameters, List<Tensor> anchors)
     {
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         double squared = 0;
         for (int i = 0; i < parameters.Count; i++)
         {
-            squared += parameters[i].Sub(anchors[i]).To(DType.Float64).Square().Sum().Item();
+            squared += parameters[i].sub(anchors[i]).To(ScalarType.Float64).square().Sum().ToDouble();
         }
         return Math.Sqrt(squared);
     }

@@ -5,8 +5,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.Pgu;
@@ -78,34 +79,34 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
     public static (Tensor Projection, int Rank) ProjectionMatrix(Tensor covariance, double retainedEnergy)
     {
         ArgumentNullException.ThrowIfNull(covariance);
-        if (covariance.Dim != 2 || covariance.Size(0) != covariance.Size(1))
+        if (covariance.dim() != 2 || covariance.Size(0) != covariance.Size(1))
         {
-            throw new ArgumentException($"the covariance must be square, got [{string.Join(", ", covariance.ShapeArray())}]", nameof(covariance));
+            throw new ArgumentException($"the covariance must be square, got [{string.Join(", ", covariance.shape)}]", nameof(covariance));
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retainedEnergy);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(retainedEnergy, 1.0);
         int d = (int)covariance.Size(0);
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         var (eigenvalues, eigenvectors) = Linalg.Eigh(covariance);
-        Tensor sigma = eigenvalues.Flip(0).Clamp(min: 0).Sqrt(); // σ_i, descending
-        Tensor u = eigenvectors.Flip(1);
-        double total = sigma.Sum().Item();
+        Tensor sigma = eigenvalues.flip(0).clamp(min: 0).sqrt(); // σ_i, descending
+        Tensor u = eigenvectors.flip(1);
+        double total = sigma.Sum().ToDouble();
         int k = 0;
         if (total > 0)
         {
-            Tensor ratio = sigma.CumSum(0).Div(total);
-            k = Math.Min(d, (int)ratio.Le(retainedEnergy).Sum().ItemInt64() + 1);
+            Tensor ratio = sigma.cumsum(0).div(total);
+            k = Math.Min(d, (int)ratio.le(retainedEnergy).Sum().ToInt64() + 1);
         }
         Tensor projection;
         if (k == 0)
         {
-            projection = Tensor.Zeros([d, d], covariance.DType, covariance.Device);
+            projection = torch.zeros([d, d], covariance.dtype, covariance.Device);
         }
         else
         {
-            Tensor uk = u.Narrow(1, 0, k);
-            projection = uk.Mm(uk.T());
+            Tensor uk = u.narrow(1, 0, k);
+            projection = uk.mm(uk.T());
         }
         return (scope.Keep(projection), k);
     }
@@ -119,22 +120,22 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(projection);
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
-        Tensor? grad = weight.Grad;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Tensor? grad = weight.grad;
         if (grad is null)
         {
             return;
         }
         long rows = weight.Size(0);
         Tensor g = weightDecay == 0 ? grad : grad.Add(weight, weightDecay);
-        Tensor g2 = g.Reshape(rows, -1);
+        Tensor g2 = g.reshape(rows, -1);
         if (g2.Size(1) != projection.Size(0))
         {
-            throw new ArgumentException($"the projection is [{string.Join(", ", projection.ShapeArray())}] but the weight has {g2.Size(1)} inputs per output", nameof(projection));
+            throw new ArgumentException($"the projection is [{string.Join(", ", projection.shape)}] but the weight has {g2.Size(1)} inputs per output", nameof(projection));
         }
-        Tensor projected = g2.Sub(g2.Mm(projection)); // G − G·P
-        weight.SubInPlace(projected.Reshape(weight.ShapeArray()), learningRate);
+        Tensor projected = g2.sub(g2.mm(projection)); // G − G·P
+        weight.sub_(projected.reshape(weight.shape), learningRate);
     }
 
     /// <summary>
@@ -146,13 +147,13 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);
-        using var scope = TensorScope.Begin();
-        Tensor logP = Functional.LogSoftmax(logits, 1);
-        Tensor isLabel = Functional.OneHot(labels, logits.Size(1)).Gt(0);
-        Tensor logOthers = logits.MaskedFill(isLabel, double.NegativeInfinity).LogSumExp(1).Sub(logits.LogSumExp(1)); // log(1 − p_y)
-        Tensor confidence = logOthers.Exp().Add(offset).Log().Neg().Mean();  // −log(1 − (p_y − δ))
-        Tensor negativeEntropy = logP.Exp().Mul(logP).Sum(1).Mean();         // Σ_k p_k log p_k
-        Tensor loss = confidence.Mul(confidenceWeight).Add(negativeEntropy.Mul(entropyWeight));
+        using var scope = torch.NewDisposeScope();
+        Tensor logP = Functional.log_softmax(logits, 1);
+        Tensor isLabel = torch.nn.functional.one_hot(labels, logits.Size(1)).gt(0);
+        Tensor logOthers = logits.masked_fill(isLabel, double.NegativeInfinity).logsumexp(1).sub(logits.logsumexp(1)); // log(1 − p_y)
+        Tensor confidence = logOthers.exp().Add(offset).log().neg().mean();  // −log(1 − (p_y − δ))
+        Tensor negativeEntropy = logP.exp().mul(logP).Sum(1).mean();         // Σ_k p_k log p_k
+        Tensor loss = confidence.mul(confidenceWeight).Add(negativeEntropy.mul(entropyWeight));
         return scope.Keep(loss);
     }
 
@@ -185,10 +186,10 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                 using CovarianceSet forget = Covariances(context, model, layers, context.ForgetIds, 1, cancellationToken);
                 for (int l = 0; l < layers.Count; l++)
                 {
-                    using var scope = TensorScope.Begin();
-                    Tensor retain = full.Matrices[l].Sub(forget.Matrices[l]);
+                    using var scope = torch.NewDisposeScope();
+                    Tensor retain = full.Matrices[l].sub(forget.Matrices[l]);
                     var (p, k) = ProjectionMatrix(retain, Options.RetainedEnergy);
-                    projections.Add(TensorScope.Detach(p.To(DType.Float32)));
+                    projections.Add(TensorScope.Detach(p.To(ScalarType.Float32)));
                     rank += k;
                     dims += layers[l].Inputs;
                     LogLayer(logger, layers[l].Name, k, layers[l].Inputs);
@@ -199,9 +200,9 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             var moving = new HashSet<Tensor>(layers.Select(l => l.Weight), ReferenceEqualityComparer.Instance);
             foreach (Tensor p in model.Parameters())
             {
-                if (p.RequiresGrad && !moving.Contains(p))
+                if (p.requires_grad && !moving.Contains(p))
                 {
-                    p.RequiresGrad = false;
+                    p.requires_grad = false;
                     frozen.Add(p);
                 }
             }
@@ -231,18 +232,18 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                 TrainMode(model);
                 foreach (Batch batch in forgetLoader.Epoch(epoch, cancellationToken))
                 {
-                    using (var scope = TensorScope.Begin())
+                    using (var scope = torch.NewDisposeScope())
                     {
-                        model.ZeroGrad();
-                        Tensor logits = model.Forward(batch.Images);
+                        model.zero_grad();
+                        Tensor logits = model.call(batch.Images);
                         Tensor loss = ForgetLoss(logits, batch.Labels, Options.Offset, Options.ConfidenceWeight, Options.EntropyWeight);
-                        loss.Backward();
+                        loss.backward();
                         for (int l = 0; l < layers.Count; l++)
                         {
                             ProjectedStep(layers[l].Weight, projections[l], lr, Options.WeightDecay); // G ← G − G·P_l
                         }
                         step++;
-                        lastLoss = loss.Item();
+                        lastLoss = loss.ToDouble();
                         if (step % 10 == 0)
                         {
                             context.Report(Name, "forget", step, totalSteps, lastLoss);
@@ -268,7 +269,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             {
                 context.Report(Name, "forget", step, step, lastLoss); // stopped early: close the progress bar
             }
-            model.ZeroGrad();
+            model.zero_grad();
             model.Train();
             return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
             {
@@ -322,9 +323,9 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         {
             foreach (Tensor p in frozen)
             {
-                if (!p.IsDisposed)
+                if (!p.IsInvalid)
                 {
-                    p.RequiresGrad = true;
+                    p.requires_grad = true;
                 }
             }
             foreach (Tensor t in projections.Concat(snapshot))
@@ -349,27 +350,27 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
 
     private static void TakeSnapshot(List<ProjectedLayer> layers, List<Tensor> snapshot)
     {
-        using var noGrad = LibTorch.NoGrad();
+        using var noGrad = torch.no_grad();
         if (snapshot.Count == 0)
         {
             foreach (ProjectedLayer layer in layers)
             {
-                snapshot.Add(TensorScope.Detach(layer.Weight.Clone()));
+                snapshot.Add(TensorScope.Detach(layer.Weight.clone()));
             }
             return;
         }
         for (int l = 0; l < layers.Count; l++)
         {
-            snapshot[l].CopyFrom(layers[l].Weight);
+            snapshot[l].copy_(layers[l].Weight);
         }
     }
 
     private static void RestoreSnapshot(List<ProjectedLayer> layers, List<Tensor> snapshot)
     {
-        using var noGrad = LibTorch.NoGrad();
+        using var noGrad = torch.no_grad();
         for (int l = 0; l < layers.Count; l++)
         {
-            layers[l].Weight.CopyFrom(snapshot[l]);
+            layers[l].Weight.copy_(snapshot[l]);
         }
     }
 
@@ -404,10 +405,10 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         int[] sample = ids;
         if (Options.CovarianceSamples > 0 && ids.Length > Options.CovarianceSamples)
         {
-            int[] copy = (int[])ids.Clone();
+            int[] copy = (int[])ids.clone();
             sample = new DeterministicRandom(DeterministicRandom.Hash(context.Seed, 0x707175UL, seedOffset)).SampleToFront<int>(copy, Options.CovarianceSamples).ToArray();
         }
-        var set = new CovarianceSet(layers.Select(l => TensorScope.Detach(Tensor.Zeros([l.Inputs, l.Inputs], DType.Float64, context.Device))).ToArray());
+        var set = new CovarianceSet(layers.Select(l => TensorScope.Detach(torch.zeros([l.Inputs, l.Inputs], ScalarType.Float64, context.Device))).ToArray());
         try
         {
             for (int l = 0; l < layers.Count; l++)
@@ -418,35 +419,35 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                 {
                     conv.ForwardPreHook = x =>
                     {
-                        using var scope = TensorScope.Begin();
-                        Tensor patches = Functional.Unfold(x, conv.KernelSize, conv.Dilation, conv.Padding, conv.Stride); // [N, C·k·k, L]
-                        Tensor rows = patches.Transpose(1, 2).Reshape(-1, layer.Inputs);
-                        accumulator.AddInPlace(rows.T().Mm(rows).To(DType.Float64)); // batch sums in the model's dtype, the total in float64
+                        using var scope = torch.NewDisposeScope();
+                        Tensor patches = torch.nn.functional.unfold(x, conv.KernelSize, conv.Dilation, conv.Padding, conv.Stride); // [N, C·k·k, L]
+                        Tensor rows = patches.transpose(1, 2).reshape(-1, layer.Inputs);
+                        accumulator.add_(rows.T().mm(rows).To(ScalarType.Float64)); // batch sums in the model's dtype, the total in float64
                     };
                 }
                 else
                 {
                     layer.Linear!.ForwardPreHook = x =>
                     {
-                        using var scope = TensorScope.Begin();
-                        Tensor rows = x.Reshape(-1, layer.Inputs);
-                        accumulator.AddInPlace(rows.T().Mm(rows).To(DType.Float64));
+                        using var scope = torch.NewDisposeScope();
+                        Tensor rows = x.reshape(-1, layer.Inputs);
+                        accumulator.add_(rows.T().mm(rows).To(ScalarType.Float64));
                     };
                 }
             }
-            using (var noGrad = LibTorch.NoGrad())
+            using (var noGrad = torch.no_grad())
             using (DataLoader loader = context.Loader(sample, Options.CovarianceBatchSize, shuffle: false, augment: false))
             {
                 foreach (Batch batch in loader.Epoch(0, cancellationToken))
                 {
-                    using var scope = TensorScope.Begin();
-                    model.Forward(batch.Images);
+                    using var scope = torch.NewDisposeScope();
+                    model.call(batch.Images);
                 }
             }
             double scale = (double)ids.Length / sample.Length;
             foreach (Tensor m in set.Matrices)
             {
-                m.MulInPlace(scale);
+                m.mul_(scale);
             }
             return set;
         }
@@ -538,20 +539,20 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             {
                 return ids;
             }
-            int[] copy = (int[])ids.Clone();
+            int[] copy = (int[])ids.clone();
             return new DeterministicRandom(DeterministicRandom.Hash(seed, 0x70677565UL, salt)).SampleToFront<int>(copy, count).ToArray();
         }
 
         private static double Accuracy(ClassifierModel model, DataLoader loader, CancellationToken cancellationToken)
         {
             model.Eval();
-            using var noGrad = LibTorch.NoGrad();
+            using var noGrad = torch.no_grad();
             long correct = 0;
             long seen = 0;
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                correct += model.Forward(batch.Images).ArgMax(1).Eq(batch.Labels).Sum().ItemInt64();
+                using var scope = torch.NewDisposeScope();
+                correct += model.call(batch.Images).argmax(1).eq(batch.Labels).Sum().ToInt64();
                 seen += batch.Count;
             }
             return seen == 0 ? 0 : 100.0 * correct / seen;

@@ -6,9 +6,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.RandomLabel;
@@ -83,7 +83,7 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
             long seen = 0;
             foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
+                using var scope = torch.NewDisposeScope();
                 for (int i = 0; i < batch.Count; i++)
                 {
                     int id = (int)batch.Ids[i];
@@ -91,13 +91,13 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
                     labels[i] = isForget[id] ? RandomLabels.Draw(context.Seed, epoch, id, label, numClasses) : label;
                 }
                 Tensor targets = Tensor.From<long>(labels.AsSpan(0, batch.Count), [batch.Count], batch.Labels.Device);
-                Tensor loss = Functional.CrossEntropy(model.Forward(batch.Images), targets);
-                double value = loss.Item();
+                Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), targets);
+                double value = loss.ToDouble();
                 DivergenceGuard.CheckLoss(method, "training loss", value, epoch, step, hint);
-                optimizer.ZeroGrad();
-                loss.Backward();
+                optimizer.zero_grad();
+                loss.backward();
                 afterBackward?.Invoke();
-                optimizer.Step();
+                optimizer.step();
                 sum += value * batch.Count;
                 seen += batch.Count;
                 step++;

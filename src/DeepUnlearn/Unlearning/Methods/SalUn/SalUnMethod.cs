@@ -6,8 +6,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.RandomLabel;
 
 namespace DeepUnlearn.Unlearning.Methods.SalUn;
@@ -61,18 +62,18 @@ public sealed class SalUnMethod(SalUnOptions options) : IUnlearningMethod
             // g ← m_S ⊙ (g + λ·θ): weight decay first, then the mask, so masked weights get an exact zero update.
             void MaskGradients()
             {
-                using var noGrad = LibTorch.NoGrad();
+                using var noGrad = torch.no_grad();
                 foreach ((string name, Tensor parameter) in parameters)
                 {
-                    using var scope = TensorScope.Begin();
-                    Tensor? grad = parameter.Grad;
+                    using var scope = torch.NewDisposeScope();
+                    Tensor? grad = parameter.grad;
                     if (grad is null)
                     {
                         continue;
                     }
                     if (weightDecay != 0)
                     {
-                        grad.AddInPlace(parameter, weightDecay);
+                        grad.add_(parameter, weightDecay);
                     }
                     mask.Apply(name, grad);
                 }

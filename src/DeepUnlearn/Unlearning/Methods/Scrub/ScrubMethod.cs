@@ -6,9 +6,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.Scrub;
@@ -42,8 +42,8 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);
         using Tensor scaledStudent = student / temperature;
         using Tensor scaledTeacher = teacher / temperature;
-        using Tensor logStudent = Functional.LogSoftmax(scaledStudent, 1);
-        using Tensor pTeacher = Functional.Softmax(scaledTeacher, 1);
+        using Tensor logStudent = Functional.log_softmax(scaledStudent, 1);
+        using Tensor pTeacher = torch.nn.functional.softmax(scaledTeacher, 1);
         using Tensor kl = Functional.KlDiv(logStudent, pTeacher, Reduction.Sum);
         return kl * (temperature * temperature / student.Size(0));
     }
@@ -100,16 +100,16 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
                 long seen = 0;
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
                 {
-                    using var scope = TensorScope.Begin();
-                    Tensor logits = student.Forward(batch.Images);
+                    using var scope = torch.NewDisposeScope();
+                    Tensor logits = student.call(batch.Images);
                     Tensor distance = DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature);
-                    double value = distance.Item();
+                    double value = distance.ToDouble();
                     DivergenceGuard.CheckLoss(name, "forget-set KL", value, epoch, step, hint);
                     // Max-step: minimise −d, i.e. move the student away from the teacher on D_f.
-                    Tensor loss = distance.Neg();
-                    optimizer.ZeroGrad();
-                    loss.Backward();
-                    optimizer.Step();
+                    Tensor loss = distance.neg();
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
                     sum += value * batch.Count;
                     seen += batch.Count;
                     step++;
@@ -121,18 +121,18 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
             long minSeen = 0;
             foreach (Batch batch in retain.Epoch(epoch, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                Tensor logits = student.Forward(batch.Images);
-                Tensor loss = Functional.CrossEntropy(logits, batch.Labels) * options.Gamma;
+                using var scope = torch.NewDisposeScope();
+                Tensor logits = student.call(batch.Images);
+                Tensor loss = torch.nn.functional.cross_entropy(logits, batch.Labels) * options.Gamma;
                 if (options.Alpha != 0)
                 {
                     loss = loss + (DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature) * options.Alpha);
                 }
-                double value = loss.Item();
+                double value = loss.ToDouble();
                 DivergenceGuard.CheckLoss(name, "retain loss", value, epoch, step, hint);
-                optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step();
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
                 minSum += value * batch.Count;
                 minSeen += batch.Count;
                 step++;
@@ -158,8 +158,8 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
 
     private static Tensor TeacherLogits(ClassifierModel teacher, Tensor images)
     {
-        using var noGrad = LibTorch.NoGrad();
-        return teacher.Forward(images);
+        using var noGrad = torch.no_grad();
+        return teacher.call(images);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "scrub epoch {Epoch}/{Epochs}: forget KL {ForgetKl:F4} (last max-step pass), retain loss {RetainLoss:F4}")]
