@@ -6,7 +6,6 @@ using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Configuration;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli;

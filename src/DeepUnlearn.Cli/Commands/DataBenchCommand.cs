@@ -7,7 +7,6 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Data.Transforms;
 using DeepUnlearn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;

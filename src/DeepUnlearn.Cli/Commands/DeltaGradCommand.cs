@@ -7,7 +7,6 @@ using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Reporting;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;

@@ -1,7 +1,6 @@
 using System;
 using DeepUnlearn.Data;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -60,8 +59,8 @@ internal static class DeltaGradData
         SampleTable Draw(int count, string split)
         {
             Tensor labels = torch.randint(0, Classes, [count], ScalarType.Int64, null, generator);
-            Tensor x = centres.index_select(0, labels).Add(torch.randn([count, Features], ScalarType.Float64, null, generator)).To(device, dtype);
-            return new SampleTable(scope.Keep(x), scope.Keep(labels.To(device)), $"synthetic-clusters(seed {seed})/{split}", ownsTensors: true);
+            Tensor x = centres.index_select(0, labels).Add(torch.randn([count, Features], ScalarType.Float64, null, generator)).to(device, dtype);
+            return new SampleTable(x.MoveToOuterDisposeScope(), labels.to(device).MoveToOuterDisposeScope(), $"synthetic-clusters(seed {seed})/{split}", ownsTensors: true);
         }
         SampleTable train = Draw(trainSize, "train");
         SampleTable test = Draw(TestSize, "test");

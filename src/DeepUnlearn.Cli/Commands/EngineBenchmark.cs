@@ -139,8 +139,8 @@ internal static class EngineBenchmark
         };
         using ClassifierModel model = ModelRegistry.Create(options.Model, modelOptions);
         using var generator = new Generator(options.Seed);
-        using Tensor x = TensorScope.Detach(torch.randn([options.Batch, 3, ImageSize, ImageSize], generator: generator));
-        using Tensor y = TensorScope.Detach(torch.randint(0, Classes, [options.Batch], generator: generator));
+        using Tensor x = torch.randn([options.Batch, 3, ImageSize, ImageSize], generator: generator).DetachFromDisposeScope();
+        using Tensor y = torch.randint(0, Classes, [options.Batch], generator: generator).DetachFromDisposeScope();
         using var sgd = new Sgd(model.Parameters(), LearningRate, Momentum);
         for (int i = 0; i < options.Warmup; i++)
         {

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text.Json;
 using DeepUnlearn.Reporting;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;

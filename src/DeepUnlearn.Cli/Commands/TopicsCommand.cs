@@ -8,7 +8,6 @@ using System.Linq;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.TopicModels;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;

@@ -12,7 +12,6 @@ using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Reporting;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
@@ -89,7 +88,7 @@ internal static class TrainCommand
             ImageSize = data.ImageSize,
             Seed = recipe.Seed,
         });
-        model.To(device);
+        model.to(device);
         var metadata = new CheckpointMetadata
         {
             Model = model.Spec!,

@@ -9,7 +9,6 @@ using System.Text.Json;
 using DeepUnlearn.Bayesian;
 using DeepUnlearn.Reporting;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -326,7 +325,7 @@ internal static class VbuCommand
         }
         double[] z = SparseGpClassifier.KMeansInducingPoints(train, s.Inducing, unchecked((int)s.Seed));
         double lengthScale = s.LengthScale ?? MedianDistance(z, all.FeatureCount);
-        using Tensor zt = TensorScope.Detach(Tensor.From<double>(z, [s.Inducing, all.FeatureCount]));
+        using Tensor zt = (Tensor.From<double>(z, [s.Inducing, all.FeatureCount])).DetachFromDisposeScope();
         return new SparseGpClassifier(zt, lengthScale, s.Variance, 1e-6, ScalarType.Float64, s.Device);
     }
 

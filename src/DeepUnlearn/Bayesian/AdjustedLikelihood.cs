@@ -1,6 +1,5 @@
 using System;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -37,8 +36,8 @@ public sealed class AdjustedLikelihood : IDisposable
         VariationalInference.RequireCompatible(model, erased);
         _model = model;
         _full = fullPosterior.clone(trainable: false);
-        _features = TensorScope.Detach(erased.FeaturesTensor(_full.dtype, _full.Device));
-        _labels = TensorScope.Detach(erased.LabelsTensor(_full.Device));
+        _features = erased.FeaturesTensor(_full.dtype, _full.Device).DetachFromDisposeScope();
+        _labels = erased.LabelsTensor(_full.Device).DetachFromDisposeScope();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         LogThreshold = lambda == 0 ? double.NegativeInfinity : Math.Log(lambda) + _full.LogMaxDensity().ToDouble();
@@ -51,7 +50,7 @@ public sealed class AdjustedLikelihood : IDisposable
     public double LogThreshold { get; }
 
     /// <summary>|D_e|.</summary>
-    public long ErasedCount => _labels.Size(0);
+    public long ErasedCount => _labels.size(0);
 
     /// <summary>The copy of q(θ | D) the threshold is measured against (borrowed).</summary>
     public Gaussian FullPosterior => _full;
@@ -80,22 +79,22 @@ public sealed class AdjustedLikelihood : IDisposable
         Tensor logLikelihood = torch.is_grad_enabled() && theta.requires_grad
             ? ClassifierLikelihood.LogLikelihood(_model, theta, features, labels)
             : ClassifierLikelihood.LogLikelihoodChunked(_model, theta, features, labels);
-        if (rows is not null && rows.Size(0) > 0)
+        if (rows is not null && rows.size(0) > 0)
         {
-            logLikelihood = logLikelihood.mul((double)ErasedCount / rows.Size(0));
+            logLikelihood = logLikelihood.mul((double)ErasedCount / rows.size(0));
         }
         if (double.IsNegativeInfinity(LogThreshold))
         {
             counted = 1;
-            return scope.Keep(logLikelihood);
+            return logLikelihood.MoveToOuterDisposeScope();
         }
         Tensor inside;
         using (torch.no_grad())
         {
             inside = _full.LogProb(theta.detach()).gt(LogThreshold);
         }
-        counted = inside.To(ScalarType.Float64).mean().ToDouble();
-        return scope.Keep(torch.where(inside, logLikelihood, logLikelihood.zeros_like()));
+        counted = inside.to(ScalarType.Float64).mean().ToDouble();
+        return (torch.where(inside, logLikelihood, logLikelihood.zeros_like())).MoveToOuterDisposeScope();
     }
 
     /// <summary>Checks λ ∈ [0, 1] and returns it.</summary>

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -77,23 +76,23 @@ public sealed class BayesianLogisticRegression : IBayesianClassifier
     {
         ArgumentNullException.ThrowIfNull(theta);
         ArgumentNullException.ThrowIfNull(features);
-        if (theta.dim() != 2 || theta.Size(1) != ParameterCount)
+        if (theta.dim() != 2 || theta.size(1) != ParameterCount)
         {
             throw new ArgumentException($"expected parameters [S, {ParameterCount}]; got [{string.Join(", ", theta.shape)}]", nameof(theta));
         }
-        if (features.dim() != 2 || features.Size(1) != FeatureCount)
+        if (features.dim() != 2 || features.size(1) != FeatureCount)
         {
             throw new ArgumentException($"expected features [N, {FeatureCount}]; got [{string.Join(", ", features.shape)}]", nameof(features));
         }
         using var scope = torch.NewDisposeScope();
-        long s = theta.Size(0);
-        long n = features.Size(0);
+        long s = theta.size(0);
+        long n = features.size(0);
         Tensor w = theta.view(s, ClassCount - 1, FeatureCount + 1);
         Tensor weights = w.narrow(2, 0, FeatureCount);
         Tensor bias = w.narrow(2, FeatureCount, 1).transpose(1, 2);
         Tensor free = features.matmul(weights.transpose(1, 2)).Add(bias);
         Tensor reference = torch.zeros([s, n, 1], free.dtype, free.Device);
-        return scope.Keep(torch.cat([free, reference], 2));
+        return torch.cat([free, reference], 2).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

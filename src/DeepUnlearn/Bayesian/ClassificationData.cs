@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -91,7 +90,7 @@ public sealed class ClassificationData
     {
         using var scope = torch.NewDisposeScope();
         Tensor cpu = Tensor.From<double>(_features, [Count, FeatureCount]);
-        return scope.Keep(cpu.To(device ?? torch.CPU, dtype, copy: true));
+        return cpu.to(device ?? torch.CPU, dtype, copy: true).MoveToOuterDisposeScope();
     }
 
     /// <summary>The labels as an int64 [N] tensor.</summary>
@@ -100,7 +99,7 @@ public sealed class ClassificationData
         using var scope = torch.NewDisposeScope();
         long[] labels = Array.ConvertAll(_labels, l => (long)l);
         Tensor cpu = Tensor.From<long>(labels, [Count]);
-        return scope.Keep(cpu.To(device ?? torch.CPU, ScalarType.Int64, copy: true));
+        return cpu.to(device ?? torch.CPU, ScalarType.Int64, copy: true).MoveToOuterDisposeScope();
     }
 
     private ClassificationData Partition(IEnumerable<int> ids, bool keep)

@@ -15,12 +15,12 @@ internal static class ClassifierLikelihood
     public static Tensor LogLikelihood(IBayesianClassifier model, Tensor theta, Tensor features, Tensor labels)
     {
         using var scope = torch.NewDisposeScope();
-        if (features.Size(0) == 0)
+        if (features.size(0) == 0)
         {
-            return scope.Keep(torch.zeros([theta.Size(0)], theta.dtype, theta.Device));
+            return (torch.zeros([theta.size(0)], theta.dtype, theta.Device)).MoveToOuterDisposeScope();
         }
-        Tensor logProbs = Functional.log_softmax(model.Logits(theta, features), 2);
-        Tensor index = labels.view(1, -1, 1).expand(theta.Size(0), labels.Size(0), 1);
+        Tensor logProbs = nn.functional.log_softmax(model.Logits(theta, features), 2);
+        Tensor index = labels.view(1, -1, 1).expand(theta.size(0), labels.size(0), 1);
         return scope.Keep(logProbs.gather(2, index).squeeze(2).Sum(1));
     }
 
@@ -29,14 +29,14 @@ internal static class ClassifierLikelihood
     {
         using var noGrad = torch.no_grad();
         using var outer = torch.NewDisposeScope();
-        Tensor total = torch.zeros([theta.Size(0)], theta.dtype, theta.Device);
-        long n = features.Size(0);
+        Tensor total = torch.zeros([theta.size(0)], theta.dtype, theta.Device);
+        long n = features.size(0);
         for (long start = 0; start < n; start += ChunkRows)
         {
             using var scope = torch.NewDisposeScope();
             long length = Math.Min(ChunkRows, n - start);
             total.add_(LogLikelihood(model, theta, features.narrow(0, start, length), labels.narrow(0, start, length)));
         }
-        return outer.Keep(total);
+        return total.MoveToOuterDisposeScope();
     }
 }

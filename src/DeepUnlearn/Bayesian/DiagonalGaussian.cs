@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -19,11 +18,11 @@ public sealed class DiagonalGaussian : Gaussian
         : base(mean)
     {
         System.ArgumentNullException.ThrowIfNull(logStd);
-        if (logStd.dim() != 1 || logStd.Size(0) != Dimension)
+        if (logStd.dim() != 1 || logStd.size(0) != Dimension)
         {
             throw new System.ArgumentException($"log_std must be [{Dimension}]; got [{string.Join(", ", logStd.shape)}]", nameof(logStd));
         }
-        LogStd = TensorScope.Detach(logStd);
+        LogStd = logStd.DetachFromDisposeScope();
         _parameters = [Mean, LogStd];
         _named = new Dictionary<string, Tensor> { ["mean"] = Mean, ["log_std"] = LogStd };
     }

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -22,17 +21,17 @@ public sealed class FullCovarianceGaussian : Gaussian
     {
         System.ArgumentNullException.ThrowIfNull(logDiagonal);
         System.ArgumentNullException.ThrowIfNull(lower);
-        if (logDiagonal.dim() != 1 || logDiagonal.Size(0) != Dimension)
+        if (logDiagonal.dim() != 1 || logDiagonal.size(0) != Dimension)
         {
             throw new System.ArgumentException($"log_diagonal must be [{Dimension}]; got [{string.Join(", ", logDiagonal.shape)}]", nameof(logDiagonal));
         }
-        if (lower.dim() != 2 || lower.Size(0) != Dimension || lower.Size(1) != Dimension)
+        if (lower.dim() != 2 || lower.size(0) != Dimension || lower.size(1) != Dimension)
         {
             throw new System.ArgumentException($"lower must be [{Dimension}, {Dimension}]; got [{string.Join(", ", lower.shape)}]", nameof(lower));
         }
-        LogDiagonal = TensorScope.Detach(logDiagonal);
-        Lower = TensorScope.Detach(lower);
-        _strictLower = TensorScope.Detach(Matrices.StrictLowerMask(Dimension, Mean.dtype, Mean.Device));
+        LogDiagonal = logDiagonal.DetachFromDisposeScope();
+        Lower = lower.DetachFromDisposeScope();
+        _strictLower = Matrices.StrictLowerMask(Dimension, Mean.dtype, Mean.Device).DetachFromDisposeScope();
         _parameters = [Mean, LogDiagonal, Lower];
         _named = new Dictionary<string, Tensor> { ["mean"] = Mean, ["log_diagonal"] = LogDiagonal, ["lower"] = Lower };
     }

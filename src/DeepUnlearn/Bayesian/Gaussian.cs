@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -21,12 +20,12 @@ public abstract class Gaussian : IDisposable
     private protected Gaussian(Tensor mean)
     {
         ArgumentNullException.ThrowIfNull(mean);
-        if (mean.dim() != 1 || mean.Size(0) == 0)
+        if (mean.dim() != 1 || mean.size(0) == 0)
         {
             throw new ArgumentException($"the mean must be a non-empty vector; got shape [{string.Join(", ", mean.shape)}]", nameof(mean));
         }
-        Mean = TensorScope.Detach(mean);
-        Dimension = (int)mean.Size(0);
+        Mean = mean.DetachFromDisposeScope();
+        Dimension = (int)mean.size(0);
     }
 
     /// <summary>The mean μ, [P].</summary>
@@ -74,14 +73,14 @@ public abstract class Gaussian : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         using var scope = torch.NewDisposeScope();
         Tensor epsilon = torch.randn([count, Dimension], DType, Device, generator);
-        return scope.Keep(Transform(epsilon));
+        return Transform(epsilon).MoveToOuterDisposeScope();
     }
 
     /// <summary>log q(θ) for each row of <paramref name="theta"/> [S, P], as [S].</summary>
     public Tensor LogProb(Tensor theta)
     {
         ArgumentNullException.ThrowIfNull(theta);
-        if (theta.dim() != 2 || theta.Size(1) != Dimension)
+        if (theta.dim() != 2 || theta.size(1) != Dimension)
         {
             throw new ArgumentException($"expected samples of shape [S, {Dimension}]; got [{string.Join(", ", theta.shape)}]", nameof(theta));
         }
@@ -89,7 +88,7 @@ public abstract class Gaussian : IDisposable
         Tensor z = Whiten(theta);
         Tensor quadratic = z.square().Sum(1).mul(-0.5);
         Tensor constant = LogScaleDiagonal().Sum().Add(0.5 * Dimension * s_logTwoPi);
-        return scope.Keep(quadratic.sub(constant));
+        return quadratic.sub(constant).MoveToOuterDisposeScope();
     }
 
     /// <summary>log max_θ q(θ) = log q(μ) = −½ P log 2π − ½ log det Σ, a scalar.</summary>
@@ -104,7 +103,7 @@ public abstract class Gaussian : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         Tensor l = ScaleTril();
-        return scope.Keep(l.matmul(l.T()));
+        return (l.matmul(l.T())).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -144,7 +143,7 @@ public abstract class Gaussian : IDisposable
             mahalanobis = Linalg.Solve(l2, diff.unsqueeze(1)).square().Sum();
         }
         Tensor kl = trace.Add(mahalanobis).sub(Dimension).mul(0.5).Add(logDet2).sub(logDet1);
-        return scope.Keep(kl);
+        return kl.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -172,8 +171,8 @@ public abstract class Gaussian : IDisposable
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(covariance);
-        long p = mean.Size(0);
-        if (covariance.dim() != 2 || covariance.Size(0) != p || covariance.Size(1) != p)
+        long p = mean.size(0);
+        if (covariance.dim() != 2 || covariance.size(0) != p || covariance.size(1) != p)
         {
             throw new ArgumentException($"the covariance must be [{p}, {p}]; got [{string.Join(", ", covariance.shape)}]", nameof(covariance));
         }
@@ -230,10 +229,10 @@ public abstract class Gaussian : IDisposable
             {
                 throw new ArgumentException($"a {KindName(kind)} Gaussian needs tensor '{name}'; present: {string.Join(", ", tensors.Keys)}", nameof(tensors));
             }
-            return t.To(device, dtype, copy: true);
+            return t.to(device, dtype, copy: true);
         }
         Tensor mean = Get("mean");
-        long p = mean.dim() == 1 ? mean.Size(0) : -1;
+        long p = mean.dim() == 1 ? mean.size(0) : -1;
         void Check(Tensor t, string name, params long[] shape)
         {
             if (p <= 0 || !t.Shape.SequenceEqual(shape))

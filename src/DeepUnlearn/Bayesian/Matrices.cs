@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -11,7 +10,7 @@ internal static class Matrices
     public static Tensor Diagonal(Tensor a)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor eye = torch.eye(a.Size(0), dtype: a.dtype, device: a.Device);
+        Tensor eye = torch.eye(a.size(0), dtype: a.dtype, device: a.Device);
         return scope.Keep(a.mul(eye).Sum(1));
     }
 
@@ -19,8 +18,8 @@ internal static class Matrices
     public static Tensor DiagEmbed(Tensor v)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor eye = torch.eye(v.Size(0), dtype: v.dtype, device: v.Device);
-        return scope.Keep(eye.mul(v.unsqueeze(0)));
+        Tensor eye = torch.eye(v.size(0), dtype: v.dtype, device: v.Device);
+        return (eye.mul(v.unsqueeze(0))).MoveToOuterDisposeScope();
     }
 
     /// <summary>A constant [n, n] mask with ones strictly below the diagonal.</summary>
@@ -35,6 +34,6 @@ internal static class Matrices
             }
         }
         using Tensor cpu = Tensor.From<double>(values, [n, n]);
-        return cpu.To(device, dtype, copy: true);
+        return cpu.to(device, dtype, copy: true);
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -38,7 +37,7 @@ internal sealed class MiniBatches : IDisposable
         if (_permutation is null || _position + BatchSize > _count)
         {
             _permutation?.Dispose();
-            _permutation = TensorScope.Detach(torch.randperm(_count, _device, _generator));
+            _permutation = torch.randperm(_count, _device, _generator).DetachFromDisposeScope();
             _position = 0;
         }
         Tensor batch = _permutation.narrow(0, _position, BatchSize);

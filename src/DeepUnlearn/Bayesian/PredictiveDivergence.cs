@@ -43,7 +43,7 @@ public static class PredictiveDivergence
             using var scope = torch.NewDisposeScope();
             long length = Math.Min(chunk, n - start);
             Tensor probabilities = torch.nn.functional.softmax(model.Logits(theta, x.narrow(0, start, length)), 2).mean(0);
-            using Tensor cpu = TensorScope.Detach(probabilities.To(torch.CPU, ScalarType.Float64, copy: true));
+            using Tensor cpu = probabilities.to(torch.CPU, ScalarType.Float64, copy: true).DetachFromDisposeScope();
             cpu.CopyTo<double>(result.AsSpan((int)(start * k), (int)(length * k)));
         }
         return result;

@@ -81,8 +81,8 @@ public static class ReverseKlUnlearning
                         logWeights = LogImportanceWeights(likelihood, samples, out counted);
                         if (!options.ResampleEachStep)
                         {
-                            pool = TensorScope.Detach(samples);
-                            poolWeights = TensorScope.Detach(logWeights);
+                            pool = samples.DetachFromDisposeScope();
+                            poolWeights = logWeights.DetachFromDisposeScope();
                             poolCounted = counted;
                         }
                     }
@@ -137,7 +137,7 @@ public static class ReverseKlUnlearning
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         Tensor inverse = likelihood.LogLikelihood(samples, out counted).neg();
-        return scope.Keep(inverse.sub(inverse.logsumexp(0)));
+        return (inverse.sub(inverse.logsumexp(0))).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -200,6 +200,6 @@ public static class ReverseKlUnlearning
     }
 
     private static InvalidOperationException Degenerate(Tensor samples, Tensor logWeights) => new(
-        $"the importance-weighted covariance is singular: the effective sample size is {EffectiveSampleSize(logWeights):G3} for {samples.Size(1)} parameters " +
+        $"the importance-weighted covariance is singular: the effective sample size is {EffectiveSampleSize(logWeights):G3} for {samples.size(1)} parameters " +
         "(1/p(D_e|θ) weights concentrate on few samples); use more samples, a larger lambda, or the gradient solver");
 }

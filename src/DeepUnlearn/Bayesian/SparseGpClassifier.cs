@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -36,7 +35,7 @@ public sealed class SparseGpClassifier : IBayesianClassifier
     public SparseGpClassifier(Tensor inducingPoints, double lengthScale, double variance, double jitter = 1e-6, ScalarType dtype = ScalarType.Float64, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(inducingPoints);
-        if (inducingPoints.dim() != 2 || inducingPoints.Size(0) == 0 || inducingPoints.Size(1) == 0)
+        if (inducingPoints.dim() != 2 || inducingPoints.size(0) == 0 || inducingPoints.size(1) == 0)
         {
             throw new ArgumentException($"inducing points must be a non-empty [M, D] matrix; got [{string.Join(", ", inducingPoints.shape)}]", nameof(inducingPoints));
         }
@@ -49,16 +48,16 @@ public sealed class SparseGpClassifier : IBayesianClassifier
         LengthScale = lengthScale;
         Variance = variance;
         Jitter = jitter;
-        FeatureCount = (int)inducingPoints.Size(1);
-        ParameterCount = (int)inducingPoints.Size(0);
+        FeatureCount = (int)inducingPoints.size(1);
+        ParameterCount = (int)inducingPoints.size(0);
         Device d = device ?? torch.CPU;
 
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        _inducing = TensorScope.Detach(inducingPoints.To(d, dtype, copy: true));
+        _inducing = inducingPoints.to(d, dtype, copy: true).DetachFromDisposeScope();
         Tensor kzz = Kernel(_inducing, _inducing).Add(torch.eye(ParameterCount, dtype: dtype, device: d).mul(jitter));
         Tensor l = Linalg.Cholesky(kzz);
-        _kzzInverse = TensorScope.Detach(Linalg.Inverse(kzz));
+        _kzzInverse = Linalg.Inverse(kzz).DetachFromDisposeScope();
         Prior = new FullCovarianceGaussian(
             torch.zeros([ParameterCount], dtype, d),
             Matrices.Diagonal(l).log(),
@@ -112,11 +111,11 @@ public sealed class SparseGpClassifier : IBayesianClassifier
     {
         ArgumentNullException.ThrowIfNull(theta);
         ArgumentNullException.ThrowIfNull(features);
-        if (theta.dim() != 2 || theta.Size(1) != ParameterCount)
+        if (theta.dim() != 2 || theta.size(1) != ParameterCount)
         {
             throw new ArgumentException($"expected parameters [S, {ParameterCount}]; got [{string.Join(", ", theta.shape)}]", nameof(theta));
         }
-        if (features.dim() != 2 || features.Size(1) != FeatureCount)
+        if (features.dim() != 2 || features.size(1) != FeatureCount)
         {
             throw new ArgumentException($"expected features [N, {FeatureCount}]; got [{string.Join(", ", features.shape)}]", nameof(features));
         }
@@ -124,7 +123,7 @@ public sealed class SparseGpClassifier : IBayesianClassifier
         // f(x) = k(x, Z) K_ZZ⁻¹ u for every sample u (row of θ): [S, N].
         Tensor projection = Kernel(features, _inducing).matmul(_kzzInverse);
         Tensor f = theta.matmul(projection.T());
-        return scope.Keep(torch.stack([f.zeros_like(), f], 2));
+        return (torch.stack([f.zeros_like(), f], 2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -48,8 +48,8 @@ public static class VariationalInference
             : initial.Convert(options.Posterior, trainable: true);
         try
         {
-            using Tensor x = TensorScope.Detach(data.FeaturesTensor(dtype, device));
-            using Tensor y = TensorScope.Detach(data.LabelsTensor(device));
+            using Tensor x = data.FeaturesTensor(dtype, device).DetachFromDisposeScope();
+            using Tensor y = data.LabelsTensor(device).DetachFromDisposeScope();
             using var batches = new MiniBatches(data.Count, options.BatchSize, generator, device);
             using var adam = new Adam(q.Parameters, lr: options.LearningRate);
             var schedule = new CosineAnnealingLr(adam, options.Steps);

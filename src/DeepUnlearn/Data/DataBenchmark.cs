@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Threading;
 using DeepUnlearn.Data.Transforms;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Data;

@@ -7,7 +7,6 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using DeepUnlearn.Data.Transforms;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -255,10 +254,10 @@ public sealed class DataLoader : IDisposable
                 ids[k] = id;
                 labels[k] = Dataset.Label(id);
             }
-            Tensor images = TensorScope.Detach(Tensor.From<float>(pixels.AsSpan(0, count * length), [count, channels, height, width], Options.Device));
+            Tensor images = (Tensor.From<float>(pixels.AsSpan(0, count * length), [count, channels, height, width], Options.Device)).DetachFromDisposeScope();
             try
             {
-                Tensor labelTensor = TensorScope.Detach(Tensor.From<long>(labels, [count], Options.Device));
+                Tensor labelTensor = (Tensor.From<long>(labels, [count], Options.Device)).DetachFromDisposeScope();
                 return new Batch(images, labelTensor, ids, epoch, index);
             }
             catch

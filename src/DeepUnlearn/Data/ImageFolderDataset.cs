@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DeepUnlearn.Data.Imaging;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -150,7 +150,7 @@ public sealed class ImageFolderDataset : IVisionDataset
         }
         using (image)
         {
-            TensorScope.Detach(image);
+            image.DetachFromDisposeScope();
             ReadOnlySpan<long> shape = image.Shape;
             destination.Resize((int)shape[0], (int)shape[1], (int)shape[2]);
             image.CopyTo<byte>(destination.Pixels);

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Data.Transforms;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 

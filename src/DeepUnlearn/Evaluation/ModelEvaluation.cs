@@ -17,7 +17,7 @@ public sealed record ModelEvaluation(Predictions Forget, Predictions Retain, Pre
         var values = new System.Collections.Generic.List<float>();
         foreach (var (_, p) in model.NamedParameters())
         {
-            using Torch.Tensor host = p.To(Torch.torch.CPU, Torch.ScalarType.Float32);
+            using Torch.Tensor host = p.to(Torch.torch.CPU, Torch.ScalarType.Float32);
             values.AddRange(host.ToArray<float>());
         }
         return [.. values];

@@ -6,6 +6,7 @@ using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Evaluation;
 
@@ -39,10 +40,10 @@ public static class ModelEvaluator
             {
                 using var scope = torch.NewDisposeScope();
                 Tensor logits = model.call(batch.Images);
-                Tensor p = torch.nn.functional.softmax(logits, 1).To(torch.CPU, ScalarType.Float32);
+                Tensor p = torch.nn.functional.softmax(logits, 1).to(torch.CPU, ScalarType.Float32);
                 p.CopyTo<float>(probabilities.AsSpan(row * k, batch.Count * k));
-                double[] batchLosses = torch.nn.functional.cross_entropy(logits, batch.Labels, reduction: Reduction.None).To(torch.CPU, ScalarType.Float64).ToArray<double>();
-                long[] batchLabels = batch.Labels.To(torch.CPU).ToArray<long>();
+                double[] batchLosses = torch.nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.None).to(torch.CPU, ScalarType.Float64).ToArray<double>();
+                long[] batchLabels = batch.Labels.to(torch.CPU).ToArray<long>();
                 for (int i = 0; i < batch.Count; i++)
                 {
                     ids.Add((int)batch.Ids[i]);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
@@ -25,8 +26,10 @@ public sealed class Vgg : ClassifierModel
     /// <summary>Configuration "D" (VGG-16): channels, with 0 for a 2×2 max-pool.</summary>
     public static readonly IReadOnlyList<int> ConfigD = [64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0];
 
+    [ComponentName(Name = "features")]
     private readonly Sequential _features;
-    private readonly Sequential? _classifier;
+    [ComponentName(Name = "classifier")]
+    private readonly nn.Module<Tensor, Tensor> _classifier;
     private readonly Linear _head;
 
     /// <summary>Creates a VGG-BN network.</summary>
@@ -34,8 +37,8 @@ public sealed class Vgg : ClassifierModel
     /// <param name="inChannels">Input channels.</param>
     /// <param name="numClasses">Number of classes K.</param>
     /// <param name="stem">Layout: torchvision's ImageNet one, or the SalUn CIFAR one (which drops a final max-pool).</param>
-    /// <param name="generator">Random generator for the initialisation (libtorch's default when null).</param>
-    public Vgg(IReadOnlyList<int> config, int inChannels, int numClasses, ModelStem stem, Generator? generator = null)
+    public Vgg(IReadOnlyList<int> config, int inChannels, int numClasses, ModelStem stem)
+        : base(nameof(Vgg))
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
@@ -46,49 +49,50 @@ public sealed class Vgg : ClassifierModel
         {
             count--;
         }
-        var features = new Sequential();
+        var features = nn.Sequential();
         long channels = inChannels;
         for (int i = 0; i < count; i++)
         {
             int v = config[i];
             if (v == 0)
             {
-                features.Add(new MaxPool2d(2, 2));
+                features.append(nn.MaxPool2d(2, 2));
                 continue;
             }
             ArgumentOutOfRangeException.ThrowIfNegative(v, nameof(config));
-            features.Add(new Conv2d(channels, v, 3, padding: 1, generator: generator));
-            features.Add(new BatchNorm2d(v));
-            features.Add(new ReLU());
+            features.append(nn.Conv2d(channels, v, 3, padding: 1));
+            features.append(nn.BatchNorm2d(v));
+            features.append(nn.ReLU());
             channels = v;
         }
-        _features = RegisterModule("features", features);
+        _features = features;
         if (stem == ModelStem.ImageNet)
         {
-            _head = new Linear(4096, numClasses, generator: generator);
-            _classifier = RegisterModule("classifier", new Sequential(
-                new Linear(channels * 7 * 7, 4096, generator: generator),
-                new ReLU(),
-                new Dropout(0.5),
-                new Linear(4096, 4096, generator: generator),
-                new ReLU(),
-                new Dropout(0.5),
-                _head));
+            _head = nn.Linear(4096, numClasses);
+            _classifier = nn.Sequential(
+                nn.Linear(channels * 7 * 7, 4096),
+                nn.ReLU(),
+                nn.Dropout(0.5),
+                nn.Linear(4096, 4096),
+                nn.ReLU(),
+                nn.Dropout(0.5),
+                _head);
         }
         else
         {
-            _head = RegisterModule("classifier", new Linear(channels, numClasses, generator: generator));
+            _head = nn.Linear(channels, numClasses);
+            _classifier = _head;
         }
-        ModelInit.TorchvisionConvNet(this, linearStd: 0.01, generator);
+        RegisterComponents();
     }
 
     /// <summary>VGG-11 with batch norm; 132,868,840 parameters in the ImageNet layout with 1000 classes.</summary>
-    public static Vgg Vgg11Bn(int inChannels, int numClasses, ModelStem stem, Generator? generator = null) =>
-        new(ConfigA, inChannels, numClasses, stem, generator);
+    public static Vgg Vgg11Bn(int inChannels, int numClasses, ModelStem stem) =>
+        new(ConfigA, inChannels, numClasses, stem);
 
     /// <summary>VGG-16 with batch norm; 138,365,992 parameters in the ImageNet layout with 1000 classes.</summary>
-    public static Vgg Vgg16Bn(int inChannels, int numClasses, ModelStem stem, Generator? generator = null) =>
-        new(ConfigD, inChannels, numClasses, stem, generator);
+    public static Vgg Vgg16Bn(int inChannels, int numClasses, ModelStem stem) =>
+        new(ConfigD, inChannels, numClasses, stem);
 
     /// <summary>The layout.</summary>
     public ModelStem Stem { get; }
@@ -106,18 +110,18 @@ public sealed class Vgg : ClassifierModel
         Tensor x = RunSequential(_features, input);
         long pool = Stem == ModelStem.ImageNet ? 7 : 1;
         using (Tensor maps = x)
-        using (Tensor pooled = torch.nn.functional.adaptive_avg_pool2d(maps, pool, pool))
+        using (Tensor pooled = nn.functional.adaptive_avg_pool2d(maps, pool))
         {
             x = pooled.flatten(1);
         }
-        if (_classifier is null)
+        if (_classifier is not Sequential classifier)
         {
             return x;
         }
         // classifier.0..5: the two hidden layers; classifier.6 is the head.
-        for (int i = 0; i < _classifier.Count - 1; i++)
+        for (int i = 0; i < classifier.Count - 1; i++)
         {
-            x = Then(x, _classifier[i]);
+            x = Then(x, (nn.Module<Tensor, Tensor>)classifier[i]);
         }
         return x;
     }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
@@ -55,7 +54,7 @@ public sealed class CooccurrenceStatistics : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
         Tensor sum = torch.zeros([vocabularySize, vocabularySize], ScalarType.Float64, device ?? torch.CPU);
-        TensorScope.Detach(sum);
+        sum.DetachFromDisposeScope();
         return new CooccurrenceStatistics(sum, vocabularySize, 0);
     }
 
@@ -72,13 +71,13 @@ public sealed class CooccurrenceStatistics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sum);
         ArgumentOutOfRangeException.ThrowIfNegative(documentCount);
-        if (sum.dim() != 2 || sum.Size(0) != sum.Size(1))
+        if (sum.dim() != 2 || sum.size(0) != sum.size(1))
         {
             throw new ArgumentException($"the co-occurrence sum must be a square matrix, got shape [{string.Join(", ", sum.shape)}]", nameof(sum));
         }
-        Tensor copy = sum.To(sum.Device, ScalarType.Float64, copy: true).contiguous();
-        TensorScope.Detach(copy);
-        return new CooccurrenceStatistics(copy, (int)sum.Size(0), documentCount);
+        Tensor copy = sum.to(sum.Device, ScalarType.Float64, copy: true).contiguous();
+        copy.DetachFromDisposeScope();
+        return new CooccurrenceStatistics(copy, (int)sum.size(0), documentCount);
     }
 
     /// <summary>True if a document of this length contributes a term (length at least 2).</summary>
@@ -143,7 +142,7 @@ public sealed class CooccurrenceStatistics : IDisposable
     public CooccurrenceStatistics Clone()
     {
         Tensor copy = _sum.clone();
-        TensorScope.Detach(copy);
+        copy.DetachFromDisposeScope();
         return new CooccurrenceStatistics(copy, VocabularySize, DocumentCount);
     }
 

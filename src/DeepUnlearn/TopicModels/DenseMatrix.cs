@@ -1,6 +1,5 @@
 using System;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
@@ -24,8 +23,8 @@ internal static class DenseMatrix
             throw new ArgumentException($"expected a matrix, got shape [{string.Join(", ", t.shape)}]", nameof(t));
         }
         using var scope = torch.NewDisposeScope();
-        double[] flat = t.To(torch.CPU, ScalarType.Float64).contiguous().ToArray<double>();
-        var m = new double[t.Size(0), t.Size(1)];
+        double[] flat = t.to(torch.CPU, ScalarType.Float64).contiguous().ToArray<double>();
+        var m = new double[t.size(0), t.size(1)];
         Buffer.BlockCopy(flat, 0, m, 0, flat.Length * sizeof(double));
         return m;
     }

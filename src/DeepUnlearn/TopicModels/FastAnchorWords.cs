@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
@@ -42,7 +41,7 @@ public static class FastAnchorWords
             throw new ArgumentException($"{candidates.Count} anchor candidates cannot give {topicCount} anchors; need at least one candidate per topic", nameof(candidates));
         }
         using var scope = torch.NewDisposeScope();
-        long v = rowNormalized.Size(0);
+        long v = rowNormalized.size(0);
         Tensor points = rowNormalized.index_select(0, Tensor.From(candidates.Select(c => (long)c).ToArray(), rowNormalized.Device));
         if (projectionDimension > 0 && projectionDimension < v)
         {

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
@@ -111,7 +110,7 @@ public sealed class TopicModelBundle : IDisposable
             }
             index["cooccurrence_sum"] = new ArrayEntry("float64", [m.VocabularySize, m.VocabularySize], stream.Position);
             using var scope = torch.NewDisposeScope();
-            writer.Write(m.Statistics.Sum.To(torch.CPU).contiguous().ToBytes());
+            writer.Write(m.Statistics.Sum.to(torch.CPU).contiguous().ToBytes());
         }
         File.Move(binPath + ".tmp", binPath, overwrite: true);
 

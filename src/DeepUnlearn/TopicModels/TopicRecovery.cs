@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
@@ -33,7 +32,7 @@ internal static class TopicRecovery
         Tensor x = qbar.index_select(0, AnchorIndex(anchors, q.Device));
         double[,] gram = DenseMatrix.FromTensor(x.mm(x.T()));
         double[,] cross = DenseMatrix.FromTensor(qbar.mm(x.T()));
-        return new RecoveryInputs(p.To(torch.CPU).ToArray<double>(), gram, cross);
+        return new RecoveryInputs(p.to(torch.CPU).ToArray<double>(), gram, cross);
     }
 
     /// <summary>Q̄: rows of Q divided by their sums; rows with zero sum stay zero.</summary>

@@ -43,11 +43,11 @@ public static class Checkpoint
     }
 
     /// <summary>Writes the optimizer state and the default CPU generator's state after <paramref name="epoch"/> epochs.</summary>
-    public static void SaveTrainingState(string path, Optimizer optimizer, int epoch)
+    public static void SaveTrainingState(string path, optim.Optimizer optimizer, int epoch)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         using OptimizerState state = optimizer.StateDict();
-        using Tensor rng = TensorScope.Detach(Generator.GetState(null));
+        using Tensor rng = Generator.GetState(null).DetachFromDisposeScope();
         var tensors = state.Tensors.Select(kv => new KeyValuePair<string, Tensor>(OptimizerPrefix + kv.Key, kv.Value)).Append(new(RngTensor, rng));
         var meta = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -61,7 +61,7 @@ public static class Checkpoint
     /// Restores the optimizer and the default CPU generator from a training-state file and returns the
     /// number of completed epochs it records.
     /// </summary>
-    public static int LoadTrainingState(string path, Optimizer optimizer)
+    public static int LoadTrainingState(string path, optim.Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         using SafeTensorsFile file = SafeTensors.Load(path);
@@ -109,7 +109,7 @@ public static class Checkpoint
         try
         {
             model.LoadStateDict(file.Tensors);
-            model.To(device);
+            model.to(device);
             return (model, metadata);
         }
         catch (ArgumentException e)

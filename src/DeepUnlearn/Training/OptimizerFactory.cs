@@ -9,7 +9,7 @@ namespace DeepUnlearn.Training;
 public static class OptimizerFactory
 {
     /// <summary>The optimizer over <paramref name="parameters"/>.</summary>
-    public static Optimizer Create(TrainingConfig config, IEnumerable<Tensor> parameters) => config.Optimizer switch
+    public static optim.Optimizer Create(TrainingConfig config, IEnumerable<Tensor> parameters) => config.Optimizer switch
     {
         OptimizerKind.Adam => new Adam(parameters, config.LearningRate, weightDecay: config.WeightDecay),
         OptimizerKind.AdamW => new AdamW(parameters, config.LearningRate, weightDecay: config.WeightDecay),
@@ -17,10 +17,10 @@ public static class OptimizerFactory
     };
 
     /// <summary>The schedule, stepped once per epoch, with the linear warm-up in front when configured.</summary>
-    public static LrScheduler CreateSchedule(TrainingConfig config, Optimizer optimizer)
+    public static optim.lr_scheduler.LRScheduler CreateSchedule(TrainingConfig config, optim.Optimizer optimizer)
     {
         int remaining = config.Epochs - config.WarmupEpochs;
-        LrScheduler main = config.Schedule switch
+        optim.lr_scheduler.LRScheduler main = config.Schedule switch
         {
             ScheduleKind.Step => new StepLr(optimizer, config.StepSize, config.Gamma),
             ScheduleKind.MultiStep => new MultiStepLr(optimizer, config.Milestones, config.Gamma),

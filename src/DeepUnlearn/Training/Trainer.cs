@@ -11,6 +11,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Training;
 
@@ -56,8 +57,8 @@ public sealed partial class Trainer
             throw new ArgumentException("checkpointing needs TrainingOptions.Metadata (dataset, classes, normalisation)");
         }
         var clock = Stopwatch.StartNew();
-        using Optimizer optimizer = OptimizerFactory.Create(config, model.TrainableParameters());
-        LrScheduler schedule = OptimizerFactory.CreateSchedule(config, optimizer);
+        using optim.Optimizer optimizer = OptimizerFactory.Create(config, model.TrainableParameters());
+        optim.lr_scheduler.LRScheduler schedule = OptimizerFactory.CreateSchedule(config, optimizer);
 
         int startEpoch = 0;
         double? best = null;
@@ -118,7 +119,7 @@ public sealed partial class Trainer
     /// update. Returns the mean loss, training accuracy, wall time and throughput.
     /// </summary>
     public static (double Loss, double Accuracy, double Seconds, double ImagesPerSecond) TrainOneEpoch(
-        ClassifierModel model, DataLoader loader, Optimizer optimizer, TrainingConfig config, int epoch, TrainingOptions? options = null, Stopwatch? runClock = null, CancellationToken cancellationToken = default)
+        ClassifierModel model, DataLoader loader, optim.Optimizer optimizer, TrainingConfig config, int epoch, TrainingOptions? options = null, Stopwatch? runClock = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loader);
@@ -166,7 +167,7 @@ public sealed partial class Trainer
             : (lossSum / seen, 100.0 * correct / seen, seconds, seen / Math.Max(seconds, 1e-9));
     }
 
-    private static (int Epoch, double? Best) Restore(string lastPath, ClassifierModel model, Optimizer optimizer)
+    private static (int Epoch, double? Best) Restore(string lastPath, ClassifierModel model, optim.Optimizer optimizer)
     {
         CheckpointMetadata metadata = Checkpoint.LoadInto(lastPath, model);
         string statePath = Checkpoint.StatePathFor(lastPath);
@@ -188,7 +189,7 @@ public sealed partial class Trainer
         return (metadata.Epoch, best);
     }
 
-    private static void WriteCheckpoints(string directory, ClassifierModel model, Optimizer optimizer, CheckpointMetadata template, TrainingConfig config, int epochsDone, double? valAccuracy, double? best, bool improved)
+    private static void WriteCheckpoints(string directory, ClassifierModel model, optim.Optimizer optimizer, CheckpointMetadata template, TrainingConfig config, int epochsDone, double? valAccuracy, double? best, bool improved)
     {
         Directory.CreateDirectory(directory);
         CheckpointMetadata metadata = template with { Epoch = epochsDone, Config = config, ValidationAccuracy = valAccuracy, CreatedUtc = DateTimeOffset.UtcNow };

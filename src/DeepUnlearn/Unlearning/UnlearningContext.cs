@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
@@ -98,7 +97,7 @@ public sealed class UnlearningContext
     public ClassifierModel CopyOriginal()
     {
         ClassifierModel copy = Original.DeepCopy();
-        copy.To(Device);
+        copy.to(Device);
         copy.Train();
         return copy;
     }

@@ -1,7 +1,6 @@
 using System.Linq;
 using DeepUnlearn.Bayesian;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Xunit;
 

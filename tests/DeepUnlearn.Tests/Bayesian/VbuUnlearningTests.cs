@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using DeepUnlearn.Bayesian;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Xunit;
 

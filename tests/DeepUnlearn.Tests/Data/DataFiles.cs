@@ -6,7 +6,6 @@ using System.IO.Compression;
 using System.Linq;
 using DeepUnlearn.Data;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Tests.Data;

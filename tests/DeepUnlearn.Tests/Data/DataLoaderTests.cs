@@ -5,7 +5,6 @@ using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Transforms;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Xunit;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.IO;
 using DeepUnlearn.Data;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;

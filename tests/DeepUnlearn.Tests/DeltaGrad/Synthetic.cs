@@ -1,6 +1,5 @@
 using System.Linq;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -17,8 +16,8 @@ internal static class Synthetic
         Tensor labels = torch.randint(0, classes, [count], ScalarType.Int64, null, generator);
         Tensor noise = torch.randn([count, features], dtype, null, generator);
         Tensor x = centres.index_select(0, labels).Add(noise);
-        scope.Keep(x);
-        scope.Keep(labels);
+        x.MoveToOuterDisposeScope();
+        labels.MoveToOuterDisposeScope();
         return new SampleTable(x, labels, identity, ownsTensors: true);
     }
 

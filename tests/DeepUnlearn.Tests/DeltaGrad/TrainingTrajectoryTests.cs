@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using Xunit;

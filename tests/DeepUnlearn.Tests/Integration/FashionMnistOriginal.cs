@@ -5,7 +5,6 @@ using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;

@@ -92,7 +92,7 @@ public class ModelRegistryTests
             using ClassifierModel model = ModelRegistry.Create(name, new ModelOptions { InChannels = inChannels, ImageSize = 28, NumClasses = 3 });
             Tensor first = model.Parameters().First();
             Assert.Equal(4, first.dim());
-            Assert.Equal(inChannels, first.Size(1));
+            Assert.Equal(inChannels, first.size(1));
             Assert.Equal(3, model.NumClasses);
         }
     }
@@ -204,7 +204,7 @@ public class ModelRegistryTests
     {
         using var scope = torch.NewDisposeScope();
         using ClassifierModel model = ModelRegistry.Create("resnet18", new ModelOptions { NumClasses = 5, Seed = 1 });
-        using Tensor x = TensorScope.Detach(torch.randn([2, 3, 32, 32]));
+        using Tensor x = torch.randn([2, 3, 32, 32]).DetachFromDisposeScope();
         using var inner = torch.NewDisposeScope();
         using Tensor logits = model.call(x);
         // Intermediate activations are released as the pass goes (autograd keeps what it needs): only the

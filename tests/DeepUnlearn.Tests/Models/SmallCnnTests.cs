@@ -1,7 +1,6 @@
 using System;
 using DeepUnlearn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Xunit;
 

@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using DeepUnlearn.TopicModels;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Xunit;
 using Xunit.Abstractions;

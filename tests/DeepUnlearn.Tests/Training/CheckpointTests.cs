@@ -4,7 +4,6 @@ using System.Linq;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Data;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Xunit;

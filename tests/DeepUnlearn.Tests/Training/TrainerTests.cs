@@ -5,7 +5,6 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Data;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Xunit;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training.Trajectory;
@@ -55,7 +54,7 @@ internal sealed class InMemoryTrajectory : TrainingTrajectory
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Tensor stored = gradient ? _gradients[step] : _parameters[step];
-        return stored.To(device, dtype, copy: true);
+        return stored.to(device, dtype, copy: true);
     }
 
     private protected override void AppendCore(ReadOnlySpan<long> batchIds, double learningRate, Tensor parameters, Tensor gradient)
@@ -81,8 +80,8 @@ internal sealed class InMemoryTrajectory : TrainingTrajectory
     private Tensor Store(Tensor source)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor copy = source.detach().reshape(Metadata.ParameterCount).To(_device, Metadata.ElementType, copy: true);
+        Tensor copy = source.detach().reshape(Metadata.ParameterCount).to(_device, Metadata.ElementType, copy: true);
         // The store owns its copies for its whole life, whatever scope the caller runs in.
-        return TensorScope.Detach(copy);
+        return copy.DetachFromDisposeScope();
     }
 }

@@ -4,7 +4,6 @@ using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Text;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Microsoft.Win32.SafeHandles;
 
@@ -221,8 +220,8 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
         var bytes = new ReadOnlySpan<byte>(_base + at, checked((int)VectorBytes));
         using var scope = torch.NewDisposeScope();
         Tensor cpu = Tensor.FromBytes(bytes, [Metadata.ParameterCount], Metadata.ElementType);
-        Tensor result = device == torch.CPU && dtype == Metadata.ElementType ? cpu : cpu.To(device, dtype);
-        return scope.Keep(result);
+        Tensor result = device == torch.CPU && dtype == Metadata.ElementType ? cpu : cpu.to(device, dtype);
+        return result.MoveToOuterDisposeScope();
     }
 
     private protected override void AppendCore(ReadOnlySpan<long> batchIds, double learningRate, Tensor parameters, Tensor gradient)
@@ -240,9 +239,9 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
         int vectorBytes = checked((int)VectorBytes);
         using (var scope = torch.NewDisposeScope())
         {
-            Tensor w = parameters.detach().reshape(Metadata.ParameterCount).To(torch.CPU, Metadata.ElementType).contiguous();
+            Tensor w = parameters.detach().reshape(Metadata.ParameterCount).to(torch.CPU, Metadata.ElementType).contiguous();
             w.CopyBytesTo(new Span<byte>(_base + at + RecordPrefixBytes, vectorBytes));
-            Tensor g = gradient.detach().reshape(Metadata.ParameterCount).To(torch.CPU, Metadata.ElementType).contiguous();
+            Tensor g = gradient.detach().reshape(Metadata.ParameterCount).to(torch.CPU, Metadata.ElementType).contiguous();
             g.CopyBytesTo(new Span<byte>(_base + at + RecordPrefixBytes + vectorBytes, vectorBytes));
         }
         byte[] idBytes = new byte[batchIds.Length * sizeof(long)];

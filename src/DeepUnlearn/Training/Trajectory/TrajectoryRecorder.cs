@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training.Trajectory;
@@ -62,7 +61,7 @@ public static class TrajectoryRecorder
             Tensor source = flat.reshape(-1);
             foreach (Tensor p in parameters)
             {
-                p.copy_(source.narrow(0, at, p.numel()).view(p.shape).To(p.Device, p.ScalarType));
+                p.copy_(source.narrow(0, at, p.numel()).view(p.shape).to(p.Device, p.ScalarType));
                 at += p.numel();
             }
         }

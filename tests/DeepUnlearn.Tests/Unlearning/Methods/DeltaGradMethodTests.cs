@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;

@@ -23,8 +23,8 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
         using var generator = new Generator(3);
         Tensor logits = torch.randn([n, k], ScalarType.Float64, generator: generator).mul(3).detach();
         logits.requires_grad = true;
-        Tensor perSample = FamrMethod.UniformKl(logits, Reduction.None);
-        FamrMethod.UniformKl(logits, Reduction.Sum).backward();
+        Tensor perSample = FamrMethod.UniformKl(logits, nn.Reduction.None);
+        FamrMethod.UniformKl(logits, nn.Reduction.Sum).backward();
 
         double[] z = logits.detach().ToArray<double>();
         double[] grad = logits.grad!.ToArray<double>();
@@ -111,7 +111,7 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
         const double eta = 0.5;
         var (features, n, d) = ForgetFeatures(setup.Original);
         int k = (int)setup.Original.NumClasses;
-        double[] w0 = setup.Original.Head.Weight.To(ScalarType.Float64).ToArray<double>();
+        double[] w0 = setup.Original.Head.Weight.to(ScalarType.Float64).ToArray<double>();
         double[] b0 = setup.Original.Head.Bias!.To(ScalarType.Float64).ToArray<double>();
         double[] w1 = (double[])w0.clone();
         double[] b1 = (double[])b0.clone();
@@ -141,7 +141,7 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
 
         var method = new FamrMethod(new FamrOptions { Parameters = FamrParameters.Head, Rho = 0, Steps = 1, LearningRate = eta, Momentum = 0, BatchSize = n });
         using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
-        double[] w = outcome.Model.Head.Weight.To(ScalarType.Float64).ToArray<double>();
+        double[] w = outcome.Model.Head.Weight.to(ScalarType.Float64).ToArray<double>();
         double[] b = outcome.Model.Head.Bias!.To(ScalarType.Float64).ToArray<double>();
         Assert.True(w1.Zip(w0).Max(p => Math.Abs(p.First - p.Second)) > 1e-4, "the closed-form step barely moves the head: the test would not notice a missing update");
         for (int i = 0; i < w.Length; i++)
@@ -158,7 +158,7 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
         {
             if (!name.StartsWith(head, StringComparison.Ordinal))
             {
-                Assert.True(tensor.To(ScalarType.Float64).ToArray<double>().SequenceEqual(before[name].To(ScalarType.Float64).ToArray<double>()), $"{name} moved although only the head is optimised");
+                Assert.True(tensor.to(ScalarType.Float64).ToArray<double>().SequenceEqual(before[name].to(ScalarType.Float64).ToArray<double>()), $"{name} moved although only the head is optimised");
             }
         }
     }
@@ -202,7 +202,7 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
         foreach (Batch all in forget.Epoch(0, CancellationToken.None))
         {
             Tensor features = model.Features(all.Images);
-            return (features.To(ScalarType.Float64).ToArray<double>(), (int)features.Size(0), (int)features.Size(1));
+            return (features.to(ScalarType.Float64).ToArray<double>(), (int)features.size(0), (int)features.size(1));
         }
         throw new InvalidOperationException("the forget set is empty");
     }

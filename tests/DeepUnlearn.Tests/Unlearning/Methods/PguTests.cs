@@ -23,7 +23,7 @@ public class PguTests
         AssertClose(q.mm(q.T()), p, 1e-10);
 
         using var layer = new Linear(6, 3);
-        layer.To(ScalarType.Float64);
+        layer.to(ScalarType.Float64);
         Tensor before;
         Tensor offSubspace = torch.randn([5, 6], ScalarType.Float64, generator: generator);
         offSubspace = offSubspace.sub(offSubspace.mm(p)); // the orthogonal complement of span(Q)
@@ -54,7 +54,7 @@ public class PguTests
         using var scope = torch.NewDisposeScope();
         using var generator = new Generator(11);
         using var conv = new Conv2d(2, 4, 3, stride: 2, bias: false);
-        conv.To(ScalarType.Float64);
+        conv.to(ScalarType.Float64);
         // Retain images are per-channel constants, so every 3×3 patch is (a·1₉, b·1₉): a 2-D span in R^18
         // (channel-major, as the weight's rows [out, in·3·3]).
         Tensor retain = torch.randn([6, 2, 1, 1], ScalarType.Float64, generator: generator).Repeat(1, 1, 7, 7).contiguous();
@@ -121,8 +121,8 @@ public class PguTests
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        double[] e = expected.To(ScalarType.Float64).ToArray<double>();
-        double[] a = actual.To(ScalarType.Float64).ToArray<double>();
+        double[] e = expected.to(ScalarType.Float64).ToArray<double>();
+        double[] a = actual.to(ScalarType.Float64).ToArray<double>();
         Assert.Equal(e.Length, a.Length);
         double worst = e.Zip(a, (x, z) => Math.Abs(x - z)).Max();
         Assert.True(worst <= tolerance, $"largest difference {worst} > {tolerance}");

@@ -65,7 +65,7 @@ public class SalUnMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
             foreach (Batch batch in forget.Epoch(0))
             {
                 using var scope = torch.NewDisposeScope();
-                torch.nn.functional.cross_entropy(reference.call(batch.Images), batch.Labels, reduction: Reduction.Sum).backward();
+                torch.nn.functional.cross_entropy(reference.call(batch.Images), batch.Labels, reduction: nn.Reduction.Sum).backward();
             }
         }
         float keptMin = float.PositiveInfinity;

@@ -1,6 +1,5 @@
 using System;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
@@ -32,8 +31,8 @@ internal sealed class BatchGatherer : IDisposable
         }
         Release();
         var (inputs, labels) = _table.gather(ids);
-        _inputs = TensorScope.Detach(inputs);
-        _labels = TensorScope.Detach(labels);
+        _inputs = inputs.DetachFromDisposeScope();
+        _labels = labels.DetachFromDisposeScope();
         _ids = ids;
         return (_inputs, _labels);
     }

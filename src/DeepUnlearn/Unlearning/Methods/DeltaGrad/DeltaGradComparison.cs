@@ -1,7 +1,6 @@
 using System;
 using System.Threading;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -37,7 +36,7 @@ public static class DeltaGradComparison
         using var scope = torch.NewDisposeScope();
 
         DeltaGradOutcome outcome = unlearner.Run(model, train, trajectory, change, null, cancellationToken);
-        Tensor unlearned = scope.Keep(outcome.Parameters.clone());
+        Tensor unlearned = outcome.Parameters.clone().MoveToOuterDisposeScope();
         outcome.Dispose();
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -45,8 +44,8 @@ public static class DeltaGradComparison
         model.SetParameters(trajectory.ReadParameters(0, model.Device, model.ScalarType));
         PlainTrainer.Train(model, train, retrainSchedule, trajectory.LearningRates(), trajectory.Metadata.WeightDecay, null, cancellationToken);
         TimeSpan retrainTime = clock.Elapsed;
-        Tensor retrained = scope.Keep(model.GetParameters());
-        Tensor original = scope.Keep(trajectory.FinalParameters(model.Device, model.ScalarType));
+        Tensor retrained = model.GetParameters().MoveToOuterDisposeScope();
+        Tensor original = trajectory.FinalParameters(model.Device, model.ScalarType).MoveToOuterDisposeScope();
 
         double distance = unlearned.sub(retrained).norm().ToDouble();
         double originalDistance = original.sub(retrained).norm().ToDouble();
@@ -96,7 +95,7 @@ public static class DeltaGradComparison
             using var inner = torch.NewDisposeScope();
             long length = Math.Min(Chunk, data.Count - start);
             Tensor predicted = model.Predict(data.Features.narrow(0, start, length));
-            correct += predicted.eq(data.Labels.narrow(0, start, length).To(predicted.Device)).Sum().ToInt64();
+            correct += predicted.eq(data.Labels.narrow(0, start, length).to(predicted.Device)).Sum().ToInt64();
         }
         return 100.0 * correct / data.Count;
     }

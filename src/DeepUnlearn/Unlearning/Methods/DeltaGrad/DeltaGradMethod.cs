@@ -8,7 +8,6 @@ using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -139,19 +138,19 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
         int count = context.Data.Train.Count;
         using var owner = torch.NewDisposeScope(); // frees both tables if extraction fails
         Tensor features = torch.zeros([count, model.FeatureDim], ScalarType.Float32, context.Device);
-        Tensor labels = Tensor.From(context.Data.Train.Labels.ToArray().Select(l => (long)l).ToArray()).To(context.Device);
+        Tensor labels = Tensor.From(context.Data.Train.Labels.ToArray().Select(l => (long)l).ToArray()).to(context.Device);
         using DataLoader loader = context.Loader(Enumerable.Range(0, count), batchSize: 512, shuffle: false, augment: false);
         using (torch.no_grad())
         {
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
                 using var scope = torch.NewDisposeScope();
-                Tensor rows = Tensor.From(batch.Ids).To(context.Device);
+                Tensor rows = Tensor.From(batch.Ids).to(context.Device);
                 features.index_put_(rows, model.Features(batch.Images));
             }
         }
         string identity = string.Create(CultureInfo.InvariantCulture, $"{model.Spec?.Name ?? model.GetType().Name}-features-{Fingerprint(model):x16}@{context.Data.Specification}");
-        owner.Keep(features, labels);
+        (features, labels).MoveToOuterDisposeScope();
         return new SampleTable(features, labels, identity, ownsTensors: true);
     }
 

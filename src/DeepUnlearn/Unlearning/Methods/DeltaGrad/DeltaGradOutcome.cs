@@ -1,6 +1,5 @@
 using System;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
@@ -10,7 +9,7 @@ public sealed class DeltaGradOutcome : IDisposable
 {
     internal DeltaGradOutcome(Tensor parameters, DatasetChange change, TimeSpan elapsed, int exactSteps, int approximateSteps, int skippedSteps)
     {
-        Parameters = TensorScope.Detach(parameters);
+        Parameters = parameters.DetachFromDisposeScope();
         Change = change;
         Elapsed = elapsed;
         ExactSteps = exactSteps;

@@ -1,6 +1,5 @@
 using System;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
@@ -13,9 +12,9 @@ public sealed class DeltaGradResult : IDisposable
 {
     internal DeltaGradResult(Tensor unlearned, Tensor retrained, Tensor original, DeltaGradMetrics metrics)
     {
-        UnlearnedParameters = TensorScope.Detach(unlearned);
-        RetrainedParameters = TensorScope.Detach(retrained);
-        OriginalParameters = TensorScope.Detach(original);
+        UnlearnedParameters = unlearned.DetachFromDisposeScope();
+        RetrainedParameters = retrained.DetachFromDisposeScope();
+        OriginalParameters = original.DetachFromDisposeScope();
         Metrics = metrics;
     }
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
@@ -63,7 +62,7 @@ public sealed class LbfgsHessian : IDisposable
         }
         Device device = sRows.Device;
         Tensor index = torch.arange(k, device);
-        Tensor below = index.unsqueeze(1).gt(index.unsqueeze(0)).To(sy.ScalarType);
+        Tensor below = index.unsqueeze(1).gt(index.unsqueeze(0)).to(sy.ScalarType);
         Tensor eye = torch.eye(k, null, sy.dtype, device);
         Tensor l = sy.mul(below);
         Tensor d = sy.mul(eye);
@@ -72,7 +71,7 @@ public sealed class LbfgsHessian : IDisposable
         Tensor middle = torch.cat([top, bottom], 0);
         Tensor middleInverse = Linalg.Inverse(middle);
         Tensor w = torch.cat([sRows.mul(scale), yRows], 0);
-        var hessian = new LbfgsHessian(TensorScope.Detach(w), TensorScope.Detach(middleInverse), scale, k);
+        var hessian = new LbfgsHessian(w.DetachFromDisposeScope(), middleInverse.DetachFromDisposeScope(), scale, k);
         return hessian;
     }
 
@@ -85,7 +84,7 @@ public sealed class LbfgsHessian : IDisposable
         Tensor column = v.reshape(-1, 1);
         Tensor q = _middleInverse.mm(_w.mm(column));
         Tensor result = column.mul(Sigma).sub(_w.T().mm(q)).reshape(-1);
-        return scope.Keep(result);
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>B as a dense [P, P] matrix (for checks on small problems).</summary>
@@ -93,9 +92,9 @@ public sealed class LbfgsHessian : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = torch.NewDisposeScope();
-        long p = _w.Size(1);
+        long p = _w.size(1);
         Tensor dense = torch.eye(p, null, _w.dtype, _w.Device).mul(Sigma).sub(_w.T().mm(_middleInverse).mm(_w));
-        return scope.Keep(dense);
+        return dense.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

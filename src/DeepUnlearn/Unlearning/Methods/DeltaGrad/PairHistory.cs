@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
@@ -45,8 +44,8 @@ internal sealed class PairHistory : IDisposable
             Skipped++;
             return;
         }
-        _s.Add(TensorScope.Detach(s.clone()));
-        _y.Add(TensorScope.Detach(y.clone()));
+        _s.Add(s.clone().DetachFromDisposeScope());
+        _y.Add(y.clone().DetachFromDisposeScope());
         if (_s.Count > _capacity)
         {
             _s[0].Dispose();

@@ -1,7 +1,6 @@
 using System;
 using DeepUnlearn.Data;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
@@ -25,21 +24,21 @@ public sealed class SampleTable : IDisposable
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentException.ThrowIfNullOrWhiteSpace(identity);
-        if (features.dim() != 2 || features.Size(0) < 1)
+        if (features.dim() != 2 || features.size(0) < 1)
         {
             throw new ArgumentException($"features must be [N, D] with N ≥ 1, got [{string.Join(", ", features.shape)}]", nameof(features));
         }
-        if (labels.dim() != 1 || labels.Size(0) != features.Size(0) || labels.ScalarType != ScalarType.Int64)
+        if (labels.dim() != 1 || labels.size(0) != features.size(0) || labels.ScalarType != ScalarType.Int64)
         {
             throw new ArgumentException(
-                $"labels must be int64 [{features.Size(0)}], got {labels.dtype} [{string.Join(", ", labels.shape)}]", nameof(labels));
+                $"labels must be int64 [{features.size(0)}], got {labels.dtype} [{string.Join(", ", labels.shape)}]", nameof(labels));
         }
         if (labels.Device != features.Device)
         {
             throw new ArgumentException($"features are on {features.Device} but labels on {labels.Device}", nameof(labels));
         }
-        Features = ownsTensors ? TensorScope.Detach(features) : features;
-        Labels = ownsTensors ? TensorScope.Detach(labels) : labels;
+        Features = ownsTensors ? features.DetachFromDisposeScope() : features;
+        Labels = ownsTensors ? labels.DetachFromDisposeScope() : labels;
         Identity = identity;
         _ownsTensors = ownsTensors;
     }
@@ -54,10 +53,10 @@ public sealed class SampleTable : IDisposable
     public string Identity { get; }
 
     /// <summary>N, the number of samples (ids run over [0, N)).</summary>
-    public long Count => Features.Size(0);
+    public long Count => Features.size(0);
 
     /// <summary>D, the number of features.</summary>
-    public long FeatureCount => Features.Size(1);
+    public long FeatureCount => Features.size(1);
 
     /// <summary>Where the samples live.</summary>
     public Device Device => Features.Device;
@@ -86,7 +85,7 @@ public sealed class SampleTable : IDisposable
         }
         Tensor labelTensor = Tensor.From(labels, device);
         string identity = $"{dataset.Name}/{split.ToString().ToLowerInvariant()}/pixels";
-        return new SampleTable(scope.Keep(features), scope.Keep(labelTensor), identity, ownsTensors: true);
+        return new SampleTable(features.MoveToOuterDisposeScope(), labelTensor.MoveToOuterDisposeScope(), identity, ownsTensors: true);
     }
 
     /// <summary>The mean feature row [1, D] (e.g. the training set's, to centre train and test alike).</summary>
@@ -110,9 +109,9 @@ public sealed class SampleTable : IDisposable
             throw new ArgumentException($"the mean has {mean.numel()} values for {FeatureCount} features", nameof(mean));
         }
         using var scope = torch.NewDisposeScope();
-        Tensor centred = Features.sub(mean.reshape(1, FeatureCount).To(Device, Features.ScalarType));
+        Tensor centred = Features.sub(mean.reshape(1, FeatureCount).to(Device, Features.ScalarType));
         Tensor labels = Labels.clone();
-        return new SampleTable(scope.Keep(centred), scope.Keep(labels), $"{Identity}-{suffix}", ownsTensors: true);
+        return new SampleTable(centred.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), $"{Identity}-{suffix}", ownsTensors: true);
     }
 
     /// <summary>
@@ -133,10 +132,10 @@ public sealed class SampleTable : IDisposable
         if (IsRun(ids))
         {
             long start = ids.IsEmpty ? 0 : ids[0];
-            return (scope.Keep(Features.narrow(0, start, ids.Length)), scope.Keep(Labels.narrow(0, start, ids.Length)));
+            return (Features.narrow(0, start, ids.Length).MoveToOuterDisposeScope(), Labels.narrow(0, start, ids.Length).MoveToOuterDisposeScope());
         }
         Tensor index = Tensor.From<long>(ids, [ids.Length], Device);
-        return (scope.Keep(Features.index_select(0, index)), scope.Keep(Labels.index_select(0, index)));
+        return (Features.index_select(0, index).MoveToOuterDisposeScope(), Labels.index_select(0, index).MoveToOuterDisposeScope());
     }
 
     /// <summary>Number of classes, 1 + the largest label.</summary>

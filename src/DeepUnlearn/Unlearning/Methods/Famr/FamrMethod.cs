@@ -62,25 +62,25 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
     /// Σ_k u_k·log(u_k / p_k) = −log K − (1/K)·Σ_k log p_k. Its gradient with respect to z is softmax(z) − u.
     /// Reduced over the rows by <paramref name="reduction"/> (the mean is the FAMR forget term of a batch).
     /// </summary>
-    public static Tensor UniformKl(Tensor logits, Reduction reduction = Reduction.Mean)
+    public static Tensor UniformKl(Tensor logits, nn.Reduction reduction = nn.Reduction.Mean)
     {
         ArgumentNullException.ThrowIfNull(logits);
         if (logits.dim() != 2)
         {
             throw new ArgumentException($"logits must be [N, K], got [{string.Join(", ", logits.shape)}]", nameof(logits));
         }
-        long k = logits.Size(1);
-        using Tensor logP = Functional.log_softmax(logits, 1);
+        long k = logits.size(1);
+        using Tensor logP = nn.functional.log_softmax(logits, 1);
         using Tensor meanLogP = logP.mean(1);
         using Tensor perSample = meanLogP.neg();
         Tensor kl = perSample.sub(Math.Log(k));
-        if (reduction == Reduction.None)
+        if (reduction == nn.Reduction.None)
         {
             return kl;
         }
         using (kl)
         {
-            return reduction == Reduction.Sum ? kl.Sum() : kl.mean();
+            return reduction == nn.Reduction.Sum ? kl.Sum() : kl.mean();
         }
     }
 
@@ -102,10 +102,10 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
             {
                 foreach (Tensor p in parameters)
                 {
-                    anchors.Add(TensorScope.Detach(p.clone())); // θ0
+                    anchors.Add(p.clone().DetachFromDisposeScope()); // θ0
                 }
             }
-            using Optimizer optimizer = Options.Optimizer == OptimizerKind.Adam
+            using optim.Optimizer optimizer = Options.Optimizer == OptimizerKind.Adam
                 ? new Adam(parameters, Options.LearningRate)
                 : new Sgd(parameters, Options.LearningRate, Options.Momentum);
 
@@ -212,7 +212,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
         double squared = 0;
         for (int i = 0; i < parameters.Count; i++)
         {
-            squared += parameters[i].sub(anchors[i]).To(ScalarType.Float64).square().Sum().ToDouble();
+            squared += parameters[i].sub(anchors[i]).to(ScalarType.Float64).square().Sum().ToDouble();
         }
         return Math.Sqrt(squared);
     }

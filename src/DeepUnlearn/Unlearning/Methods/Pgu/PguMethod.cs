@@ -9,6 +9,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Unlearning.Methods.Pgu;
 
@@ -79,13 +80,13 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
     public static (Tensor Projection, int Rank) ProjectionMatrix(Tensor covariance, double retainedEnergy)
     {
         ArgumentNullException.ThrowIfNull(covariance);
-        if (covariance.dim() != 2 || covariance.Size(0) != covariance.Size(1))
+        if (covariance.dim() != 2 || covariance.size(0) != covariance.size(1))
         {
             throw new ArgumentException($"the covariance must be square, got [{string.Join(", ", covariance.shape)}]", nameof(covariance));
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retainedEnergy);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(retainedEnergy, 1.0);
-        int d = (int)covariance.Size(0);
+        int d = (int)covariance.size(0);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var (eigenvalues, eigenvectors) = Linalg.Eigh(covariance);
@@ -108,7 +109,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             Tensor uk = u.narrow(1, 0, k);
             projection = uk.mm(uk.T());
         }
-        return (scope.Keep(projection), k);
+        return (projection.MoveToOuterDisposeScope(), k);
     }
 
     /// <summary>
@@ -127,12 +128,12 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         {
             return;
         }
-        long rows = weight.Size(0);
+        long rows = weight.size(0);
         Tensor g = weightDecay == 0 ? grad : grad.Add(weight, weightDecay);
         Tensor g2 = g.reshape(rows, -1);
-        if (g2.Size(1) != projection.Size(0))
+        if (g2.size(1) != projection.size(0))
         {
-            throw new ArgumentException($"the projection is [{string.Join(", ", projection.shape)}] but the weight has {g2.Size(1)} inputs per output", nameof(projection));
+            throw new ArgumentException($"the projection is [{string.Join(", ", projection.shape)}] but the weight has {g2.size(1)} inputs per output", nameof(projection));
         }
         Tensor projected = g2.sub(g2.mm(projection)); // G − G·P
         weight.sub_(projected.reshape(weight.shape), learningRate);
@@ -148,13 +149,13 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);
         using var scope = torch.NewDisposeScope();
-        Tensor logP = Functional.log_softmax(logits, 1);
-        Tensor isLabel = torch.nn.functional.one_hot(labels, logits.Size(1)).gt(0);
+        Tensor logP = nn.functional.log_softmax(logits, 1);
+        Tensor isLabel = torch.nn.functional.one_hot(labels, logits.size(1)).gt(0);
         Tensor logOthers = logits.masked_fill(isLabel, double.NegativeInfinity).logsumexp(1).sub(logits.logsumexp(1)); // log(1 − p_y)
         Tensor confidence = logOthers.exp().Add(offset).log().neg().mean();  // −log(1 − (p_y − δ))
         Tensor negativeEntropy = logP.exp().mul(logP).Sum(1).mean();         // Σ_k p_k log p_k
         Tensor loss = confidence.mul(confidenceWeight).Add(negativeEntropy.mul(entropyWeight));
-        return scope.Keep(loss);
+        return loss.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -189,7 +190,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                     using var scope = torch.NewDisposeScope();
                     Tensor retain = full.Matrices[l].sub(forget.Matrices[l]);
                     var (p, k) = ProjectionMatrix(retain, Options.RetainedEnergy);
-                    projections.Add(TensorScope.Detach(p.To(ScalarType.Float32)));
+                    projections.Add(p.to(ScalarType.Float32).DetachFromDisposeScope());
                     rank += k;
                     dims += layers[l].Inputs;
                     LogLayer(logger, layers[l].Name, k, layers[l].Inputs);
@@ -355,7 +356,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         {
             foreach (ProjectedLayer layer in layers)
             {
-                snapshot.Add(TensorScope.Detach(layer.Weight.clone()));
+                snapshot.Add(layer.Weight.clone().DetachFromDisposeScope());
             }
             return;
         }
@@ -408,7 +409,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             int[] copy = (int[])ids.clone();
             sample = new DeterministicRandom(DeterministicRandom.Hash(context.Seed, 0x707175UL, seedOffset)).SampleToFront<int>(copy, Options.CovarianceSamples).ToArray();
         }
-        var set = new CovarianceSet(layers.Select(l => TensorScope.Detach(torch.zeros([l.Inputs, l.Inputs], ScalarType.Float64, context.Device))).ToArray());
+        var set = new CovarianceSet(layers.Select(l => torch.zeros([l.Inputs, l.Inputs], ScalarType.Float64, context.Device).DetachFromDisposeScope()).ToArray());
         try
         {
             for (int l = 0; l < layers.Count; l++)
@@ -422,7 +423,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                         using var scope = torch.NewDisposeScope();
                         Tensor patches = torch.nn.functional.unfold(x, conv.KernelSize, conv.Dilation, conv.Padding, conv.Stride); // [N, C·k·k, L]
                         Tensor rows = patches.transpose(1, 2).reshape(-1, layer.Inputs);
-                        accumulator.add_(rows.T().mm(rows).To(ScalarType.Float64)); // batch sums in the model's dtype, the total in float64
+                        accumulator.add_(rows.T().mm(rows).to(ScalarType.Float64)); // batch sums in the model's dtype, the total in float64
                     };
                 }
                 else
@@ -431,7 +432,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                     {
                         using var scope = torch.NewDisposeScope();
                         Tensor rows = x.reshape(-1, layer.Inputs);
-                        accumulator.add_(rows.T().mm(rows).To(ScalarType.Float64));
+                        accumulator.add_(rows.T().mm(rows).to(ScalarType.Float64));
                     };
                 }
             }

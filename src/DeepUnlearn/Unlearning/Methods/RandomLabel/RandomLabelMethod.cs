@@ -60,7 +60,7 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
     /// <paramref name="afterBackward"/> (SalUn masks the gradients there), optimizer step. Returns the steps
     /// taken and the mean loss of the last epoch.
     /// </summary>
-    internal static (int Steps, double FinalLoss) Train(UnlearningContext context, ClassifierModel model, Optimizer optimizer, string method, int epochs, int batchSize, string hint, Action? afterBackward, CancellationToken cancellationToken)
+    internal static (int Steps, double FinalLoss) Train(UnlearningContext context, ClassifierModel model, optim.Optimizer optimizer, string method, int epochs, int batchSize, string hint, Action? afterBackward, CancellationToken cancellationToken)
     {
         IVisionDataset train = context.Data.Train;
         int numClasses = context.NumClasses;

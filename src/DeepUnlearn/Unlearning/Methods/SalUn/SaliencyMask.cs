@@ -7,6 +7,7 @@ using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Unlearning.Methods.SalUn;
 
@@ -74,7 +75,7 @@ public sealed class SaliencyMask : IDisposable
             {
                 using var scope = torch.NewDisposeScope();
                 // Backward accumulates into .grad across batches: after the loop it holds ∇ Σ_{D_f} ℓ.
-                torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels, reduction: Reduction.Sum).backward();
+                torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels, reduction: nn.Reduction.Sum).backward();
             }
             return FromGradients(parameters, ratio);
         }

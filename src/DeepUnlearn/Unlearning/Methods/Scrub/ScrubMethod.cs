@@ -42,10 +42,10 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);
         using Tensor scaledStudent = student / temperature;
         using Tensor scaledTeacher = teacher / temperature;
-        using Tensor logStudent = Functional.log_softmax(scaledStudent, 1);
+        using Tensor logStudent = nn.functional.log_softmax(scaledStudent, 1);
         using Tensor pTeacher = torch.nn.functional.softmax(scaledTeacher, 1);
-        using Tensor kl = Functional.KlDiv(logStudent, pTeacher, Reduction.Sum);
-        return kl * (temperature * temperature / student.Size(0));
+        using Tensor kl = nn.functional.KlDiv(logStudent, pTeacher, nn.Reduction.Sum);
+        return kl * (temperature * temperature / student.size(0));
     }
 
     /// <inheritdoc />

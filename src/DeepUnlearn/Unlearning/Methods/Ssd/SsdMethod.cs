@@ -8,6 +8,7 @@ using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Unlearning.Methods.Ssd;
 
@@ -119,7 +120,7 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
             {
                 foreach (Tensor p in parameters)
                 {
-                    importance.Add(TensorScope.Detach(torch.zeros(p.shape, p.dtype, p.Device)));
+                    importance.Add(torch.zeros(p.shape, p.dtype, p.Device).DetachFromDisposeScope());
                 }
             }
             int batches = 0;

@@ -31,7 +31,7 @@ public abstract class FlatModel : IDisposable
         Classes = classes;
         ScalarType = dtype;
         Device = device;
-        _parameters = TensorScope.Detach(torch.zeros([parameterCount], dtype, device));
+        _parameters = torch.zeros([parameterCount], dtype, device).DetachFromDisposeScope();
     }
 
     /// <summary>P, the length of the flat parameter vector.</summary>
@@ -87,7 +87,7 @@ public abstract class FlatModel : IDisposable
         Tensor x = PrepareInputs(inputs);
         using (torch.no_grad())
         {
-            return scope.Keep(LogitsAt(Parameters, x));
+            return LogitsAt(Parameters, x).MoveToOuterDisposeScope();
         }
     }
 
@@ -103,10 +103,10 @@ public abstract class FlatModel : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         Tensor x = PrepareInputs(inputs);
-        Tensor y = PrepareLabels(labels, x.Size(0));
+        Tensor y = PrepareLabels(labels, x.size(0));
         using (torch.no_grad())
         {
-            return scope.Keep(torch.nn.functional.cross_entropy(LogitsAt(Parameters, x), y));
+            return (torch.nn.functional.cross_entropy(LogitsAt(Parameters, x), y)).MoveToOuterDisposeScope();
         }
     }
 
@@ -115,12 +115,12 @@ public abstract class FlatModel : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         Tensor x = PrepareInputs(inputs);
-        Tensor y = PrepareLabels(labels, x.Size(0));
-        if (x.Size(0) == 0)
+        Tensor y = PrepareLabels(labels, x.size(0));
+        if (x.size(0) == 0)
         {
             throw new ArgumentException("the gradient of a mean over no samples is undefined", nameof(inputs));
         }
-        return scope.Keep(GradientAt(Parameters, x, y));
+        return GradientAt(Parameters, x, y).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -155,7 +155,7 @@ public abstract class FlatModel : IDisposable
             Tensor leaf = w.detach().requires_grad_();
             Tensor loss = torch.nn.functional.cross_entropy(LogitsAt(leaf, inputs), labels);
             Tensor[] grads = Autograd.Grad(loss, [leaf]);
-            return scope.Keep(grads[0]);
+            return grads[0].MoveToOuterDisposeScope();
         }
     }
 
@@ -179,21 +179,21 @@ public abstract class FlatModel : IDisposable
     private Tensor PrepareInputs(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.dim() != 2 || inputs.Size(1) != InputFeatures)
+        if (inputs.dim() != 2 || inputs.size(1) != InputFeatures)
         {
             throw new ArgumentException(
                 $"{Identity} takes inputs [N, {InputFeatures}], got [{string.Join(", ", inputs.shape)}]", nameof(inputs));
         }
-        return inputs.ScalarType == ScalarType && inputs.Device == Device ? inputs : inputs.To(Device, ScalarType);
+        return inputs.ScalarType == ScalarType && inputs.Device == Device ? inputs : inputs.to(Device, ScalarType);
     }
 
     private Tensor PrepareLabels(Tensor labels, long count)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.dim() != 1 || labels.Size(0) != count)
+        if (labels.dim() != 1 || labels.size(0) != count)
         {
             throw new ArgumentException($"labels must be [{count}], got [{string.Join(", ", labels.shape)}]", nameof(labels));
         }
-        return labels.ScalarType == ScalarType.Int64 && labels.Device == Device ? labels : labels.To(Device, ScalarType.Int64);
+        return labels.ScalarType == ScalarType.Int64 && labels.Device == Device ? labels : labels.to(Device, ScalarType.Int64);
     }
 }

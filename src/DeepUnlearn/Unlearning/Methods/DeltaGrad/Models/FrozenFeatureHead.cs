@@ -43,14 +43,14 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
             using var scope = torch.NewDisposeScope();
             using (torch.no_grad())
             {
-                long n = images.Size(0);
+                long n = images.size(0);
                 var chunks = new Tensor[(int)((n + batchSize - 1) / batchSize)];
                 for (int i = 0; i < chunks.Length; i++)
                 {
                     long start = (long)i * batchSize;
-                    chunks[i] = model.Features(images.narrow(0, start, Math.Min(batchSize, n - start)).To(model.Device));
+                    chunks[i] = model.Features(images.narrow(0, start, Math.Min(batchSize, n - start)).to(model.Device));
                 }
-                return scope.Keep(torch.cat(chunks));
+                return torch.cat(chunks).MoveToOuterDisposeScope();
             }
         }
         finally
@@ -66,7 +66,7 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
         CheckShape(head);
         using var scope = torch.NewDisposeScope();
         Tensor bias = head.Bias ?? torch.zeros([Classes], DType, Device);
-        SetParameters(torch.cat([head.Weight.detach().flatten().To(Device, ScalarType), bias.detach().To(Device, ScalarType)]));
+        SetParameters(torch.cat([head.Weight.detach().flatten().to(Device, ScalarType), bias.detach().to(Device, ScalarType)]));
     }
 
     /// <summary>Writes this head's parameters into a Linear layer, e.g. to put the unlearned head back into the classifier.</summary>

@@ -36,7 +36,7 @@ public class MultinomialLogisticRegression : FlatModel
     {
         using var scope = torch.NewDisposeScope();
         var (weight, bias) = Split(w);
-        return scope.Keep(torch.nn.functional.linear(inputs, weight, bias));
+        return torch.nn.functional.linear(inputs, weight, bias).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -47,10 +47,10 @@ public class MultinomialLogisticRegression : FlatModel
         {
             var (weight, bias) = Split(w);
             Tensor probabilities = torch.nn.functional.softmax(torch.nn.functional.linear(inputs, weight, bias), 1);
-            Tensor residual = probabilities.sub(torch.nn.functional.one_hot(labels, Classes).To(probabilities.ScalarType)).div(inputs.Size(0));
+            Tensor residual = probabilities.sub(torch.nn.functional.one_hot(labels, Classes).to(probabilities.ScalarType)).div(inputs.size(0));
             Tensor gradWeight = residual.T().mm(inputs);
             Tensor gradBias = residual.Sum(0);
-            return scope.Keep(torch.cat([gradWeight.flatten(), gradBias]));
+            return (torch.cat([gradWeight.flatten(), gradBias])).MoveToOuterDisposeScope();
         }
     }
 

@@ -65,7 +65,7 @@ public sealed class TwoLayerPerceptron : FlatModel
         Tensor b2 = w.narrow(0, at, k);
         Tensor pre = torch.nn.functional.linear(inputs, w1, b1);
         Tensor hidden = Activation == HiddenActivation.Sigmoid ? pre.sigmoid() : pre.relu();
-        return scope.Keep(torch.nn.functional.linear(hidden, w2, b2));
+        return torch.nn.functional.linear(hidden, w2, b2).MoveToOuterDisposeScope();
     }
 
     private static long Count(long inputFeatures, long hiddenUnits, long classes)

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DeepUnlearn.Models;
+
+/// <summary>
+/// A TorchSharp classifier from outside the zoo, seen as a <see cref="ClassifierModel"/> (see
+/// <see cref="ClassifierModel.FromModule"/>). The network's top-level submodules are registered on this wrapper under
+/// their own names, so state-dict names are the network's; the features are the head's input, captured by a forward
+/// hook on the head while the network runs.
+/// </summary>
+internal sealed class ModuleClassifier : ClassifierModel
+{
+    private readonly Func<nn.Module<Tensor, Tensor>> _create;
+    private readonly nn.Module<Tensor, Tensor> _network;
+    private readonly string _headName;
+    private readonly Linear _head;
+
+    public ModuleClassifier(Func<nn.Module<Tensor, Tensor>> create, string? headName)
+        : base("ModuleClassifier")
+    {
+        _create = create;
+        _network = create() ?? throw new ArgumentException("the factory returned no module", nameof(create));
+        if (_network.named_parameters(recurse: false).Any() || _network.named_buffers(recurse: false).Any())
+        {
+            throw new ArgumentException(
+                $"{_network.GetType().Name} holds parameters or buffers of its own (outside any submodule); wrap a network whose weights live in submodules",
+                nameof(create));
+        }
+        var linears = _network.named_modules().Where(m => m.module is Linear).ToList();
+        if (headName is null)
+        {
+            if (linears.Count == 0)
+            {
+                throw new ArgumentException($"{_network.GetType().Name} has no Linear layer to serve as the classification head", nameof(headName));
+            }
+            headName = linears[^1].name;
+        }
+        var head = linears.FirstOrDefault(m => m.name == headName).module as Linear
+            ?? throw new ArgumentException(
+                $"'{headName}' is not a Linear submodule of {_network.GetType().Name}; its Linear layers: {string.Join(", ", linears.Select(m => m.name))}",
+                nameof(headName));
+        _head = head;
+        _headName = headName;
+        foreach (var (name, child) in _network.named_children())
+        {
+            register_module(name, child);
+        }
+    }
+
+    public override Linear Head => _head;
+
+    public override string HeadName => _headName;
+
+    public override Tensor forward(Tensor input) => _network.call(input);
+
+    public override Tensor Features(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Tensor? features = null;
+        using (ForwardCapture capture = ForwardCapture.Attach(_network, [_headName], (_, headInput, _) => features = headInput.alias()))
+        {
+            using Tensor logits = _network.call(input);
+            capture.EnsureAllFired();
+        }
+        return features!;
+    }
+
+    // The submodules are registered explicitly under the network's names; the wrapper's own fields must not be
+    // registered again by reflection (TorchSharp does that when a module is nested in another).
+    protected override void RegisterComponents()
+    {
+    }
+
+    protected override ClassifierModel CreateSibling() => new ModuleClassifier(_create, _headName);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _network.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
