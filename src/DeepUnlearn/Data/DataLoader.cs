@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using DeepUnlearn.Data.Transforms;
 using TorchSharp;
@@ -104,7 +105,7 @@ public sealed class DataLoader : IDisposable
     public int[] EpochOrder(int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        int[] order = (int[])_ids.clone();
+        int[] order = (int[])_ids.Clone();
         if (Options.Shuffle)
         {
             new DeterministicRandom(Options.Seed + (ulong)epoch).Shuffle<int>(order);
@@ -140,6 +141,22 @@ public sealed class DataLoader : IDisposable
     }
 
     /// <summary>Stops any running epoch and its workers.</summary>
+    /// <summary>A tensor holding a copy of <paramref name="data"/> with <paramref name="shape"/>, on <paramref name="device"/>.</summary>
+    private static Tensor HostTensor<T>(ReadOnlySpan<T> data, long[] shape, ScalarType dtype, Device device)
+        where T : unmanaged
+    {
+        Tensor host = torch.empty(shape, dtype);
+        MemoryMarshal.AsBytes(data).CopyTo(host.bytes);
+        if (device.type == DeviceType.CPU)
+        {
+            return host;
+        }
+        using (host)
+        {
+            return host.to(device);
+        }
+    }
+
     public void Dispose()
     {
         EpochProducer[] running;
@@ -254,10 +271,11 @@ public sealed class DataLoader : IDisposable
                 ids[k] = id;
                 labels[k] = Dataset.Label(id);
             }
-            Tensor images = (Tensor.From<float>(pixels.AsSpan(0, count * length), [count, channels, height, width], Options.Device)).DetachFromDisposeScope();
+            // Loader threads run outside any dispose scope: the batch owns its tensors and hands them to the consumer.
+            Tensor images = HostTensor<float>(pixels.AsSpan(0, count * length), [count, channels, height, width], ScalarType.Float32, Options.Device);
             try
             {
-                Tensor labelTensor = (Tensor.From<long>(labels, [count], Options.Device)).DetachFromDisposeScope();
+                Tensor labelTensor = HostTensor<long>(labels, [count], ScalarType.Int64, Options.Device);
                 return new Batch(images, labelTensor, ids, epoch, index);
             }
             catch

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DeepUnlearn.Data.Imaging;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Data;

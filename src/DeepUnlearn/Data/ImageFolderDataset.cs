@@ -138,23 +138,7 @@ public sealed class ImageFolderDataset : IVisionDataset
     public void Read(int id, ImageBuffer destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        string path = FilePath(id);
-        Tensor image;
-        try
-        {
-            image = Image.ReadFile(path, _channels);
-        }
-        catch (TorchIOException e)
-        {
-            throw new InvalidDataException(e.Message, e);
-        }
-        using (image)
-        {
-            image.DetachFromDisposeScope();
-            ReadOnlySpan<long> shape = image.Shape;
-            destination.Resize((int)shape[0], (int)shape[1], (int)shape[2]);
-            image.CopyTo<byte>(destination.Pixels);
-        }
+        ImageCodec.ReadFile(FilePath(id), destination, _channels);
     }
 
     private static bool IsImageFile(string path)

@@ -79,7 +79,7 @@ internal static class SimplexLeastSquares
             return;
         }
         double step = 1.0 / (2 * Math.Max(lambdaMax, 1e-300));
-        double[] y = (double[])c.clone();
+        double[] y = (double[])c.Clone();
         double[] previous = new double[k];
         double[] grad = new double[k];
         double t = 1;

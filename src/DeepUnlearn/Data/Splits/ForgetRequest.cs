@@ -357,7 +357,7 @@ public sealed class ForgetRequest
         var random = new DeterministicRandom(DeterministicRandom.Hash(Seed, RequestSalt, Stratified ? 1UL : 0UL));
         if (!Stratified)
         {
-            int[] pool = (int[])train.clone();
+            int[] pool = (int[])train.Clone();
             return random.SampleToFront<int>(pool, count).ToArray();
         }
         var byClass = new List<int>[numClasses];

@@ -57,10 +57,10 @@ public sealed class TransformContext
         ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(input);
         BeginSample(epoch, sampleId);
-        Image.copy_(input);
+        Image.CopyFrom(input);
         transform.Apply(this);
         var result = new FloatImage();
-        result.copy_(Image);
+        result.CopyFrom(Image);
         return result;
     }
 }

@@ -72,7 +72,7 @@ public sealed class BatchSchedule
         long stepsPerEpoch = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
-            long[] order = (long[])ids.clone();
+            long[] order = (long[])ids.Clone();
             rng.Shuffle(order);
             long steps = 0;
             for (int start = 0; start < order.Length; start += batchSize)
@@ -96,7 +96,7 @@ public sealed class BatchSchedule
     {
         ArgumentNullException.ThrowIfNull(batches);
         ArgumentOutOfRangeException.ThrowIfLessThan(stepsPerEpoch, 1);
-        long[][] copy = batches.Select(b => (long[])(b ?? throw new ArgumentException("a batch is null", nameof(batches))).clone()).ToArray();
+        long[][] copy = batches.Select(b => (long[])(b ?? throw new ArgumentException("a batch is null", nameof(batches))).Clone()).ToArray();
         if (copy.Length == 0)
         {
             throw new ArgumentException("a schedule needs at least one step", nameof(batches));

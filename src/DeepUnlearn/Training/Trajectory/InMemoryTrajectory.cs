@@ -46,7 +46,7 @@ internal sealed class InMemoryTrajectory : TrainingTrajectory
         _gradients.Clear();
     }
 
-    private protected override long[] BatchIdsCore(int step) => (long[])_ids[step].clone();
+    private protected override long[] BatchIdsCore(int step) => (long[])_ids[step].Clone();
 
     private protected override double LearningRateCore(int step) => _rates[step];
 

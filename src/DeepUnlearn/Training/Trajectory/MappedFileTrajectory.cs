@@ -209,7 +209,7 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
         _idsStream?.Dispose();
     }
 
-    private protected override long[] BatchIdsCore(int step) => (long[])_ids[step].clone();
+    private protected override long[] BatchIdsCore(int step) => (long[])_ids[step].Clone();
 
     private protected override double LearningRateCore(int step) => _rates[step];
 

@@ -406,7 +406,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         int[] sample = ids;
         if (Options.CovarianceSamples > 0 && ids.Length > Options.CovarianceSamples)
         {
-            int[] copy = (int[])ids.clone();
+            int[] copy = (int[])ids.Clone();
             sample = new DeterministicRandom(DeterministicRandom.Hash(context.Seed, 0x707175UL, seedOffset)).SampleToFront<int>(copy, Options.CovarianceSamples).ToArray();
         }
         var set = new CovarianceSet(layers.Select(l => torch.zeros([l.Inputs, l.Inputs], ScalarType.Float64, context.Device).DetachFromDisposeScope()).ToArray());
@@ -540,7 +540,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             {
                 return ids;
             }
-            int[] copy = (int[])ids.clone();
+            int[] copy = (int[])ids.Clone();
             return new DeterministicRandom(DeterministicRandom.Hash(seed, 0x70677565UL, salt)).SampleToFront<int>(copy, count).ToArray();
         }
 
