@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
@@ -57,7 +58,7 @@ public sealed partial class Trainer
             throw new ArgumentException("checkpointing needs TrainingOptions.Metadata (dataset, classes, normalisation)");
         }
         var clock = Stopwatch.StartNew();
-        using optim.Optimizer optimizer = OptimizerFactory.Create(config, model.TrainableParameters());
+        using OptimizerHelper optimizer = OptimizerFactory.Create(config, model.TrainableParameters());
         optim.lr_scheduler.LRScheduler schedule = OptimizerFactory.CreateSchedule(config, optimizer);
 
         int startEpoch = 0;
@@ -66,7 +67,12 @@ public sealed partial class Trainer
         if (options.Resume && lastPath is not null && File.Exists(lastPath))
         {
             (startEpoch, best) = Restore(lastPath, model, optimizer);
-            schedule.SetLastEpoch(startEpoch);
+            // The schedule owns the learning rate: replaying its steps gives the rate of epoch startEpoch exactly
+            // (the restored state holds the per-parameter buffers; its recorded rates are not re-applied).
+            for (int e = 0; e < startEpoch; e++)
+            {
+                schedule.step();
+            }
             LogResumed(_logger, startEpoch, lastPath);
         }
 
@@ -75,9 +81,9 @@ public sealed partial class Trainer
         for (int epoch = startEpoch; epoch < endEpoch; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            double lr = optimizer.LearningRate;
+            double lr = LearningRate(optimizer);
             var (loss, accuracy, seconds, imagesPerSecond) = TrainOneEpoch(model, train, optimizer, config, epoch, options, clock, cancellationToken);
-            schedule.Step();
+            schedule.step();
 
             double? valAccuracy = null;
             double? valLoss = null;
@@ -119,13 +125,13 @@ public sealed partial class Trainer
     /// update. Returns the mean loss, training accuracy, wall time and throughput.
     /// </summary>
     public static (double Loss, double Accuracy, double Seconds, double ImagesPerSecond) TrainOneEpoch(
-        ClassifierModel model, DataLoader loader, optim.Optimizer optimizer, TrainingConfig config, int epoch, TrainingOptions? options = null, Stopwatch? runClock = null, CancellationToken cancellationToken = default)
+        ClassifierModel model, DataLoader loader, OptimizerHelper optimizer, TrainingConfig config, int epoch, TrainingOptions? options = null, Stopwatch? runClock = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loader);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(config);
-        model.Train();
+        model.train();
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
         long correct = 0;
@@ -136,7 +142,7 @@ public sealed partial class Trainer
         {
             using var scope = torch.NewDisposeScope();
             Tensor logits = model.call(batch.Images);
-            Tensor loss = torch.nn.functional.cross_entropy(logits, batch.Labels, labelSmoothing: config.LabelSmoothing);
+            Tensor loss = torch.nn.functional.cross_entropy(logits, batch.Labels, label_smoothing: config.LabelSmoothing);
             double value = loss.ToDouble();
             if (!double.IsFinite(value))
             {
@@ -144,12 +150,12 @@ public sealed partial class Trainer
             }
             optimizer.zero_grad();
             loss.backward();
-            options?.StepObserver?.Invoke(new TrainingStep(epoch, step, ((long)epoch * steps) + step, batch.Ids, optimizer.LearningRate, model));
+            options?.StepObserver?.Invoke(new TrainingStep(epoch, step, ((long)epoch * steps) + step, batch.Ids, LearningRate(optimizer), model));
             optimizer.step();
 
             using (torch.no_grad())
             {
-                correct += logits.argmax(1).eq(batch.Labels).Sum().ToInt64();
+                correct += logits.argmax(1).eq(batch.Labels).sum().ToInt64();
             }
             lossSum += value * batch.Count;
             seen += batch.Count;
@@ -167,7 +173,14 @@ public sealed partial class Trainer
             : (lossSum / seen, 100.0 * correct / seen, seconds, seen / Math.Max(seconds, 1e-9));
     }
 
-    private static (int Epoch, double? Best) Restore(string lastPath, ClassifierModel model, optim.Optimizer optimizer)
+    /// <summary>The learning rate of the optimizer's first parameter group.</summary>
+    public static double LearningRate(OptimizerHelper optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return optimizer.ParamGroups.First().LearningRate;
+    }
+
+    private static (int Epoch, double? Best) Restore(string lastPath, ClassifierModel model, OptimizerHelper optimizer)
     {
         CheckpointMetadata metadata = Checkpoint.LoadInto(lastPath, model);
         string statePath = Checkpoint.StatePathFor(lastPath);
@@ -189,7 +202,7 @@ public sealed partial class Trainer
         return (metadata.Epoch, best);
     }
 
-    private static void WriteCheckpoints(string directory, ClassifierModel model, optim.Optimizer optimizer, CheckpointMetadata template, TrainingConfig config, int epochsDone, double? valAccuracy, double? best, bool improved)
+    private static void WriteCheckpoints(string directory, ClassifierModel model, OptimizerHelper optimizer, CheckpointMetadata template, TrainingConfig config, int epochsDone, double? valAccuracy, double? best, bool improved)
     {
         Directory.CreateDirectory(directory);
         CheckpointMetadata metadata = template with { Epoch = epochsDone, Config = config, ValidationAccuracy = valAccuracy, CreatedUtc = DateTimeOffset.UtcNow };
