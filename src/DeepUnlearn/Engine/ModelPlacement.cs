@@ -30,14 +30,14 @@ public static class ModelPlacement
 
     /// <summary>
     /// Moves <paramref name="module"/> as <see cref="MoveTo"/> does, then makes its optimizer from the moved
-    /// parameters with <paramref name="createOptimizer"/>.
+    /// parameters with <paramref name="createOptimizer"/> and checks it holds only current parameters.
     /// </summary>
-    public static TOptimizer MoveThenCreateOptimizer<TModule, TOptimizer>(TModule module, torch.Device device, Func<TModule, TOptimizer> createOptimizer)
+    public static TOptimizer MoveThenCreateOptimizer<TModule, TOptimizer>(TModule module, torch.Device device, Func<TModule, TOptimizer> createOptimizer, torch.ScalarType? dtype = null)
         where TModule : torch.nn.Module
         where TOptimizer : torch.optim.Optimizer
     {
         ArgumentNullException.ThrowIfNull(createOptimizer);
-        MoveTo(module, device);
+        MoveTo(module, device, dtype);
         TOptimizer optimizer = createOptimizer(module);
         EnsureOptimizerTracks(optimizer, module);
         return optimizer;

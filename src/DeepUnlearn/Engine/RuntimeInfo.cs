@@ -9,6 +9,7 @@ namespace DeepUnlearn.Engine;
 /// <param name="CudaAvailable">Whether libtorch reports a usable CUDA device.</param>
 /// <param name="CudaDeviceCount">How many CUDA devices libtorch sees (0 without CUDA).</param>
 /// <param name="Malloc">What was done about glibc's malloc thresholds.</param>
+/// <param name="OmpWaitPolicy">libgomp's wait policy in force: <c>PASSIVE</c> (set here), the user's setting, or why the default stayed.</param>
 public sealed record RuntimeInfo(
     string TorchSharpVersion,
     string LibTorchVersion,
@@ -17,4 +18,5 @@ public sealed record RuntimeInfo(
     int Cores,
     bool CudaAvailable,
     int CudaDeviceCount,
-    MallocTuning Malloc);
+    MallocTuning Malloc,
+    string OmpWaitPolicy);
