@@ -82,7 +82,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             ForgetCount = _session.Sets.Forget.Length,
             RetainCount = _session.Sets.Retain.Length,
             Seeds = seeds,
-            Environment = $"{_session.Device}, {Torch.LibTorch.NumThreads} threads, {System.Environment.ProcessorCount} cores, libtorch {Torch.LibTorch.Version}",
+            Environment = $"{_session.Device}, {DeepUnlearn.Engine.TorchRuntime.EnsureInitialized().Threads} threads, {System.Environment.ProcessorCount} cores, libtorch {DeepUnlearn.Engine.TorchRuntime.EnsureInitialized().LibTorchVersion}",
             Original = original!,
             Runs = runs,
         };

@@ -1,5 +1,7 @@
 using System;
 
+using DeepUnlearn.Evaluation.Svm;
+
 namespace DeepUnlearn.Evaluation;
 
 /// <summary>

@@ -26,8 +26,8 @@ public static class ModelEvaluator
         {
             throw new ArgumentException($"the model predicts {k} classes but the dataset '{loader.Dataset.Name}' has {loader.Dataset.NumClasses}");
         }
-        bool wasTraining = model.IsTraining;
-        model.Eval();
+        bool wasTraining = model.training;
+        model.eval();
         var ids = new List<int>(loader.SampleCount);
         var labels = new List<int>(loader.SampleCount);
         var losses = new List<double>(loader.SampleCount);
@@ -40,10 +40,10 @@ public static class ModelEvaluator
             {
                 using var scope = torch.NewDisposeScope();
                 Tensor logits = model.call(batch.Images);
-                Tensor p = torch.nn.functional.softmax(logits, 1).to(torch.CPU, ScalarType.Float32);
-                p.CopyTo<float>(probabilities.AsSpan(row * k, batch.Count * k));
-                double[] batchLosses = torch.nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.None).to(torch.CPU, ScalarType.Float64).ToArray<double>();
-                long[] batchLabels = batch.Labels.to(torch.CPU).ToArray<long>();
+                Tensor p = torch.nn.functional.softmax(logits, 1).to(ScalarType.Float32).cpu().contiguous();
+                p.data<float>().CopyTo(probabilities, row * k);
+                double[] batchLosses = torch.nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.None).to(ScalarType.Float64).cpu().data<double>().ToArray();
+                long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();
                 for (int i = 0; i < batch.Count; i++)
                 {
                     ids.Add((int)batch.Ids[i]);
@@ -55,7 +55,7 @@ public static class ModelEvaluator
         }
         finally
         {
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
         return new Predictions([.. ids], [.. labels], probabilities, [.. losses], k);
     }

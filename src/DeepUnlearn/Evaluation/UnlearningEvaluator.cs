@@ -46,14 +46,14 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             forgottenTest = test.WhereLabel(forgotten.Contains);
             test = test.WhereLabel(c => !forgotten.Contains(c));
         }
-        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.flatten(model));
+        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model));
     }
 
     /// <summary>The metrics of <paramref name="evaluation"/> on their own (no retrained reference).</summary>
     public UnlearningMetrics Metrics(string method, ModelEvaluation evaluation, double seconds, IReadOnlyDictionary<string, double>? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
-        _originalParameters ??= ModelEvaluation.flatten(_context.Original);
+        _originalParameters ??= ModelEvaluation.Flatten(_context.Original);
         // SalUn: shadow members are the first |test| retain samples, shadow non-members the test set.
         Predictions members = evaluation.Retain.Take(evaluation.Test.Count);
         return new UnlearningMetrics

@@ -93,17 +93,8 @@ public sealed class ResNet : ClassifierModel
     /// <summary>The input stem.</summary>
     public ModelStem Stem { get; }
 
-    /// <summary>The first convolution.</summary>
-    public Conv2d Conv1 { get; }
-
-    /// <summary>The stem's batch norm.</summary>
-    public BatchNorm2d Bn1 { get; }
-
-    /// <summary>The classification layer.</summary>
-    public Linear Fc { get; }
-
     /// <summary>The four stages <c>layer1</c>..<c>layer4</c>.</summary>
-    public IReadOnlyList<Sequential> Stages => _stages;
+    public IReadOnlyList<Sequential> Stages => [_layer1, _layer2, _layer3, _layer4];
 
     /// <inheritdoc />
     public override Linear Head => _fc;
