@@ -70,9 +70,13 @@ public sealed class TrainingLeakTests
 
         Assert.All(checkpoints, c => Assert.Equal(checkpoints[0].Tensors, c.Tensors));
         Assert.All(checkpoints, c => Assert.Equal(checkpoints[0].LiveInThread, c.LiveInThread));
-        // A per-step leak of one activation (4×32×8×8 floats) would add 60 MiB over these steps.
-        long growth = checkpoints[^1].Rss - checkpoints[0].Rss;
-        Assert.True(growth < 16L << 20, $"RSS grew by {growth / (1 << 20)} MiB after warm-up");
+        // The managed heap settles during the first ~1,000 steps (finalizable scalars are promoted before they are
+        // finalized: measured +18 MiB from step 200 to 900, then flat). Over the last 1,100 steps, a per-step leak of
+        // one activation (4×32×8×8 floats) would add 35 MiB.
+        long settled = checkpoints.Single(c => c.Step == 900).Rss;
+        long growth = checkpoints[^1].Rss - settled;
+        Assert.True(growth < 8L << 20, $"RSS grew by {growth / (1 << 20)} MiB from step 900 to {Steps}");
+        Assert.True(checkpoints[^1].Rss - checkpoints[0].Rss < 48L << 20, "RSS grew by more than 48 MiB after warm-up");
         Assert.True(losses.TakeLast(100).Average() < losses.Take(100).Average(), "the model learned nothing: the loop is not training");
     }
 
