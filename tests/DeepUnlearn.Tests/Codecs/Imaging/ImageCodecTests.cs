@@ -242,7 +242,7 @@ public class ImageCodecTests
     public void ReadFile_FromFourThreadsAtOnce_GivesTheSequentialBytes()
     {
         // Loader workers decode concurrently: du_codecs keeps no shared state (a TurboJPEG handle and a libpng reader per call).
-        string[] files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden", "images")).Order(StringComparer.Ordinal).ToArray();
+        string[] files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Codecs", "Golden", "images")).Order(StringComparer.Ordinal).ToArray();
         byte[][] expected = files.Select(f => ImageCodec.ReadFile(f, ImageChannels.Rgb).Pixels).ToArray();
         var mismatches = new int[files.Length];
         Parallel.For(0, 32 * files.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>

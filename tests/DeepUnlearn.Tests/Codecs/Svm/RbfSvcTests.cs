@@ -16,7 +16,7 @@ public class RbfSvcTests
     [InlineData("disc_2d")]
     public void FitPredict_MatchesSklearnSvcDecisions(string name)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "svm.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Codecs", "Golden", "svm.json")));
         JsonElement c = doc.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
         double[] xTrain = c.GetProperty("x_train").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         int[] yTrain = c.GetProperty("y_train").EnumerateArray().Select(e => e.GetInt32()).ToArray();

@@ -136,13 +136,13 @@ public class ImageCodecPillowGoldenTests
         Assert.True(differing == 0, $"{file}: {differing} of {expected.Length} samples differ from Pillow's, by up to {max}");
     }
 
-    private static string GoldenPath(string file) => Path.Combine(AppContext.BaseDirectory, "Golden", "images", file);
+    private static string GoldenPath(string file) => Path.Combine(AppContext.BaseDirectory, "Codecs", "Golden", "images", file);
 
     private static JsonElement Case(string file) => LoadCases().Single(c => c.GetProperty("file").GetString() == file);
 
     private static List<JsonElement> LoadCases()
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "images.json")));
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Codecs", "Golden", "images.json")));
         return doc.RootElement.GetProperty("cases").EnumerateArray().Select(e => e.Clone()).ToList();
     }
 }
