@@ -83,6 +83,7 @@ public sealed class VbuSweepCommandTests : IDisposable
     [InlineData("--lambdas", "0.1,2", "'2' is not a number in [0, 1]", Program.ExitUsage)]
     [InlineData("--methods", "eubo,newton", "--methods must list eubo and/or rkl", Program.ExitUsage)]
     [InlineData("--seeds", "0", "--seeds must be at least 1", Program.ExitUsage)]
+    [InlineData("--rkl-lr", "0", "--rkl-lr must be positive finite numbers", Program.ExitUsage)]
     public void Sweep_BadRequest_SaysWhatIsValid(string option, string value, string message, int exit)
     {
         string error = Run(exit, "vbu", "sweep", "--data", "moons", "--fit-steps", "5", "--steps", "5", option, value, "--out", _dir);

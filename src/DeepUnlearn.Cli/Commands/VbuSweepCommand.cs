@@ -44,6 +44,7 @@ internal static class VbuSweepCommand
         var batch = new Option<int?>("--batch-size") { Description = "Rows per fit step (0 = all; default: all up to 2,000 rows, else 500)." };
         var steps = new Option<int>("--steps") { Description = "Adam steps of each unlearning.", DefaultValueFactory = _ => 1000 };
         var lr = new Option<double>("--lr") { Description = "Adam's initial learning rate of the unlearning (cosine-annealed).", DefaultValueFactory = _ => 0.02 };
+        var rklLr = new Option<double?>("--rkl-lr") { Description = "Reverse KL: Adam's initial learning rate, when it should differ from --lr (Adam's steps have the size of the rate in θ's units whatever the gradient, so a concentrated posterior needs a smaller one)." };
         var euboSamples = new Option<int>("--eubo-samples") { Description = "EUBO: samples of θ per step.", DefaultValueFactory = _ => 16 };
         var rklSamples = new Option<int>("--rkl-samples") { Description = "Reverse KL: samples of q(θ|D) per step.", DefaultValueFactory = _ => 256 };
         var evalSamples = new Option<int>("--eval-samples") { Description = "Samples of θ for each predictive distribution (the same seed for every posterior).", DefaultValueFactory = _ => 1000 };
@@ -62,7 +63,7 @@ internal static class VbuSweepCommand
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var command = new Command("sweep", "The paper's experiment: fit q(θ|D) and the retrained q(θ|D_r), unlearn with EUBO and reverse KL over a λ grid, and tabulate the averaged KL divergences to retraining over seeds.")
         {
-            data, modelName, posterior, erase, eraseSeed, lambdas, methods, seeds, fitSteps, fitLr, fitSamples, batch, steps, lr, euboSamples, rklSamples, evalSamples,
+            data, modelName, posterior, erase, eraseSeed, lambdas, methods, seeds, fitSteps, fitLr, fitSamples, batch, steps, lr, rklLr, euboSamples, rklSamples, evalSamples,
             priorStd, inducing, lengthScale, variance, moonsCount, moonsNoise, moonsSeed, fashionBlock, fashionDir, fashionClasses, fashionRows, threads, output,
         };
         command.SetAction(parse =>
@@ -94,7 +95,7 @@ internal static class VbuSweepCommand
                 (parse.GetValue(seeds) >= 1, $"--seeds must be at least 1, got {parse.GetValue(seeds)}"),
                 (parse.GetValue(fitSteps) >= 1 && parse.GetValue(steps) >= 1, "--fit-steps and --steps must be at least 1"),
                 (parse.GetValue(fitSamples) >= 1 && parse.GetValue(euboSamples) >= 1 && parse.GetValue(rklSamples) >= 1 && parse.GetValue(evalSamples) >= 1, "--fit-samples, --eubo-samples, --rkl-samples and --eval-samples must be at least 1"),
-                (PositiveFinite(parse.GetValue(fitLr)) && PositiveFinite(parse.GetValue(lr)), "--fit-lr and --lr must be positive finite numbers"),
+                (PositiveFinite(parse.GetValue(fitLr)) && PositiveFinite(parse.GetValue(lr)) && (parse.GetValue(rklLr) is not double r || PositiveFinite(r)), "--fit-lr, --lr and --rkl-lr must be positive finite numbers"),
                 (PositiveFinite(parse.GetValue(priorStd)) && parse.GetValue(lengthScale) is null or > 0 && parse.GetValue(variance) is null or > 0, "--prior-std, --length-scale and --variance must be positive"),
                 (parse.GetValue(batch) is null or >= 0, "--batch-size must be >= 0"),
                 (parse.GetValue(inducing) >= 1 && parse.GetValue(threads) >= 1, "--inducing and --threads must be at least 1"));
@@ -104,7 +105,7 @@ internal static class VbuSweepCommand
             }
             var settings = new SweepSettings(
                 spec, model, kind, parse.GetValue(erase), parse.GetValue(eraseSeed), grid, methodNames.Contains("eubo"), methodNames.Contains("rkl"), parse.GetValue(seeds),
-                parse.GetValue(fitSteps), parse.GetValue(fitLr), parse.GetValue(fitSamples), parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(lr),
+                parse.GetValue(fitSteps), parse.GetValue(fitLr), parse.GetValue(fitSamples), parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(rklLr) ?? parse.GetValue(lr),
                 parse.GetValue(euboSamples), parse.GetValue(rklSamples), parse.GetValue(evalSamples), parse.GetValue(priorStd), parse.GetValue(inducing),
                 parse.GetValue(lengthScale), parse.GetValue(variance));
             return VbuCommand.WithThreads(parse.GetValue(threads), () => Run(settings, parse.GetValue(output)!));
@@ -127,7 +128,7 @@ internal static class VbuSweepCommand
             ReverseKl = s.ReverseKl,
             Fit = new VariationalOptions { Posterior = s.Posterior, Steps = s.FitSteps, LearningRate = s.FitLearningRate, Samples = s.FitSamples, BatchSize = batchSize },
             EuboSettings = new EuboOptions { Steps = s.Steps, LearningRate = s.LearningRate, Samples = s.EuboSamples },
-            ReverseKlSettings = new ReverseKlOptions { Steps = s.Steps, LearningRate = s.LearningRate, Samples = s.RklSamples },
+            ReverseKlSettings = new ReverseKlOptions { Steps = s.Steps, LearningRate = s.RklLearningRate, Samples = s.RklSamples },
             EvaluationSamples = s.EvaluationSamples,
         };
         VbuCommand.Progress(
@@ -320,7 +321,9 @@ internal static class VbuSweepCommand
         }
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"VBU λ sweep: {s.Data}; {model.Name} ({model.ParameterCount} parameters), {Gaussian.KindName(s.Posterior)}-covariance Gaussian posteriors; " +
-            $"{erased} of {count} rows erased ({s.Erase ?? "default request"}); mean ± sd over {s.Seeds} seed(s), each refitting q(θ|D) and q(θ|D_r).");
+            $"{erased} of {count} rows erased ({s.Erase ?? "default request"}); mean ± sd over {s.Seeds} seed(s), each refitting q(θ|D) and q(θ|D_r). " +
+            $"Adam: fits {s.FitSteps} steps (lr {Invariant(s.FitLearningRate)}, {s.FitSamples} samples), unlearning {s.Steps} steps (lr {Invariant(s.LearningRate)}, rKL {Invariant(s.RklLearningRate)}; " +
+            $"{s.EuboSamples} EUBO / {s.RklSamples} rKL samples), cosine-annealed; {s.EvaluationSamples} samples per predictive distribution.");
         sb.AppendLine();
         sb.AppendLine("Averaged KL divergence between predictive distributions, KL[q(y|x,D_r) ‖ q_u(y|x)], over x in the erased rows D_e and the remaining rows D_r (the paper's metric; 0 = predicts as retraining):");
         sb.AppendLine();
@@ -382,6 +385,7 @@ internal static class VbuSweepCommand
         int? BatchSize,
         int Steps,
         double LearningRate,
+        double RklLearningRate,
         int EuboSamples,
         int RklSamples,
         int EvaluationSamples,

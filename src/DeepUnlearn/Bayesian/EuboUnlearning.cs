@@ -20,6 +20,13 @@ namespace DeepUnlearn.Bayesian;
 /// The expectation uses reparameterised samples, the KL its closed form; q starts at q(θ | D). The
 /// remaining data D_r is never read.
 /// </summary>
+/// <remarks>
+/// With q(θ | D) = p(θ | D) and λ = 0 the minimiser over a Gaussian family is the KL[q ‖ ·] projection of
+/// p(θ | D_r) onto it (tested on conjugate linear regression). At λ &gt; 0 the gradient is the reparameterised one
+/// with the region indicator held fixed, as in the authors' code (<c>tf.where</c> in <c>unlearn.py</c>): it omits the
+/// term from samples crossing the region's boundary as q moves, so the iteration settles where that estimator
+/// vanishes, which is near but not exactly the minimiser of Ũ_λ.
+/// </remarks>
 public static class EuboUnlearning
 {
     /// <summary>Unlearns <paramref name="erased"/> from <paramref name="fullPosterior"/> = q(θ | D).</summary>
