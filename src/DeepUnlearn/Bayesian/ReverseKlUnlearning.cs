@@ -37,11 +37,39 @@ public static class ReverseKlUnlearning
         ILogger? logger = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(fullPosterior);
+        ArgumentNullException.ThrowIfNull(erased);
+        if (fullPosterior.Dimension != model.ParameterCount)
+        {
+            throw new ArgumentException($"the posterior has dimension {fullPosterior.Dimension}; the {model.Name} model has {model.ParameterCount} parameters", nameof(fullPosterior));
+        }
+        using var likelihood = new ClassifierDataLikelihood(model, erased, fullPosterior.dtype, fullPosterior.Device);
+        return Unlearn(likelihood, fullPosterior, options, generator, logger, cancellationToken);
+    }
+
+    /// <summary>Unlearns the data whose likelihood is <paramref name="erased"/> from <paramref name="fullPosterior"/> = q(θ | D), for any model; the result has the same family.</summary>
+    /// <param name="erased">log p(D_e | θ) (borrowed); when it has no rows every weight is equal.</param>
+    /// <param name="fullPosterior">q(θ | D) (borrowed, not changed).</param>
+    /// <param name="options">λ, steps, learning rate, samples, solver.</param>
+    /// <param name="generator">The only source of randomness.</param>
+    /// <param name="logger">Progress at Debug level.</param>
+    /// <param name="cancellationToken">Checked every step.</param>
+    public static VbuOutcome Unlearn(
+        IDataLikelihood erased,
+        Gaussian fullPosterior,
+        ReverseKlOptions options,
+        Generator generator,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(erased);
+        ArgumentNullException.ThrowIfNull(fullPosterior);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(generator);
         logger ??= NullLogger.Instance;
         var clock = Stopwatch.StartNew();
-        using var likelihood = new AdjustedLikelihood(model, fullPosterior, erased, options.Lambda);
+        using var likelihood = new AdjustedLikelihood(erased, fullPosterior, options.Lambda);
         Gaussian full = likelihood.FullPosterior;
 
         if (options.MomentMatching)
