@@ -93,8 +93,10 @@ public static class DebianPackageIndex
 
     /// <summary>
     /// Writes <c>corpus.txt</c> (one description per line; the line number is the document id),
-    /// <c>labels.csv</c> (<c>id,label</c> with the section) and <c>packages.csv</c> (<c>id,package,source,section</c>,
-    /// the provenance of each line) into <paramref name="directory"/>.
+    /// <c>labels.csv</c> (<c>id,label</c> with the section), its split <c>train-labels.csv</c> /
+    /// <c>test-labels.csv</c> (every fifth document, ids 4, 9, 14, …, is held out for testing) and
+    /// <c>packages.csv</c> (<c>id,package,source,section</c>, the provenance of each line) into
+    /// <paramref name="directory"/>.
     /// </summary>
     public static void Write(IReadOnlyList<DebianPackageEntry> documents, string directory)
     {
@@ -103,6 +105,8 @@ public static class DebianPackageIndex
         Directory.CreateDirectory(directory);
         var corpus = new StringBuilder();
         var labels = new StringBuilder("id,label\n");
+        var train = new StringBuilder("id,label\n");
+        var test = new StringBuilder("id,label\n");
         var packages = new StringBuilder("id,package,source,section\n");
         for (int i = 0; i < documents.Count; i++)
         {
@@ -110,10 +114,13 @@ public static class DebianPackageIndex
             string id = i.ToString(CultureInfo.InvariantCulture);
             corpus.Append(e.Description).Append('\n');
             labels.Append(id).Append(',').Append(e.Section).Append('\n');
+            (i % 5 == 4 ? test : train).Append(id).Append(',').Append(e.Section).Append('\n');
             packages.Append(id).Append(',').Append(e.Package).Append(',').Append(e.Source).Append(',').Append(e.Section).Append('\n');
         }
         WriteAtomically(Path.Combine(directory, "corpus.txt"), corpus.ToString());
         WriteAtomically(Path.Combine(directory, "labels.csv"), labels.ToString());
+        WriteAtomically(Path.Combine(directory, "train-labels.csv"), train.ToString());
+        WriteAtomically(Path.Combine(directory, "test-labels.csv"), test.ToString());
         WriteAtomically(Path.Combine(directory, "packages.csv"), packages.ToString());
     }
 

@@ -75,8 +75,11 @@ public static class PretrainingHeadUnlearner
         TopicSensitivity baseTerms = TopicSensitivity.Compute(constants, contributing.Length);
         if (options.AddNoise && !baseTerms.IsFinite)
         {
+            long? needed = TopicSensitivity.DocumentsNeededForOneDeletion(constants, options.Epsilon, options.Delta, options.UtilityTolerance, DenseMatrix.FrobeniusNorm(model.JointWordTopic));
             throw new ArgumentException(
-                $"deleting {contributing.Length} of {constants.DocumentCount} documents is beyond what the sensitivity bound covers for this model (λ − g ≤ 0); delete fewer documents per request or retrain",
+                $"deleting {contributing.Length} of {constants.DocumentCount} documents is beyond what the sensitivity bound covers for this model (λ − g ≤ 0, so the base bound Δ and the head's Δ_H are infinite); "
+                + $"a base model with these constants would need {(needed is long n ? n.ToString("N0", CultureInfo.InvariantCulture) : "more than 10^15")} training documents for U_base's capacity to reach one deletion. "
+                + "Delete fewer documents per request, retrain, or run without noise (not certified)",
                 nameof(forget));
         }
 
@@ -98,7 +101,9 @@ public static class PretrainingHeadUnlearner
         double[] allGains = taskDocuments.Select(d => HeadSensitivity.FeatureGain(d, wordProbability)).ToArray();
         int capacity = HeadSensitivity.DeletionCapacity(constants, head.Lambda, head.ClassCount, allGains, options.Epsilon, options.Delta, options.UtilityTolerance, releaseNorm);
         int baseCapacity = TopicSensitivity.DeletionCapacity(constants, options.Epsilon, options.Delta, options.UtilityTolerance, DenseMatrix.FrobeniusNorm(model.JointWordTopic));
-        int[]? reselected = retained.WordDocumentCounts is null ? null : TopicModelUnlearner.ReselectAnchors(retained, model.Options);
+        var anchorWatch = Stopwatch.StartNew();
+        int[]? reselected = options.CheckAnchors && retained.WordDocumentCounts is not null ? TopicModelUnlearner.ReselectAnchors(retained, model.Options) : null;
+        TimeSpan anchorCheck = options.CheckAnchors ? anchorWatch.Elapsed : TimeSpan.Zero;
         bool? unchanged = reselected?.SequenceEqual(model.Anchors);
 
         return new PretrainingHeadUnlearningResult
@@ -120,6 +125,7 @@ public static class PretrainingHeadUnlearner
             ReselectedAnchors = reselected,
             AnchorsUnchanged = unchanged,
             Guarantee = DescribeGuarantee(model, options, sigma, constants.DocumentCount - contributing.Length, task.Length, reselected, unchanged),
+            AnchorCheckElapsed = anchorCheck,
             Elapsed = stopwatch.Elapsed,
         };
     }

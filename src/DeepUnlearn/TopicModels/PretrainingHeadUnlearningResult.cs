@@ -57,6 +57,9 @@ public sealed record PretrainingHeadUnlearningResult
     /// <summary>The guarantee in words.</summary>
     public required string Guarantee { get; init; }
 
+    /// <summary>Wall time of the anchor re-selection check (included in <see cref="Elapsed"/>; zero when skipped).</summary>
+    public required TimeSpan AnchorCheckElapsed { get; init; }
+
     /// <summary>Wall time.</summary>
     public required TimeSpan Elapsed { get; init; }
 }

@@ -28,6 +28,13 @@ public sealed record TopicUnlearningOptions
     /// <summary>Add the calibrated Gaussian noise (turn off only for diagnostics: the result is then not certified).</summary>
     public bool AddNoise { get; init; } = true;
 
+    /// <summary>
+    /// Re-run FastAnchorWords on the retained statistics to tell whether the guarantee also holds relative
+    /// to a full retrain (O(V² K²) with the clean-up pass, independent of the number of documents, but on
+    /// large vocabularies as slow as a retrain's anchor step). Off: the report says it was not checked.
+    /// </summary>
+    public bool CheckAnchors { get; init; } = true;
+
     /// <summary>Seed of the noise.</summary>
     public ulong Seed { get; init; }
 

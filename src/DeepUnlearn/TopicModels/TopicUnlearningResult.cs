@@ -69,6 +69,9 @@ public sealed record TopicUnlearningResult
     /// <summary>The guarantee in words: its reference (same-anchor retrain, and whether a full retrain too), ε, δ and regime.</summary>
     public required string Guarantee { get; init; }
 
+    /// <summary>Wall time of the anchor re-selection check (included in <see cref="Elapsed"/>; zero when skipped).</summary>
+    public required TimeSpan AnchorCheckElapsed { get; init; }
+
     /// <summary>Wall time of the unlearning.</summary>
     public required TimeSpan Elapsed { get; init; }
 }

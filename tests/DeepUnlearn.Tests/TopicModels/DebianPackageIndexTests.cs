@@ -85,6 +85,8 @@ public sealed class DebianPackageIndexTests
             Assert.Equal(documents.Select(d => d.Description), corpus.Documents);
             Assert.Equal(documents.Select(d => d.Section), labels.Labels.Select(l => labels.ClassNames[l]));
             Assert.Equal("id,package,source,section", File.ReadLines(Path.Combine(dir, "packages.csv")).First());
+            TopicLabels train = TopicLabels.Load(Path.Combine(dir, "train-labels.csv"), corpus.Count);
+            Assert.Equal(documents.Count, train.LabelledIds().Length + File.ReadLines(Path.Combine(dir, "test-labels.csv")).Count() - 1);
         }
         finally
         {
