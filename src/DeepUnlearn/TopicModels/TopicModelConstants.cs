@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using DeepUnlearn.Torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -12,7 +11,7 @@ namespace DeepUnlearn.TopicModels;
 /// Wei et al. 2025 state their bounds with population constants of the topic model (the smallest anchor
 /// word probability p and the condition number γ of R), assumed known in advance. We measure the
 /// corresponding empirical quantities on the trained model instead, so σ depends on the training data
-/// through these five numbers (and on nothing else: not on which documents are deleted).
+/// through p_S, λ and s (besides m, K, V), and not on which documents are deleted.
 /// </remarks>
 /// <param name="DocumentCount">m: documents in the co-occurrence statistics.</param>
 /// <param name="TopicCount">K.</param>
@@ -22,15 +21,13 @@ namespace DeepUnlearn.TopicModels;
 /// (the directions along which points of the simplex differ); the strong convexity of RecoverL2's per-word
 /// objectives there is 2λ. +∞ when K = 1.</param>
 /// <param name="AnchorSpectralNorm">s = ‖Q̄_S‖₂ = √λ_max(G).</param>
-/// <param name="JointSpectralNorm">‖Ã‖₂ of the model's joint word-topic matrix (used by the head's bound).</param>
 public sealed record TopicModelConstants(
     int DocumentCount,
     int TopicCount,
     int VocabularySize,
     double MinAnchorProbability,
     double GramMinEigenvalue,
-    double AnchorSpectralNorm,
-    double JointSpectralNorm)
+    double AnchorSpectralNorm)
 {
     /// <summary>Measures the constants of <paramref name="model"/>.</summary>
     public static TopicModelConstants Measure(AnchorTopicModel model)
@@ -43,8 +40,7 @@ public sealed record TopicModelConstants(
             model.VocabularySize,
             model.Anchors.Min(a => inputs.WordProbability[a]),
             SumZeroMinEigenvalue(inputs.Gram),
-            Math.Sqrt(Math.Max(DenseMatrix.EigenvalueRange(inputs.Gram).Max, 0)),
-            SpectralNorm(model.JointWordTopic));
+            Math.Sqrt(Math.Max(DenseMatrix.EigenvalueRange(inputs.Gram).Max, 0)));
     }
 
     /// <summary>min over unit v with Σv = 0 of vᵀ G v (+∞ for a 1×1 matrix: there is no such v).</summary>
@@ -89,14 +85,5 @@ public sealed record TopicModelConstants(
             }
         }
         return DenseMatrix.EigenvalueRange(compressed).Min;
-    }
-
-    /// <summary>‖M‖₂ of a V×K matrix: √λ_max(MᵀM).</summary>
-    internal static double SpectralNorm(double[,] m)
-    {
-        using var scope = TensorScope.Begin();
-        Tensor t = DenseMatrix.ToTensor(m);
-        double max = DenseMatrix.EigenvalueRange(DenseMatrix.FromTensor(t.T().Mm(t))).Max;
-        return Math.Sqrt(Math.Max(max, 0));
     }
 }
