@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using DeepUnlearn.Torch;
 
 namespace DeepUnlearn.TopicModels;
@@ -28,12 +29,14 @@ public sealed class CooccurrenceStatistics : IDisposable
     private const long DenseBlockElements = 1 << 24;
 
     private readonly Tensor _sum;
+    private readonly int[]? _wordDocumentCounts;
 
-    private CooccurrenceStatistics(Tensor sum, int vocabularySize, int documentCount)
+    private CooccurrenceStatistics(Tensor sum, int vocabularySize, int documentCount, int[]? wordDocumentCounts)
     {
         _sum = sum;
         VocabularySize = vocabularySize;
         DocumentCount = documentCount;
+        _wordDocumentCounts = wordDocumentCounts;
     }
 
     /// <summary>The vocabulary size V.</summary>
@@ -41,6 +44,12 @@ public sealed class CooccurrenceStatistics : IDisposable
 
     /// <summary>The number m of documents (of length at least 2) in the sum.</summary>
     public int DocumentCount { get; private set; }
+
+    /// <summary>
+    /// For each word, the number of documents in the sum that contain it (what FastAnchorWords' candidate
+    /// threshold counts), or null when restored from a sum without them.
+    /// </summary>
+    public IReadOnlyList<int>? WordDocumentCounts => _wordDocumentCounts;
 
     /// <summary>The device of the sum tensor.</summary>
     public Device Device => _sum.Device;
@@ -54,7 +63,7 @@ public sealed class CooccurrenceStatistics : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
         Tensor sum = Tensor.Zeros([vocabularySize, vocabularySize], DType.Float64, device ?? Device.Cpu);
         TensorScope.Detach(sum);
-        return new CooccurrenceStatistics(sum, vocabularySize, 0);
+        return new CooccurrenceStatistics(sum, vocabularySize, 0, new int[vocabularySize]);
     }
 
     /// <summary>Statistics of <paramref name="documents"/> (documents shorter than 2 tokens are skipped).</summary>
@@ -65,8 +74,11 @@ public sealed class CooccurrenceStatistics : IDisposable
         return statistics;
     }
 
-    /// <summary>Restores statistics from a stored sum (V×V, copied to float64) and document count.</summary>
-    public static CooccurrenceStatistics FromSum(Tensor sum, int documentCount)
+    /// <summary>
+    /// Restores statistics from a stored sum (V×V, copied to float64), document count and, optionally, the
+    /// per-word document counts.
+    /// </summary>
+    public static CooccurrenceStatistics FromSum(Tensor sum, int documentCount, IReadOnlyList<int>? wordDocumentCounts = null)
     {
         ArgumentNullException.ThrowIfNull(sum);
         ArgumentOutOfRangeException.ThrowIfNegative(documentCount);
@@ -74,9 +86,13 @@ public sealed class CooccurrenceStatistics : IDisposable
         {
             throw new ArgumentException($"the co-occurrence sum must be a square matrix, got shape [{string.Join(", ", sum.ShapeArray())}]", nameof(sum));
         }
+        if (wordDocumentCounts is not null && wordDocumentCounts.Count != sum.Size(0))
+        {
+            throw new ArgumentException($"got {wordDocumentCounts.Count} word document counts for a {sum.Size(0)}-word vocabulary", nameof(wordDocumentCounts));
+        }
         Tensor copy = sum.To(sum.Device, DType.Float64, copy: true).Contiguous();
         TensorScope.Detach(copy);
-        return new CooccurrenceStatistics(copy, (int)sum.Size(0), documentCount);
+        return new CooccurrenceStatistics(copy, (int)sum.Size(0), documentCount, wordDocumentCounts?.ToArray());
     }
 
     /// <summary>True if a document of this length contributes a term (length at least 2).</summary>
@@ -142,7 +158,7 @@ public sealed class CooccurrenceStatistics : IDisposable
     {
         Tensor copy = _sum.Clone();
         TensorScope.Detach(copy);
-        return new CooccurrenceStatistics(copy, VocabularySize, DocumentCount);
+        return new CooccurrenceStatistics(copy, VocabularySize, DocumentCount, _wordDocumentCounts?.ToArray());
     }
 
     /// <summary>Releases the sum tensor.</summary>
@@ -178,6 +194,16 @@ public sealed class CooccurrenceStatistics : IDisposable
             AccumulateDense(contributing, sign);
         }
         DocumentCount += sign * contributing.Count;
+        if (_wordDocumentCounts is not null)
+        {
+            foreach (BagOfWordsDocument document in contributing)
+            {
+                foreach (int w in document.WordIdArray)
+                {
+                    _wordDocumentCounts[w] += sign;
+                }
+            }
+        }
         return contributing.Count;
     }
 
