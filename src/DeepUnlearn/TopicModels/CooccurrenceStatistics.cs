@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,12 +30,14 @@ public sealed class CooccurrenceStatistics : IDisposable
     private const long DenseBlockElements = 1 << 24;
 
     private readonly Tensor _sum;
+    private readonly int[]? _wordDocumentCounts;
 
-    private CooccurrenceStatistics(Tensor sum, int vocabularySize, int documentCount)
+    private CooccurrenceStatistics(Tensor sum, int vocabularySize, int documentCount, int[]? wordDocumentCounts)
     {
         _sum = sum;
         VocabularySize = vocabularySize;
         DocumentCount = documentCount;
+        _wordDocumentCounts = wordDocumentCounts;
     }
 
     /// <summary>The vocabulary size V.</summary>
@@ -42,6 +45,12 @@ public sealed class CooccurrenceStatistics : IDisposable
 
     /// <summary>The number m of documents (of length at least 2) in the sum.</summary>
     public int DocumentCount { get; private set; }
+
+    /// <summary>
+    /// For each word, the number of documents in the sum that contain it (what FastAnchorWords' candidate
+    /// threshold counts), or null when restored from a sum without them.
+    /// </summary>
+    public IReadOnlyList<int>? WordDocumentCounts => _wordDocumentCounts;
 
     /// <summary>The device of the sum tensor.</summary>
     public Device Device => _sum.Device;
@@ -55,7 +64,7 @@ public sealed class CooccurrenceStatistics : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
         Tensor sum = torch.zeros([vocabularySize, vocabularySize], ScalarType.Float64, device ?? torch.CPU);
         sum.DetachFromDisposeScope();
-        return new CooccurrenceStatistics(sum, vocabularySize, 0);
+        return new CooccurrenceStatistics(sum, vocabularySize, 0, new int[vocabularySize]);
     }
 
     /// <summary>Statistics of <paramref name="documents"/> (documents shorter than 2 tokens are skipped).</summary>
@@ -66,8 +75,11 @@ public sealed class CooccurrenceStatistics : IDisposable
         return statistics;
     }
 
-    /// <summary>Restores statistics from a stored sum (V×V, copied to float64) and document count.</summary>
-    public static CooccurrenceStatistics FromSum(Tensor sum, int documentCount)
+    /// <summary>
+    /// Restores statistics from a stored sum (V×V, copied to float64), document count and, optionally, the
+    /// per-word document counts.
+    /// </summary>
+    public static CooccurrenceStatistics FromSum(Tensor sum, int documentCount, IReadOnlyList<int>? wordDocumentCounts = null)
     {
         ArgumentNullException.ThrowIfNull(sum);
         ArgumentOutOfRangeException.ThrowIfNegative(documentCount);
@@ -75,9 +87,13 @@ public sealed class CooccurrenceStatistics : IDisposable
         {
             throw new ArgumentException($"the co-occurrence sum must be a square matrix, got shape [{string.Join(", ", sum.shape)}]", nameof(sum));
         }
+        if (wordDocumentCounts is not null && wordDocumentCounts.Count != sum.size(0))
+        {
+            throw new ArgumentException($"got {wordDocumentCounts.Count} word document counts for a {sum.size(0)}-word vocabulary", nameof(wordDocumentCounts));
+        }
         Tensor copy = sum.to(sum.Device, ScalarType.Float64, copy: true).contiguous();
         copy.DetachFromDisposeScope();
-        return new CooccurrenceStatistics(copy, (int)sum.size(0), documentCount);
+        return new CooccurrenceStatistics(copy, (int)sum.size(0), documentCount, wordDocumentCounts?.ToArray());
     }
 
     /// <summary>True if a document of this length contributes a term (length at least 2).</summary>
@@ -143,7 +159,7 @@ public sealed class CooccurrenceStatistics : IDisposable
     {
         Tensor copy = _sum.clone();
         copy.DetachFromDisposeScope();
-        return new CooccurrenceStatistics(copy, VocabularySize, DocumentCount);
+        return new CooccurrenceStatistics(copy, VocabularySize, DocumentCount, _wordDocumentCounts?.ToArray());
     }
 
     /// <summary>Releases the sum tensor.</summary>
@@ -179,6 +195,16 @@ public sealed class CooccurrenceStatistics : IDisposable
             AccumulateDense(contributing, sign);
         }
         DocumentCount += sign * contributing.Count;
+        if (_wordDocumentCounts is not null)
+        {
+            foreach (BagOfWordsDocument document in contributing)
+            {
+                foreach (int w in document.WordIdArray)
+                {
+                    _wordDocumentCounts[w] += sign;
+                }
+            }
+        }
         return contributing.Count;
     }
 

@@ -8,9 +8,10 @@ using static TorchSharp.torch;
 namespace DeepUnlearn.TopicModels;
 
 /// <summary>
-/// U_head (Wei et al. 2025, Algorithm 2, here for documents of the downstream task): unlearns documents
-/// from the linear head only, keeping the topic model fixed, by the Newton-step removal of Sekhari et al.
-/// 2021 ("Remember what you want to forget") with Gaussian noise.
+/// Removes documents of the downstream task's own training set (labelled documents the head was fitted
+/// on) from the classifier head, keeping the topic model fixed, by the Newton-step removal of Sekhari et
+/// al. 2021 ("Remember what you want to forget", Algorithm 1) with Gaussian noise. This is not the
+/// paper's U_head, which unlearns pre-training documents (<see cref="PretrainingHeadUnlearner"/>).
 /// </summary>
 /// <remarks>
 /// <para>With f(W; z) = CE(W; z) + (λ/2)‖W‖² (λ-strongly convex), Ŵ the minimiser on the m training
@@ -18,40 +19,42 @@ namespace DeepUnlearn.TopicModels;
 /// <para>(H1) Ĥ = (1/(m − m_U)) (Σ_{S} ∇²CE(Ŵ) − Σ_{U} ∇²CE(Ŵ)) + λ I  (stored Hessian sum, downdated);</para>
 /// <para>(H2) W̄ = Ŵ + (1/(m − m_U)) Ĥ⁻¹ Σ_{z∈U} ∇f(Ŵ; z)  (one Newton step on the retained risk);</para>
 /// <para>(H3) W̃ = W̄ + N(0, σ² I), σ = γ √(2 ln(1.25/δ)) / ε, γ = 2 M L² m_U² / (λ³ m²), the bound on
-/// ‖W̄ − W_retrained‖ for L-Lipschitz, M-Hessian-Lipschitz losses. For the softmax cross-entropy on
-/// x = [θ; 1] with θ on the simplex, ‖x‖ ≤ √2: the loss gradient x(s − e_y)ᵀ has norm ≤ √2·√2 = 2, so
-/// f is L = 4-Lipschitz on the ball ‖W‖ ≤ 2/λ holding the minimisers; the log-sum-exp Hessian is
-/// 6-Lipschitz in the logits, so M = 6 ‖x‖³ = 12√2.</para>
+/// ‖W̄ − W_retrained‖ for L-Lipschitz, M-Hessian-Lipschitz losses. With R = <see cref="TopicClassifierHead.FeatureBound"/>
+/// ≥ ‖x‖ for x = [φ; 1]: the loss gradient x(s − e_y)ᵀ has norm ≤ √2 R, the minimisers lie in ‖W‖ ≤ √2 R/λ,
+/// so f is L = 2√2 R-Lipschitz there; the log-sum-exp Hessian is 6-Lipschitz in the logits, so M = 6 R³.</para>
 /// <para>The cost is O(m_U P² + P³) for P = (K+1)·C parameters, independent of m. The topic model is not
-/// touched: the head's features come from the unchanged A.</para>
+/// touched: the head's features come from the unchanged Ã.</para>
 /// </remarks>
-public static class HeadUnlearner
+public static class DownstreamDocumentUnlearner
 {
-    /// <summary>Lipschitz constant L of f on the minimisers' ball (see remarks).</summary>
-    public const double Lipschitz = 4.0;
+    /// <summary>Lipschitz constant L = 2√2 R of f on the minimisers' ball (see remarks).</summary>
+    public static double Lipschitz(double featureBound) => 2 * Math.Sqrt(2) * featureBound;
 
-    /// <summary>Hessian-Lipschitz constant M = 6 ‖x‖³ with ‖x‖ = √2.</summary>
-    public static double HessianLipschitz { get; } = 12 * Math.Sqrt(2);
+    /// <summary>Hessian-Lipschitz constant M = 6 R³.</summary>
+    public static double HessianLipschitz(double featureBound) => 6 * featureBound * featureBound * featureBound;
 
-    /// <summary>γ of (H3).</summary>
-    public static double SensitivityBound(int trainingCount, int deletedCount, double lambda) =>
-        2 * HessianLipschitz * Lipschitz * Lipschitz * deletedCount * (double)deletedCount / (lambda * lambda * lambda * trainingCount * (double)trainingCount);
+    /// <summary>γ of (H3) for features bounded by <paramref name="featureBound"/>.</summary>
+    public static double SensitivityBound(int trainingCount, int deletedCount, double lambda, double featureBound)
+    {
+        double l = Lipschitz(featureBound);
+        return 2 * HessianLipschitz(featureBound) * l * l * deletedCount * (double)deletedCount / (lambda * lambda * lambda * trainingCount * (double)trainingCount);
+    }
 
     /// <summary>
-    /// Removes the documents <paramref name="forgetIds"/> (with their topic proportions and labels) from
+    /// Removes the documents <paramref name="forgetIds"/> (with their topic features and labels) from
     /// <paramref name="head"/>; ε, δ, noise and seed come from <paramref name="options"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Empty, duplicate, unknown ids, or the whole training set.</exception>
-    public static HeadUnlearningResult Unlearn(TopicClassifierHead head, IReadOnlyList<int> forgetIds, IReadOnlyList<double[]> forgetTopics, IReadOnlyList<int> forgetLabels, TopicUnlearningOptions options)
+    public static DownstreamDocumentUnlearningResult Unlearn(TopicClassifierHead head, IReadOnlyList<int> forgetIds, IReadOnlyList<double[]> forgetFeatures, IReadOnlyList<int> forgetLabels, TopicUnlearningOptions options)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(forgetIds);
-        ArgumentNullException.ThrowIfNull(forgetTopics);
+        ArgumentNullException.ThrowIfNull(forgetFeatures);
         ArgumentNullException.ThrowIfNull(forgetLabels);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var stopwatch = Stopwatch.StartNew();
-        ValidateForgetSet(head, forgetIds, forgetTopics, forgetLabels);
+        ValidateForgetSet(head, forgetIds, forgetFeatures, forgetLabels);
         int m = head.TrainingCount;
         int mU = forgetIds.Count;
         int retained = m - mU;
@@ -62,7 +65,7 @@ public static class HeadUnlearner
         var gradient = new double[p];
         for (int d = 0; d < mU; d++)
         {
-            double[] x = TopicClassifierHead.Features(forgetTopics[d]);
+            double[] x = TopicClassifierHead.Features(forgetFeatures[d]);
             TopicClassifierHead.AddLossHessian(head.Weights, x, hessianSum, -1);
             double[] g = TopicClassifierHead.LossGradient(head.Weights, x, forgetLabels[d]);
             for (int i = 0; i < p; i++)
@@ -82,7 +85,7 @@ public static class HeadUnlearner
         double[] step = TopicClassifierHead.Solve(hessian, gradient);
         double[,] weights = TopicClassifierHead.Add(head.Weights, step, 1.0 / retained);
 
-        double gamma = SensitivityBound(m, mU, head.Lambda);
+        double gamma = SensitivityBound(m, mU, head.Lambda, head.FeatureBound);
         double sigma = options.AddNoise ? GaussianMechanism.NoiseStd(gamma, options.Epsilon, options.Delta) : 0;
         if (sigma > 0)
         {
@@ -92,8 +95,8 @@ public static class HeadUnlearner
             weights = TopicClassifierHead.Add(weights, noise, 1);
         }
         var removed = new HashSet<int>(forgetIds);
-        var unlearned = new TopicClassifierHead(weights, head.Lambda, retained, hessianSum, head.ClassNames, head.DocumentIds.Where(id => !removed.Contains(id)).ToArray());
-        return new HeadUnlearningResult
+        var unlearned = new TopicClassifierHead(weights, head.Lambda, retained, hessianSum, head.ClassNames, head.DocumentIds.Where(id => !removed.Contains(id)).ToArray(), head.FeatureBound);
+        return new DownstreamDocumentUnlearningResult
         {
             Head = unlearned,
             DeletedCount = mU,
@@ -104,15 +107,15 @@ public static class HeadUnlearner
         };
     }
 
-    private static void ValidateForgetSet(TopicClassifierHead head, IReadOnlyList<int> ids, IReadOnlyList<double[]> topics, IReadOnlyList<int> labels)
+    private static void ValidateForgetSet(TopicClassifierHead head, IReadOnlyList<int> ids, IReadOnlyList<double[]> features, IReadOnlyList<int> labels)
     {
         if (ids.Count == 0)
         {
             throw new ArgumentException("the forget set is empty; give at least one document id to unlearn", nameof(ids));
         }
-        if (topics.Count != ids.Count || labels.Count != ids.Count)
+        if (features.Count != ids.Count || labels.Count != ids.Count)
         {
-            throw new ArgumentException($"got {ids.Count} ids, {topics.Count} topic vectors and {labels.Count} labels; give one of each per document", nameof(ids));
+            throw new ArgumentException($"got {ids.Count} ids, {features.Count} feature vectors and {labels.Count} labels; give one of each per document", nameof(ids));
         }
         var known = new HashSet<int>(head.DocumentIds);
         var seen = new HashSet<int>();

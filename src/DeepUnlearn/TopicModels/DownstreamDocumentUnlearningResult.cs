@@ -2,8 +2,8 @@ using System;
 
 namespace DeepUnlearn.TopicModels;
 
-/// <summary>The outcome of <see cref="HeadUnlearner.Unlearn"/>.</summary>
-public sealed record HeadUnlearningResult
+/// <summary>The outcome of <see cref="DownstreamDocumentUnlearner.Unlearn"/>.</summary>
+public sealed record DownstreamDocumentUnlearningResult
 {
     /// <summary>The unlearned head (noisy weights).</summary>
     public required TopicClassifierHead Head { get; init; }
