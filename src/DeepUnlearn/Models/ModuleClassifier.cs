@@ -1,8 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using DeepUnlearn.Engine;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
