@@ -13,8 +13,8 @@ public class ResNetTests
 {
     // torchvision resnet18().state_dict(): names, order and shapes, printed by torchvision_reference.py
     // (the architecture restated in torch.nn from torchvision/models/resnet.py; its parameter count is
-    // torchvision's published 11,689,512).
-    private static readonly (string Name, long[] Shape)[] s_torchvisionResNet18 =
+    // torchvision's published 11,689,512). ModuleClassifierTests checks TorchSharp's TorchVision resnet18 against it.
+    internal static readonly (string Name, long[] Shape)[] TorchvisionResNet18 =
     [
         ("conv1.weight", [64, 3, 7, 7]),
         ("bn1.weight", [64]),
@@ -146,11 +146,11 @@ public class ResNetTests
         using var scope = torch.NewDisposeScope();
         using ResNet model = ResNet.ResNet18(3, 1000, ModelStem.ImageNet);
         var state = model.state_dict().ToList();
-        Assert.Equal(122, s_torchvisionResNet18.Length);
-        Assert.Equal(s_torchvisionResNet18.Select(e => e.Name), state.Select(kv => kv.Key));
+        Assert.Equal(122, TorchvisionResNet18.Length);
+        Assert.Equal(TorchvisionResNet18.Select(e => e.Name), state.Select(kv => kv.Key));
         for (int i = 0; i < state.Count; i++)
         {
-            Assert.True(s_torchvisionResNet18[i].Shape.SequenceEqual(state[i].Value.shape), $"{state[i].Key}: [{string.Join(", ", state[i].Value.shape)}]");
+            Assert.True(TorchvisionResNet18[i].Shape.SequenceEqual(state[i].Value.shape), $"{state[i].Key}: [{string.Join(", ", state[i].Value.shape)}]");
         }
         Assert.Equal(ScalarType.Int64, state.Single(kv => kv.Key == "layer4.1.bn2.num_batches_tracked").Value.dtype);
     }
@@ -161,7 +161,7 @@ public class ResNetTests
         using var scope = torch.NewDisposeScope();
         using ResNet model = ResNet.ResNet18(3, 10, ModelStem.Cifar);
         var state = model.state_dict().ToList();
-        Assert.Equal(s_torchvisionResNet18.Select(e => e.Name), state.Select(kv => kv.Key));
+        Assert.Equal(TorchvisionResNet18.Select(e => e.Name), state.Select(kv => kv.Key));
         Assert.Equal([64L, 3, 3, 3], state[0].Value.shape);
         Assert.Equal([10L, 512], state.Single(kv => kv.Key == "fc.weight").Value.shape);
     }
