@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeepUnlearn.Configuration;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Reporting;
@@ -64,7 +65,9 @@ internal static class TrainCommand
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
         Directory.CreateDirectory(output);
-        LibTorch.ManualSeed(recipe.Seed);
+        // Library code draws from its own seeded generators; the global one is seeded too, for anything that uses it
+        // (the returned handle is a second reference to the default generator, released at once).
+        torch.manual_seed(unchecked((long)recipe.Seed)).Dispose();
         VisionData data = VisionData.Open(dataSpec, recipe.ValidationFraction, recipe.Seed, loggerFactory: logging);
         var manifest = new RunManifest
         {
@@ -88,7 +91,7 @@ internal static class TrainCommand
             ImageSize = data.ImageSize,
             Seed = recipe.Seed,
         });
-        model.to(device);
+        ModelPlacement.MoveTo(model, device);
         var metadata = new CheckpointMetadata
         {
             Model = model.Spec!,
@@ -101,7 +104,7 @@ internal static class TrainCommand
         using DataLoader validationLoader = data.TrainLoader(data.Split.Validation, training: false, recipe.BatchSize * 2, recipe.Seed, device, recipe.Workers);
         using DataLoader testLoader = data.TestLoader(recipe.BatchSize * 2, device, workers: recipe.Workers);
 
-        Console.Error.WriteLine($"train: {modelName} ({model.ParameterCount():N0} parameters) on {dataSpec}: {data.Split.Train.Length:N0} train / {data.Split.Validation.Length:N0} validation / {data.Test.Count:N0} test, {device}, {LibTorch.NumThreads} threads");
+        Console.Error.WriteLine($"train: {modelName} ({model.ParameterCount():N0} parameters) on {dataSpec}: {data.Split.Train.Length:N0} train / {data.Split.Validation.Length:N0} validation / {data.Test.Count:N0} test, {device}, {torch.get_num_threads()} threads");
         var trainer = new Trainer(logging.CreateLogger<Trainer>());
         TrainingResult result = trainer.Fit(model, trainLoader, validationLoader, recipe, new TrainingOptions
         {
