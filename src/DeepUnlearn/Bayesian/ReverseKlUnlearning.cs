@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Threading;
+using DeepUnlearn.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -44,7 +46,7 @@ public static class ReverseKlUnlearning
         {
             throw new ArgumentException($"the posterior has dimension {fullPosterior.Dimension}; the {model.Name} model has {model.ParameterCount} parameters", nameof(fullPosterior));
         }
-        using var likelihood = new ClassifierDataLikelihood(model, erased, fullPosterior.dtype, fullPosterior.Device);
+        using var likelihood = new ClassifierDataLikelihood(model, erased, fullPosterior.DType, fullPosterior.Device);
         return Unlearn(likelihood, fullPosterior, options, generator, logger, cancellationToken);
     }
 
@@ -83,11 +85,12 @@ public static class ReverseKlUnlearning
             return new VbuOutcome(matched, objective, counted, ess, clock.Elapsed.TotalSeconds);
         }
 
-        Gaussian q = full.clone(trainable: true);
+        Gaussian q = full.Clone(trainable: true);
         try
         {
-            using var adam = new Adam(q.Parameters, lr: options.LearningRate);
-            var schedule = new CosineAnnealingLr(adam, options.Steps);
+            using Adam adam = torch.optim.Adam(q.Parameters, lr: options.LearningRate);
+            // PyTorch's CosineAnnealingLR(T_max = steps), stepped once per iteration.
+            var schedule = torch.optim.lr_scheduler.CosineAnnealingLR(adam, options.Steps);
             Tensor? pool = null;
             Tensor? poolWeights = null;
             double poolCounted = 0;
@@ -123,11 +126,11 @@ public static class ReverseKlUnlearning
                     countedSum += counted;
                     essSum += EffectiveSampleSize(logWeights);
                     // KL[p̃(θ | D_r; λ) ‖ q] = const − Σ_s w_s log q(θ_s)  (VBU, reverse KL).
-                    Tensor loss = logWeights.exp().mul(q.LogProb(samples)).Sum().neg();
+                    Tensor loss = logWeights.exp().mul(q.LogProb(samples)).sum().neg();
                     adam.zero_grad();
                     loss.backward();
-                    adam.Step();
-                    schedule.Step();
+                    adam.step();
+                    schedule.step();
                     objective = loss.ToDouble();
                     if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
                     {
@@ -140,11 +143,7 @@ public static class ReverseKlUnlearning
                 pool?.Dispose();
                 poolWeights?.Dispose();
             }
-            foreach (Tensor p in q.Parameters)
-            {
-                p.grad = null;
-                p.requires_grad = false;
-            }
+            q.SetTrainable(false);
             return new VbuOutcome(q, objective, countedSum / options.Steps, essSum / options.Steps, clock.Elapsed.TotalSeconds);
         }
         catch
@@ -183,24 +182,25 @@ public static class ReverseKlUnlearning
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         Tensor w = logWeights.sub(logWeights.logsumexp(0)).exp().unsqueeze(1);
-        Tensor mean = samples.mul(w).Sum(0);
+        Tensor mean = samples.mul(w).sum(0);
         Tensor centred = samples.sub(mean);
         if (kind == PosteriorKind.Diagonal)
         {
-            Tensor variance = centred.square().mul(w).Sum(0);
-            if (variance.le(0).Any().ToDouble() != 0)
+            Tensor variance = centred.square().mul(w).sum(0);
+            if (variance.le(0).any().ToBoolean())
             {
                 throw Degenerate(samples, logWeights);
             }
             return new DiagonalGaussian(mean, variance.log().mul(0.5));
         }
-        Tensor covariance = centred.mul(w).T().matmul(centred);
+        Tensor covariance = centred.mul(w).t().mm(centred);
         try
         {
             return Gaussian.FromMoments(PosteriorKind.Full, mean, covariance);
         }
-        catch (TorchException)
+        catch (ExternalException e) when (LibTorchErrors.IsLibTorchError(e))
         {
+            // linalg.cholesky rejects a matrix that is not positive definite.
             throw Degenerate(samples, logWeights);
         }
     }
@@ -211,7 +211,7 @@ public static class ReverseKlUnlearning
         ArgumentNullException.ThrowIfNull(logWeights);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        return 1.0 / logWeights.mul(2).exp().Sum().ToDouble();
+        return 1.0 / logWeights.mul(2).exp().sum().ToDouble();
     }
 
     private static Tensor SampleWithoutGrad(Gaussian q, int count, Generator generator)
@@ -224,7 +224,7 @@ public static class ReverseKlUnlearning
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        return logWeights.exp().mul(q.LogProb(samples)).Sum().neg().ToDouble();
+        return logWeights.exp().mul(q.LogProb(samples)).sum().neg().ToDouble();
     }
 
     private static InvalidOperationException Degenerate(Tensor samples, Tensor logWeights) => new(
