@@ -1,8 +1,6 @@
 using System;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Threading;
-using DeepUnlearn.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -182,11 +180,12 @@ public static class ReverseKlUnlearning
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         Tensor w = logWeights.sub(logWeights.logsumexp(0)).exp().unsqueeze(1);
-        Tensor mean = samples.mul(w).sum(0);
+        // dim: named, because TorchSharp binds a literal 0 to sum(ScalarType? type), the sum of everything.
+        Tensor mean = samples.mul(w).sum(dim: 0);
         Tensor centred = samples.sub(mean);
         if (kind == PosteriorKind.Diagonal)
         {
-            Tensor variance = centred.square().mul(w).sum(0);
+            Tensor variance = centred.square().mul(w).sum(dim: 0);
             if (variance.le(0).any().ToBoolean())
             {
                 throw Degenerate(samples, logWeights);
@@ -194,15 +193,13 @@ public static class ReverseKlUnlearning
             return new DiagonalGaussian(mean, variance.log().mul(0.5));
         }
         Tensor covariance = centred.mul(w).t().mm(centred);
-        try
+        // Only a covariance that is not positive definite is the degenerate case; other libtorch errors propagate.
+        (_, Tensor info) = torch.linalg.cholesky_ex(covariance);
+        if (info.ToInt64() != 0)
         {
-            return Gaussian.FromMoments(PosteriorKind.Full, mean, covariance);
-        }
-        catch (ExternalException e) when (LibTorchErrors.IsLibTorchError(e))
-        {
-            // linalg.cholesky rejects a matrix that is not positive definite.
             throw Degenerate(samples, logWeights);
         }
+        return Gaussian.FromMoments(PosteriorKind.Full, mean, covariance);
     }
 
     /// <summary>The effective sample size 1 / Σ w_s² of normalised log weights.</summary>
