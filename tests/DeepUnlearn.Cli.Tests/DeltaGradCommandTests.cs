@@ -153,7 +153,8 @@ public sealed class DeltaGradCommandTests : IDisposable
     [InlineData("--changes", "removal")]
     [InlineData("--rates", "0.01,x")]
     [InlineData("--stream", "-1")]
-    [InlineData("--lr", "0.1,0.05")]
+    [InlineData("--lr-epochs", "5,5")]
+    [InlineData("--lr", "0.1,-0.05")]
     public void BenchDeltaGrad_BadOption_IsUsageError(string option, string value)
     {
         var (exit, _) = RunBench("deltagrad", "--dataset", "synthetic", "--train-size", "200", option, value);
@@ -177,7 +178,7 @@ public sealed class DeltaGradCommandTests : IDisposable
     [InlineData("--stream", "0", "--add-count", "2", "--stream must be")]
     [InlineData("--stream", "4", "--add-count", "3", "needs at least as many samples")]
     [InlineData("--lr", "0.1,0.05", "--lr-epochs", "5,5", "adding up to the 40 epochs")]
-    [InlineData("--lr", "0.1,0.05", "--epochs", "10", "need as many stage lengths")]
+    [InlineData("--lr", "0.1,0.05", "--epochs", "1", "need as many stage lengths")]
     public void DeltaGrad_BadRequest_IsUsageErrorNamingTheProblem(string option1, string value1, string option2, string value2, string message)
     {
         var (exit, _, error) = CliRunner.RunWithErrors("deltagrad", "--dataset", "synthetic", "--train-size", "200", "--device", "cpu", option1, value1, option2, value2);
@@ -193,8 +194,19 @@ public sealed class DeltaGradCommandTests : IDisposable
             "deltagrad", "--dataset", "synthetic", "--train-size", "200", "--epochs", "4", "--lr", "0.1,0.05", "--lr-epochs", "3,1",
             "--trajectory", trajectory, "--json", "--device", "cpu");
         Assert.Equal(Program.ExitOk, exit);
-        using var recorded = DeepUnlearn.Training.Trajectory.TrainingTrajectory.Open(trajectory);
-        Assert.Equal([0.1, 0.1, 0.1, 0.05], Enumerable.Range(0, recorded.StepCount).Select(recorded.LearningRate));
+        using (var recorded = DeepUnlearn.Training.Trajectory.TrainingTrajectory.Open(trajectory))
+        {
+            Assert.Equal([0.1, 0.1, 0.1, 0.05], Enumerable.Range(0, recorded.StepCount).Select(recorded.LearningRate));
+        }
+
+        // Without --lr-epochs the stages share the epochs evenly, the earlier ones taking the remainder.
+        string even = Path.Combine(_directory, "even.dutraj");
+        var (second, _) = CliRunner.Run(
+            "deltagrad", "--dataset", "synthetic", "--train-size", "200", "--epochs", "5", "--lr", "0.1,0.05",
+            "--trajectory", even, "--json", "--device", "cpu");
+        Assert.Equal(Program.ExitOk, second);
+        using var split = DeepUnlearn.Training.Trajectory.TrainingTrajectory.Open(even);
+        Assert.Equal([0.1, 0.1, 0.1, 0.05, 0.05], Enumerable.Range(0, split.StepCount).Select(split.LearningRate));
     }
 
     private static (int Exit, string Output) RunBench(params string[] args)
