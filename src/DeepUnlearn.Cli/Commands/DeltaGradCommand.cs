@@ -16,7 +16,8 @@ namespace DeepUnlearn.Cli.Commands;
 
 /// <summary>
 /// <c>deepunlearn deltagrad</c>: train (or reuse from <c>--trajectory</c>) a logistic-regression or
-/// two-layer model with a recorded trajectory, delete samples, and compare DeltaGrad with exact retraining.
+/// two-layer model with a recorded trajectory, delete or add samples (in one request, or a stream of requests
+/// applied one after another), and compare DeltaGrad with exact retraining.
 /// </summary>
 internal static class DeltaGradCommand
 {
