@@ -2,11 +2,13 @@ namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
 /// <summary>
 /// Options of <see cref="DeltaGradMethod"/>: the head-over-frozen-features training whose trajectory
-/// DeltaGrad replays, and DeltaGrad's own T0, j0, m (Wu, Dobriban and Davidson, ICML 2020, Algorithm 1;
-/// the paper uses T0 = 5, j0 = 10, m = 2 in most experiments, and large batches).
+/// DeltaGrad replays, and DeltaGrad's own T0, j0, m (Wu, Dobriban and Davidson, ICML 2020, Algorithm 1), whose
+/// defaults are <see cref="DeltaGradOptions"/>'s (documented there, with their source).
 /// </summary>
 public sealed record DeltaGradMethodOptions : IMethodOptions
 {
+    private static readonly DeltaGradOptions s_algorithmDefaults = new();
+
     /// <summary>
     /// A trajectory file: reused when it exists (it must come from the same backbone, dataset and head
     /// recipe), recorded there when it does not; null keeps the trajectory in memory for this run.
@@ -38,14 +40,14 @@ public sealed record DeltaGradMethodOptions : IMethodOptions
     /// <summary>L2 weight decay λ of the head training (the paper's regularised objective).</summary>
     public double WeightDecay { get; init; } = 5e-3;
 
-    /// <summary>T0: an exact gradient every T0 steps after the burn-in.</summary>
-    public int Period { get; init; } = 5;
+    /// <summary>T0: an exact gradient every T0 steps after the burn-in (default: <see cref="DeltaGradOptions.Period"/>'s).</summary>
+    public int Period { get; init; } = s_algorithmDefaults.Period;
 
-    /// <summary>j0: exact gradients for the first j0 steps.</summary>
-    public int BurnIn { get; init; } = 10;
+    /// <summary>j0: exact gradients for steps 0..j0 (default: <see cref="DeltaGradOptions.BurnIn"/>'s).</summary>
+    public int BurnIn { get; init; } = s_algorithmDefaults.BurnIn;
 
-    /// <summary>m: the L-BFGS history length.</summary>
-    public int History { get; init; } = 2;
+    /// <summary>m: the L-BFGS history length (default: <see cref="DeltaGradOptions.History"/>'s).</summary>
+    public int History { get; init; } = s_algorithmDefaults.History;
 
     /// <inheritdoc />
     public void Validate()
