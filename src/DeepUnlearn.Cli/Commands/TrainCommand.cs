@@ -35,7 +35,7 @@ internal static class TrainCommand
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Out();
         var resume = new Option<bool>("--resume") { Description = "Continue from OUT/last.safetensors when it exists." };
-        var pguRetainSpace = new Option<bool>("--pgu-retain-space") { Description = "Also store PGU's representation of the training data beside last.safetensors (last.pgu.safetensors), so PGU requests on it need only the forget set." };
+        var pguRetainSpace = new Option<bool>("--pgu-retain-space") { Description = "Also store PGU's representation of the training data beside last.safetensors and best.safetensors (*.pgu.safetensors), so PGU requests on them need only the forget set." };
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
@@ -132,15 +132,48 @@ internal static class TrainCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {report.Accuracy:F2}% after {recipe.Epochs} epochs ({took}); checkpoints in {output}"));
         if (pguRetainSpace)
         {
-            // PGU's R_D (Hoang et al., WACV 2024): computed once while the training data is at hand.
-            var progress = new ConsoleProgress("train");
-            var clock = Stopwatch.StartNew();
-            var protocol = new PguCovarianceProtocol { AugmentationSeed = DeterministicRandom.Hash(recipe.Seed, 0x70677552UL) };
-            using PguRetainSpace space = PguRetainSpace.Compute(model, data, protocol, device, recipe.Workers,
-                (done, total) => progress.Report(new UnlearningProgress("pgu", "retain space", done, total, double.NaN)), cancellationToken);
-            string path = space.SaveBeside(Path.Combine(output, "last.safetensors"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PGU retain space of last.safetensors ({space.Samples:N0} samples, {clock.Elapsed.TotalSeconds:F1} s) in {path}"));
+            StorePguRetainSpaces(data, recipe, device, output, cancellationToken);
         }
         return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// PGU's R_D (Hoang et al., WACV 2024), computed once while the training data is at hand, beside last.safetensors
+    /// and best.safetensors (one pass when they hold the same weights).
+    /// </summary>
+    private static void StorePguRetainSpaces(VisionData data, TrainingConfig recipe, Device device, string output, CancellationToken cancellationToken)
+    {
+        var progress = new ConsoleProgress("train");
+        var protocol = new PguCovarianceProtocol { AugmentationSeed = DeterministicRandom.Hash(recipe.Seed, 0x70677552UL) };
+        PguRetainSpace? previous = null;
+        try
+        {
+            foreach (string name in new[] { Trainer.LastCheckpoint, Trainer.BestCheckpoint })
+            {
+                string checkpoint = Path.Combine(output, name);
+                if (!File.Exists(checkpoint))
+                {
+                    continue;
+                }
+                var (weights, _) = Checkpoint.Load(checkpoint, device);
+                using (weights)
+                {
+                    var clock = Stopwatch.StartNew();
+                    if (previous is null || previous.ModelFingerprint != PguRetainSpace.Fingerprint(weights))
+                    {
+                        previous?.Dispose();
+                        previous = null;
+                        previous = PguRetainSpace.Compute(weights, data, protocol, device, recipe.Workers,
+                            (done, total) => progress.Report(new UnlearningProgress("pgu", "retain space of " + name, done, total, double.NaN)), cancellationToken);
+                    }
+                    string path = previous.SaveBeside(checkpoint);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PGU retain space of {name} ({previous.Samples:N0} samples, {clock.Elapsed.TotalSeconds:F1} s) in {path}"));
+                }
+            }
+        }
+        finally
+        {
+            previous?.Dispose();
+        }
     }
 }

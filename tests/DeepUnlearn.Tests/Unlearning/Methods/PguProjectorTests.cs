@@ -99,24 +99,27 @@ public class PguProjectorTests
     }
 
     [Theory]
-    [InlineData(2)]   // k < d − k: the projector keeps U_k and forms G − (G·U_k)·U_kᵀ
-    [InlineData(7)]   // k > d − k: it keeps the complement U_⊥ and forms (G·U_⊥)·U_⊥ᵀ
-    [InlineData(0)]   // nothing to protect: G unchanged
-    [InlineData(9)]   // everything protected: G·(I − P) = 0
-    public void Project_EitherBasis_EqualsGMinusGTimesTheConstructedProjection(int rank)
+    [InlineData(2)]    // k ≤ d/5: the projector keeps U_k and forms G − (G·U_k)·U_kᵀ
+    [InlineData(18)]   // d − k ≤ d/5: it keeps the complement U_⊥ and forms (G·U_⊥)·U_⊥ᵀ
+    [InlineData(10)]   // both large: it forms G·(I − P) with the dense complement projection
+    [InlineData(0)]    // nothing to protect: G unchanged
+    [InlineData(20)]   // everything protected: G·(I − P) = 0
+    public void Project_EveryForm_EqualsGMinusGTimesTheConstructedProjection(int rank)
     {
         using var scope = TensorScope.Begin();
         using var generator = new Generator(3);
+        const int d = 20;
         // A covariance with a known rank-k range Q_k (eigenvalues 5..1 on it, 0 elsewhere).
-        var (q, _) = Linalg.Qr(Tensor.Randn([9, 9], DType.Float64, generator: generator));
-        double[] lambda = Enumerable.Range(0, 9).Select(i => i < rank ? 5.0 - (4.0 * i / Math.Max(rank - 1, 1)) : 0).ToArray();
-        Tensor covariance = q.Mul(Tensor.From<double>(lambda, [9])).Mm(q.T());
+        var (q, _) = Linalg.Qr(Tensor.Randn([d, d], DType.Float64, generator: generator));
+        double[] lambda = Enumerable.Range(0, d).Select(i => i < rank ? 5.0 - (4.0 * i / Math.Max(rank - 1, 1)) : 0).ToArray();
+        Tensor covariance = q.Mul(Tensor.From<double>(lambda, [d])).Mm(q.T());
         using PguProjector projector = PguProjector.FromCovariance(covariance, 0.99, DType.Float64);
         Assert.Equal(rank, projector.Rank);
         Tensor qk = q.Narrow(1, 0, rank);
-        Tensor g = Tensor.Randn([4, 9], DType.Float64, generator: generator);
+        Tensor g = Tensor.Randn([4, d], DType.Float64, generator: generator);
         Tensor expected = g.Sub(g.Mm(qk).Mm(qk.T())); // G − G·Q_k·Q_kᵀ
         AssertClose(expected, projector.Project(g), 1e-9);
+        AssertClose(qk.Mm(qk.T()), projector.Matrix(), 1e-9);
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, double tolerance)

@@ -13,12 +13,18 @@ namespace DeepUnlearn.Unlearning.Methods.Pgu;
 /// input rows, a convolution's unfolded patches) seen in the forward passes run through <see cref="Run"/>: the
 /// per-layer representation matrix of PGU (Hoang et al., WACV 2024, §3; <c>compute_svd</c> in the authors'
 /// <c>utils/unlearn_utils.py</c>). Forward pre-hooks collect the inputs; each batch's product is formed in the
-/// model's dtype and summed in float64. Dispose (or <see cref="Take"/>) removes the hooks.
+/// model's dtype, summed in that dtype over at most <see cref="FlushEvery"/> batches, and those partial sums in
+/// float64. Dispose (or <see cref="Take"/>) removes the hooks.
 /// </summary>
 public sealed class PguCovarianceAccumulator : IDisposable
 {
+    /// <summary>Batches summed in the model's dtype before the partial sums are added to the float64 totals.</summary>
+    public const int FlushEvery = 8;
+
     private readonly IReadOnlyList<PguLayer> _layers;
     private readonly Tensor[] _sums;
+    private readonly Tensor?[] _pending;
+    private int _batchesPending;
     private bool _taken;
 
     /// <summary>Attaches hooks to <paramref name="layers"/> and starts from zero matrices on <paramref name="device"/>.</summary>
@@ -27,15 +33,24 @@ public sealed class PguCovarianceAccumulator : IDisposable
         ArgumentNullException.ThrowIfNull(layers);
         _layers = layers;
         _sums = layers.Select(l => TensorScope.Detach(Tensor.Zeros([l.Inputs, l.Inputs], DType.Float64, device))).ToArray();
+        _pending = new Tensor?[layers.Count];
         for (int l = 0; l < layers.Count; l++)
         {
             PguLayer layer = layers[l];
-            Tensor sum = _sums[l];
+            int index = l;
             layer.SetInputHook(x =>
             {
                 using var scope = TensorScope.Begin();
-                Tensor rows = layer.InputRows(x);
-                sum.AddInPlace(rows.T().Mm(rows).To(DType.Float64));
+                Tensor columns = layer.InputColumns(x);   // [d, N·L]
+                Tensor product = columns.Mm(columns.T()); // Σ x·xᵀ over this batch
+                if (_pending[index] is Tensor pending)
+                {
+                    pending.AddInPlace(product);
+                }
+                else
+                {
+                    _pending[index] = TensorScope.Detach(product);
+                }
             });
         }
     }
@@ -44,7 +59,14 @@ public sealed class PguCovarianceAccumulator : IDisposable
     public long Samples { get; private set; }
 
     /// <summary>The running sums, one [Inputs, Inputs] float64 matrix per layer (owned by the accumulator until <see cref="Take"/>).</summary>
-    public IReadOnlyList<Tensor> Sums => _sums;
+    public IReadOnlyList<Tensor> Sums
+    {
+        get
+        {
+            Flush();
+            return _sums;
+        }
+    }
 
     /// <summary>A forward pass of <paramref name="model"/> on <paramref name="images"/> without gradients; the hooks add its layer inputs.</summary>
     public void Run(Module model, Tensor images)
@@ -56,6 +78,10 @@ public sealed class PguCovarianceAccumulator : IDisposable
         using var noGrad = LibTorch.NoGrad();
         model.Forward(images);
         Samples += images.Size(0);
+        if (++_batchesPending >= FlushEvery)
+        {
+            Flush();
+        }
     }
 
     /// <summary>
@@ -113,6 +139,7 @@ public sealed class PguCovarianceAccumulator : IDisposable
     public Tensor[] Take()
     {
         ObjectDisposedException.ThrowIf(_taken, this);
+        Flush();
         RemoveHooks();
         _taken = true;
         return _sums;
@@ -127,10 +154,28 @@ public sealed class PguCovarianceAccumulator : IDisposable
         }
         RemoveHooks();
         _taken = true;
-        foreach (Tensor t in _sums)
+        foreach (Tensor t in _sums.Concat(_pending.OfType<Tensor>()))
         {
             t.Dispose();
         }
+    }
+
+    private void Flush()
+    {
+        using var noGrad = LibTorch.NoGrad();
+        for (int l = 0; l < _pending.Length; l++)
+        {
+            if (_pending[l] is Tensor pending)
+            {
+                using (var scope = TensorScope.Begin())
+                {
+                    _sums[l].AddInPlace(pending.To(DType.Float64));
+                }
+                pending.Dispose();
+                _pending[l] = null;
+            }
+        }
+        _batchesPending = 0;
     }
 
     private void RemoveHooks()
