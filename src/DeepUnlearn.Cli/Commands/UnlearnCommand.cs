@@ -87,6 +87,10 @@ internal static class UnlearnCommand
         using UnlearningOutcome outcome = entry.Factory(options).Run(context, cancellationToken);
         string unlearnedPath = Path.Combine(output, "unlearned.safetensors");
         Checkpoint.Save(unlearnedPath, outcome.Model, session.MetadataFor(entry.Name, outcome.Model) with { Seconds = outcome.Seconds });
+        foreach (ICheckpointSidecar sidecar in outcome.Sidecars)
+        {
+            Console.Error.WriteLine($"unlearn: wrote {sidecar.SaveBeside(unlearnedPath)} beside the unlearned model");
+        }
 
         Console.Error.WriteLine("unlearn: evaluating (forget, retain and test sets)");
         var evaluator = new UnlearningEvaluator(context);

@@ -128,5 +128,9 @@ public sealed class ComparisonRunner(UnlearningSession session)
         }
         string path = Path.Combine(ModelDirectory, $"{method}-seed{seed}.safetensors");
         Checkpoint.Save(path, outcome.Model, _session.MetadataFor(method, outcome.Model) with { Seconds = outcome.Seconds });
+        foreach (ICheckpointSidecar sidecar in outcome.Sidecars)
+        {
+            sidecar.SaveBeside(path);
+        }
     }
 }

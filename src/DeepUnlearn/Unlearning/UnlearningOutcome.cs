@@ -26,6 +26,16 @@ public sealed class UnlearningOutcome : IDisposable
     /// <summary>Method-specific numbers, by snake_case name.</summary>
     public IReadOnlyDictionary<string, double> Diagnostics { get; }
 
-    /// <summary>Releases the model.</summary>
-    public void Dispose() => Model.Dispose();
+    /// <summary>Files that belong beside the unlearned model's checkpoint (PGU's retain space); owned by the outcome.</summary>
+    public IReadOnlyList<ICheckpointSidecar> Sidecars { get; init; } = [];
+
+    /// <summary>Releases the model and the sidecars.</summary>
+    public void Dispose()
+    {
+        Model.Dispose();
+        foreach (ICheckpointSidecar sidecar in Sidecars)
+        {
+            sidecar.Dispose();
+        }
+    }
 }
