@@ -222,6 +222,7 @@ public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun
     [InlineData("datasets", "cifar10:DIR")]
     [InlineData("methods", "famr")]
     [InlineData("methods", "settings (famr.KEY=VALUE): batch_size=128, epochs=5, learning_rate=0.01, momentum=0.9, optimizer=sgd, parameters=all, rho=1, steps=default, stop_at_forget_accuracy=default")]
+    [InlineData("methods", "defaults from paper: alpha (ResNet18 CIFAR tasks), lambda (ResNet18 CIFAR tasks); authors' code: batch_size (loaders' batch size); ours: none")]
     public void List_NamesEachRegisteredThing(string what, string expected)
     {
         var (exit, output) = CliRunner.Run("list", what);

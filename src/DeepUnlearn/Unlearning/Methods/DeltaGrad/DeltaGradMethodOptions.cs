@@ -11,6 +11,7 @@ public sealed record DeltaGradMethodOptions : IMethodOptions
     /// A trajectory file: reused when it exists (it must come from the same backbone, dataset and head
     /// recipe), recorded there when it does not; null keeps the trajectory in memory for this run.
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Ours, "in memory")]
     public string? Trajectory { get; init; }
 
     /// <summary>
@@ -18,33 +19,42 @@ public sealed record DeltaGradMethodOptions : IMethodOptions
     /// then only removes the forget set's share of a short fine-tuning, so the head keeps most of what it
     /// learned from it; the default (false) retrains the head as a linear probe.
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public bool WarmStart { get; init; }
 
     /// <summary>
     /// Use the approximate replay (T0 as given) for whole-class requests too. Off by default: there the
     /// L-BFGS estimate does not follow the retrained path, so class requests replay exactly (T0 = 1).
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Ours, "exact replay for classes")]
     public bool ApproximateClassRequests { get; init; }
 
     /// <summary>Epochs of plain SGD over the frozen features that the trajectory records.</summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public int HeadEpochs { get; init; } = 5;
 
     /// <summary>Mini-batch size of that training (DeltaGrad is most accurate with large batches).</summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public int BatchSize { get; init; } = 1024;
 
     /// <summary>Learning rate of the head training.</summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public double LearningRate { get; init; } = 0.5;
 
     /// <summary>L2 weight decay λ of the head training (the paper's regularised objective).</summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public double WeightDecay { get; init; } = 5e-3;
 
     /// <summary>T0: an exact gradient every T0 steps after the burn-in.</summary>
+    [DefaultFrom(DefaultOrigin.Paper, "T0")]
     public int Period { get; init; } = 5;
 
     /// <summary>j0: exact gradients for the first j0 steps.</summary>
+    [DefaultFrom(DefaultOrigin.Paper, "j0")]
     public int BurnIn { get; init; } = 10;
 
     /// <summary>m: the L-BFGS history length.</summary>
+    [DefaultFrom(DefaultOrigin.Paper, "m")]
     public int History { get; init; } = 2;
 
     /// <inheritdoc />

@@ -35,12 +35,15 @@ namespace DeepUnlearn.Unlearning.Methods.Famr;
 public sealed record FamrOptions : IMethodOptions
 {
     /// <summary>Passes over the forget set D_f.</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "tuned on the demo's model; the paper's recipe was not available")]
     public int Epochs { get; init; } = 5;
 
     /// <summary>Total optimisation steps; overrides <see cref="Epochs"/> when set (the loader cycles over D_f).</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "unset: epochs decide")]
     public int? Steps { get; init; }
 
     /// <summary>Step size η of the optimizer on the whole objective (for SGD also of the implicit anchor step).</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "tuned on the demo's model")]
     public double LearningRate { get; init; } = 0.01;
 
     /// <summary>
@@ -48,12 +51,14 @@ public sealed record FamrOptions : IMethodOptions
     /// anchor's term is implicit (a proximal step), so any ρ ≥ 0 is stable and ρ = ∞ returns θ0; Adam needs a
     /// finite ρ. ρ = 0 drops the anchor.
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Ours, "tuned on the demo's model")]
     public double Rho { get; init; } = 1.0;
 
     /// <summary>
     /// Which parameters move: <see cref="FamrParameters.All"/> (the paper's form) or
     /// <see cref="FamrParameters.Head"/> (the classification head; the feature extractor keeps θ0).
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Paper, "the objective over every weight")]
     public FamrParameters Parameters { get; init; } = FamrParameters.All;
 
     /// <summary>
@@ -62,18 +67,22 @@ public sealed record FamrOptions : IMethodOptions
     /// near-tie on D_f. With every parameter optimised the first epoch already costs most of the retain
     /// accuracy (see the remarks), so an early stop there returns a damaged model.
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Ours, "extension, off")]
     public double? StopAtForgetAccuracy { get; init; }
 
     /// <summary>Mini-batch size over D_f.</summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public int BatchSize { get; init; } = 128;
 
     /// <summary>
     /// The optimizer, run on the gradient of the whole objective: SGD (heavy-ball momentum <see cref="Momentum"/>,
     /// the anchor taken implicitly) or Adam (torch defaults β = (0.9, 0.999), ε = 1e-8).
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
     /// <summary>SGD's heavy-ball momentum μ, on the whole objective's gradient (ignored by Adam).</summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public double Momentum { get; init; } = 0.9;
 
     /// <inheritdoc />
