@@ -71,7 +71,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 using UnlearningOutcome outcome = instances[method].Run(context, cancellationToken);
                 SaveModel(method, seed, outcome);
                 ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
-                UnlearningMetrics metrics = evaluator.Metrics(method, evaluation, outcome.Seconds, outcome.Diagnostics);
+                UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(method), evaluation, outcome.Seconds, outcome.Diagnostics);
                 runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
             }
         }

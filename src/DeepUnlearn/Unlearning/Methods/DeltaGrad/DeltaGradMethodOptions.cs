@@ -60,10 +60,10 @@ public sealed record DeltaGradMethodOptions : IMethodOptions
     /// <inheritdoc />
     public void Validate()
     {
-        OptionChecks.AtLeastOne(HeadEpochs, "deltagrad", "head_epochs");
-        OptionChecks.AtLeastOne(BatchSize, "deltagrad", "batch_size");
-        OptionChecks.Positive(LearningRate, "deltagrad", "learning_rate");
-        OptionChecks.NonNegative(WeightDecay, "deltagrad", "weight_decay");
+        OptionChecks.AtLeastOne(HeadEpochs, "deltagrad-head", "head_epochs");
+        OptionChecks.AtLeastOne(BatchSize, "deltagrad-head", "batch_size");
+        OptionChecks.Positive(LearningRate, "deltagrad-head", "learning_rate");
+        OptionChecks.NonNegative(WeightDecay, "deltagrad-head", "weight_decay");
         ToAlgorithmOptions().Validate();
     }
 
