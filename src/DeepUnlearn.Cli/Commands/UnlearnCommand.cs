@@ -96,7 +96,7 @@ internal static class UnlearnCommand
         var evaluator = new UnlearningEvaluator(context);
         UnlearningMetrics original = evaluator.Metrics("original", evaluator.Evaluate(session.Original, cancellationToken), 0);
         ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
-        UnlearningMetrics metrics = evaluator.Metrics(entry.Name, evaluation, outcome.Seconds, outcome.Diagnostics);
+        UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(entry.Name), evaluation, outcome.Seconds, outcome.Diagnostics);
         UnlearningMetrics? retrained = null;
         if (retrainedPath is not null)
         {
