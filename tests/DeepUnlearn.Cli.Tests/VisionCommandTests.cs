@@ -34,7 +34,7 @@ public class VisionCommandTests(TrainedIdxRun run)
     {
         string dir = run.Out("compare");
         var (exit, output, error) = CliRunner.RunWithErrors(
-            "compare", "--checkpoint", run.Checkpoint, "--methods", "famr,famr@head,ssd", "--forget-class", "1", "--seeds", "0,1",
+            "compare", "--checkpoint", run.Checkpoint, "--methods", "famr,famr@head,ssd,deltagrad-head", "--forget-class", "1", "--seeds", "0,1",
             "--set", "famr.epochs=5", "--set", "famr@head.parameters=head", "--set", "retrain.epochs=2", "--workers", "0", "--device", "cpu", "--out", dir);
         Assert.True(exit == Program.ExitOk, error);
         Assert.Contains("±", output, StringComparison.Ordinal);
@@ -44,7 +44,10 @@ public class VisionCommandTests(TrainedIdxRun run)
         string markdown = File.ReadAllText(Path.Combine(dir, "compare.md"));
         Assert.Contains("| famr |", markdown, StringComparison.Ordinal);
         Assert.Contains("| famr@head |", markdown, StringComparison.Ordinal);
+        // DeltaGrad's row says what ran: the head alone, replayed exactly (T0 = 1) for this class request.
+        Assert.Contains("| deltagrad-head (T0=1) |", markdown, StringComparison.Ordinal);
         Assert.Contains("retrain", markdown, StringComparison.Ordinal);
+        Assert.Contains("per-seed gap", markdown, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -100,6 +103,7 @@ public class VisionCommandTests(TrainedIdxRun run)
     [Theory]
     [InlineData("methods", "famr")]
     [InlineData("methods", "settings (famr.KEY=VALUE): batch_size=128, epochs=5, learning_rate=0.01, momentum=0.9, optimizer=sgd, parameters=all, rho=1, steps=default, stop_at_forget_accuracy=default")]
+    [InlineData("methods", "defaults from paper: alpha (ResNet18 CIFAR tasks), lambda (ResNet18 CIFAR tasks); authors' code: batch_size (loaders' batch size); ours: none")]
     public void List_NamesEachRegisteredThing(string what, string expected)
     {
         var (exit, output) = CliRunner.Run("list", what);

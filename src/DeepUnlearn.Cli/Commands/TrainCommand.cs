@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -15,6 +16,8 @@ using DeepUnlearn.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
+using DeepUnlearn.Unlearning;
+using DeepUnlearn.Unlearning.Methods.Pgu;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -34,13 +37,14 @@ internal static class TrainCommand
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Out();
         var resume = new Option<bool>("--resume") { Description = "Continue from OUT/last.safetensors when it exists." };
+        var pguRetainSpace = new Option<bool>("--pgu-retain-space") { Description = "Also store PGU's representation of the training data beside last.safetensors and best.safetensors (*.pgu.safetensors), so PGU requests on them need only the forget set." };
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
         var verbose = CommonOptions.Verbose();
         var command = new Command("train", "Train an image classifier; writes last/best checkpoints (safetensors), run.json and metrics.json.")
         {
-            data, model, epochs, batchSize, lr, optimizer, device, seed, output, resume, workers, config, set, verbose,
+            data, model, epochs, batchSize, lr, optimizer, device, seed, output, resume, pguRetainSpace, workers, config, set, verbose,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -56,12 +60,12 @@ internal static class TrainCommand
                 Seed = parse.GetResult(seed) is { Implicit: false } ? parse.GetValue(seed) : recipe.Seed,
                 Workers = parse.GetResult(workers) is { Implicit: false } ? parse.GetValue(workers) : recipe.Workers,
             };
-            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken));
+            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken, parse.GetValue(pguRetainSpace)));
         });
         return command;
     }
 
-    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken)
+    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken, bool pguRetainSpace = false)
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
         Directory.CreateDirectory(output);
@@ -130,6 +134,50 @@ internal static class TrainCommand
             ? string.Create(CultureInfo.InvariantCulture, $"{result.Seconds:F1} s")
             : string.Create(CultureInfo.InvariantCulture, $"resumed at epoch {result.StartEpoch}, {result.Seconds:F1} s in this run");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {report.Accuracy:F2}% after {recipe.Epochs} epochs ({took}); checkpoints in {output}"));
+        if (pguRetainSpace)
+        {
+            StorePguRetainSpaces(data, recipe, device, output, cancellationToken);
+        }
         return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// PGU's R_D (Hoang et al., WACV 2024), computed once while the training data is at hand, beside last.safetensors
+    /// and best.safetensors (one pass when they hold the same weights).
+    /// </summary>
+    private static void StorePguRetainSpaces(VisionData data, TrainingConfig recipe, Device device, string output, CancellationToken cancellationToken)
+    {
+        var progress = new ConsoleProgress("train");
+        var protocol = new PguCovarianceProtocol { AugmentationSeed = DeterministicRandom.Hash(recipe.Seed, 0x70677552UL) };
+        PguRetainSpace? previous = null;
+        try
+        {
+            foreach (string name in new[] { Trainer.LastCheckpoint, Trainer.BestCheckpoint })
+            {
+                string checkpoint = Path.Combine(output, name);
+                if (!File.Exists(checkpoint))
+                {
+                    continue;
+                }
+                var (weights, _) = Checkpoint.Load(checkpoint, device);
+                using (weights)
+                {
+                    var clock = Stopwatch.StartNew();
+                    if (previous is null || previous.ModelFingerprint != PguRetainSpace.Fingerprint(weights))
+                    {
+                        previous?.Dispose();
+                        previous = null;
+                        previous = PguRetainSpace.Compute(weights, data, protocol, device, recipe.Workers,
+                            (done, total) => progress.Report(new UnlearningProgress("pgu", "retain space of " + name, done, total, double.NaN)), cancellationToken);
+                    }
+                    string path = previous.SaveBeside(checkpoint);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PGU retain space of {name} ({previous.Samples:N0} samples, {clock.Elapsed.TotalSeconds:F1} s) in {path}"));
+                }
+            }
+        }
+        finally
+        {
+            previous?.Dispose();
+        }
     }
 }
