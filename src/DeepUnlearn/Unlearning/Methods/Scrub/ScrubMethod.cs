@@ -8,6 +8,7 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
