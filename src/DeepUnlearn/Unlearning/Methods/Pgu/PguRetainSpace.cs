@@ -299,7 +299,7 @@ public sealed class PguRetainSpace : ICheckpointSidecar
         ArgumentNullException.ThrowIfNull(layers);
         if (!string.Equals(fingerprint, ModelFingerprint, StringComparison.Ordinal))
         {
-            return "it belongs to other weights (state-dict fingerprint " + ModelFingerprint[..12] + "…, the model's is " + fingerprint[..12] + "…)";
+            return $"it belongs to other weights (state-dict fingerprint {Short(ModelFingerprint)}, the model's is {Short(fingerprint)})";
         }
         if (!string.Equals(dataset, Dataset, StringComparison.Ordinal))
         {
@@ -315,6 +315,8 @@ public sealed class PguRetainSpace : ICheckpointSidecar
         }
         return null;
     }
+
+    private static string Short(string fingerprint) => fingerprint.Length <= 12 ? fingerprint : fingerprint[..12] + "…";
 
     /// <summary>Releases the matrices.</summary>
     public void Dispose()
