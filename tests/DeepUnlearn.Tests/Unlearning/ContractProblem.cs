@@ -1,0 +1,79 @@
+using System;
+using System.Linq;
+using DeepUnlearn.Data;
+using DeepUnlearn.Data.Splits;
+using DeepUnlearn.Evaluation;
+using DeepUnlearn.Models;
+using DeepUnlearn.Tests.Training;
+using DeepUnlearn.Torch;
+using DeepUnlearn.Training;
+using DeepUnlearn.Unlearning;
+
+namespace DeepUnlearn.Tests.Unlearning;
+
+/// <summary>
+/// The small class-forgetting problem on which every registered method runs at its default settings: 20 classes of
+/// noisy 8×8 gray patterns (150 images each, 10% held out), smallcnn trained for one epoch (like the demo's model: it
+/// fits the training set, about 98% retain accuracy, without saturating), asked to forget class 0 (5% of the data).
+/// Twenty classes because the defaults of SSD (α = 10) presuppose forgetting a class of at least that many, as in its
+/// paper's CIFAR-20 and CIFAR-100 experiments: with ten, D_f is a tenth of D and I_f > 10·I_D cannot hold.
+/// </summary>
+public sealed class ContractProblem : IDisposable
+{
+    public const int Classes = 20;
+
+    public ContractProblem()
+    {
+        int threads = LibTorch.NumThreads;
+        LibTorch.SetNumThreads(1);
+        try
+        {
+            LibTorch.ManualSeed(0);
+            var train = SyntheticData.Prototypes(Classes * 150, Classes, size: 8, noise: 90, seed: 1);
+            var test = SyntheticData.Prototypes(Classes * 30, Classes, size: 8, noise: 90, seed: 2);
+            Data = VisionData.FromDatasets("prototypes", train, test, 0.1, 0);
+            Recipe = new TrainingConfig { Epochs = 1, BatchSize = 64, LearningRate = 0.05, Workers = 0, Seed = 0 };
+            Original = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = Classes, InChannels = 1, ImageSize = 8, Seed = 0 });
+            using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, Device.Cpu, workers: 0))
+            {
+                new Trainer().Fit(Original, loader, null, Recipe);
+            }
+            Original.Eval();
+            ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, Data.Split);
+            Context = new UnlearningContext(Original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, Device.Cpu, seed: 0) { Workers = 0 };
+            OriginalForget = Evaluate(Original, Context.ForgetIds);
+            OriginalRetain = Evaluate(Original, Context.RetainIds);
+        }
+        finally
+        {
+            LibTorch.SetNumThreads(threads);
+        }
+    }
+
+    public VisionData Data { get; }
+
+    public TrainingConfig Recipe { get; }
+
+    public ClassifierModel Original { get; }
+
+    public UnlearningContext Context { get; }
+
+    /// <summary>The original's accuracy (%) and mean cross-entropy on D_f.</summary>
+    public (double Accuracy, double Loss) OriginalForget { get; }
+
+    /// <summary>The original's accuracy (%) and mean cross-entropy on D_r.</summary>
+    public (double Accuracy, double Loss) OriginalRetain { get; }
+
+    /// <summary>Accuracy (%) and mean cross-entropy of <paramref name="model"/> on training samples <paramref name="ids"/>.</summary>
+    public (double Accuracy, double Loss) Evaluate(ClassifierModel model, int[] ids)
+    {
+        using DataLoader loader = Context.Loader(ids, 512, shuffle: false, augment: false);
+        Predictions predictions = ModelEvaluator.Predict(model, loader);
+        return (predictions.AccuracyPercent(), predictions.MeanLoss());
+    }
+
+    /// <summary>Every float entry of the state dict (parameters and BatchNorm statistics).</summary>
+    public static float[] Flatten(ClassifierModel model) => model.StateDict().Where(kv => kv.Value.DType == DType.Float32).SelectMany(kv => kv.Value.ToArray<float>()).ToArray();
+
+    public void Dispose() => Original.Dispose();
+}
