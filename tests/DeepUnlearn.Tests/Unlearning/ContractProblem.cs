@@ -5,7 +5,9 @@ using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Training;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Tests.Unlearning.Methods;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 
@@ -24,30 +26,23 @@ public sealed class ContractProblem : IDisposable
 
     public ContractProblem()
     {
-        int threads = LibTorch.NumThreads;
-        LibTorch.SetNumThreads(1);
-        try
+        using var threads = new SingleThread();
+        // The global generator, as before the port (the model and loaders are seeded on their own).
+        torch.manual_seed(0).Dispose();
+        var train = SyntheticData.Prototypes(Classes * 150, Classes, size: 8, noise: 90, seed: 1);
+        var test = SyntheticData.Prototypes(Classes * 30, Classes, size: 8, noise: 90, seed: 2);
+        Data = VisionData.FromDatasets("prototypes", train, test, 0.1, 0);
+        Recipe = new TrainingConfig { Epochs = 1, BatchSize = 64, LearningRate = 0.05, Workers = 0, Seed = 0 };
+        Original = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = Classes, InChannels = 1, ImageSize = 8, Seed = 0 });
+        using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, torch.CPU, workers: 0))
         {
-            LibTorch.ManualSeed(0);
-            var train = SyntheticData.Prototypes(Classes * 150, Classes, size: 8, noise: 90, seed: 1);
-            var test = SyntheticData.Prototypes(Classes * 30, Classes, size: 8, noise: 90, seed: 2);
-            Data = VisionData.FromDatasets("prototypes", train, test, 0.1, 0);
-            Recipe = new TrainingConfig { Epochs = 1, BatchSize = 64, LearningRate = 0.05, Workers = 0, Seed = 0 };
-            Original = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = Classes, InChannels = 1, ImageSize = 8, Seed = 0 });
-            using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, Device.Cpu, workers: 0))
-            {
-                new Trainer().Fit(Original, loader, null, Recipe);
-            }
-            Original.Eval();
-            ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, Data.Split);
-            Context = new UnlearningContext(Original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, Device.Cpu, seed: 0) { Workers = 0 };
-            OriginalForget = Evaluate(Original, Context.ForgetIds);
-            OriginalRetain = Evaluate(Original, Context.RetainIds);
+            new Trainer().Fit(Original, loader, null, Recipe);
         }
-        finally
-        {
-            LibTorch.SetNumThreads(threads);
-        }
+        Original.eval();
+        ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, Data.Split);
+        Context = new UnlearningContext(Original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, torch.CPU, seed: 0) { Workers = 0 };
+        OriginalForget = Evaluate(Original, Context.ForgetIds);
+        OriginalRetain = Evaluate(Original, Context.RetainIds);
     }
 
     public VisionData Data { get; }
@@ -73,7 +68,11 @@ public sealed class ContractProblem : IDisposable
     }
 
     /// <summary>Every float entry of the state dict (parameters and BatchNorm statistics).</summary>
-    public static float[] Flatten(ClassifierModel model) => model.StateDict().Where(kv => kv.Value.DType == DType.Float32).SelectMany(kv => kv.Value.ToArray<float>()).ToArray();
+    public static float[] Flatten(ClassifierModel model)
+    {
+        using var scope = torch.NewDisposeScope();
+        return model.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).SelectMany(kv => kv.Value.data<float>().ToArray()).ToArray();
+    }
 
     public void Dispose() => Original.Dispose();
 }

@@ -55,7 +55,7 @@ public class SsdImportanceTests(SoftmaxRegressionProblem problem) : IClassFixtur
     {
         var (inputs, labels) = problem.Samples(ids);
         int k = problem.Classes;
-        int d = problem.dim();
+        int d = problem.Dim;
         double[] theta = problem.Theta0;
         var importance = new double[theta.Length];
         int batches = 0;
