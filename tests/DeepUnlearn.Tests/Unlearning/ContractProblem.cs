@@ -15,8 +15,12 @@ namespace DeepUnlearn.Tests.Unlearning;
 
 /// <summary>
 /// The small class-forgetting problem on which every registered method runs at its default settings: 20 classes of
-/// noisy 8×8 gray patterns (150 images each, 10% held out), smallcnn trained for one epoch (like the demo's model: it
-/// fits the training set, about 98% retain accuracy, without saturating), asked to forget class 0 (5% of the data).
+/// noisy 8×8 gray patterns (150 images each, 10% held out), smallcnn trained for two epochs, asked to forget class 0
+/// (5% of the data). Two epochs make an original that has learned what it is asked to forget without saturating
+/// (TorchSharp 0.107, one thread: 100% on D_f and D_r, mean cross-entropy 0.006 on D_f, so gradient methods still get
+/// gradients): after one epoch it fits D_r (98.2%) but only 85.9% of D_f, and fine-tuning on D_r at SalUn's 10 epochs
+/// then raises the forget accuracy to 99.3% (sharper retained classes stop claiming class-0 images), which tests more
+/// training, not unlearning; SalUn's FT baseline starts from an original that fits its training set.
 /// Twenty classes because the defaults of SSD (α = 10) presuppose forgetting a class of at least that many, as in its
 /// paper's CIFAR-20 and CIFAR-100 experiments: with ten, D_f is a tenth of D and I_f > 10·I_D cannot hold.
 /// </summary>
@@ -32,7 +36,7 @@ public sealed class ContractProblem : IDisposable
         var train = SyntheticData.Prototypes(Classes * 150, Classes, size: 8, noise: 90, seed: 1);
         var test = SyntheticData.Prototypes(Classes * 30, Classes, size: 8, noise: 90, seed: 2);
         Data = VisionData.FromDatasets("prototypes", train, test, 0.1, 0);
-        Recipe = new TrainingConfig { Epochs = 1, BatchSize = 64, LearningRate = 0.05, Workers = 0, Seed = 0 };
+        Recipe = new TrainingConfig { Epochs = 2, BatchSize = 64, LearningRate = 0.05, Workers = 0, Seed = 0 };
         Original = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = Classes, InChannels = 1, ImageSize = 8, Seed = 0 });
         using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, torch.CPU, workers: 0))
         {

