@@ -21,12 +21,18 @@ namespace DeepUnlearn.Tests.Unlearning;
 public sealed class SoftmaxRegressionProblem : IDisposable
 {
     public SoftmaxRegressionProblem()
+        : this(epochs: 2)
+    {
+    }
+
+    /// <summary>The problem with the original trained for <paramref name="epochs"/> epochs (internal: xUnit builds fixtures through the single public constructor).</summary>
+    internal SoftmaxRegressionProblem(int epochs)
     {
         using var threads = new SingleThread();
         var train = SyntheticData.Squares(480, seed: 1);
         var test = SyntheticData.Squares(160, seed: 2);
         VisionData data = VisionData.FromDatasets("squares", train, test, 0.1, 0);
-        var recipe = new TrainingConfig { Epochs = 2, BatchSize = 32, LearningRate = 0.01, Workers = 0, Seed = 0, Augment = false };
+        var recipe = new TrainingConfig { Epochs = epochs, BatchSize = 32, LearningRate = 0.01, Workers = 0, Seed = 0, Augment = false };
         Original = new SoftmaxRegression(12 * 12, 4, seed: 5);
         using (DataLoader loader = data.TrainLoader(data.Split.Train, training: true, recipe.BatchSize, 0, torch.CPU, workers: 0))
         {
