@@ -14,10 +14,11 @@ namespace DeepUnlearn.Tests.Unlearning.Methods;
 /// </summary>
 /// <remarks>
 /// The original is trained for one epoch, not the shared fixture's two: after two, D_f's class is saturated (1 − p_y
-/// about 1e-4, as I_f ≈ 1.7e-9 on the class-0 weights says), and float32 holds 1 − p_y only to about 6e-8 / 1e-4 ≈ 6e-4 relative, with the same rounding on every
-/// near-identical square, so the method's float32 importances carried a systematic 4e-4 relative error in λ·I_D/I_f
-/// (measured after the TorchSharp port, whose initial draw differs from the old binding's), beyond this check's
-/// 1e-4 tolerance on θ. One epoch leaves D_f unsaturated, where float32 resolves the gradients.
+/// about 1e-4, as I_f ≈ 1.7e-9 on the class-0 weights says), and float32 holds 1 − p_y only to about 6e-8 / 1e-4 ≈ 6e-4
+/// relative, with the same rounding on every near-identical square, so the method's float32 importances carried a
+/// systematic 4e-4 relative error in λ·I_D/I_f (measured after the TorchSharp port, whose initial draw differs from the
+/// old binding's), beyond this check's 1e-4 tolerance on θ. One epoch leaves D_f unsaturated, where float32 resolves
+/// the gradients.
 /// </remarks>
 public sealed class SsdImportanceTests : IDisposable
 {
