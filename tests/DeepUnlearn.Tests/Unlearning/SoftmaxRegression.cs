@@ -1,6 +1,6 @@
 using System;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,9 +12,21 @@ namespace DeepUnlearn.Tests.Unlearning;
 /// </summary>
 internal sealed class SoftmaxRegression : ClassifierModel
 {
-    public SoftmaxRegression(int inputs, int classes, Generator? generator = null)
+    private readonly int _inputs;
+    private readonly int _classes;
+
+    /// <summary>The model, initialised as PyTorch's Linear from <paramref name="seed"/> (none: TorchSharp's global RNG).</summary>
+    public SoftmaxRegression(int inputs, int classes, ulong? seed = null)
+        : base(nameof(SoftmaxRegression))
     {
-        Fc = RegisterModule("fc", new Linear(inputs, classes, generator: generator));
+        _inputs = inputs;
+        _classes = classes;
+        Fc = nn.Linear(inputs, classes);
+        register_module("fc", Fc);
+        if (seed is ulong s)
+        {
+            SeededInitializer.Initialize(this, s, InitRules.PyTorchDefault);
+        }
     }
 
     public Linear Fc { get; }
@@ -28,4 +40,7 @@ internal sealed class SoftmaxRegression : ClassifierModel
         ArgumentNullException.ThrowIfNull(input);
         return input.flatten(1);
     }
+
+    // No ModelSpec: DeepCopy rebuilds the architecture here and copies the state into it.
+    protected override ClassifierModel CreateSibling() => new SoftmaxRegression(_inputs, _classes);
 }

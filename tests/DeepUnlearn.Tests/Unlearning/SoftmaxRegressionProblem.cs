@@ -21,28 +21,31 @@ namespace DeepUnlearn.Tests.Unlearning;
 public sealed class SoftmaxRegressionProblem : IDisposable
 {
     public SoftmaxRegressionProblem()
+        : this(epochs: 2)
+    {
+    }
+
+    /// <summary>The problem with the original trained for <paramref name="epochs"/> epochs (internal: xUnit builds fixtures through the single public constructor).</summary>
+    internal SoftmaxRegressionProblem(int epochs)
     {
         using var threads = new SingleThread();
         var train = SyntheticData.Squares(480, seed: 1);
         var test = SyntheticData.Squares(160, seed: 2);
         VisionData data = VisionData.FromDatasets("squares", train, test, 0.1, 0);
-        var recipe = new TrainingConfig { Epochs = 2, BatchSize = 32, LearningRate = 0.01, Workers = 0, Seed = 0, Augment = false };
-        using (var generator = new Generator(5))
-        {
-            Original = new SoftmaxRegression(12 * 12, 4, generator);
-        }
+        var recipe = new TrainingConfig { Epochs = epochs, BatchSize = 32, LearningRate = 0.01, Workers = 0, Seed = 0, Augment = false };
+        Original = new SoftmaxRegression(12 * 12, 4, seed: 5);
         using (DataLoader loader = data.TrainLoader(data.Split.Train, training: true, recipe.BatchSize, 0, torch.CPU, workers: 0))
         {
             new Trainer().Fit(Original, loader, null, recipe);
         }
-        Original.Eval();
+        Original.eval();
         ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, data.Split);
         Context = new UnlearningContext(Original, data, sets.Forget, sets.Retain, data.Split.Validation, sets.ForgottenClasses, recipe, torch.CPU, seed: 0) { Workers = 0 };
         using DataLoader forget = Context.ForgetLoader(100_000, shuffle: false);
         foreach (Batch all in forget.Epoch(0, CancellationToken.None))
         {
             using var scope = torch.NewDisposeScope();
-            Inputs = all.Images.flatten(1).to(ScalarType.Float64).ToArray<double>();
+            Inputs = all.Images.flatten(1).to(ScalarType.Float64).data<double>().ToArray();
             Count = (int)all.Images.size(0);
         }
         Theta0 = Parameters(Original);
@@ -68,8 +71,9 @@ public sealed class SoftmaxRegressionProblem : IDisposable
     public static double[] Parameters(ClassifierModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        double[] w = model.Head.Weight.to(ScalarType.Float64).ToArray<double>();
-        double[] b = model.Head.Bias!.To(ScalarType.Float64).ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        double[] w = model.Head.weight.to(ScalarType.Float64).data<double>().ToArray();
+        double[] b = model.Head.bias!.to(ScalarType.Float64).data<double>().ToArray();
         return [.. w, .. b];
     }
 
@@ -118,8 +122,8 @@ public sealed class SoftmaxRegressionProblem : IDisposable
         foreach (Batch all in loader.Epoch(0, CancellationToken.None))
         {
             using var scope = torch.NewDisposeScope();
-            inputs.AddRange(all.Images.flatten(1).to(ScalarType.Float64).ToArray<double>());
-            labels.AddRange(all.Labels.ToArray<long>().Select(l => (int)l));
+            inputs.AddRange(all.Images.flatten(1).to(ScalarType.Float64).data<double>().ToArray());
+            labels.AddRange(all.Labels.data<long>().ToArray().Select(l => (int)l));
         }
         return ([.. inputs], [.. labels]);
     }

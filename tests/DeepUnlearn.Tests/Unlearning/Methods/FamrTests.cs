@@ -4,7 +4,7 @@ using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.Famr;
@@ -26,9 +26,9 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
         Tensor perSample = FamrMethod.UniformKl(logits, nn.Reduction.None);
         FamrMethod.UniformKl(logits, nn.Reduction.Sum).backward();
 
-        double[] z = logits.detach().ToArray<double>();
-        double[] grad = logits.grad!.ToArray<double>();
-        double[] kl = perSample.detach().ToArray<double>();
+        double[] z = logits.detach().data<double>().ToArray();
+        double[] grad = logits.grad!.data<double>().ToArray();
+        double[] kl = perSample.detach().data<double>().ToArray();
         for (int i = 0; i < n; i++)
         {
             double[] row = z.AsSpan(i * k, k).ToArray();
@@ -54,10 +54,10 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
     [Fact]
     public void Run_HugeRho_ReturnsTheOriginalWeights()
     {
-        float[] original = setup.flatten(setup.Original);
+        float[] original = setup.Flatten(setup.Original);
         var method = new FamrMethod(new FamrOptions { Rho = 1e12, Steps = 20, LearningRate = 0.05, BatchSize = 16 });
         using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
-        float[] after = setup.flatten(outcome.Model);
+        float[] after = setup.Flatten(outcome.Model);
         Assert.Equal(original.Length, after.Length);
         for (int i = 0; i < original.Length; i++)
         {
@@ -70,10 +70,10 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
     [Fact]
     public void Run_NoAnchor_MovesAwayAndReportsTheDistance()
     {
-        float[] original = setup.flatten(setup.Original);
+        float[] original = setup.Flatten(setup.Original);
         var method = new FamrMethod(new FamrOptions { Rho = 0, Steps = 20, LearningRate = 0.05, BatchSize = 16 });
         using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
-        float[] after = setup.flatten(outcome.Model);
+        float[] after = setup.Flatten(outcome.Model);
         // The parameters are the float entries of the state dict except the BatchNorm buffers, which FAMR
         // leaves alone (evaluation mode); the distance over all entries is then the parameter distance.
         double distance = Math.Sqrt(original.Zip(after, (a, b) => ((double)a - b) * ((double)a - b)).Sum());
@@ -109,12 +109,13 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
         // the original (frozen) extractor, z_i = W0 h_i + b0 and g_i = (softmax(z_i) − u)/N, the head becomes
         // W1 = W0 − η Σ_i g_i h_iᵀ and b1 = b0 − η Σ_i g_i, and nothing else moves.
         const double eta = 0.5;
+        using var scope = torch.NewDisposeScope();
         var (features, n, d) = ForgetFeatures(setup.Original);
         int k = (int)setup.Original.NumClasses;
-        double[] w0 = setup.Original.Head.Weight.to(ScalarType.Float64).ToArray<double>();
-        double[] b0 = setup.Original.Head.Bias!.To(ScalarType.Float64).ToArray<double>();
-        double[] w1 = (double[])w0.clone();
-        double[] b1 = (double[])b0.clone();
+        double[] w0 = setup.Original.Head.weight.to(ScalarType.Float64).data<double>().ToArray();
+        double[] b0 = setup.Original.Head.bias!.to(ScalarType.Float64).data<double>().ToArray();
+        double[] w1 = (double[])w0.Clone();
+        double[] b1 = (double[])b0.Clone();
         for (int i = 0; i < n; i++)
         {
             double[] z = new double[k];
@@ -141,8 +142,8 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
 
         var method = new FamrMethod(new FamrOptions { Parameters = FamrParameters.Head, Rho = 0, Steps = 1, LearningRate = eta, Momentum = 0, BatchSize = n });
         using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
-        double[] w = outcome.Model.Head.Weight.to(ScalarType.Float64).ToArray<double>();
-        double[] b = outcome.Model.Head.Bias!.To(ScalarType.Float64).ToArray<double>();
+        double[] w = outcome.Model.Head.weight.to(ScalarType.Float64).data<double>().ToArray();
+        double[] b = outcome.Model.Head.bias!.to(ScalarType.Float64).data<double>().ToArray();
         Assert.True(w1.Zip(w0).Max(p => Math.Abs(p.First - p.Second)) > 1e-4, "the closed-form step barely moves the head: the test would not notice a missing update");
         for (int i = 0; i < w.Length; i++)
         {
@@ -153,12 +154,12 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
             Assert.Equal(b1[c], b[c], 5);
         }
         string head = setup.Original.HeadName + ".";
-        var before = setup.Original.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
-        foreach (var (name, tensor) in outcome.Model.StateDict())
+        var before = setup.Original.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var (name, tensor) in outcome.Model.state_dict())
         {
             if (!name.StartsWith(head, StringComparison.Ordinal))
             {
-                Assert.True(tensor.to(ScalarType.Float64).ToArray<double>().SequenceEqual(before[name].to(ScalarType.Float64).ToArray<double>()), $"{name} moved although only the head is optimised");
+                Assert.True(tensor.to(ScalarType.Float64).data<double>().ToArray().SequenceEqual(before[name].to(ScalarType.Float64).data<double>().ToArray()), $"{name} moved although only the head is optimised");
             }
         }
     }
@@ -202,7 +203,7 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
         foreach (Batch all in forget.Epoch(0, CancellationToken.None))
         {
             Tensor features = model.Features(all.Images);
-            return (features.to(ScalarType.Float64).ToArray<double>(), (int)features.size(0), (int)features.size(1));
+            return (features.to(ScalarType.Float64).data<double>().ToArray(), (int)features.size(0), (int)features.size(1));
         }
         throw new InvalidOperationException("the forget set is empty");
     }

@@ -4,14 +4,13 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Configuration;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.RandomLabel;
 using Xunit;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Tests.Unlearning.Methods;
 
@@ -205,15 +204,15 @@ public class RandomLabelMethodTests(TinyUnlearningSetup setup) : IClassFixture<T
         float[] a, b, c;
         using (UnlearningOutcome outcome = method.Run(Contexts.With(setup, seed: 5), CancellationToken.None))
         {
-            a = setup.flatten(outcome.Model);
+            a = setup.Flatten(outcome.Model);
         }
         using (UnlearningOutcome outcome = method.Run(Contexts.With(setup, seed: 5), CancellationToken.None))
         {
-            b = setup.flatten(outcome.Model);
+            b = setup.Flatten(outcome.Model);
         }
         using (UnlearningOutcome outcome = method.Run(Contexts.With(setup, seed: 6), CancellationToken.None))
         {
-            c = setup.flatten(outcome.Model);
+            c = setup.Flatten(outcome.Model);
         }
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
@@ -245,7 +244,7 @@ public class RandomLabelMethodTests(TinyUnlearningSetup setup) : IClassFixture<T
         using var threads = new SingleThread();
         var batches = new List<(long[] Ids, long[] Labels)>();
         using ClassifierModel model = setup.Context.CopyOriginal();
-        using var optimizer = new Sgd(model.TrainableParameters(), 1e-4);
+        using var optimizer = new SgdOptimizer([.. model.TrainableParameters()], 1e-4);
         RandomLabelMethod.Train(setup.Context, model, optimizer, "random-label", new RandomLabelTraining(epochs, batchSize, loop, excludeTrueLabel), "hint", null, CancellationToken.None, (ids, labels) => batches.Add((ids, labels)));
         return batches;
     }

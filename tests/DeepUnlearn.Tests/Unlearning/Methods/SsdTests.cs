@@ -21,10 +21,10 @@ public class SsdTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningS
         float[] iF = [2f, 2.5f, 4f, 0.25f, 0f, 1.25f, 10f];
         // Selected where I_f > α·I_D: entries 1, 2, 3, 5 and 6 (not 0: I_f = α·I_D; not 4: I_f = 0).
         // β = min(λ·I_D/I_f, 1): 1 (capped) for entries 1 and 5, 3/4 for 2, 0 for 3 (I_D = 0), 3/10 for 6.
-        Tensor parameter = Tensor.From<float>(theta, [theta.Length]);
-        long count = SsdMethod.Dampen(parameter, Tensor.From<float>(iD, [iD.Length]), Tensor.From<float>(iF, [iF.Length]), alpha, lambda);
+        Tensor parameter = torch.tensor(theta, [theta.Length]);
+        long count = SsdMethod.Dampen(parameter, torch.tensor(iD, [iD.Length]), torch.tensor(iF, [iF.Length]), alpha, lambda);
 
-        float[] after = parameter.ToArray<float>();
+        float[] after = parameter.data<float>().ToArray();
         var expected = new float[theta.Length];
         int selected = 0;
         for (int i = 0; i < theta.Length; i++)
@@ -57,31 +57,31 @@ public class SsdTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningS
         using var scope = torch.NewDisposeScope();
         using var generator = new Generator(1);
         Tensor parameter = torch.randn([50], generator: generator);
-        float[] before = parameter.ToArray<float>();
+        float[] before = parameter.data<float>().ToArray();
         Tensor iD = torch.rand([50], generator: generator);
         iD.narrow(0, 0, 10).zero_();
         Tensor iF = torch.rand([50], generator: generator).mul(1e6);
         Assert.Equal(0, SsdMethod.Dampen(parameter, iD, iF, double.PositiveInfinity, 1));
-        Assert.Equal(before, parameter.ToArray<float>());
+        Assert.Equal(before, parameter.data<float>().ToArray());
     }
 
     [Fact]
     public void Run_InfiniteAlpha_IsTheIdentity()
     {
-        float[] before = setup.flatten(setup.Original);
+        float[] before = setup.Flatten(setup.Original);
         IUnlearningMethod method = MethodRegistry.Create("ssd", [new("alpha", "Infinity")]);
         using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
-        Assert.Equal(before, setup.flatten(outcome.Model));
+        Assert.Equal(before, setup.Flatten(outcome.Model));
         Assert.Equal(0, outcome.Diagnostics["dampened_parameters"]);
     }
 
     [Fact]
     public void Run_SmallAlpha_DampensSomeParametersAndNeverGrowsAny()
     {
-        float[] before = setup.flatten(setup.Original);
+        float[] before = setup.Flatten(setup.Original);
         IUnlearningMethod method = MethodRegistry.Create("ssd", [new("alpha", "2")]);
         using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
-        float[] after = setup.flatten(outcome.Model);
+        float[] after = setup.Flatten(outcome.Model);
         int changed = 0;
         for (int i = 0; i < before.Length; i++)
         {

@@ -8,6 +8,7 @@ using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
@@ -69,7 +70,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
         }
         long k = logits.size(1);
         using Tensor logP = nn.functional.log_softmax(logits, 1);
-        using Tensor meanLogP = logP.mean(1);
+        using Tensor meanLogP = logP.mean([1L]);
         using Tensor perSample = meanLogP.neg();
         Tensor kl = perSample.sub(Math.Log(k));
         if (reduction == nn.Reduction.None)
@@ -78,7 +79,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
         }
         using (kl)
         {
-            return reduction == nn.Reduction.Sum ? kl.Sum() : kl.mean();
+            return reduction == nn.Reduction.Sum ? kl.sum() : kl.mean();
         }
     }
 
@@ -93,12 +94,12 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
         try
         {
             // BatchNorm keeps θ0's running statistics (see the class remarks).
-            model.Eval();
+            model.eval();
             bool headOnly = Options.Parameters == FamrParameters.Head;
-            List<Tensor> parameters = (headOnly ? model.Head.TrainableParameters() : model.TrainableParameters()).ToList();
+            List<Parameter> parameters = (headOnly ? model.Head.parameters() : model.parameters()).Where(p => p.requires_grad).ToList();
             using (torch.no_grad())
             {
-                foreach (Tensor p in parameters)
+                foreach (Parameter p in parameters)
                 {
                     anchors.Add(p.clone().DetachFromDisposeScope()); // θ0
                 }
@@ -146,7 +147,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                 }
             }
             model.zero_grad();
-            model.Train();
+            model.train();
             var diagnostics = new Dictionary<string, double>
             {
                 ["steps"] = step,
@@ -189,14 +190,14 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
     }
 
     /// <summary>‖θ − θ0‖₂ over all the listed parameters.</summary>
-    private static double Distance(List<Tensor> parameters, List<Tensor> anchors)
+    private static double Distance(List<Parameter> parameters, List<Tensor> anchors)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         double squared = 0;
         for (int i = 0; i < parameters.Count; i++)
         {
-            squared += parameters[i].sub(anchors[i]).to(ScalarType.Float64).square().Sum().ToDouble();
+            squared += parameters[i].sub(anchors[i]).to(ScalarType.Float64).square().sum().ToDouble();
         }
         return Math.Sqrt(squared);
     }

@@ -9,7 +9,7 @@ namespace DeepUnlearn.Unlearning.Methods.Famr;
 
 /// <summary>
 /// One FAMR step on the whole objective F(θ) = L_KL(θ) + (ρ/2)·‖θ − θ0‖², given the gradient g = ∇L_KL(θ_t) of a
-/// batch's KL term in each parameter's <c>Grad</c>. Every optimizer is run on the composite gradient
+/// batch's KL term in each parameter's <c>grad</c>. Every optimizer is run on the composite gradient
 /// ∇F = g + ρ(θ − θ0), so its fixed points are the stationary points of F (∇L_KL(θ) + ρ(θ − θ0) = 0):
 /// <list type="bullet">
 /// <item><description>
@@ -31,7 +31,7 @@ namespace DeepUnlearn.Unlearning.Methods.Famr;
 /// </summary>
 internal sealed class FamrUpdate : IDisposable
 {
-    private readonly IReadOnlyList<Tensor> _parameters;
+    private readonly IReadOnlyList<Parameter> _parameters;
     private readonly IReadOnlyList<Tensor> _anchors;
     private readonly double _learningRate;
     private readonly double _rho;
@@ -40,7 +40,7 @@ internal sealed class FamrUpdate : IDisposable
     private readonly Tensor?[] _velocity;
 
     /// <summary>The update of <paramref name="parameters"/> around <paramref name="anchors"/> (θ0, same order, borrowed).</summary>
-    public FamrUpdate(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> anchors, FamrOptions options)
+    public FamrUpdate(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> anchors, FamrOptions options)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(anchors);
@@ -57,11 +57,11 @@ internal sealed class FamrUpdate : IDisposable
         _velocity = new Tensor?[parameters.Count];
         if (options.Optimizer == OptimizerKind.Adam)
         {
-            _adam = new Adam(parameters, options.LearningRate);
+            _adam = torch.optim.Adam(parameters, options.LearningRate);
         }
     }
 
-    /// <summary>One step from the KL gradients in the parameters' <c>Grad</c> (parameters without one are skipped).</summary>
+    /// <summary>One step from the KL gradients in the parameters' <c>grad</c> (parameters without one are skipped).</summary>
     public void Step()
     {
         if (_adam is not null)
@@ -94,16 +94,18 @@ internal sealed class FamrUpdate : IDisposable
         using var noGrad = torch.no_grad();
         for (int i = 0; i < _parameters.Count; i++)
         {
-            Tensor p = _parameters[i];
+            // The scope also releases the handle that reading grad returns (not the gradient itself).
+            using var scope = torch.NewDisposeScope();
+            Parameter p = _parameters[i];
             if (p.grad is not Tensor g)
             {
                 continue;
             }
-            using var scope = torch.NewDisposeScope();
             Tensor? v = _velocity[i];
             Tensor d = v is null ? g.clone() : v.mul(_momentum).add_(g); // μ·v_t + g
-            Tensor diff = p.sub(d, eta).sub_(_anchors[i]);                // θ_t − η(μv_t + g) − θ0
-            p.sub_(d, eta).sub_(diff, w);                           // θ0 + diff/(1 + ηρ)
+            // sub with alpha is libtorch's add with −alpha, so these are the old binding's Sub(x, alpha) bit for bit.
+            Tensor diff = p.add(d, -eta).sub_(_anchors[i]);            // θ_t − η(μv_t + g) − θ0
+            p.add_(d, -eta).add_(diff, -w);                           // θ0 + diff/(1 + ηρ)
             if (_momentum != 0)
             {
                 // v_{t+1} = μv_t + g + ρ(θ_{t+1} − θ0), with ρ(θ_{t+1} − θ0) = s·diff exactly.
@@ -121,14 +123,14 @@ internal sealed class FamrUpdate : IDisposable
             using var noGrad = torch.no_grad();
             for (int i = 0; i < _parameters.Count; i++)
             {
-                Tensor p = _parameters[i];
+                using var scope = torch.NewDisposeScope();
+                Parameter p = _parameters[i];
                 if (p.grad is Tensor g)
                 {
-                    using var scope = torch.NewDisposeScope();
                     g.add_(p.sub(_anchors[i]), _rho); // ∇F = g + ρ(θ_t − θ0)
                 }
             }
         }
-        _adam!.Step();
+        _adam!.step();
     }
 }

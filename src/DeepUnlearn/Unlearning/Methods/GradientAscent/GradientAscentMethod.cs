@@ -4,9 +4,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
@@ -43,7 +44,7 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
             using DataLoader forget = context.ForgetLoader(Options.BatchSize, shuffle: true, augment: context.Recipe.Augment);
             // GA.py descends on −CE with SGD(momentum, weight_decay); maximize=true is the same update, since
             // torch negates the gradient before adding the weight decay.
-            using var optimizer = new Sgd(model.TrainableParameters(), Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay, maximize: true);
+            using var optimizer = new SgdOptimizer([.. model.TrainableParameters()], Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay, maximize: true);
             int steps = forget.BatchCount * Options.Epochs;
             int step = 0;
             int epochsRun = 0;
@@ -52,7 +53,7 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
             for (int epoch = 0; epoch < Options.Epochs && !stoppedEarly; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                model.Train();
+                model.train();
                 double sum = 0;
                 long seen = 0;
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))

@@ -4,9 +4,10 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
@@ -36,7 +37,7 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
         ClassifierModel model = context.CopyOriginal();
         try
         {
-            using var optimizer = new Sgd(model.TrainableParameters(), Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay);
+            using var optimizer = new SgdOptimizer([.. model.TrainableParameters()], Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay);
             string hint = string.Create(CultureInfo.InvariantCulture, $"lower {Name}.learning_rate (now {Options.LearningRate})");
             RandomLabelRun run = Train(context, model, optimizer, Name, Options.Training, hint, afterBackward: null, cancellationToken);
             return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, run.Diagnostics(Options.Epochs));
@@ -81,7 +82,7 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
             for (int epoch = 0; epoch < training.Epochs; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                model.Train();
+                model.train();
                 double sum = 0;
                 long seen = 0;
                 foreach (DataLoader loader in loaders)
@@ -96,7 +97,7 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
                             labels[i] = isForget[id] ? RandomLabels.Draw(context.Seed, epoch, id, label, numClasses, training.ExcludeTrueLabel) : label;
                         }
                         observe?.Invoke(batch.Ids.ToArray(), labels.AsSpan(0, batch.Count).ToArray());
-                        Tensor targets = Tensor.From<long>(labels.AsSpan(0, batch.Count), [batch.Count], batch.Labels.Device);
+                        Tensor targets = torch.tensor(labels.AsSpan(0, batch.Count).ToArray(), device: batch.Labels.device);
                         Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), targets);
                         double value = loss.ToDouble();
                         DivergenceGuard.CheckLoss(method, "training loss", value, epoch, step, hint);

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace DeepUnlearn.Unlearning.Methods.RandomLabel;
 
 /// <summary>What the RL loop did: steps, the mean loss of its last epoch and the loop it ran.</summary>
-/// <param name="Steps">optim.Optimizer steps.</param>
+/// <param name="Steps">Optimizer steps.</param>
 /// <param name="FinalLoss">Mean cross-entropy of the last epoch, over every batch it ran.</param>
 /// <param name="Loop">The loop run (never <see cref="RandomLabelLoop.Auto"/>).</param>
 internal sealed record RandomLabelRun(int Steps, double FinalLoss, RandomLabelLoop Loop)

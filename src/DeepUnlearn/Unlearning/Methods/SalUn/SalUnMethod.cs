@@ -4,10 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
-using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.RandomLabel;
 
@@ -45,9 +46,9 @@ public sealed class SalUnMethod(SalUnOptions options) : IUnlearningMethod
             context.Report(Name, "saliency", 0, 1, double.NaN);
             using SaliencyMask mask = ComputeMask(context, model, Options, cancellationToken);
             context.Report(Name, "saliency", 1, 1, double.NaN);
-            (string Name, Tensor Parameter)[] parameters = model.NamedParameters().Where(p => mask.Masks.ContainsKey(p.Name)).ToArray();
+            (string Name, Parameter Parameter)[] parameters = model.named_parameters().Where(p => mask.Masks.ContainsKey(p.name)).ToArray();
             double weightDecay = Options.WeightDecay;
-            using var optimizer = new Sgd(parameters.Select(p => p.Parameter), Options.LearningRate, Options.Momentum);
+            using var optimizer = new SgdOptimizer([.. parameters.Select(p => p.Parameter)], Options.LearningRate, Options.Momentum);
             string hint = string.Create(CultureInfo.InvariantCulture, $"lower {Name}.learning_rate (now {Options.LearningRate})");
             RandomLabelRun run = RandomLabelMethod.Train(context, model, optimizer, Name, Options.Training, hint, MaskGradients, cancellationToken);
             Dictionary<string, double> diagnostics = run.Diagnostics(Options.Epochs);
@@ -59,7 +60,7 @@ public sealed class SalUnMethod(SalUnOptions options) : IUnlearningMethod
             void MaskGradients()
             {
                 using var noGrad = torch.no_grad();
-                foreach ((string name, Tensor parameter) in parameters)
+                foreach ((string name, Parameter parameter) in parameters)
                 {
                     using var scope = torch.NewDisposeScope();
                     Tensor? grad = parameter.grad;

@@ -61,14 +61,14 @@ public sealed class SaliencyMask : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "the salient fraction must be in (0, 1]");
         }
-        (string Name, Tensor Parameter)[] parameters = model.NamedParameters().Where(p => p.Parameter.requires_grad).ToArray();
+        (string Name, Parameter Parameter)[] parameters = model.named_parameters().Where(p => p.parameter.requires_grad).ToArray();
         if (parameters.Length == 0)
         {
             throw new ArgumentException("the model has no trainable parameters to rank", nameof(model));
         }
-        bool wasTraining = model.IsTraining;
+        bool wasTraining = model.training;
         model.zero_grad();
-        model.Eval();
+        model.eval();
         try
         {
             foreach (Batch batch in forget.Epoch(0, cancellationToken))
@@ -82,7 +82,7 @@ public sealed class SaliencyMask : IDisposable
         finally
         {
             model.zero_grad();
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
     }
 
@@ -99,7 +99,7 @@ public sealed class SaliencyMask : IDisposable
         _masks.Clear();
     }
 
-    private static SaliencyMask FromGradients((string Name, Tensor Parameter)[] parameters, double ratio)
+    private static SaliencyMask FromGradients((string Name, Parameter Parameter)[] parameters, double ratio)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -120,15 +120,16 @@ public sealed class SaliencyMask : IDisposable
         }
         else if (kept > 0)
         {
-            Tensor top = all.TopK(kept).Indices;
-            flat = flat.scatter(0, top, 1.0);
+            // topk takes an int k: a model would need over 2³¹ weights for this to overflow (checked).
+            Tensor top = all.topk(checked((int)kept)).indexes;
+            flat.index_fill_(0, top, 1.0);
         }
         var masks = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         long offset = 0;
-        foreach ((string name, Tensor p) in parameters)
+        foreach ((string name, Parameter p) in parameters)
         {
             // The masks outlive the scope: the SaliencyMask owns and disposes them.
-            masks[name] = TensorScope.Detach(flat.narrow(0, offset, p.numel()).reshape(p.shape));
+            masks[name] = flat.narrow(0, offset, p.numel()).reshape(p.shape).DetachFromDisposeScope();
             offset += p.numel();
         }
         return new SaliencyMask(masks, kept, total);

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -45,7 +46,7 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         using Tensor scaledTeacher = teacher / temperature;
         using Tensor logStudent = nn.functional.log_softmax(scaledStudent, 1);
         using Tensor pTeacher = torch.nn.functional.softmax(scaledTeacher, 1);
-        using Tensor kl = nn.functional.KlDiv(logStudent, pTeacher, nn.Reduction.Sum);
+        using Tensor kl = KlDivergence.Loss(logStudent, pTeacher, targetIsLog: false, KlReduction.Sum);
         return kl * (temperature * temperature / student.size(0));
     }
 
@@ -78,11 +79,14 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         ILogger logger = context.Logger(name);
         string hint = string.Create(CultureInfo.InvariantCulture,
             $"lower {name}.learning_rate (now {options.LearningRate}) or {name}.max_step_epochs (now {options.MaxStepEpochs})");
-        teacher.Eval();
-        teacher.Freeze();
+        teacher.eval();
+        foreach (Parameter p in teacher.parameters())
+        {
+            p.requires_grad = false;
+        }
         using DataLoader forget = context.ForgetLoader(options.ForgetBatchSize, shuffle: true, augment: false);
         using DataLoader retain = context.RetainLoader(options.RetainBatchSize, shuffle: true, augment: false);
-        using var optimizer = new Sgd(student.TrainableParameters(), options.LearningRate, options.Momentum, weightDecay: options.WeightDecay);
+        using var optimizer = new SgdOptimizer([.. student.TrainableParameters()], options.LearningRate, options.Momentum, weightDecay: options.WeightDecay);
         int maxEpochs = Math.Min(options.MaxStepEpochs, options.Epochs);
         int steps = (maxEpochs * forget.BatchCount) + (options.Epochs * retain.BatchCount);
         int step = 0;
@@ -93,8 +97,12 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
             cancellationToken.ThrowIfCancellationRequested();
             // adjust_learning_rate: epochs are 1-based there; the rate decays once per milestone passed.
             int decays = options.LrDecayEpochs.Count(m => epoch + 1 > m);
-            optimizer.LearningRate = options.LearningRate * Math.Pow(options.LrDecayRate, decays);
-            student.Train();
+            double rate = options.LearningRate * Math.Pow(options.LrDecayRate, decays);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = rate;
+            }
+            student.train();
             if (epoch < options.MaxStepEpochs)
             {
                 maxLoss = MaxStepPass(context, student, teacher, forget, optimizer, options, epoch, ref step, steps, hint, cancellationToken);
@@ -146,7 +154,7 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
     internal static double MaxStepPass(UnlearningContext context, ClassifierModel student, ClassifierModel teacher, DataLoader forget, optim.Optimizer optimizer, ScrubOptions options, int epoch, ref int step, int steps, string hint, CancellationToken cancellationToken)
     {
         const string name = "scrub";
-        student.Train();
+        student.train();
         double sum = 0;
         long seen = 0;
         foreach (Batch batch in forget.Epoch(epoch, cancellationToken))

@@ -48,14 +48,14 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         Tensor selected = importanceForget.gt(importanceFull.mul(alpha)); // I_f > α·I_D   (eq. 3)
-        long count = selected.Sum().ToInt64();
+        long count = selected.sum().ToInt64();
         if (count == 0)
         {
             return 0;
         }
         // β = min(λ·I_D / I_f, 1) on the selected entries (I_f > 0 there), 1 elsewhere   (eq. 4)
         Tensor beta = importanceFull.mul(lambda).div(importanceForget).clamp(max: 1.0);
-        Tensor scale = torch.where(selected, beta, torch.ones([], parameter.dtype, parameter.Device));
+        Tensor scale = torch.where(selected, beta, torch.ones(Array.Empty<long>(), parameter.dtype, parameter.device));
         parameter.mul_(scale);
         return count;
     }
@@ -71,8 +71,8 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
         List<Tensor>? fullImportance = null;
         try
         {
-            model.Eval();
-            List<Tensor> parameters = model.TrainableParameters().ToList();
+            model.eval();
+            List<Parameter> parameters = model.TrainableParameters().ToList();
             using (DataLoader forget = context.ForgetLoader(Options.BatchSize, shuffle: false, augment: false))
             {
                 forgetImportance = Importance(context, model, parameters, forget, "importance D_f", cancellationToken);
@@ -89,7 +89,7 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
                 total += parameters[i].numel();
             }
             model.zero_grad();
-            model.Train();
+            model.train();
             return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
             {
                 ["dampened_parameters"] = dampened,
@@ -111,16 +111,16 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
     }
 
     /// <summary>I = (1/|batches|)·Σ_b (∇_θ mean-CE(b))², per parameter (eq. 1, as <c>calc_importance</c>).</summary>
-    private List<Tensor> Importance(UnlearningContext context, ClassifierModel model, List<Tensor> parameters, DataLoader loader, string phase, CancellationToken cancellationToken)
+    private List<Tensor> Importance(UnlearningContext context, ClassifierModel model, List<Parameter> parameters, DataLoader loader, string phase, CancellationToken cancellationToken)
     {
         var importance = new List<Tensor>(parameters.Count);
         try
         {
             using (torch.no_grad())
             {
-                foreach (Tensor p in parameters)
+                foreach (Parameter p in parameters)
                 {
-                    importance.Add(torch.zeros(p.shape, p.dtype, p.Device).DetachFromDisposeScope());
+                    importance.Add(torch.zeros(p.shape, p.dtype, p.device).DetachFromDisposeScope());
                 }
             }
             int batches = 0;
@@ -136,7 +136,7 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
                     {
                         if (parameters[i].grad is Tensor g)
                         {
-                            importance[i].addcmul_(g, g); // += (∂L/∂θ)²
+                            importance[i].addcmul_(g, g, 1); // += (∂L/∂θ)²
                         }
                     }
                 }
