@@ -26,10 +26,10 @@ internal static class DivergenceGuard
     /// <summary>Throws when any parameter of <paramref name="model"/> is NaN or infinite.</summary>
     public static void CheckWeights(string method, ClassifierModel model, string hint)
     {
-        foreach ((string name, Tensor parameter) in model.NamedParameters())
+        foreach ((string name, Tensor parameter) in model.named_parameters())
         {
             using var scope = torch.NewDisposeScope();
-            if (parameter.isfinite().All().ToDouble() == 0)
+            if (!parameter.isfinite().all().ToBoolean())
             {
                 throw new TrainingDivergedException($"{method} diverged: parameter '{name}' has non-finite values; {hint}");
             }
