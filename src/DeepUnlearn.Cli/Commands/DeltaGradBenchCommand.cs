@@ -80,7 +80,7 @@ internal static class DeltaGradBenchCommand
             Device target = shared.TargetDevice(parse);
             bool asJson = parse.GetValue(json);
             using var scope = torch.NewDisposeScope();
-            var (train, test) = DeltaGradData.Load(parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), parse.GetValue(shared.TrainSize), recipe.dtype, target, recipe.Seed);
+            var (train, test) = DeltaGradData.Load(parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), parse.GetValue(shared.TrainSize), recipe.ScalarType, target, recipe.Seed);
             using (train)
             using (test)
             {

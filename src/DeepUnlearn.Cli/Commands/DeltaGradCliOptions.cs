@@ -110,7 +110,7 @@ internal sealed class DeltaGradCliOptions(
     }
 
     /// <summary>The device named by --device, checked against what libtorch can use.</summary>
-    public Torch.Device TargetDevice(ParseResult parse) => CommonOptions.ResolveDevice(parse.GetValue(Device) ?? "auto");
+    public torch.Device TargetDevice(ParseResult parse) => CommonOptions.ResolveDevice(parse.GetValue(Device) ?? "auto");
 
     private static T[] ParseList<T>(string? text, string name, Func<string, T> parse)
     {

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -97,7 +98,7 @@ internal static class DeltaGradCommand
     {
         DeltaGradRecipe recipe = settings.Recipe;
         using var scope = torch.NewDisposeScope();
-        var (train, test) = DeltaGradData.Load(settings.Dataset, settings.DataDirectory, settings.TrainSize, recipe.dtype, settings.Device, recipe.Seed);
+        var (train, test) = DeltaGradData.Load(settings.Dataset, settings.DataDirectory, settings.TrainSize, recipe.ScalarType, settings.Device, recipe.Seed);
         using (train)
         using (test)
         using (FlatModel model = recipe.CreateModel(train.FeatureCount, train.ClassCount(), settings.Device))
@@ -272,7 +273,7 @@ internal static class DeltaGradCommand
             ["trajectory_weight_decay"] = trajectory.Metadata.WeightDecay,
             ["git_commit"] = plus >= 0 ? version[(plus + 1)..] : "unknown",
             ["deepunlearn_version"] = version,
-            ["libtorch_version"] = LibTorch.Version,
+            ["libtorch_version"] = TorchRuntime.EnsureInitialized().LibTorchVersion,
             ["device"] = settings.Device.ToString(),
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };

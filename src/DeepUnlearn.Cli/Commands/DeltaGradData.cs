@@ -34,8 +34,8 @@ internal static class DeltaGradData
         if (trainSize > 0 && trainSize < rawTrain.Count)
         {
             subset = new SampleTable(
-                scope.Keep(rawTrain.Features.narrow(0, 0, trainSize).clone()),
-                scope.Keep(rawTrain.Labels.narrow(0, 0, trainSize).clone()),
+                rawTrain.Features.narrow(0, 0, trainSize).clone().MoveToOuterDisposeScope(),
+                rawTrain.Labels.narrow(0, 0, trainSize).clone().MoveToOuterDisposeScope(),
                 $"{rawTrain.Identity}[0:{trainSize}]",
                 ownsTensors: true);
             train = subset;
@@ -55,11 +55,11 @@ internal static class DeltaGradData
         const int TestSize = 500;
         using var scope = torch.NewDisposeScope();
         using var generator = new Generator(seed);
-        Tensor centres = torch.randn([Classes, Features], ScalarType.Float64, null, generator).mul(0.6);
+        Tensor centres = torch.randn([Classes, Features], ScalarType.Float64, generator: generator).mul(0.6);
         SampleTable Draw(int count, string split)
         {
-            Tensor labels = torch.randint(0, Classes, [count], ScalarType.Int64, null, generator);
-            Tensor x = centres.index_select(0, labels).Add(torch.randn([count, Features], ScalarType.Float64, null, generator)).to(device, dtype);
+            Tensor labels = torch.randint(0, Classes, [count], ScalarType.Int64, generator: generator);
+            Tensor x = centres.index_select(0, labels).add(torch.randn([count, Features], ScalarType.Float64, generator: generator)).to(dtype, device);
             return new SampleTable(x.MoveToOuterDisposeScope(), labels.to(device).MoveToOuterDisposeScope(), $"synthetic-clusters(seed {seed})/{split}", ownsTensors: true);
         }
         SampleTable train = Draw(trainSize, "train");

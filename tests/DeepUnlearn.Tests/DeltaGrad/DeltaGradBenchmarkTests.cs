@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using TorchSharp;
-using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Xunit;
 
@@ -12,7 +12,7 @@ public class DeltaGradBenchmarkTests
     [Fact]
     public void Run_DeletionAndAddition_EveryRowAndStreamRequestMatchesItsRetrainingAtPeriodOne()
     {
-        long live = Tensor.SettledLiveCount();
+        long live = LiveTensors.Settled();
         using (var scope = torch.NewDisposeScope())
         {
             using SampleTable data = Synthetic.Clusters(600, 6, 3, seed: 41);
@@ -37,7 +37,7 @@ public class DeltaGradBenchmarkTests
             Assert.All(report.Stream, s => Assert.True(s.DistanceToRetrain < 1e-12));
             Assert.All(report.Rows, r => Assert.Equal(r.Metrics.TestAccuracyRetrain, r.Metrics.TestAccuracyDeltaGrad));
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 
     [Fact]

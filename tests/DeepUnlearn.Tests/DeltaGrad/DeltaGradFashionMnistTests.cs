@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public class DeltaGradFashionMnistTests(ITestOutputHelper output)
             File.Exists(Path.Combine(FashionMnist.DefaultDirectory, "train-images-idx3-ubyte.gz")),
             $"Fashion-MNIST is not installed under {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist)");
         var clock = Stopwatch.StartNew();
-        long live = Tensor.SettledLiveCount();
+        long live = LiveTensors.Settled();
         using (var scope = torch.NewDisposeScope())
         {
             using SampleTable rawTrain = SampleTable.FromImages(FashionMnist.Load(DatasetSplit.Train), DatasetSplit.Train, ScalarType.Float32, torch.CPU);
@@ -65,6 +66,6 @@ public class DeltaGradFashionMnistTests(ITestOutputHelper output)
                 $"test accuracy {m.TestAccuracyDeltaGrad} vs retraining's {m.TestAccuracyRetrain}");
             Assert.True(m.TestAccuracyRetrain > 70, $"retrained test accuracy {m.TestAccuracyRetrain}");
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 }

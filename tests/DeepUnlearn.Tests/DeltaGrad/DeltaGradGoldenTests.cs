@@ -35,11 +35,11 @@ public class DeltaGradGoldenTests
 
         using var scope = torch.NewDisposeScope();
         using var data = new SampleTable(
-            Tensor.From<double>(Doubles(c.GetProperty("x")), [n, d]),
-            Tensor.From(Longs(c.GetProperty("y"))),
+            torch.tensor(Doubles(c.GetProperty("x")), [n, d]),
+            torch.tensor(Longs(c.GetProperty("y"))),
             "golden/" + name);
         using var model = new MultinomialLogisticRegression(d, k, ScalarType.Float64);
-        model.SetParameters(Tensor.From(Doubles(c.GetProperty("w0"))));
+        model.SetParameters(torch.tensor(Doubles(c.GetProperty("w0"))));
         BatchSchedule schedule = BatchSchedule.FromBatches(batches, c.GetProperty("steps_per_epoch").GetInt64());
         var meta = new TrajectoryMetadata(model.Identity, data.Identity, model.ParameterCount, n, lambda, schedule.StepsPerEpoch, ScalarType.Float64);
         using TrainingTrajectory trajectory = TrainingTrajectory.InMemory(meta);
@@ -63,7 +63,7 @@ public class DeltaGradGoldenTests
 
     private static void AssertClose(double[] expected, Tensor actual, double tolerance)
     {
-        double[] values = actual.ToArray<double>();
+        double[] values = actual.data<double>().ToArray();
         Assert.Equal(expected.Length, values.Length);
         for (int i = 0; i < values.Length; i++)
         {

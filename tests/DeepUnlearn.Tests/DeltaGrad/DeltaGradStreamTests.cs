@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
@@ -24,7 +25,7 @@ public class DeltaGradStreamTests
     [InlineData(32, DatasetChangeKind.Addition)]
     public void Run_PeriodOne_EveryRequestEqualsExactRetraining(int batchSize, DatasetChangeKind kind)
     {
-        long live = Tensor.SettledLiveCount();
+        long live = LiveTensors.Settled();
         using (var scope = torch.NewDisposeScope())
         {
             using SampleTable data = Synthetic.Clusters(N, D, K, seed: 31);
@@ -43,7 +44,7 @@ public class DeltaGradStreamTests
             Assert.True(result.Steps[0].OriginalDistanceToRetrain > 1e-4, "the requests must move the model for the test to mean anything");
             Assert.True(Synthetic.MaxAbsDiff(result.UnlearnedParameters, result.RetrainedParameters) < 1e-12);
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 
     [Theory]

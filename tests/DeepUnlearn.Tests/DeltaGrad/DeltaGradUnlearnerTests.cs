@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
@@ -24,7 +24,7 @@ public class DeltaGradUnlearnerTests
     [InlineData(32, DatasetChangeKind.Addition)]
     public void Run_PeriodOne_EqualsExactRetraining(int batchSize, DatasetChangeKind kind)
     {
-        long live = Tensor.SettledLiveCount();
+        long live = LiveTensors.Settled();
         using (var scope = torch.NewDisposeScope())
         {
             using SampleTable data = Synthetic.Clusters(N, D, K, seed: 11);
@@ -43,7 +43,7 @@ public class DeltaGradUnlearnerTests
             Assert.True(Synthetic.MaxAbsDiff(result.UnlearnedParameters, result.RetrainedParameters) < 1e-12,
                 $"DeltaGrad with T0 = 1 differs from retraining by {result.Metrics.DistanceToRetrain}");
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public class DeltaGradUnlearnerTests
         using SampleTable raw = Synthetic.Clusters(N, D, K, seed: 17);
         // A frozen "backbone": a fixed random ReLU layer; the head only ever sees its [N, 16] outputs.
         using var generator = new Generator(99);
-        Tensor projection = torch.randn([16, D], ScalarType.Float64, null, generator);
+        Tensor projection = torch.randn([16, D], ScalarType.Float64, generator: generator);
         Tensor features = torch.nn.functional.linear(raw.Features, projection).relu();
         using var data = new SampleTable(features, raw.Labels, "random-relu-16/synthetic-train");
         using var head = new FrozenFeatureHead("random-relu-16", 16, K, ScalarType.Float64, seed: 3);

@@ -12,10 +12,10 @@ internal static class Synthetic
     {
         using var generator = new Generator(seed);
         using var scope = torch.NewDisposeScope();
-        Tensor centres = torch.randn([classes, features], dtype, null, generator).mul(2.0);
-        Tensor labels = torch.randint(0, classes, [count], ScalarType.Int64, null, generator);
-        Tensor noise = torch.randn([count, features], dtype, null, generator);
-        Tensor x = centres.index_select(0, labels).Add(noise);
+        Tensor centres = torch.randn([classes, features], dtype, generator: generator).mul(2.0);
+        Tensor labels = torch.randint(0, classes, [count], ScalarType.Int64, generator: generator);
+        Tensor noise = torch.randn([count, features], dtype, generator: generator);
+        Tensor x = centres.index_select(0, labels).add(noise);
         x.MoveToOuterDisposeScope();
         labels.MoveToOuterDisposeScope();
         return new SampleTable(x, labels, identity, ownsTensors: true);
@@ -26,7 +26,7 @@ internal static class Synthetic
     public static double MaxAbsDiff(Tensor a, Tensor b)
     {
         using var scope = torch.NewDisposeScope();
-        return a.sub(b).abs().Max().ToDouble();
+        return a.sub(b).abs().max().ToDouble();
     }
 
     public static double Norm(Tensor a)

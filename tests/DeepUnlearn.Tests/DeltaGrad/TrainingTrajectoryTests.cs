@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using DeepUnlearn.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
@@ -26,7 +27,7 @@ public sealed class TrainingTrajectoryTests : IDisposable
     [InlineData(true, ScalarType.Float64)]
     public void AppendThenRead_RoundTrips(bool file, ScalarType storage)
     {
-        long live = Tensor.SettledLiveCount();
+        long live = LiveTensors.Settled();
         string path = Path.Combine(_directory, "t.dutraj");
         TrajectoryMetadata meta = Meta(storage);
         var (ids, rates, w, g) = Steps(5);
@@ -44,7 +45,7 @@ public sealed class TrainingTrajectoryTests : IDisposable
             Assert.True(reader.IsReadOnly);
             Check(reader, meta, ids, rates, w, g);
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class TrainingTrajectoryTests : IDisposable
         Write(t, ids, rates, w, g);
         double[] last = w[2];
         double[] grad = g[2];
-        double[] final = t.FinalParameters(torch.CPU).ToArray<double>();
+        double[] final = t.FinalParameters(torch.CPU).data<double>().ToArray();
         for (int i = 0; i < P; i++)
         {
             Assert.Equal(last[i] - (rates[2] * (grad[i] + (0.01 * last[i]))), final[i], 12);
@@ -216,7 +217,7 @@ public sealed class TrainingTrajectoryTests : IDisposable
         using var scope = torch.NewDisposeScope();
         for (int t = 0; t < ids.Length; t++)
         {
-            writer.Append(ids[t], rates[t], Tensor.From(w[t]), Tensor.From(g[t]));
+            writer.Append(ids[t], rates[t], torch.tensor(w[t]), torch.tensor(g[t]));
         }
     }
 
@@ -229,9 +230,9 @@ public sealed class TrainingTrajectoryTests : IDisposable
         {
             Assert.Equal(ids[t], reader.BatchIds(t));
             Assert.Equal(rates[t], reader.LearningRate(t));
-            double[] readW = reader.ReadParameters(t, torch.CPU, ScalarType.Float64).ToArray<double>();
-            double[] readG = reader.ReadGradient(t, torch.CPU, ScalarType.Float64).ToArray<double>();
-            Assert.Equal(meta.ElementType, reader.ReadParameters(t, torch.CPU).ScalarType);
+            double[] readW = reader.ReadParameters(t, torch.CPU, ScalarType.Float64).data<double>().ToArray();
+            double[] readG = reader.ReadGradient(t, torch.CPU, ScalarType.Float64).data<double>().ToArray();
+            Assert.Equal(meta.ElementType, reader.ReadParameters(t, torch.CPU).dtype);
             for (int i = 0; i < P; i++)
             {
                 Assert.Equal(Stored(w[t][i], meta.ElementType), readW[i]);

@@ -54,7 +54,7 @@ internal sealed class InMemoryTrajectory : TrainingTrajectory
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Tensor stored = gradient ? _gradients[step] : _parameters[step];
-        return stored.to(device, dtype, copy: true);
+        return stored.to(dtype, device, copy: true);
     }
 
     private protected override void AppendCore(ReadOnlySpan<long> batchIds, double learningRate, Tensor parameters, Tensor gradient)
@@ -80,7 +80,7 @@ internal sealed class InMemoryTrajectory : TrainingTrajectory
     private Tensor Store(Tensor source)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor copy = source.detach().reshape(Metadata.ParameterCount).to(_device, Metadata.ElementType, copy: true);
+        Tensor copy = source.detach().reshape(Metadata.ParameterCount).to(Metadata.ElementType, _device, copy: true);
         // The store owns its copies for its whole life, whatever scope the caller runs in.
         return copy.DetachFromDisposeScope();
     }

@@ -219,8 +219,9 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
         long at = HeaderBytes + (step * _recordBytes) + RecordPrefixBytes + (gradient ? VectorBytes : 0);
         var bytes = new ReadOnlySpan<byte>(_base + at, checked((int)VectorBytes));
         using var scope = torch.NewDisposeScope();
-        Tensor cpu = Tensor.FromBytes(bytes, [Metadata.ParameterCount], Metadata.ElementType);
-        Tensor result = device == torch.CPU && dtype == Metadata.ElementType ? cpu : cpu.to(device, dtype);
+        Tensor cpu = torch.empty([Metadata.ParameterCount], Metadata.ElementType);
+        bytes.CopyTo(cpu.bytes);
+        Tensor result = device.type == DeviceType.CPU && dtype == Metadata.ElementType ? cpu : cpu.to(dtype, device);
         return result.MoveToOuterDisposeScope();
     }
 
@@ -239,10 +240,10 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
         int vectorBytes = checked((int)VectorBytes);
         using (var scope = torch.NewDisposeScope())
         {
-            Tensor w = parameters.detach().reshape(Metadata.ParameterCount).to(torch.CPU, Metadata.ElementType).contiguous();
-            w.CopyBytesTo(new Span<byte>(_base + at + RecordPrefixBytes, vectorBytes));
-            Tensor g = gradient.detach().reshape(Metadata.ParameterCount).to(torch.CPU, Metadata.ElementType).contiguous();
-            g.CopyBytesTo(new Span<byte>(_base + at + RecordPrefixBytes + vectorBytes, vectorBytes));
+            Tensor w = parameters.detach().reshape(Metadata.ParameterCount).to(Metadata.ElementType, torch.CPU).contiguous();
+            w.bytes.CopyTo(new Span<byte>(_base + at + RecordPrefixBytes, vectorBytes));
+            Tensor g = gradient.detach().reshape(Metadata.ParameterCount).to(Metadata.ElementType, torch.CPU).contiguous();
+            g.bytes.CopyTo(new Span<byte>(_base + at + RecordPrefixBytes + vectorBytes, vectorBytes));
         }
         byte[] idBytes = new byte[batchIds.Length * sizeof(long)];
         for (int i = 0; i < batchIds.Length; i++)

@@ -14,7 +14,8 @@ internal static class SgdUpdate
     public static void Apply(Tensor parameters, Tensor dataGradient, double learningRate, double weightDecay)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor step = weightDecay == 0 ? dataGradient : dataGradient.Add(parameters, weightDecay);
-        parameters.sub_(step, learningRate);
+        Tensor step = weightDecay == 0 ? dataGradient : dataGradient.add(parameters, alpha: weightDecay);
+        // w − η s as add_(s, −η): libtorch's sub_ with alpha is add_ with the negated alpha, bit for bit.
+        parameters.add_(step, alpha: -learningRate);
     }
 }

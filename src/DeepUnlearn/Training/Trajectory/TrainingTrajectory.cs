@@ -81,7 +81,7 @@ public abstract class TrainingTrajectory : IDisposable
             + (totalBatchIds * sizeof(long));
     }
 
-    /// <summary><see cref="EstimateBytes(long, long, DType, long)"/> for the steps of <paramref name="schedule"/>.</summary>
+    /// <summary><see cref="EstimateBytes(long, long, ScalarType, long)"/> for the steps of <paramref name="schedule"/>.</summary>
     public static long EstimateBytes(BatchSchedule schedule, long parameterCount, ScalarType elementType)
     {
         ArgumentNullException.ThrowIfNull(schedule);
@@ -273,7 +273,7 @@ public abstract class TrainingTrajectory : IDisposable
             throw new ArgumentException(
                 $"{name} has {tensor.numel()} elements but the trajectory stores {Metadata.ParameterCount} per step (parameter count mismatch with the model)", name);
         }
-        if (!tensor.dtype.IsFloatingPoint())
+        if (!tensor.is_floating_point())
         {
             throw new ArgumentException($"{name} has dtype {tensor.dtype}; a floating-point tensor is needed", name);
         }

@@ -33,7 +33,7 @@ public static class TrajectoryRecorder
     {
         ArgumentNullException.ThrowIfNull(parameters);
         using var scope = torch.NewDisposeScope();
-        return scope.Keep(torch.cat(parameters.Select(p => p.detach().reshape(-1)).ToArray()));
+        return torch.cat(parameters.Select(p => p.detach().reshape(-1)).ToArray()).MoveToOuterDisposeScope();
     }
 
     /// <summary>The parameters' gradients concatenated like <see cref="FlattenParameters"/> (zeros where a gradient is missing).</summary>
@@ -41,7 +41,7 @@ public static class TrajectoryRecorder
     {
         ArgumentNullException.ThrowIfNull(parameters);
         using var scope = torch.NewDisposeScope();
-        return scope.Keep(torch.cat(parameters.Select(p => (p.grad ?? p.detach().zeros_like()).reshape(-1)).ToArray()));
+        return torch.cat(parameters.Select(p => (p.grad ?? p.detach().zeros_like()).reshape(-1)).ToArray()).MoveToOuterDisposeScope();
     }
 
     /// <summary>Copies the flat vector <paramref name="flat"/> back into the parameters, in order.</summary>
@@ -61,7 +61,7 @@ public static class TrajectoryRecorder
             Tensor source = flat.reshape(-1);
             foreach (Tensor p in parameters)
             {
-                p.copy_(source.narrow(0, at, p.numel()).view(p.shape).to(p.Device, p.ScalarType));
+                p.copy_(source.narrow(0, at, p.numel()).view(p.shape).to(p.dtype, p.device));
                 at += p.numel();
             }
         }

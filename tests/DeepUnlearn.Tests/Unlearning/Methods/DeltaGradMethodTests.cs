@@ -29,9 +29,9 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
     {
         using var single = new SingleThread();
         using UnlearningOutcome outcome = new DeltaGradMethod(options).Run(context ?? setup.Context, CancellationToken.None);
-        using Tensor weights = outcome.Model.Head.Weight.flatten();
-        float[] head = weights.ToArray<float>().Concat(outcome.Model.Head.Bias!.ToArray<float>()).ToArray();
-        return (head, setup.flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model), outcome.Label("deltagrad-head"));
+        using Tensor weights = outcome.Model.Head.weight!.flatten();
+        float[] head = weights.data<float>().ToArray().Concat(outcome.Model.Head.bias!.data<float>().ToArray()).ToArray();
+        return (head, setup.Flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model), outcome.Label("deltagrad-head"));
     }
 
     private static double Norm(IEnumerable<double> values) => Math.Sqrt(values.Sum(v => v * v));
@@ -70,7 +70,7 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
     [Fact]
     public void Run_ChangesOnlyTheHead()
     {
-        float[] original = setup.flatten(setup.Original);
+        float[] original = setup.Flatten(setup.Original);
         var result = Run(Options());
         Assert.Equal(original.Length, result.All.Length);
         int changed = Enumerable.Range(0, original.Length).Count(i => original[i] != result.All[i]);

@@ -1,5 +1,4 @@
 using System;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
@@ -30,7 +29,7 @@ internal sealed class BatchGatherer : IDisposable
             return (_inputs, _labels);
         }
         Release();
-        var (inputs, labels) = _table.gather(ids);
+        var (inputs, labels) = _table.Gather(ids);
         _inputs = inputs.DetachFromDisposeScope();
         _labels = labels.DetachFromDisposeScope();
         _ids = ids;

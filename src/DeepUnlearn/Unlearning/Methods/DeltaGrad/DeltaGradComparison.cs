@@ -95,7 +95,7 @@ public static class DeltaGradComparison
             using var inner = torch.NewDisposeScope();
             long length = Math.Min(Chunk, data.Count - start);
             Tensor predicted = model.Predict(data.Features.narrow(0, start, length));
-            correct += predicted.eq(data.Labels.narrow(0, start, length).to(predicted.Device)).Sum().ToInt64();
+            correct += predicted.eq(data.Labels.narrow(0, start, length).to(predicted.device)).sum().ToInt64();
         }
         return 100.0 * correct / data.Count;
     }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using TorchSharp;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -90,15 +89,15 @@ public sealed record DeltaGradRecipe
         }
         if (ScalarType is not (ScalarType.Float32 or ScalarType.Float64))
         {
-            throw new ArgumentOutOfRangeException(nameof(ScalarType), DType, "Float32 or Float64");
+            throw new ArgumentOutOfRangeException(nameof(ScalarType), ScalarType, "Float32 or Float64");
         }
     }
 
     /// <summary>A freshly initialised model for <paramref name="inputFeatures"/> features and <paramref name="classes"/> classes.</summary>
     public FlatModel CreateModel(long inputFeatures, long classes, Device device) => Model switch
     {
-        FlatModelKind.LogisticRegression => new MultinomialLogisticRegression(inputFeatures, classes, DType, device, Seed),
-        FlatModelKind.Mlp => new TwoLayerPerceptron(inputFeatures, classes, HiddenUnits, Activation, DType, device, Seed),
+        FlatModelKind.LogisticRegression => new MultinomialLogisticRegression(inputFeatures, classes, ScalarType, device, Seed),
+        FlatModelKind.Mlp => new TwoLayerPerceptron(inputFeatures, classes, HiddenUnits, Activation, ScalarType, device, Seed),
         _ => throw new ArgumentOutOfRangeException(nameof(Model), Model, "valid models: LogisticRegression, Mlp"),
     };
 
@@ -124,7 +123,7 @@ public sealed record DeltaGradRecipe
     /// <summary>A one-line description for logs and manifests.</summary>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Model} batch {(BatchSize == 0 ? "full" : BatchSize.ToString(CultureInfo.InvariantCulture))}, {Epochs} epochs, η {Rates()}, λ {WeightDecay}, {DType}, seed {Seed}");
+        $"{Model} batch {(BatchSize == 0 ? "full" : BatchSize.ToString(CultureInfo.InvariantCulture))}, {Epochs} epochs, η {Rates()}, λ {WeightDecay}, {ScalarType}, seed {Seed}");
 
     private string Rates() => LearningRateEpochs.Count == 0
         ? LearningRates[0].ToString(CultureInfo.InvariantCulture)

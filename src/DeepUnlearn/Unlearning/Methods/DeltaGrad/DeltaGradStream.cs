@@ -57,8 +57,8 @@ public static class DeltaGradStream
         BatchSchedule retraining = trajectory.Schedule();
 
         using var scope = torch.NewDisposeScope();
-        Tensor w0 = trajectory.ReadParameters(0, model.Device, model.dtype);
-        Tensor original = trajectory.FinalParameters(model.Device, model.dtype);
+        Tensor w0 = trajectory.ReadParameters(0, model.Device, model.ScalarType);
+        Tensor original = trajectory.FinalParameters(model.Device, model.ScalarType);
         Tensor? unlearned = null;
         Tensor? retrained = null;
         var steps = new List<DeltaGradStreamStep>();

@@ -86,7 +86,7 @@ public sealed partial class DeltaGradUnlearner
         bool deletion = change.Kind == DatasetChangeKind.Deletion;
         double lambda = trajectory.Metadata.WeightDecay;
         Device device = model.Device;
-        ScalarType dtype = model.dtype;
+        ScalarType dtype = model.ScalarType;
         int exact = 0;
         int approximate = 0;
         int skipped = 0;
@@ -127,33 +127,34 @@ public sealed partial class DeltaGradUnlearner
                     changedGradient = BatchGradient(model, gatherer, changed);
                     originalGradient = removed.Length == 0
                         ? changedGradient
-                        : changedGradient.mul(b - removed.Length).Add(Gradient(model, data, removed), removed.Length).div(b);
+                        : changedGradient.mul(b - removed.Length).add(Gradient(model, data, removed), alpha: removed.Length).div(b);
                 }
                 else
                 {
                     originalGradient = BatchGradient(model, gatherer, original);
                     changedGradient = added.Length == 0
                         ? originalGradient
-                        : originalGradient.mul(b).Add(Gradient(model, data, added), added.Length).div(b + added.Length);
+                        : originalGradient.mul(b).add(Gradient(model, data, added), alpha: added.Length).div(b + added.Length);
                 }
-                history.Push(s, originalGradient.sub(gt).Add(s, lambda));
+                history.Push(s, originalGradient.sub(gt).add(s, alpha: lambda));
                 exact++;
             }
             else
             {
                 // Paper eq. 4: ∇F_{B_t}(w^I) + λ w^I ≈ g_t + λ w_t + B_k s, i.e. the data part is g_t + B_k s − λ s.
-                Tensor estimate = gt.Add(history.Hessian().Multiply(s)).sub(s, lambda);
+                // (x.sub(y, α) is x.add(y, −α) in libtorch, bit for bit; TorchSharp has only the add form.)
+                Tensor estimate = gt.add(history.Hessian().Multiply(s)).add(s, alpha: -lambda);
                 if (deletion)
                 {
                     changedGradient = removed.Length == 0
                         ? estimate
-                        : estimate.mul(b).sub(Gradient(model, data, removed), removed.Length).div(b - removed.Length);
+                        : estimate.mul(b).add(Gradient(model, data, removed), alpha: -removed.Length).div(b - removed.Length);
                 }
                 else
                 {
                     changedGradient = added.Length == 0
                         ? estimate
-                        : estimate.mul(b).Add(Gradient(model, data, added), added.Length).div(b + added.Length);
+                        : estimate.mul(b).add(Gradient(model, data, added), alpha: added.Length).div(b + added.Length);
                 }
                 approximate++;
             }
@@ -176,7 +177,7 @@ public sealed partial class DeltaGradUnlearner
 
     private static Tensor Gradient(FlatModel model, SampleTable data, long[] ids)
     {
-        var (inputs, labels) = data.gather(ids);
+        var (inputs, labels) = data.Gather(ids);
         return model.Gradient(inputs, labels);
     }
 

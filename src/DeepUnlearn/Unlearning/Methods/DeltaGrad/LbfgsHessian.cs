@@ -53,23 +53,23 @@ public sealed class LbfgsHessian : IDisposable
         using var scope = torch.NewDisposeScope();
         Tensor sRows = torch.stack(Flat(s));
         Tensor yRows = torch.stack(Flat(y));
-        Tensor sy = sRows.mm(yRows.T());
-        Tensor ss = sRows.mm(sRows.T());
+        Tensor sy = sRows.mm(yRows.t());
+        Tensor ss = sRows.mm(sRows.t());
         double scale = sigma ?? (sy[k - 1][k - 1].ToDouble() / ss[k - 1][k - 1].ToDouble());
         if (!double.IsFinite(scale) || scale <= 0)
         {
             throw new ArgumentException($"σ = {scale}: B_0 = σI must be positive definite (the newest pair violates sᵀy > 0)");
         }
-        Device device = sRows.Device;
-        Tensor index = torch.arange(k, device);
-        Tensor below = index.unsqueeze(1).gt(index.unsqueeze(0)).to(sy.ScalarType);
-        Tensor eye = torch.eye(k, null, sy.dtype, device);
+        Device device = sRows.device;
+        Tensor index = torch.arange(k, device: device);
+        Tensor below = index.unsqueeze(1).gt(index.unsqueeze(0)).to(sy.dtype);
+        Tensor eye = torch.eye(k, dtype: sy.dtype, device: device);
         Tensor l = sy.mul(below);
         Tensor d = sy.mul(eye);
         Tensor top = torch.cat([ss.mul(scale), l], 1);
-        Tensor bottom = torch.cat([l.T(), d.neg()], 1);
+        Tensor bottom = torch.cat([l.t(), d.neg()], 1);
         Tensor middle = torch.cat([top, bottom], 0);
-        Tensor middleInverse = Linalg.Inverse(middle);
+        Tensor middleInverse = torch.linalg.inv(middle);
         Tensor w = torch.cat([sRows.mul(scale), yRows], 0);
         var hessian = new LbfgsHessian(w.DetachFromDisposeScope(), middleInverse.DetachFromDisposeScope(), scale, k);
         return hessian;
@@ -83,7 +83,7 @@ public sealed class LbfgsHessian : IDisposable
         using var scope = torch.NewDisposeScope();
         Tensor column = v.reshape(-1, 1);
         Tensor q = _middleInverse.mm(_w.mm(column));
-        Tensor result = column.mul(Sigma).sub(_w.T().mm(q)).reshape(-1);
+        Tensor result = column.mul(Sigma).sub(_w.t().mm(q)).reshape(-1);
         return result.MoveToOuterDisposeScope();
     }
 
@@ -93,7 +93,7 @@ public sealed class LbfgsHessian : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = torch.NewDisposeScope();
         long p = _w.size(1);
-        Tensor dense = torch.eye(p, null, _w.dtype, _w.Device).mul(Sigma).sub(_w.T().mm(_middleInverse).mm(_w));
+        Tensor dense = torch.eye(p, dtype: _w.dtype, device: _w.device).mul(Sigma).sub(_w.t().mm(_middleInverse).mm(_w));
         return dense.MoveToOuterDisposeScope();
     }
 

@@ -28,14 +28,14 @@ public sealed class SampleTable : IDisposable
         {
             throw new ArgumentException($"features must be [N, D] with N ≥ 1, got [{string.Join(", ", features.shape)}]", nameof(features));
         }
-        if (labels.dim() != 1 || labels.size(0) != features.size(0) || labels.ScalarType != ScalarType.Int64)
+        if (labels.dim() != 1 || labels.size(0) != features.size(0) || labels.dtype != ScalarType.Int64)
         {
             throw new ArgumentException(
                 $"labels must be int64 [{features.size(0)}], got {labels.dtype} [{string.Join(", ", labels.shape)}]", nameof(labels));
         }
-        if (labels.Device != features.Device)
+        if (labels.device_type != features.device_type || labels.device_index != features.device_index)
         {
-            throw new ArgumentException($"features are on {features.Device} but labels on {labels.Device}", nameof(labels));
+            throw new ArgumentException($"features are on {features.device} but labels on {labels.device}", nameof(labels));
         }
         Features = ownsTensors ? features.DetachFromDisposeScope() : features;
         Labels = ownsTensors ? labels.DetachFromDisposeScope() : labels;
@@ -59,7 +59,7 @@ public sealed class SampleTable : IDisposable
     public long FeatureCount => Features.size(1);
 
     /// <summary>Where the samples live.</summary>
-    public Device Device => Features.Device;
+    public Device Device => Features.device;
 
     /// <summary>
     /// The images of <paramref name="dataset"/> as flat feature rows (C·H·W pixels scaled to [0, 1]) with their
@@ -74,16 +74,16 @@ public sealed class SampleTable : IDisposable
             throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Float32 or Float64");
         }
         using var scope = torch.NewDisposeScope();
-        Tensor features = Tensor.FromBytes(dataset.Pixels.Span, [dataset.Count, dataset.SampleLength], ScalarType.Byte)
-            .To(device, dtype)
-            .div(255.0);
+        Tensor pixels = torch.empty([dataset.Count, dataset.SampleLength], ScalarType.Byte);
+        dataset.Pixels.Span.CopyTo(pixels.bytes);
+        Tensor features = pixels.to(dtype, device).div(255.0);
         long[] labels = new long[dataset.Count];
         ReadOnlySpan<int> source = dataset.Labels.Span;
         for (int i = 0; i < labels.Length; i++)
         {
             labels[i] = source[i];
         }
-        Tensor labelTensor = Tensor.From(labels, device);
+        Tensor labelTensor = torch.tensor(labels, device: device);
         string identity = $"{dataset.Name}/{split.ToString().ToLowerInvariant()}/pixels";
         return new SampleTable(features.MoveToOuterDisposeScope(), labelTensor.MoveToOuterDisposeScope(), identity, ownsTensors: true);
     }
@@ -92,7 +92,7 @@ public sealed class SampleTable : IDisposable
     public Tensor FeatureMean()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Features.mean([0], keepDim: true);
+        return Features.mean([0], keepdim: true);
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ public sealed class SampleTable : IDisposable
             throw new ArgumentException($"the mean has {mean.numel()} values for {FeatureCount} features", nameof(mean));
         }
         using var scope = torch.NewDisposeScope();
-        Tensor centred = Features.sub(mean.reshape(1, FeatureCount).to(Device, Features.ScalarType));
+        Tensor centred = Features.sub(mean.reshape(1, FeatureCount).to(Features.dtype, Device));
         Tensor labels = Labels.clone();
         return new SampleTable(centred.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), $"{Identity}-{suffix}", ownsTensors: true);
     }
@@ -134,7 +134,7 @@ public sealed class SampleTable : IDisposable
             long start = ids.IsEmpty ? 0 : ids[0];
             return (Features.narrow(0, start, ids.Length).MoveToOuterDisposeScope(), Labels.narrow(0, start, ids.Length).MoveToOuterDisposeScope());
         }
-        Tensor index = Tensor.From<long>(ids, [ids.Length], Device);
+        Tensor index = torch.tensor(ids.ToArray(), device: Device);
         return (Features.index_select(0, index).MoveToOuterDisposeScope(), Labels.index_select(0, index).MoveToOuterDisposeScope());
     }
 
@@ -142,7 +142,7 @@ public sealed class SampleTable : IDisposable
     public long ClassCount()
     {
         using var scope = torch.NewDisposeScope();
-        return Labels.Max().ToInt64() + 1;
+        return Labels.max().ToInt64() + 1;
     }
 
     /// <inheritdoc />

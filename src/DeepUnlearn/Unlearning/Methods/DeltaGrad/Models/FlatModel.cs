@@ -1,6 +1,6 @@
 using System;
+using System.Collections.Generic;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -95,7 +95,7 @@ public abstract class FlatModel : IDisposable
     public Tensor Predict(Tensor inputs)
     {
         using var scope = torch.NewDisposeScope();
-        return scope.Keep(Logits(inputs).argmax(1));
+        return Logits(inputs).argmax(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Mean cross entropy of the samples at the current parameters (a scalar tensor, no graph).</summary>
@@ -154,7 +154,7 @@ public abstract class FlatModel : IDisposable
         {
             Tensor leaf = w.detach().requires_grad_();
             Tensor loss = torch.nn.functional.cross_entropy(LogitsAt(leaf, inputs), labels);
-            Tensor[] grads = Autograd.Grad(loss, [leaf]);
+            IList<Tensor> grads = torch.autograd.grad([loss], [leaf]);
             return grads[0].MoveToOuterDisposeScope();
         }
     }
@@ -169,7 +169,14 @@ public abstract class FlatModel : IDisposable
         {
             Tensor weight = flatCpu.narrow(0, weightOffset, outFeatures * inFeatures).view(outFeatures, inFeatures);
             Tensor bias = flatCpu.narrow(0, weightOffset + (outFeatures * inFeatures), outFeatures);
-            Init.DefaultLayer(weight, bias, generator);
+            // PyTorch's reset_parameters: weight kaiming_uniform(a = √5), bound = gain·√(3 / fan_in) with
+            // gain = √(2 / (1 + a²)) (i.e. ≈ 1/√fan_in), then bias U(±1/√fan_in). The bounds are computed as the
+            // retired binding's Init.DefaultLayer did, so the seeded initial weights stay bit for bit the same.
+            double a = Math.Sqrt(5);
+            double weightBound = Math.Sqrt(2.0 / (1 + (a * a))) * Math.Sqrt(3.0 / inFeatures);
+            weight.uniform_(-weightBound, weightBound, generator);
+            double biasBound = 1 / Math.Sqrt(inFeatures);
+            bias.uniform_(-biasBound, biasBound, generator);
         }
     }
 
@@ -184,7 +191,7 @@ public abstract class FlatModel : IDisposable
             throw new ArgumentException(
                 $"{Identity} takes inputs [N, {InputFeatures}], got [{string.Join(", ", inputs.shape)}]", nameof(inputs));
         }
-        return inputs.ScalarType == ScalarType && inputs.Device == Device ? inputs : inputs.to(Device, ScalarType);
+        return inputs.dtype == ScalarType && OnDevice(inputs) ? inputs : inputs.to(ScalarType, Device);
     }
 
     private Tensor PrepareLabels(Tensor labels, long count)
@@ -194,6 +201,10 @@ public abstract class FlatModel : IDisposable
         {
             throw new ArgumentException($"labels must be [{count}], got [{string.Join(", ", labels.shape)}]", nameof(labels));
         }
-        return labels.ScalarType == ScalarType.Int64 && labels.Device == Device ? labels : labels.to(Device, ScalarType.Int64);
+        return labels.dtype == ScalarType.Int64 && OnDevice(labels) ? labels : labels.to(ScalarType.Int64, Device);
     }
+
+    // TorchSharp's Device has no value equality: compare the type and (when the model's device names one) the index.
+    private bool OnDevice(Tensor tensor) =>
+        tensor.device_type == Device.type && (Device.index < 0 || tensor.device_index == Device.index);
 }

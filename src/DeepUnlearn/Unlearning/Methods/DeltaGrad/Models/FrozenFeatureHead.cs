@@ -36,8 +36,8 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        bool wasTraining = model.IsTraining;
-        model.Eval();
+        bool wasTraining = model.training;
+        model.eval();
         try
         {
             using var scope = torch.NewDisposeScope();
@@ -55,7 +55,7 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
         }
         finally
         {
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
     }
 
@@ -65,8 +65,8 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
         ArgumentNullException.ThrowIfNull(head);
         CheckShape(head);
         using var scope = torch.NewDisposeScope();
-        Tensor bias = head.Bias ?? torch.zeros([Classes], DType, Device);
-        SetParameters(torch.cat([head.Weight.detach().flatten().to(Device, ScalarType), bias.detach().to(Device, ScalarType)]));
+        Tensor bias = head.bias ?? torch.zeros([Classes], ScalarType, Device);
+        SetParameters(torch.cat([head.weight!.detach().flatten().to(ScalarType, Device), bias.detach().to(ScalarType, Device)]));
     }
 
     /// <summary>Writes this head's parameters into a Linear layer, e.g. to put the unlearned head back into the classifier.</summary>
@@ -74,7 +74,7 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
     {
         ArgumentNullException.ThrowIfNull(head);
         CheckShape(head);
-        if (head.Bias is null)
+        if (head.bias is null)
         {
             throw new ArgumentException("the Linear layer has no bias to receive the head's bias", nameof(head));
         }
@@ -82,8 +82,8 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
         using (torch.no_grad())
         {
             long weights = Classes * InputFeatures;
-            head.Weight.copy_(Parameters.narrow(0, 0, weights).view(Classes, InputFeatures));
-            head.Bias.copy_(Parameters.narrow(0, weights, Classes));
+            head.weight!.copy_(Parameters.narrow(0, 0, weights).view(Classes, InputFeatures));
+            head.bias.copy_(Parameters.narrow(0, weights, Classes));
         }
     }
 
@@ -93,10 +93,10 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
 
     private void CheckShape(Linear head)
     {
-        if (head.InFeatures != InputFeatures || head.OutFeatures != Classes)
+        if (head.in_features != InputFeatures || head.out_features != Classes)
         {
             throw new ArgumentException(
-                $"the Linear layer maps {head.InFeatures}→{head.OutFeatures}; this head maps {InputFeatures}→{Classes}", nameof(head));
+                $"the Linear layer maps {head.in_features}→{head.out_features}; this head maps {InputFeatures}→{Classes}", nameof(head));
         }
     }
 }

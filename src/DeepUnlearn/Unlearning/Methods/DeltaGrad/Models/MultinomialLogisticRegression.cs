@@ -1,6 +1,5 @@
 using System.Globalization;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -47,9 +46,9 @@ public class MultinomialLogisticRegression : FlatModel
         {
             var (weight, bias) = Split(w);
             Tensor probabilities = torch.nn.functional.softmax(torch.nn.functional.linear(inputs, weight, bias), 1);
-            Tensor residual = probabilities.sub(torch.nn.functional.one_hot(labels, Classes).to(probabilities.ScalarType)).div(inputs.size(0));
-            Tensor gradWeight = residual.T().mm(inputs);
-            Tensor gradBias = residual.Sum(0);
+            Tensor residual = probabilities.sub(torch.nn.functional.one_hot(labels, Classes).to(probabilities.dtype)).div(inputs.size(0));
+            Tensor gradWeight = residual.t().mm(inputs);
+            Tensor gradBias = residual.sum(dim: 0);
             return (torch.cat([gradWeight.flatten(), gradBias])).MoveToOuterDisposeScope();
         }
     }
