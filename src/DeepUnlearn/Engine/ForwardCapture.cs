@@ -49,7 +49,7 @@ public sealed class ForwardCapture : IDisposable
             {
                 if (!byName.TryGetValue(name, out torch.nn.Module? module))
                 {
-                    throw new ArgumentException($"'{name}' is not a submodule of the model; its submodules: {string.Join(", ", byName.Keys)}", nameof(layerNames));
+                    throw new ArgumentException($"'{name}' is not a submodule of the model; its submodules: {string.Join(", ", byName.Keys.Where(k => k.Length > 0))}", nameof(layerNames));
                 }
                 if (module is not torch.nn.Module<torch.Tensor, torch.Tensor> layer)
                 {

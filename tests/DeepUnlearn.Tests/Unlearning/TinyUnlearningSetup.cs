@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Training;
@@ -20,11 +21,12 @@ public sealed class TinyUnlearningSetup : IDisposable
 {
     public TinyUnlearningSetup()
     {
-        int threads = LibTorch.NumThreads;
-        LibTorch.SetNumThreads(1);
+        TorchRuntime.EnsureInitialized();
+        int threads = torch.get_num_threads();
+        torch.set_num_threads(1);
         try
         {
-            LibTorch.ManualSeed(0);
+            torch.manual_seed(0);
             var train = SyntheticData.Squares(480, seed: 1);
             var test = SyntheticData.Squares(160, seed: 2);
             Data = VisionData.FromDatasets("squares", train, test, 0.1, 0);
@@ -34,14 +36,14 @@ public sealed class TinyUnlearningSetup : IDisposable
             {
                 new Trainer().Fit(Original, loader, null, Recipe);
             }
-            Original.Eval();
+            Original.eval();
             ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, Data.Split);
             Context = new UnlearningContext(Original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, torch.CPU, seed: 0) { Workers = 0 };
             OriginalForgetAccuracy = ForgetAccuracy(Original);
         }
         finally
         {
-            LibTorch.SetNumThreads(threads);
+            torch.set_num_threads(threads);
         }
     }
 
@@ -61,7 +63,7 @@ public sealed class TinyUnlearningSetup : IDisposable
         return ModelEvaluator.Predict(model, forget).AccuracyPercent();
     }
 
-    public float[] Flatten(ClassifierModel model) => model.StateDict().Where(kv => kv.Value.ScalarType == ScalarType.Float32).SelectMany(kv => kv.Value.ToArray<float>()).ToArray();
+    public float[] Flatten(ClassifierModel model) => model.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).SelectMany(kv => kv.Value.data<float>().ToArray()).ToArray();
 
     public void Dispose() => Original.Dispose();
 }

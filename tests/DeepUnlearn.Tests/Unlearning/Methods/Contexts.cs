@@ -1,7 +1,7 @@
 using System;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using TorchSharp;
-using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 
 namespace DeepUnlearn.Tests.Unlearning.Methods;
@@ -21,9 +21,14 @@ internal static class Contexts
 /// <summary>One intra-op thread for the scope of a test, so results are bit-reproducible.</summary>
 internal sealed class SingleThread : IDisposable
 {
-    private readonly int _threads = LibTorch.NumThreads;
+    private readonly int _threads;
 
-    public SingleThread() => LibTorch.SetNumThreads(1);
+    public SingleThread()
+    {
+        TorchRuntime.EnsureInitialized();
+        _threads = torch.get_num_threads();
+        torch.set_num_threads(1);
+    }
 
-    public void Dispose() => LibTorch.SetNumThreads(_threads);
+    public void Dispose() => torch.set_num_threads(_threads);
 }
