@@ -95,6 +95,35 @@ public class PguCovarianceAccumulatorTests
         }
     }
 
+    [Theory]
+    [InlineData(3, 2, 2, 1, 1, 0, 1, 2, PaddingModes.Zeros)]     // rectangular kernel, stride, padding and dilation
+    [InlineData(3, 3, 1, 1, 1, 1, 1, 1, PaddingModes.Reflect)]   // padding mode: reflect
+    [InlineData(3, 3, 2, 2, 2, 1, 1, 1, PaddingModes.Circular)]  // circular, strided
+    [InlineData(2, 3, 1, 1, -1, -1, 1, 2, PaddingModes.Zeros)]   // padding "same" (−1): odd total in height (the extra row at the bottom), even in width
+    public void InputColumns_AnyConvolution_WeightTimesColumnsIsTheConvolutionsOutput(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, PaddingModes mode)
+    {
+        // The convolution itself is the judge: W·[patches] must reproduce its output position by position, so the
+        // patches use its padding (amount and mode), stride and dilation, in the weight's (c, i, j) order.
+        using var scope = torch.NewDisposeScope();
+        using Conv2d conv = ph < 0
+            ? nn.Conv2d(2, 3, (kh, kw), TorchSharp.Padding.Same, dilation: (dh, dw), padding_mode: mode, bias: false)
+            : nn.Conv2d(2, 3, (kh, kw), stride: (sh, sw), padding: (ph, pw), dilation: (dh, dw), padding_mode: mode, bias: false);
+        SeededInitializer.Initialize(conv, 4, InitRules.PyTorchDefault);
+        conv.to(ScalarType.Float64);
+        using var generator = new Generator(9);
+        Tensor input = torch.randn([2, 2, 6, 7], ScalarType.Float64, generator: generator);
+        PguLayer layer = PguLayer.Find(conv).Single();
+        Assert.Equal(2 * kh * kw, layer.Inputs);
+        using (torch.no_grad())
+        {
+            Tensor output = conv.call(input); // [N, out, H', W']
+            Tensor columns = layer.InputColumns(input); // [d, N·H'·W'], sample-major
+            Tensor product = conv.weight.reshape(3, -1).mm(columns).reshape(3, output.size(0), output.size(2), output.size(3)).permute(1, 0, 2, 3);
+            double worst = product.sub(output).abs().max().ToDouble();
+            Assert.True(worst < 1e-12, $"W·columns differs from the convolution's output by {worst}");
+        }
+    }
+
     [Fact]
     public void Run_Linear_EqualsXTransposeX_AndHooksAreRemovedOnDispose()
     {
