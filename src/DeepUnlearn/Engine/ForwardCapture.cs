@@ -29,7 +29,8 @@ public sealed class ForwardCapture : IDisposable
     public IReadOnlyList<string> Layers { get; }
 
     /// <summary>
-    /// Registers a forward hook on each of <paramref name="layerNames"/> in <paramref name="model"/>. Each time a layer
+    /// Registers a forward hook on each of <paramref name="layerNames"/> in <paramref name="model"/> (the empty name is
+    /// the model itself, as in PyTorch's <c>named_modules()</c>). Each time a layer
     /// runs through <c>call()</c>, <paramref name="onForward"/> gets its name, input and output (owned by the forward
     /// pass: copy what must outlive it). Dispose the capture to remove the hooks.
     /// </summary>
@@ -38,7 +39,8 @@ public sealed class ForwardCapture : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layerNames);
-        var byName = model.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
+        // PyTorch's named_modules() lists the model itself under the empty name; TorchSharp's does not.
+        var byName = model.named_modules().Prepend((name: string.Empty, module: model)).ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
         var names = layerNames.Distinct(StringComparer.Ordinal).ToList();
         var capture = new ForwardCapture(names);
         try
@@ -47,7 +49,7 @@ public sealed class ForwardCapture : IDisposable
             {
                 if (!byName.TryGetValue(name, out torch.nn.Module? module))
                 {
-                    throw new ArgumentException($"'{name}' is not a submodule of the model; its submodules: {string.Join(", ", byName.Keys)}", nameof(layerNames));
+                    throw new ArgumentException($"'{name}' is not a submodule of the model; its submodules: {string.Join(", ", byName.Keys.Where(k => k.Length > 0))}", nameof(layerNames));
                 }
                 if (module is not torch.nn.Module<torch.Tensor, torch.Tensor> layer)
                 {

@@ -32,8 +32,8 @@ public class PguMethodTests
     public void ForgetLoss_MatchesTheClosedForm()
     {
         using var scope = torch.NewDisposeScope();
-        Tensor logits = Tensor.From<double>([2, 0, -1, 0.5, 0.5, 0.5], [2, 3]);
-        Tensor labels = Tensor.From<long>([0, 2], [2]);
+        Tensor logits = torch.tensor(new double[] { 2, 0, -1, 0.5, 0.5, 0.5 }, [2, 3]);
+        Tensor labels = torch.tensor(new long[] { 0, 2 }, [2]);
         double loss = PguMethod.ForgetLoss(logits, labels, offset: 0.05, confidenceWeight: 1, entropyWeight: 0.2).ToDouble();
 
         double expected = 0;

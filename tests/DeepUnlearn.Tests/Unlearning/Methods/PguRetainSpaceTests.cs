@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -29,8 +30,8 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
         string dir = Path.Combine(setup.Directory, "roundtrip");
         Directory.CreateDirectory(dir);
         var protocol = new PguCovarianceProtocol { Augment = false, AugmentationSeed = 42, Samples = 7, BatchSize = 5 };
-        Tensor a = Tensor.From<double>([2, 1, 1, 3], [2, 2]);
-        Tensor b = Tensor.From<double>([5], [1, 1]);
+        Tensor a = torch.tensor(new double[] { 2, 1, 1, 3 }, [2, 2]);
+        Tensor b = torch.tensor(new double[] { 5 }, [1, 1]);
         using var space = new PguRetainSpace(["fc1", "fc2"], [a.clone().DetachFromDisposeScope(), b.clone().DetachFromDisposeScope()], "abc123abc123abc123", "blocks", 10, [7, 3], protocol);
         string path = space.SaveBeside(Path.Combine(dir, "model.safetensors"));
         Assert.Equal(Path.Combine(dir, "model.pgu.safetensors"), path);
@@ -38,8 +39,8 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
 
         using PguRetainSpace loaded = PguRetainSpace.Load(path);
         Assert.Equal(["fc1", "fc2"], loaded.Layers);
-        Assert.Equal(a.ToArray<double>(), loaded.Representations[0].ToArray<double>());
-        Assert.Equal(b.ToArray<double>(), loaded.Representations[1].ToArray<double>());
+        Assert.Equal(a.data<double>().ToArray(), loaded.Representations[0].data<double>().ToArray());
+        Assert.Equal(b.data<double>().ToArray(), loaded.Representations[1].data<double>().ToArray());
         Assert.Equal([3, 7], loaded.RemovedIds);
         Assert.Equal(8, loaded.Samples);
         Assert.Equal(protocol, loaded.Protocol);
@@ -67,7 +68,7 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
         Assert.Equal(fingerprint, PguRetainSpace.Fingerprint(copy));
         using (torch.no_grad())
         {
-            Tensor w = copy.Head.Weight;
+            Tensor w = copy.Head.weight;
             using Tensor row = w.narrow(0, 0, 1).DetachFromDisposeScope();
             row.add_(row, 1e-6);
         }
@@ -94,12 +95,12 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
         Tensor forget = setup.Images(context.ForgetIds);
         using (torch.no_grad())
         {
-            setup.Original.Eval();
-            outcome.Model.Eval();
+            setup.Original.eval();
+            outcome.Model.eval();
             // Layer 1's output (after ReLU) and layer 2's (the logits) on every retain sample.
             AssertClose(setup.Original.Features(retain), outcome.Model.Features(retain), 1e-5);
             AssertClose(setup.Original.call(retain), outcome.Model.call(retain), 1e-5);
-            double moved = setup.Original.call(forget).sub(outcome.Model.call(forget)).abs().Max().ToDouble();
+            double moved = setup.Original.call(forget).sub(outcome.Model.call(forget)).abs().max().ToDouble();
             Assert.True(moved > 0.1, $"the forget logits moved by only {moved}");
         }
     }
@@ -122,16 +123,16 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
         for (int l = 0; l < before.Count; l++)
         {
             using Tensor sum = retainSums[l];
-            AssertClose(sum, sidecar.Representations[l], 1e-3 * sum.abs().Max().ToDouble());   // the stored R_D − R_f is R_r
+            AssertClose(sum, sidecar.Representations[l], 1e-3 * sum.abs().max().ToDouble());   // the stored R_D − R_f is R_r
             using PguProjector projector = PguProjector.FromCovariance(sum, 0.95, ScalarType.Float64);
             Tensor p = projector.Matrix();
             Tensor w0 = before[l].Weight.detach().to(ScalarType.Float64);
             Tensor w1 = after[l].Weight.detach().to(ScalarType.Float64);
             Tensor delta = w1.sub(w0);
-            movedTotal += delta.abs().Max().ToDouble();
+            movedTotal += delta.abs().max().ToDouble();
             // ΔW·P = 0 ⇔ W·x unchanged for every x in span(U_k); relative to the size of the outputs W0·P.
-            double change = delta.mm(p).abs().Max().ToDouble();
-            double scale = w0.mm(p).abs().Max().ToDouble();
+            double change = delta.mm(p).abs().max().ToDouble();
+            double scale = w0.mm(p).abs().max().ToDouble();
             Assert.True(change <= 1e-5 * scale, $"{before[l].Name}: ΔW·P reaches {change}, W0·P {scale}");
         }
         Assert.True(movedTotal > 1e-3, $"PGU did not move the weights ({movedTotal})");
@@ -148,7 +149,7 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
             Assert.Equal(combined.RemovedIds, sequential.RemovedIds);
             for (int l = 0; l < combined.Layers.Count; l++)
             {
-                double scale = combined.Representations[l].abs().Max().ToDouble();
+                double scale = combined.Representations[l].abs().max().ToDouble();
                 AssertClose(combined.Representations[l], sequential.Representations[l], 1e-5 * scale);
             }
         }
@@ -165,9 +166,9 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
         using (combined)
         {
             // fc1 sees the raw pixels: equal whatever the weights.
-            AssertClose(combined.Representations[0], sequential.Representations[0], 1e-5 * combined.Representations[0].abs().Max().ToDouble());
-            double scale = combined.Representations[1].abs().Max().ToDouble();
-            double difference = combined.Representations[1].sub(sequential.Representations[1]).abs().Max().ToDouble();
+            AssertClose(combined.Representations[0], sequential.Representations[0], 1e-5 * combined.Representations[0].abs().max().ToDouble());
+            double scale = combined.Representations[1].abs().max().ToDouble();
+            double difference = combined.Representations[1].sub(sequential.Representations[1]).abs().max().ToDouble();
             Assert.True(difference > 1e-3 * scale, $"fc2's retain sums differ by only {difference} (scale {scale})");
         }
     }
@@ -233,8 +234,8 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
     private static void AssertClose(Tensor expected, Tensor actual, double tolerance)
     {
         using var scope = torch.NewDisposeScope();
-        double[] e = expected.detach().to(ScalarType.Float64).ToArray<double>();
-        double[] a = actual.detach().to(ScalarType.Float64).ToArray<double>();
+        double[] e = expected.detach().to(ScalarType.Float64).data<double>().ToArray();
+        double[] a = actual.detach().to(ScalarType.Float64).data<double>().ToArray();
         Assert.Equal(e.Length, a.Length);
         double worst = e.Zip(a, (x, z) => Math.Abs(x - z)).Max();
         Assert.True(worst <= tolerance, string.Create(CultureInfo.InvariantCulture, $"largest difference {worst:G4} > {tolerance:G4}"));

@@ -25,12 +25,12 @@ public class PguStoppingTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
     [Fact]
     public void Run_ToleranceAboveTheOriginalsForgetAccuracy_StopsBeforeAnyStep()
     {
-        float[] original = setup.flatten(setup.Original);
+        float[] original = setup.Flatten(setup.Original);
         using UnlearningOutcome outcome = Run(100);
         Assert.Equal(0, outcome.Diagnostics["steps"]);
         Assert.Equal(1, outcome.Diagnostics["target_reached"]);
         Assert.Equal(setup.OriginalForgetAccuracy, outcome.Diagnostics["stop_forget_accuracy"], 6);
-        Assert.Equal(original, setup.flatten(outcome.Model));
+        Assert.Equal(original, setup.Flatten(outcome.Model));
     }
 
     [Fact]

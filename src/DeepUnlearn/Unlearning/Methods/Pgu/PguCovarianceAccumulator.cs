@@ -3,9 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Unlearning.Methods.Pgu;
 
@@ -13,46 +14,60 @@ namespace DeepUnlearn.Unlearning.Methods.Pgu;
 /// R_l = Σ x·xᵀ over the input vectors x of every PGU layer l (<see cref="PguLayer.InputRows"/>: a linear layer's
 /// input rows, a convolution's unfolded patches) seen in the forward passes run through <see cref="Run"/>: the
 /// per-layer representation matrix of PGU (Hoang et al., WACV 2024, §3; <c>compute_svd</c> in the authors'
-/// <c>utils/unlearn_utils.py</c>). Forward pre-hooks collect the inputs; each batch's product is formed in the
-/// model's dtype, summed in that dtype over at most <see cref="FlushEvery"/> batches, and those partial sums in
-/// float64. Dispose (or <see cref="Take"/>) removes the hooks.
+/// <c>utils/unlearn_utils.py</c>). Forward hooks (<see cref="ForwardCapture"/>) collect the inputs; each batch's
+/// product is formed in the model's dtype, summed in that dtype over at most <see cref="FlushEvery"/> batches, and
+/// those partial sums in float64. Dispose (or <see cref="Take"/>) removes the hooks.
 /// </summary>
 public sealed class PguCovarianceAccumulator : IDisposable
 {
     /// <summary>Batches summed in the model's dtype before the partial sums are added to the float64 totals.</summary>
     public const int FlushEvery = 8;
 
-    private readonly IReadOnlyList<PguLayer> _layers;
+    private readonly nn.Module<Tensor, Tensor> _model;
     private readonly Tensor[] _sums;
     private readonly Tensor?[] _pending;
+    private readonly ForwardCapture _capture;
     private int _batchesPending;
     private bool _taken;
 
-    /// <summary>Attaches hooks to <paramref name="layers"/> and starts from zero matrices on <paramref name="device"/>.</summary>
-    public PguCovarianceAccumulator(IReadOnlyList<PguLayer> layers, Device device)
+    /// <summary>
+    /// Attaches hooks to <paramref name="layers"/> (found in <paramref name="model"/> by <see cref="PguLayer.Find"/>)
+    /// and starts from zero matrices on <paramref name="device"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A layer is not a submodule of <paramref name="model"/>.</exception>
+    public PguCovarianceAccumulator(nn.Module<Tensor, Tensor> model, IReadOnlyList<PguLayer> layers, Device device)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);
-        _layers = layers;
+        _model = model;
         _sums = layers.Select(l => torch.zeros([l.Inputs, l.Inputs], ScalarType.Float64, device).DetachFromDisposeScope()).ToArray();
         _pending = new Tensor?[layers.Count];
-        for (int l = 0; l < layers.Count; l++)
+        var index = layers.Select((layer, l) => (layer, l)).ToDictionary(e => e.layer.Name, StringComparer.Ordinal);
+        try
         {
-            PguLayer layer = layers[l];
-            int index = l;
-            layer.SetInputHook(x =>
+            _capture = ForwardCapture.Attach(model, index.Keys, (name, input, _) =>
             {
+                var (layer, l) = index[name];
                 using var scope = torch.NewDisposeScope();
-                Tensor columns = layer.InputColumns(x);   // [d, N·L]
-                Tensor product = columns.mm(columns.T()); // Σ x·xᵀ over this batch
-                if (_pending[index] is Tensor pending)
+                Tensor columns = layer.InputColumns(input); // [d, N·L]
+                Tensor product = columns.mm(columns.T);     // Σ x·xᵀ over this batch
+                if (_pending[l] is Tensor pending)
                 {
                     pending.add_(product);
                 }
                 else
                 {
-                    _pending[index] = product.DetachFromDisposeScope();
+                    _pending[l] = product.DetachFromDisposeScope();
                 }
             });
+        }
+        catch
+        {
+            foreach (Tensor t in _sums)
+            {
+                t.Dispose();
+            }
+            throw;
         }
     }
 
@@ -69,15 +84,20 @@ public sealed class PguCovarianceAccumulator : IDisposable
         }
     }
 
-    /// <summary>A forward pass of <paramref name="model"/> on <paramref name="images"/> without gradients; the hooks add its layer inputs.</summary>
-    public void Run(nn.Module model, Tensor images)
+    /// <summary>A forward pass of the model on <paramref name="images"/> without gradients; the hooks add its layer inputs.</summary>
+    /// <exception cref="InvalidOperationException">A layer's hook did not fire: the model runs it with <c>forward()</c> instead of <c>call()</c>, or not at all.</exception>
+    public void Run(Tensor images)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
         ObjectDisposedException.ThrowIf(_taken, this);
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        model.call(images);
+        using (torch.NewDisposeScope())
+        using (torch.no_grad())
+        {
+            _capture.Reset();
+            _model.call(images);
+            // A layer whose hook stays silent would keep R_l = 0 and move freely: wrong, not merely slow.
+            _capture.EnsureAllFired();
+        }
         Samples += images.size(0);
         if (++_batchesPending >= FlushEvery)
         {
@@ -92,14 +112,14 @@ public sealed class PguCovarianceAccumulator : IDisposable
     /// sub-sample, the sum over it is rescaled by |ids| / |sample|. <paramref name="progress"/> receives
     /// (batches done, batches) after every batch.
     /// </summary>
-    public static Tensor[] Collect(nn.Module model, IReadOnlyList<PguLayer> layers, VisionData data, IReadOnlyList<int> ids, PguCovarianceProtocol protocol, Device device, int workers, Action<int, int>? progress, CancellationToken cancellationToken)
+    public static Tensor[] Collect(nn.Module<Tensor, Tensor> model, IReadOnlyList<PguLayer> layers, VisionData data, IReadOnlyList<int> ids, PguCovarianceProtocol protocol, Device device, int workers, Action<int, int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(protocol);
-        using var accumulator = new PguCovarianceAccumulator(layers, device);
+        using var accumulator = new PguCovarianceAccumulator(model, layers, device);
         if (ids.Count == 0)
         {
             return accumulator.Take();
@@ -109,25 +129,26 @@ public sealed class PguCovarianceAccumulator : IDisposable
         {
             sample = new DeterministicRandom(DeterministicRandom.Hash(protocol.AugmentationSeed, 0x70677573UL)).SampleToFront<int>(sample, protocol.Samples).ToArray();
         }
-        bool wasTraining = model.IsTraining;
-        model.Eval();
+        bool wasTraining = model.training;
+        model.eval();
         try
         {
             using DataLoader loader = data.TrainLoader(sample, training: protocol.Augment, protocol.BatchSize, protocol.AugmentationSeed, device, workers, protocol.Augment);
             int done = 0;
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
-                accumulator.Run(model, batch.Images);
+                accumulator.Run(batch.Images);
                 progress?.Invoke(++done, loader.BatchCount);
             }
         }
         finally
         {
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
         Tensor[] sums = accumulator.Take();
         if (sample.Length != ids.Count)
         {
+            using var noGrad = torch.no_grad();
             foreach (Tensor s in sums)
             {
                 s.mul_((double)ids.Count / sample.Length);
@@ -141,7 +162,7 @@ public sealed class PguCovarianceAccumulator : IDisposable
     {
         ObjectDisposedException.ThrowIf(_taken, this);
         Flush();
-        RemoveHooks();
+        _capture.Dispose();
         _taken = true;
         return _sums;
     }
@@ -153,7 +174,7 @@ public sealed class PguCovarianceAccumulator : IDisposable
         {
             return;
         }
-        RemoveHooks();
+        _capture.Dispose();
         _taken = true;
         foreach (Tensor t in _sums.Concat(_pending.OfType<Tensor>()))
         {
@@ -168,7 +189,7 @@ public sealed class PguCovarianceAccumulator : IDisposable
         {
             if (_pending[l] is Tensor pending)
             {
-                using (var scope = torch.NewDisposeScope())
+                using (torch.NewDisposeScope())
                 {
                     _sums[l].add_(pending.to(ScalarType.Float64));
                 }
@@ -177,13 +198,5 @@ public sealed class PguCovarianceAccumulator : IDisposable
             }
         }
         _batchesPending = 0;
-    }
-
-    private void RemoveHooks()
-    {
-        foreach (PguLayer layer in _layers)
-        {
-            layer.SetInputHook(null);
-        }
     }
 }

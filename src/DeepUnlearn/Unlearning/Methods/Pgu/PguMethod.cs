@@ -73,9 +73,9 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         Tensor logP = nn.functional.log_softmax(logits, 1);
         Tensor isLabel = torch.nn.functional.one_hot(labels, logits.size(1)).gt(0);
         Tensor logOthers = logits.masked_fill(isLabel, double.NegativeInfinity).logsumexp(1).sub(logits.logsumexp(1)); // log(1 − p_y)
-        Tensor confidence = logOthers.exp().Add(offset).log().neg().mean();  // −log(1 − (p_y − δ))
-        Tensor negativeEntropy = logP.exp().mul(logP).Sum(1).mean();         // Σ_k p_k log p_k
-        Tensor loss = confidence.mul(confidenceWeight).Add(negativeEntropy.mul(entropyWeight));
+        Tensor confidence = logOthers.exp().add(offset).log().neg().mean();  // −log(1 − (p_y − δ))
+        Tensor negativeEntropy = logP.exp().mul(logP).sum(1).mean();         // Σ_k p_k log p_k
+        Tensor loss = confidence.mul(confidenceWeight).add(negativeEntropy.mul(entropyWeight));
         return loss.MoveToOuterDisposeScope();
     }
 
@@ -109,7 +109,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             }
 
             // Retain space of every layer: R_r = R_D − R_f (PguRetainSpace), P_l from its eigendecomposition.
-            model.Eval();
+            model.eval();
             var watch = Stopwatch.StartNew();
             (stored, forgetSums, Tensor[] retainSums, newlyRemoved, bool loaded, int covarianceSamples) = RetainSums(context, model, layers, logger, cancellationToken);
             times["seconds_covariance"] = watch.Elapsed.TotalSeconds;
@@ -141,7 +141,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             // Only the projected weights of layers with free directions move; everything else keeps θ0's values
             // (and needs no gradient).
             var moving = new HashSet<Tensor>(layers.Where((_, l) => !projectors[l].IsFrozen).Select(l => l.Weight), ReferenceEqualityComparer.Instance);
-            foreach (Tensor p in model.Parameters())
+            foreach (Tensor p in model.parameters())
             {
                 if (p.requires_grad && !moving.Contains(p))
                 {
@@ -230,7 +230,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             times["seconds_checks"] = checkSeconds;
             LogStop(logger, outcome, epochsRun, rule.ForgetAccuracy, rule.RetainAccuracy);
             model.zero_grad();
-            model.Train();
+            model.train();
             foreach (Tensor p in frozen)
             {
                 p.requires_grad = true;
@@ -370,7 +370,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             {
                 for (int l = 0; l < layers.Count; l++)
                 {
-                    full[l] = retainSums[l].Add(forgetSums[l]).DetachFromDisposeScope();
+                    full[l] = retainSums[l].add(forgetSums[l]).DetachFromDisposeScope();
                 }
             }
             int trainingSamples = context.RetainIds.Concat(context.ForgetIds).Distinct().Count();
@@ -450,12 +450,12 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
     /// <summary>Training mode for dropout, evaluation mode (frozen running statistics) for BatchNorm.</summary>
     private static void TrainMode(ClassifierModel model)
     {
-        model.Train();
-        foreach (var (_, module) in model.NamedModules())
+        model.train();
+        foreach (var (_, module) in model.named_modules())
         {
             if (module is BatchNorm2d)
             {
-                module.Eval();
+                module.eval();
             }
         }
     }
@@ -671,20 +671,20 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             {
                 return ids;
             }
-            int[] copy = (int[])ids.clone();
+            int[] copy = (int[])ids.Clone();
             return new DeterministicRandom(DeterministicRandom.Hash(seed, 0x70677565UL, salt)).SampleToFront<int>(copy, count).ToArray();
         }
 
         private static double Accuracy(ClassifierModel model, DataLoader loader, CancellationToken cancellationToken)
         {
-            model.Eval();
+            model.eval();
             using var noGrad = torch.no_grad();
             long correct = 0;
             long seen = 0;
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
                 using var scope = torch.NewDisposeScope();
-                correct += model.call(batch.Images).argmax(1).eq(batch.Labels).Sum().ToInt64();
+                correct += model.call(batch.Images).argmax(1).eq(batch.Labels).sum().ToInt64();
                 seen += batch.Count;
             }
             return seen == 0 ? 0 : 100.0 * correct / seen;

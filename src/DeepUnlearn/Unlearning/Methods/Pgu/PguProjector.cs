@@ -68,14 +68,14 @@ public sealed class PguProjector : IDisposable
         long d = covariance.size(0);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var (eigenvalues, eigenvectors) = Linalg.Eigh(covariance.to(ScalarType.Float64)); // ascending
-        Tensor sigma = eigenvalues.flip(0).clamp(min: 0).sqrt(); // σ_i, descending
-        double total = sigma.Sum().ToDouble();
+        var (eigenvalues, eigenvectors) = torch.linalg.eigh(covariance.to(ScalarType.Float64)); // ascending
+        Tensor sigma = eigenvalues.flip(0L).clamp(min: 0).sqrt(); // σ_i, descending
+        double total = sigma.sum().ToDouble();
         int k = 0;
         if (total > 0)
         {
-            Tensor share = sigma.cumsum(0).div(total);
-            k = (int)Math.Min(d, share.le(retainedEnergy).Sum().ToInt64() + 1);
+            Tensor share = sigma.cumsum(dim: 0).div(total);
+            k = (int)Math.Min(d, share.le(retainedEnergy).sum().ToInt64() + 1);
         }
         if (k == 0 || k == d)
         {
@@ -85,9 +85,9 @@ public sealed class PguProjector : IDisposable
         Tensor kept = eigenvectors.narrow(1, d - k, k);
         Tensor complement = eigenvectors.narrow(1, 0, d - k);
         (Tensor matrix, Form form) = Math.Min(k, d - k) * LowRankFactor > d
-            ? (complement.mm(complement.T()), Form.Complement)
+            ? (complement.mm(complement.T), Form.Complement)
             : k <= d - k ? (kept, Form.KeptBasis) : (complement, Form.ComplementBasis);
-        return new PguProjector(d, k, TensorScope.Detach(matrix.to(dtype).contiguous()), form);
+        return new PguProjector(d, k, matrix.to(dtype).contiguous().DetachFromDisposeScope(), form);
     }
 
     /// <summary>P = U_k·U_kᵀ as a dense [d, d] matrix in <paramref name="dtype"/> (for checks and tests; the steps never form it).</summary>
@@ -105,11 +105,11 @@ public sealed class PguProjector : IDisposable
                 p = torch.eye(Dimension, dtype: dtype);
                 break;
             case Form.Complement:
-                p = torch.eye(Dimension, dtype: dtype).sub(_matrix!.To(dtype));
+                p = torch.eye(Dimension, dtype: dtype).sub(_matrix!.to(dtype));
                 break;
             default:
-                Tensor b = _matrix!.To(dtype);
-                Tensor bbT = b.mm(b.T());
+                Tensor b = _matrix!.to(dtype);
+                Tensor bbT = b.mm(b.T);
                 p = _form == Form.ComplementBasis ? torch.eye(Dimension, dtype: dtype).sub(bbT) : bbT;
                 break;
         }
@@ -130,8 +130,8 @@ public sealed class PguProjector : IDisposable
             Form.Identity => rows.clone(),
             Form.Zero => rows.zeros_like(),
             Form.Complement => rows.mm(_matrix!),                          // G·(I − P)
-            Form.ComplementBasis => rows.mm(_matrix!).mm(_matrix!.T()),    // G·U_⊥·U_⊥ᵀ
-            _ => rows.sub(rows.mm(_matrix!).mm(_matrix!.T())),             // G − G·U_k·U_kᵀ
+            Form.ComplementBasis => rows.mm(_matrix!).mm(_matrix!.T),      // G·U_⊥·U_⊥ᵀ
+            _ => rows.sub(rows.mm(_matrix!).mm(_matrix!.T)),               // G − G·U_k·U_kᵀ
         };
         return result.MoveToOuterDisposeScope();
     }
@@ -144,16 +144,20 @@ public sealed class PguProjector : IDisposable
     public void Step(Tensor weight, double learningRate, double weightDecay = 0)
     {
         ArgumentNullException.ThrowIfNull(weight);
-        Tensor? grad = weight.grad;
-        if (grad is null || IsFrozen)
+        if (IsFrozen)
         {
             return;
         }
-        using var scope = torch.NewDisposeScope();
+        using var scope = torch.NewDisposeScope(); // owns the handle weight.grad makes
+        Tensor? grad = weight.grad;
+        if (grad is null)
+        {
+            return;
+        }
         using var noGrad = torch.no_grad();
-        Tensor g = weightDecay == 0 ? grad : grad.Add(weight, weightDecay);
+        Tensor g = weightDecay == 0 ? grad : grad.add(weight, alpha: weightDecay);
         Tensor projected = Project(g.reshape(weight.size(0), -1));
-        weight.sub_(projected.reshape(weight.shape), learningRate);
+        weight.add_(projected.reshape(weight.shape), alpha: -learningRate); // W − η·G
     }
 
     /// <summary>Releases the basis.</summary>

@@ -8,9 +8,9 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.Pgu;
@@ -127,11 +127,13 @@ public sealed class PguRetainSpace : ICheckpointSidecar
         ArgumentNullException.ThrowIfNull(model);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var noGrad = torch.no_grad();
-        foreach (var (name, tensor) in model.StateDict())
+        foreach (var (name, tensor) in model.state_dict())
         {
             string head = string.Create(CultureInfo.InvariantCulture, $"{name}|{tensor.dtype}|{string.Join(",", tensor.shape)}|");
             hash.AppendData(Encoding.UTF8.GetBytes(head));
-            hash.AppendData(tensor.ToBytes());
+            // Row-major bytes on the host, one tensor at a time (the scope frees the copy, never the model's tensor).
+            using var scope = torch.NewDisposeScope();
+            hash.AppendData(tensor.detach().cpu().contiguous().bytes);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
@@ -141,7 +143,7 @@ public sealed class PguRetainSpace : ICheckpointSidecar
     /// <paramref name="protocol"/> says: what to store with a freshly trained model so that later requests need only
     /// D_f. <paramref name="progress"/> receives (batches done, batches).
     /// </summary>
-    public static PguRetainSpace Compute(nn.Module model, VisionData data, PguCovarianceProtocol protocol, Device device, int workers = 2, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+    public static PguRetainSpace Compute(nn.Module<Tensor, Tensor> model, VisionData data, PguCovarianceProtocol protocol, Device device, int workers = 2, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -213,7 +215,7 @@ public sealed class PguRetainSpace : ICheckpointSidecar
             DeepUnlearnVersion = ToolkitInfo.Version,
             CreatedUtc = DateTimeOffset.UtcNow,
         };
-        using Tensor removed = (Tensor.From<int>(RemovedIds.ToArray(), [RemovedIds.Count])).DetachFromDisposeScope();
+        using Tensor removed = torch.tensor(RemovedIds.ToArray(), [RemovedIds.Count], ScalarType.Int32).DetachFromDisposeScope();
         var tensors = Layers.Select((name, l) => new KeyValuePair<string, Tensor>(TensorPrefix + name, _representations[l]))
             .Append(new(RemovedIdsTensor, removed));
         SafeTensors.Save(path, tensors, new Dictionary<string, string>(StringComparer.Ordinal)
@@ -253,7 +255,7 @@ public sealed class PguRetainSpace : ICheckpointSidecar
         {
             throw new InvalidDataException($"'{path}' is PGU retain-space format {description.FormatVersion}; this version reads format {CurrentFormat}");
         }
-        int[] removed = file.Tensors.TryGetValue(RemovedIdsTensor, out Tensor? ids) ? ids.ToArray<int>() : [];
+        int[] removed = file.Tensors.TryGetValue(RemovedIdsTensor, out Tensor? ids) ? ids.data<int>().ToArray() : [];
         if (description.TrainingSamples - removed.Length != description.Samples)
         {
             throw new InvalidDataException($"'{path}': {description.TrainingSamples} training samples minus {removed.Length} removed is not the {description.Samples} samples it records");
