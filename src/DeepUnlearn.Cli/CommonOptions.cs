@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Configuration;
+using DeepUnlearn.Data;
 using DeepUnlearn.Engine;
 using TorchSharp;
 
@@ -109,11 +110,7 @@ internal static class CommonOptions
         }
         if (configPath is not null)
         {
-            if (!File.Exists(configPath))
-            {
-                throw new FileNotFoundException($"--config '{configPath}' does not exist", configPath);
-            }
-            using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+            using JsonDocument doc = ParseConfig(configPath);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new ArgumentException($"--config '{configPath}' must hold a JSON object of scopes ({string.Join(", ", knownScopes)})");
@@ -135,5 +132,60 @@ internal static class CommonOptions
             result = SettingsBinder.Apply(result, pairs, scope);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The --config file as JSON: read with a size limit, a syntax error reported with the file and line, and a key that
+    /// appears twice in one object refused (JSON parsers keep the last silently, so one of two settings would vanish).
+    /// </summary>
+    internal static JsonDocument ParseConfig(string configPath)
+    {
+        string text = InputFile.ReadAllText(configPath, "--config", 16L << 20);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"--config '{configPath}' is not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}", e);
+        }
+        try
+        {
+            RefuseDuplicateKeys(doc.RootElement, configPath, string.Empty);
+        }
+        catch
+        {
+            doc.Dispose();
+            throw;
+        }
+        return doc;
+    }
+
+    private static void RefuseDuplicateKeys(JsonElement element, string configPath, string prefix)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (JsonElement item in element.EnumerateArray())
+            {
+                RefuseDuplicateKeys(item, configPath, $"{prefix}[{i++}]");
+            }
+            return;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty p in element.EnumerateObject())
+        {
+            string key = prefix.Length == 0 ? p.Name : prefix + "." + p.Name;
+            if (!seen.Add(p.Name))
+            {
+                throw new ArgumentException($"--config '{configPath}': '{key}' is set twice; keep one");
+            }
+            RefuseDuplicateKeys(p.Value, configPath, key);
+        }
     }
 }

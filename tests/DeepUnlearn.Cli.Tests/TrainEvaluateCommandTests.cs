@@ -76,6 +76,20 @@ public class TrainEvaluateCommandTests(TrainedIdxRun run)
     }
 
     [Fact]
+    public void Train_IntoAnotherRunsDirectoryWithoutResume_IsRefusedAndLeavesItsFilesAsTheyWere()
+    {
+        string best = Path.Combine(run.TrainDir, "best.safetensors");
+        byte[] before = File.ReadAllBytes(best);
+        string manifest = File.ReadAllText(Path.Combine(run.TrainDir, "run.json"));
+        var (exit, _, error) = CliRunner.RunWithErrors("train", "--data", run.Data, "--epochs", "1", "--device", "cpu", "--out", run.TrainDir);
+        Assert.Equal(Program.ExitFailure, exit);
+        Assert.Contains("already holds a run", error, StringComparison.Ordinal);
+        Assert.Contains("--overwrite", error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(best));
+        Assert.Equal(manifest, File.ReadAllText(Path.Combine(run.TrainDir, "run.json")));
+    }
+
+    [Fact]
     public void Train_UnknownDevice_FailsNamingTheValidDevices()
     {
         var (exit, _, error) = CliRunner.RunWithErrors("train", "--data", run.Data, "--device", "tpu", "--out", run.Out("bad-device"));

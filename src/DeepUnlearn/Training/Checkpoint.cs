@@ -100,6 +100,17 @@ public static class Checkpoint
         return int.Parse(epochText, NumberStyles.Integer, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The number of completed epochs a training-state file records (reads only its header).</summary>
+    public static int ReadTrainingStateEpoch(string path)
+    {
+        SafeTensorsHeader header = SafeTensors.ReadHeader(path);
+        if (!header.Metadata.TryGetValue(EpochKey, out string? epochText) || !int.TryParse(epochText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch))
+        {
+            throw new InvalidDataException($"'{path}' is not a DeepUnlearn training-state file (no integer {EpochKey} metadata)");
+        }
+        return epoch;
+    }
+
     /// <summary>Reads only the metadata of a checkpoint (no weights).</summary>
     public static CheckpointMetadata ReadMetadata(string path)
     {

@@ -32,6 +32,25 @@ public sealed partial class Trainer
 
     private readonly ILogger _logger;
 
+    /// <summary>The writes of one epoch's checkpoint files, in order (see <see cref="WriteBoundary"/>).</summary>
+    public enum CheckpointWrite
+    {
+        /// <summary>best.safetensors, when the epoch improved.</summary>
+        Best,
+
+        /// <summary>The training state, to its pending file.</summary>
+        PendingState,
+
+        /// <summary>last.safetensors.</summary>
+        Weights,
+
+        /// <summary>The pending state renamed over last.state.safetensors.</summary>
+        CommitState,
+    }
+
+    /// <summary>Called before each checkpoint write; tests throw from it to stand for a kill at that point.</summary>
+    internal Action<CheckpointWrite>? WriteBoundary { get; init; }
+
     /// <summary>Creates a trainer that logs to <paramref name="logger"/>.</summary>
     public Trainer(ILogger<Trainer>? logger = null)
     {
@@ -211,14 +230,35 @@ public sealed partial class Trainer
     {
         CheckpointMetadata metadata = Checkpoint.LoadInto(lastPath, model);
         string statePath = Checkpoint.StatePathFor(lastPath);
-        if (!File.Exists(statePath))
+        string pendingPath = PendingStatePath(lastPath);
+        // WriteCheckpoints leaves, at any kill, the weights beside a state of their epoch: either the committed state
+        // file or the pending one written just before the weights (then the commit's rename is finished here).
+        string[] candidates = [statePath, pendingPath];
+        string? matching = null;
+        var seen = new List<string>();
+        foreach (string candidate in candidates.Where(File.Exists))
         {
-            throw new FileNotFoundException($"cannot resume: '{lastPath}' has no training-state file '{statePath}' (optimizer and RNG state)", statePath);
+            int epoch = Checkpoint.ReadTrainingStateEpoch(candidate);
+            seen.Add($"'{Path.GetFileName(candidate)}' at epoch {epoch}");
+            if (epoch == metadata.Epoch)
+            {
+                matching = candidate;
+                break;
+            }
         }
-        int stateEpoch = Checkpoint.LoadTrainingState(statePath, optimizer);
-        if (stateEpoch != metadata.Epoch)
+        if (matching is null)
         {
-            throw new InvalidDataException($"cannot resume: '{lastPath}' is at epoch {metadata.Epoch} but its training state is at epoch {stateEpoch} (an interrupted write); delete both to restart");
+            string found = seen.Count == 0 ? "there is no training-state file beside it" : "the training state beside it is " + string.Join(" and ", seen);
+            throw new InvalidDataException($"cannot resume: '{lastPath}' is at epoch {metadata.Epoch} but {found} (optimizer and RNG state of that epoch are needed to resume exactly); train again without --resume into a new --out");
+        }
+        Checkpoint.LoadTrainingState(matching, optimizer);
+        if (matching == pendingPath)
+        {
+            File.Move(pendingPath, statePath, overwrite: true);
+        }
+        else if (File.Exists(pendingPath))
+        {
+            File.Delete(pendingPath);
         }
         double? best = null;
         string bestPath = Path.Combine(Path.GetDirectoryName(lastPath) ?? ".", BestCheckpoint);
@@ -229,19 +269,31 @@ public sealed partial class Trainer
         return (metadata.Epoch, best);
     }
 
-    private static void WriteCheckpoints(string directory, ClassifierModel model, OptimizerHelper optimizer, CheckpointMetadata template, TrainingConfig config, int epochsDone, double? valAccuracy, double? best, bool improved)
+    /// <summary>Where the training state of an epoch waits until its weights are written.</summary>
+    private static string PendingStatePath(string lastPath) => Checkpoint.StatePathFor(lastPath) + ".pending";
+
+    /// <summary>
+    /// Writes one epoch's files so that a kill between any two writes (each write is atomic) leaves a run that resumes
+    /// exactly and a best checkpoint that is never worse than the best epoch reached: best first (if the epoch improved),
+    /// then the training state to a pending file, then the weights, then the pending state renamed over the committed one.
+    /// </summary>
+    private void WriteCheckpoints(string directory, ClassifierModel model, OptimizerHelper optimizer, CheckpointMetadata template, TrainingConfig config, int epochsDone, double? valAccuracy, double? best, bool improved)
     {
         Directory.CreateDirectory(directory);
         CheckpointMetadata metadata = template with { Epoch = epochsDone, Config = config, ValidationAccuracy = valAccuracy, CreatedUtc = DateTimeOffset.UtcNow };
         string last = Path.Combine(directory, LastCheckpoint);
-        // The state goes first: a crash between the two writes leaves an older weights file whose epoch
-        // disagrees with the state, which Restore reports instead of resuming from mixed epochs.
-        Checkpoint.SaveTrainingState(Checkpoint.StatePathFor(last), optimizer, epochsDone);
-        Checkpoint.Save(last, model, metadata);
         if (improved || (best is null && valAccuracy is null))
         {
+            WriteBoundary?.Invoke(CheckpointWrite.Best);
             Checkpoint.Save(Path.Combine(directory, BestCheckpoint), model, metadata);
         }
+        WriteBoundary?.Invoke(CheckpointWrite.PendingState);
+        string pending = PendingStatePath(last);
+        Checkpoint.SaveTrainingState(pending, optimizer, epochsDone);
+        WriteBoundary?.Invoke(CheckpointWrite.Weights);
+        Checkpoint.Save(last, model, metadata);
+        WriteBoundary?.Invoke(CheckpointWrite.CommitState);
+        File.Move(pending, Checkpoint.StatePathFor(last), overwrite: true);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumed after epoch {Epoch} from {Path}")]

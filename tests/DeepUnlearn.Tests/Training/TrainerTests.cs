@@ -35,11 +35,11 @@ public class TrainerTests
     private static float[][] Weights(ClassifierModel model) =>
         model.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).Select(kv => kv.Value.data<float>().ToArray()).ToArray();
 
-    private static TrainingResult Fit(ClassifierModel model, VisionData data, CheckpointMetadata metadata, string? directory, bool resume, int? stopAfter)
+    private static TrainingResult Fit(ClassifierModel model, VisionData data, CheckpointMetadata metadata, string? directory, bool resume, int? stopAfter, Trainer? trainer = null)
     {
         using DataLoader train = data.TrainLoader(data.Split.Train, training: true, s_recipe.BatchSize, s_recipe.Seed, torch.CPU, workers: 1);
         using DataLoader validation = data.TrainLoader(data.Split.Validation, training: false, 64, 0, torch.CPU, workers: 1);
-        return new Trainer().Fit(model, train, validation, s_recipe, new TrainingOptions
+        return (trainer ?? new Trainer()).Fit(model, train, validation, s_recipe, new TrainingOptions
         {
             CheckpointDirectory = directory,
             Resume = resume,
@@ -85,6 +85,78 @@ public class TrainerTests
                 Assert.Equal(expected[i], actual[i]);
             }
         }
+    }
+
+    /// <summary>A write that a kill interrupts: the test's stand-in for SIGKILL between two atomic writes.</summary>
+    private sealed class KilledException : Exception;
+
+    [Theory]
+    [InlineData(Trainer.CheckpointWrite.Best)]
+    [InlineData(Trainer.CheckpointWrite.PendingState)]
+    [InlineData(Trainer.CheckpointWrite.Weights)]
+    [InlineData(Trainer.CheckpointWrite.CommitState)]
+    public void Fit_KilledBeforeAnyCheckpointWrite_ResumesToTheUninterruptedWeights_AndKeepsTheBestEpoch(Trainer.CheckpointWrite killedAt)
+    {
+        SeedGlobalGenerator(11);
+        var (straight, data, metadata) = Setup(initSeed: 5);
+        float[][] expected;
+        TrainingResult uninterrupted;
+        using (straight)
+        {
+            uninterrupted = Fit(straight, data, metadata, directory: null, resume: false, stopAfter: null);
+            expected = Weights(straight);
+        }
+        // The best epoch of the whole run (the first of equals, as the trainer keeps the first).
+        double bestAccuracy = uninterrupted.Epochs.Max(e => e.ValidationAccuracy!.Value);
+        int bestEpoch = uninterrupted.Epochs.First(e => e.ValidationAccuracy == bestAccuracy).Epoch + 1;
+
+        using var dir = new TempDirectory();
+        // Kill at the chosen write of each epoch in turn, resuming after every kill, until the run is complete;
+        // epoch 1 always improves, so a kill at Best happens at least once.
+        int kills = 0;
+        for (int attempt = 0; attempt < 2 * s_recipe.Epochs + 1; attempt++)
+        {
+            int boundaryCalls = 0;
+            int killAtCall = attempt + 1;
+            var trainer = new Trainer
+            {
+                WriteBoundary = write =>
+                {
+                    if (write == killedAt && ++boundaryCalls == killAtCall)
+                    {
+                        throw new KilledException();
+                    }
+                },
+            };
+            // Each attempt is a new process of the same command: same seeds; when a checkpoint exists the resume
+            // restores weights and RNG state over them (Fit_InterruptedAndResumed checks that from other seeds).
+            SeedGlobalGenerator(11);
+            var (model, _, _) = Setup(initSeed: 5);
+            using (model)
+            {
+                try
+                {
+                    Fit(model, data, metadata, dir.Path, resume: attempt > 0, stopAfter: null, trainer);
+                }
+                catch (KilledException)
+                {
+                    kills++;
+                    continue;
+                }
+                float[][] actual = Weights(model);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    Assert.Equal(expected[i], actual[i]);
+                }
+            }
+            break;
+        }
+        Assert.True(kills > 0, "the boundary was never reached");
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.pending"));
+        CheckpointMetadata best = Checkpoint.ReadMetadata(Path.Combine(dir.Path, Trainer.BestCheckpoint));
+        Assert.Equal(bestAccuracy, best.ValidationAccuracy);
+        Assert.Equal(bestEpoch, best.Epoch);
+        Assert.Equal(s_recipe.Epochs, Checkpoint.ReadMetadata(Path.Combine(dir.Path, Trainer.LastCheckpoint)).Epoch);
     }
 
     private static void SeedGlobalGenerator(long seed)
