@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Transforms;
-using DeepUnlearn.Torch.Vision;
+using DeepUnlearn.Data.Imaging;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Data;
