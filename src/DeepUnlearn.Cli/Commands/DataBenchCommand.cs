@@ -10,8 +10,9 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Data.Imaging;
 using DeepUnlearn.Data.Packed;
 using DeepUnlearn.Data.Transforms;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -57,7 +58,7 @@ internal static class DataBenchCommand
             try
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"bench data: {w} loader workers, {LibTorch.NumThreads} libtorch threads, {Environment.ProcessorCount} cores; img/CPU-s = images per CPU-second of this process (every thread), the per-core rate"));
+                    $"bench data: {w} loader workers, {TorchRuntime.EnsureInitialized().Threads} libtorch threads, {Environment.ProcessorCount} cores; img/CPU-s = images per CPU-second of this process (every thread), the per-core rate"));
                 Console.WriteLine("| data | pipeline | loader img/s | img/CPU-s | consumer | consumer train img/s | ratio |");
                 Console.WriteLine("| --- | --- | ---: | ---: | --- | ---: | ---: |");
                 var row = new RowWriter(w, measureConsumer, consumers, cancellationToken);
@@ -116,7 +117,7 @@ internal static class DataBenchCommand
                 if (!consumers.TryGetValue(consumer, out double rate))
                 {
                     using ClassifierModel net = model();
-                    rate = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, Device.Cpu);
+                    rate = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, torch.CPU);
                     consumers[consumer] = rate;
                 }
                 train = rate.ToString("F0", CultureInfo.InvariantCulture);

@@ -7,8 +7,10 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Bayesian;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -36,8 +38,21 @@ internal static class VbuCommand
         command.Subcommands.Add(CreateFit());
         command.Subcommands.Add(CreateUnlearn());
         command.Subcommands.Add(CreateEvaluate());
+        command.Subcommands.Add(VbuSweepCommand.Create());
         return command;
     }
+
+    /// <summary>--fashion-classes, shared by fit and sweep.</summary>
+    internal static Option<string?> FashionClassesOption() => new("--fashion-classes")
+    {
+        Description = "fashion-mnist: keep only these classes (comma-separated labels 0..9, e.g. 0,6 for T-shirt/top vs Shirt), relabelled 0, 1, ... in that order.",
+    };
+
+    /// <summary>--fashion-rows, shared by fit and sweep.</summary>
+    internal static Option<int?> FashionRowsOption() => new("--fashion-rows")
+    {
+        Description = "fashion-mnist: keep this many rows (a fixed random subset, after --fashion-classes; ids stay Fashion-MNIST's).",
+    };
 
     private static Command CreateFit()
     {
@@ -61,13 +76,15 @@ internal static class VbuCommand
         var moonsSeed = new Option<int>("--moons-seed") { Description = "moons: data seed.", DefaultValueFactory = _ => 0 };
         var fashionBlock = new Option<int>("--fashion-block") { Description = "fashion-mnist: features are the means of s×s pixel blocks of pixel/255 (s divides 28).", DefaultValueFactory = _ => FashionMnistFeatures.DefaultBlock };
         var fashionDir = new Option<string?>("--fashion-dir") { Description = "fashion-mnist: folder of the IDX files (default: Debian's /usr/share/datasets/fashion-mnist)." };
+        var fashionClasses = FashionClassesOption();
+        var fashionRows = FashionRowsOption();
         var seed = new Option<ulong>("--seed") { Description = "Seed of the Monte-Carlo samples, minibatches and inducing inputs.", DefaultValueFactory = _ => 0UL };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (these models are small: 1 is usually fastest).", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda[:n].", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = $"The device of the tensors: {DeviceResolver.ValidSpecs}.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("fit", "Fit q(θ|D) by variational inference (maximise the ELBO with Adam).")
         {
             data, modelName, posterior, output, exclude, steps, lr, samples, batch, priorStd, inducing, lengthScale, variance, initFrom, inducingFrom,
-            moonsCount, moonsNoise, moonsSeed, fashionBlock, fashionDir, seed, threads, device,
+            moonsCount, moonsNoise, moonsSeed, fashionBlock, fashionDir, fashionClasses, fashionRows, seed, threads, device,
         };
         command.SetAction(parse =>
         {
@@ -75,7 +92,7 @@ internal static class VbuCommand
             PosteriorKind kind;
             try
             {
-                spec = VbuDataSpec.Parse(parse.GetValue(data)!, parse.GetValue(moonsCount), parse.GetValue(moonsNoise), parse.GetValue(moonsSeed), parse.GetValue(fashionBlock), parse.GetValue(fashionDir));
+                spec = VbuDataSpec.Parse(parse.GetValue(data)!, parse.GetValue(moonsCount), parse.GetValue(moonsNoise), parse.GetValue(moonsSeed), parse.GetValue(fashionBlock), parse.GetValue(fashionDir), parse.GetValue(fashionClasses), parse.GetValue(fashionRows));
                 kind = Gaussian.ParseKind(parse.GetValue(posterior)!);
             }
             catch (ArgumentException e)
@@ -98,9 +115,16 @@ internal static class VbuCommand
             {
                 return Usage("--batch-size must be >= 0, --inducing and --threads >= 1");
             }
-            if (!CommonOptions.TryParseDevice(parse.GetValue(device)!, out Device dev))
+            Device dev;
+            try
             {
-                return Usage($"unknown device '{parse.GetValue(device)}'; valid: auto, cpu, cuda, cuda:N");
+                // Before any work: an unknown spelling, or CUDA where libtorch sees none, is a usage error.
+                TorchRuntime.EnsureInitialized();
+                dev = DeviceResolver.Resolve(parse.GetValue(device)!);
+            }
+            catch (ArgumentException e)
+            {
+                return Usage(e.Message);
             }
             var settings = new FitSettings(
                 spec, model, kind, parse.GetValue(exclude), parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(samples), parse.GetValue(batch),
@@ -299,7 +323,7 @@ internal static class VbuCommand
     {
         if (s.Model == BayesianLogisticRegression.RegistryName)
         {
-            return new BayesianLogisticRegression(all.FeatureCount, all.ClassCount, s.PriorStd, DType.Float64, s.Device);
+            return new BayesianLogisticRegression(all.FeatureCount, all.ClassCount, s.PriorStd, ScalarType.Float64, s.Device);
         }
         if (all.ClassCount != 2)
         {
@@ -316,16 +340,22 @@ internal static class VbuCommand
             {
                 throw new InvalidDataException($"--inducing-from '{s.InducingFrom}' has {gp.FeatureCount} input features; the data has {all.FeatureCount}");
             }
-            return new SparseGpClassifier(gp.InducingPoints, gp.LengthScale, gp.Variance, gp.Jitter, DType.Float64, s.Device);
+            return new SparseGpClassifier(gp.InducingPoints, gp.LengthScale, gp.Variance, gp.Jitter, ScalarType.Float64, s.Device);
         }
         if (s.Inducing > train.Count)
         {
             throw new InvalidDataException($"--inducing {s.Inducing} exceeds the {train.Count} training rows");
         }
         double[] z = SparseGpClassifier.KMeansInducingPoints(train, s.Inducing, unchecked((int)s.Seed));
-        double lengthScale = s.LengthScale ?? MedianDistance(z, all.FeatureCount);
-        using Tensor zt = TensorScope.Detach(Tensor.From<double>(z, [s.Inducing, all.FeatureCount]));
-        return new SparseGpClassifier(zt, lengthScale, s.Variance, 1e-6, DType.Float64, s.Device);
+        return CreateSparseGp(z, all.FeatureCount, s.LengthScale, s.Variance, s.Device);
+    }
+
+    /// <summary>A sparse GP over the inducing inputs <paramref name="inducingPoints"/> (row-major M × D); the length scale defaults to their median distance.</summary>
+    internal static SparseGpClassifier CreateSparseGp(double[] inducingPoints, int featureCount, double? lengthScale, double variance, Device device)
+    {
+        double scale = lengthScale ?? MedianDistance(inducingPoints, featureCount);
+        using Tensor zt = torch.tensor(inducingPoints, [inducingPoints.Length / featureCount, featureCount]).DetachFromDisposeScope();
+        return new SparseGpClassifier(zt, scale, variance, 1e-6, ScalarType.Float64, device);
     }
 
     private static int Unlearn(UnlearnSettings s, string output)
@@ -487,7 +517,7 @@ internal static class VbuCommand
                 ["model"] = Path.GetFullPath(modelDir),
                 ["retrained"] = Path.GetFullPath(retrainedDir),
                 ["samples"] = samples,
-            }, seed, Device.Cpu));
+            }, seed, torch.CPU));
         }
         return Program.ExitOk;
     }
@@ -521,7 +551,7 @@ internal static class VbuCommand
     }
 
     /// <summary>Row ids from a file (one per line or separated by commas, spaces, tabs or semicolons), checked against <paramref name="data"/> when given.</summary>
-    private static int[] ReadIds(string path, ClassificationData? data, string what)
+    internal static int[] ReadIds(string path, ClassificationData? data, string what)
     {
         if (!File.Exists(path))
         {
@@ -560,7 +590,7 @@ internal static class VbuCommand
     private static string DescribeIds(ClassificationData data) =>
         data.Count == 0 ? "none" : $"between {data.Ids.ToArray().Min()} and {data.Ids.ToArray().Max()}, except those already left out";
 
-    private static void WriteIds(string path, int[] ids) =>
+    internal static void WriteIds(string path, int[] ids) =>
         File.WriteAllLines(path, ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
 
     private static VbuDataSpec DataSpecOf(LoadedPosterior posterior, string path) =>
@@ -609,42 +639,45 @@ internal static class VbuCommand
         return problem is null;
     }
 
-    private static int WithThreads(int threads, Func<int> action)
+    /// <summary>Runs <paramref name="action"/> with <paramref name="threads"/> (≥ 1, checked by the caller) libtorch intra-op threads.</summary>
+    internal static int WithThreads(int threads, Func<int> action)
     {
-        int previous = LibTorch.NumThreads;
-        LibTorch.SetNumThreads(threads);
+        TorchRuntime.EnsureInitialized();
+        int previous = torch.get_num_threads();
+        torch.set_num_threads(threads);
         try
         {
             return action();
         }
         finally
         {
-            LibTorch.SetNumThreads(previous);
+            torch.set_num_threads(previous);
         }
     }
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-    private static Dictionary<string, object?> RunInfo(string command, Dictionary<string, object?> config, ulong seed, Device device) => new()
+    internal static Dictionary<string, object?> RunInfo(string command, Dictionary<string, object?> config, ulong seed, Device device) => new()
     {
         ["command"] = command,
         ["config"] = config,
         ["seed"] = seed,
         ["deepunlearn_version"] = ToolkitInfo.Version,
-        ["libtorch_version"] = LibTorch.Version,
+        ["torchsharp_version"] = TorchRuntime.EnsureInitialized().TorchSharpVersion,
+        ["libtorch_version"] = TorchRuntime.EnsureInitialized().LibTorchVersion,
         ["device"] = device.ToString(),
-        ["threads"] = LibTorch.NumThreads,
+        ["threads"] = torch.get_num_threads(),
         ["paper"] = "Nguyen, Low and Jaillet, Variational Bayesian Unlearning, NeurIPS 2020 (arXiv 2010.12883)",
         ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     };
 
-    private static int Usage(string message)
+    internal static int Usage(string message)
     {
         Console.Error.WriteLine($"error: {message}");
         return Program.ExitUsage;
     }
 
-    private static void Progress(string message) => Console.Error.WriteLine($"[vbu] {message}");
+    internal static void Progress(string message) => Console.Error.WriteLine($"[vbu] {message}");
 
     private sealed record FitSettings(
         VbuDataSpec Data,

@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -10,12 +11,16 @@ namespace DeepUnlearn.Bayesian;
 /// off into regions q(θ | D) never supported. λ = 0 keeps the plain likelihood everywhere (the density is
 /// positive); λ = 1 nowhere (no θ has density above the maximum), so unlearning does nothing.
 /// </summary>
+/// <remarks>
+/// For a Gaussian q(θ | D) = N(μ, L Lᵀ), log q(θ) − log max q = −½ ‖L⁻¹(θ − μ)‖², so the region is the
+/// ellipsoid ‖L⁻¹(θ − μ)‖² &lt; −2 log λ and a draw of q(θ | D) falls inside with probability F_χ²_P(−2 log λ).
+/// The threshold is log λ + log max q as in the authors' code (their <c>log_threshold = mode_lprob + log λ</c>).
+/// </remarks>
 public sealed class AdjustedLikelihood : IDisposable
 {
-    private readonly IBayesianClassifier _model;
+    private readonly IDataLikelihood _erased;
+    private readonly bool _ownsErased;
     private readonly Gaussian _full;
-    private readonly Tensor _features;
-    private readonly Tensor _labels;
 
     /// <summary>The adjusted likelihood of <paramref name="erased"/> under <paramref name="model"/> with threshold λ = <paramref name="lambda"/>.</summary>
     /// <param name="model">The model.</param>
@@ -32,14 +37,29 @@ public sealed class AdjustedLikelihood : IDisposable
         {
             throw new ArgumentException($"the posterior has dimension {fullPosterior.Dimension}; the {model.Name} model has {model.ParameterCount} parameters", nameof(fullPosterior));
         }
-        VariationalInference.RequireCompatible(model, erased);
-        _model = model;
+        _erased = new ClassifierDataLikelihood(model, erased, fullPosterior.DType, fullPosterior.Device);
+        _ownsErased = true;
         _full = fullPosterior.Clone(trainable: false);
-        _features = TensorScope.Detach(erased.FeaturesTensor(_full.DType, _full.Device));
-        _labels = TensorScope.Detach(erased.LabelsTensor(_full.Device));
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        LogThreshold = lambda == 0 ? double.NegativeInfinity : Math.Log(lambda) + _full.LogMaxDensity().Item();
+        LogThreshold = Threshold(_full, lambda);
+    }
+
+    /// <summary>The adjusted likelihood of the erased data's likelihood <paramref name="erased"/> (borrowed) with threshold λ = <paramref name="lambda"/>.</summary>
+    /// <param name="erased">log p(D_e | θ) (borrowed: the caller disposes it after this object).</param>
+    /// <param name="fullPosterior">q(θ | D), the posterior from all data (borrowed; copied without gradients).</param>
+    /// <param name="lambda">λ ∈ [0, 1].</param>
+    public AdjustedLikelihood(IDataLikelihood erased, Gaussian fullPosterior, double lambda)
+    {
+        ArgumentNullException.ThrowIfNull(erased);
+        ArgumentNullException.ThrowIfNull(fullPosterior);
+        Lambda = ValidateLambda(lambda);
+        if (fullPosterior.Dimension != erased.ParameterCount)
+        {
+            throw new ArgumentException($"the posterior has dimension {fullPosterior.Dimension}; the likelihood has {erased.ParameterCount} parameters", nameof(fullPosterior));
+        }
+        _erased = erased;
+        _ownsErased = false;
+        _full = fullPosterior.Clone(trainable: false);
+        LogThreshold = Threshold(_full, lambda);
     }
 
     /// <summary>λ.</summary>
@@ -49,7 +69,7 @@ public sealed class AdjustedLikelihood : IDisposable
     public double LogThreshold { get; }
 
     /// <summary>|D_e|.</summary>
-    public long ErasedCount => _labels.Size(0);
+    public long ErasedCount => _erased.Count;
 
     /// <summary>The copy of q(θ | D) the threshold is measured against (borrowed).</summary>
     public Gaussian FullPosterior => _full;
@@ -72,28 +92,32 @@ public sealed class AdjustedLikelihood : IDisposable
     public Tensor LogLikelihood(Tensor theta, Tensor? rows, out double counted)
     {
         ArgumentNullException.ThrowIfNull(theta);
-        using var scope = TensorScope.Begin();
-        Tensor features = rows is null ? _features : _features.IndexSelect(0, rows);
-        Tensor labels = rows is null ? _labels : _labels.IndexSelect(0, rows);
-        Tensor logLikelihood = LibTorch.IsGradEnabled && theta.RequiresGrad
-            ? ClassifierLikelihood.LogLikelihood(_model, theta, features, labels)
-            : ClassifierLikelihood.LogLikelihoodChunked(_model, theta, features, labels);
-        if (rows is not null && rows.Size(0) > 0)
+        using var scope = torch.NewDisposeScope();
+        Tensor logLikelihood = _erased.LogLikelihood(theta, rows);
+        if (rows is not null && rows.size(0) > 0)
         {
-            logLikelihood = logLikelihood.Mul((double)ErasedCount / rows.Size(0));
+            logLikelihood = logLikelihood.mul((double)ErasedCount / rows.size(0));
         }
-        if (double.IsNegativeInfinity(LogThreshold))
+        Tensor? inside = Inside(theta);
+        if (inside is null)
         {
             counted = 1;
-            return scope.Keep(logLikelihood);
+            return logLikelihood.MoveToOuterDisposeScope();
         }
-        Tensor inside;
-        using (LibTorch.NoGrad())
-        {
-            inside = _full.LogProb(theta.Detach()).Gt(LogThreshold);
-        }
-        counted = inside.To(DType.Float64).Mean().Item();
-        return scope.Keep(Tensor.Where(inside, logLikelihood, logLikelihood.ZerosLike()));
+        counted = inside.to(ScalarType.Float64).mean().ToDouble();
+        return torch.where(inside, logLikelihood, logLikelihood.zeros_like()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Which rows of <paramref name="theta"/> [S, P] lie in the region q(θ | D) &gt; λ · max q where the erased data
+    /// counts, as a boolean [S] (no gradients); every row when λ = 0. This is the test the unlearning uses.
+    /// </summary>
+    public Tensor InRegion(Tensor theta)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        using var scope = torch.NewDisposeScope();
+        Tensor? inside = Inside(theta);
+        return (inside ?? torch.ones([theta.size(0)], ScalarType.Bool, theta.device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Checks λ ∈ [0, 1] and returns it.</summary>
@@ -108,7 +132,32 @@ public sealed class AdjustedLikelihood : IDisposable
     public void Dispose()
     {
         _full.Dispose();
-        _features.Dispose();
-        _labels.Dispose();
+        if (_ownsErased)
+        {
+            _erased.Dispose();
+        }
+    }
+
+    /// <summary>The boolean [S] region test, or null when λ = 0 (everything counts).</summary>
+    private Tensor? Inside(Tensor theta)
+    {
+        if (double.IsNegativeInfinity(LogThreshold))
+        {
+            return null;
+        }
+        using var noGrad = torch.no_grad();
+        // VBU's adjusted likelihood: count p(D_e | θ) where log q(θ | D) > log λ + log max q(θ | D).
+        return _full.LogProb(theta.detach()).gt(LogThreshold);
+    }
+
+    private static double Threshold(Gaussian full, double lambda)
+    {
+        if (lambda == 0)
+        {
+            return double.NegativeInfinity;
+        }
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return Math.Log(lambda) + full.LogMaxDensity().ToDouble();
     }
 }

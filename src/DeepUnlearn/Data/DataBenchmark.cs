@@ -2,7 +2,8 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 using DeepUnlearn.Data.Transforms;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Data;
 
@@ -46,7 +47,7 @@ public static class DataBenchmark
             Seed = seed,
             Shuffle = true,
             DropLast = true,
-            Device = device ?? Device.Cpu,
+            Device = device ?? torch.CPU,
         };
         using var loader = new DataLoader(dataset, options, transform);
         if (loader.BatchCount == 0)

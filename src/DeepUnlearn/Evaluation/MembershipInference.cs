@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch.Svm;
+
+using DeepUnlearn.Evaluation.Svm;
 
 namespace DeepUnlearn.Evaluation;
 

@@ -15,10 +15,10 @@ public sealed record ModelEvaluation(Predictions Forget, Predictions Retain, Pre
     {
         System.ArgumentNullException.ThrowIfNull(model);
         var values = new System.Collections.Generic.List<float>();
-        foreach (var (_, p) in model.NamedParameters())
+        foreach (var (_, p) in model.named_parameters())
         {
-            using Torch.Tensor host = p.To(Torch.Device.Cpu, Torch.DType.Float32);
-            values.AddRange(host.ToArray<float>());
+            using TorchSharp.torch.Tensor host = p.detach().to(TorchSharp.torch.ScalarType.Float32).cpu();
+            values.AddRange(host.data<float>().ToArray());
         }
         return [.. values];
     }

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
 
 namespace DeepUnlearn.Reporting;
 
@@ -29,10 +29,10 @@ public sealed record RunManifest
     public string? GitCommit { get; init; } = ToolkitInfo.GitCommit;
 
     /// <summary>libtorch's version.</summary>
-    public string LibtorchVersion { get; init; } = LibTorch.Version;
+    public string LibtorchVersion { get; init; } = TorchRuntime.EnsureInitialized().LibTorchVersion;
 
     /// <summary>libtorch intra-op threads.</summary>
-    public int Threads { get; init; } = LibTorch.NumThreads;
+    public int Threads { get; init; } = TorchRuntime.EnsureInitialized().Threads;
 
     /// <summary>The machine's name and core count.</summary>
     public string Machine { get; init; } = $"{Environment.MachineName} ({Environment.ProcessorCount} cores, {Environment.OSVersion})";

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -110,7 +111,7 @@ public sealed class AnchorTopicModel : IDisposable
         CooccurrenceStatistics statistics = CooccurrenceStatistics.Build(contributing, corpus.Vocabulary.Count, device);
         try
         {
-            int[] chosen = anchors?.ToArray() ?? SelectAnchors(statistics, contributing, corpus.Vocabulary.Count, options);
+            int[] chosen = anchors?.ToArray() ?? SelectAnchors(statistics, options);
             ValidateAnchors(chosen, corpus.Vocabulary.Count, options.TopicCount);
             RecoveredTopics topics = TopicRecovery.Recover(statistics, chosen, options);
             return new AnchorTopicModel(corpus.Vocabulary, options, chosen, topics, statistics, contributing.Select(d => d.Id).ToArray(), [], corpus.Count);
@@ -196,24 +197,23 @@ public sealed class AnchorTopicModel : IDisposable
     /// <summary>Releases the statistics tensor.</summary>
     public void Dispose() => Statistics.Dispose();
 
-    internal static int[] SelectAnchors(CooccurrenceStatistics statistics, IReadOnlyList<BagOfWordsDocument> documents, int vocabularySize, AnchorTopicModelOptions options)
+    /// <summary>
+    /// FastAnchorWords on the statistics' Q̄ among the words in at least
+    /// <see cref="AnchorTopicModelOptions.AnchorMinDocuments"/> of their documents.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Too few candidates, or the statistics lack word document counts.</exception>
+    internal static int[] SelectAnchors(CooccurrenceStatistics statistics, AnchorTopicModelOptions options)
     {
-        var frequency = new int[vocabularySize];
-        foreach (BagOfWordsDocument d in documents)
-        {
-            foreach (int w in d.WordIds)
-            {
-                frequency[w]++;
-            }
-        }
-        int[] candidates = Enumerable.Range(0, vocabularySize).Where(w => frequency[w] >= options.AnchorMinDocuments).ToArray();
+        IReadOnlyList<int> frequency = statistics.WordDocumentCounts
+            ?? throw new InvalidOperationException("the co-occurrence statistics carry no word document counts, so anchor candidates cannot be chosen");
+        int[] candidates = Enumerable.Range(0, statistics.VocabularySize).Where(w => frequency[w] >= options.AnchorMinDocuments).ToArray();
         if (candidates.Length < options.TopicCount)
         {
             throw new InvalidOperationException(
                 $"only {candidates.Length} words occur in at least {options.AnchorMinDocuments} training documents, but {options.TopicCount} topics need {options.TopicCount} anchor candidates; "
                 + "lower the anchor document threshold or the number of topics");
         }
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor q = statistics.Cooccurrence();
         Tensor qbar = TopicRecovery.RowNormalize(q, q.Sum(1));
         return FastAnchorWords.Select(qbar, options.TopicCount, candidates, options.ProjectionDimension, options.Seed, options.AnchorCleanup);

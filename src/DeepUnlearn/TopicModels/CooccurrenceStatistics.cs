@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -28,12 +30,14 @@ public sealed class CooccurrenceStatistics : IDisposable
     private const long DenseBlockElements = 1 << 24;
 
     private readonly Tensor _sum;
+    private readonly int[]? _wordDocumentCounts;
 
-    private CooccurrenceStatistics(Tensor sum, int vocabularySize, int documentCount)
+    private CooccurrenceStatistics(Tensor sum, int vocabularySize, int documentCount, int[]? wordDocumentCounts)
     {
         _sum = sum;
         VocabularySize = vocabularySize;
         DocumentCount = documentCount;
+        _wordDocumentCounts = wordDocumentCounts;
     }
 
     /// <summary>The vocabulary size V.</summary>
@@ -41,6 +45,12 @@ public sealed class CooccurrenceStatistics : IDisposable
 
     /// <summary>The number m of documents (of length at least 2) in the sum.</summary>
     public int DocumentCount { get; private set; }
+
+    /// <summary>
+    /// For each word, the number of documents in the sum that contain it (what FastAnchorWords' candidate
+    /// threshold counts), or null when restored from a sum without them.
+    /// </summary>
+    public IReadOnlyList<int>? WordDocumentCounts => _wordDocumentCounts;
 
     /// <summary>The device of the sum tensor.</summary>
     public Device Device => _sum.Device;
@@ -52,9 +62,9 @@ public sealed class CooccurrenceStatistics : IDisposable
     public static CooccurrenceStatistics Empty(int vocabularySize, Device? device = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
-        Tensor sum = Tensor.Zeros([vocabularySize, vocabularySize], DType.Float64, device ?? Device.Cpu);
-        TensorScope.Detach(sum);
-        return new CooccurrenceStatistics(sum, vocabularySize, 0);
+        Tensor sum = torch.zeros([vocabularySize, vocabularySize], ScalarType.Float64, device ?? torch.CPU);
+        sum.DetachFromDisposeScope();
+        return new CooccurrenceStatistics(sum, vocabularySize, 0, new int[vocabularySize]);
     }
 
     /// <summary>Statistics of <paramref name="documents"/> (documents shorter than 2 tokens are skipped).</summary>
@@ -65,18 +75,25 @@ public sealed class CooccurrenceStatistics : IDisposable
         return statistics;
     }
 
-    /// <summary>Restores statistics from a stored sum (V×V, copied to float64) and document count.</summary>
-    public static CooccurrenceStatistics FromSum(Tensor sum, int documentCount)
+    /// <summary>
+    /// Restores statistics from a stored sum (V×V, copied to float64), document count and, optionally, the
+    /// per-word document counts.
+    /// </summary>
+    public static CooccurrenceStatistics FromSum(Tensor sum, int documentCount, IReadOnlyList<int>? wordDocumentCounts = null)
     {
         ArgumentNullException.ThrowIfNull(sum);
         ArgumentOutOfRangeException.ThrowIfNegative(documentCount);
-        if (sum.Dim != 2 || sum.Size(0) != sum.Size(1))
+        if (sum.dim() != 2 || sum.size(0) != sum.size(1))
         {
-            throw new ArgumentException($"the co-occurrence sum must be a square matrix, got shape [{string.Join(", ", sum.ShapeArray())}]", nameof(sum));
+            throw new ArgumentException($"the co-occurrence sum must be a square matrix, got shape [{string.Join(", ", sum.shape)}]", nameof(sum));
         }
-        Tensor copy = sum.To(sum.Device, DType.Float64, copy: true).Contiguous();
-        TensorScope.Detach(copy);
-        return new CooccurrenceStatistics(copy, (int)sum.Size(0), documentCount);
+        if (wordDocumentCounts is not null && wordDocumentCounts.Count != sum.size(0))
+        {
+            throw new ArgumentException($"got {wordDocumentCounts.Count} word document counts for a {sum.size(0)}-word vocabulary", nameof(wordDocumentCounts));
+        }
+        Tensor copy = sum.to(sum.Device, ScalarType.Float64, copy: true).contiguous();
+        copy.DetachFromDisposeScope();
+        return new CooccurrenceStatistics(copy, (int)sum.size(0), documentCount, wordDocumentCounts?.ToArray());
     }
 
     /// <summary>True if a document of this length contributes a term (length at least 2).</summary>
@@ -140,9 +157,9 @@ public sealed class CooccurrenceStatistics : IDisposable
     /// <summary>A deep copy.</summary>
     public CooccurrenceStatistics Clone()
     {
-        Tensor copy = _sum.Clone();
-        TensorScope.Detach(copy);
-        return new CooccurrenceStatistics(copy, VocabularySize, DocumentCount);
+        Tensor copy = _sum.clone();
+        copy.DetachFromDisposeScope();
+        return new CooccurrenceStatistics(copy, VocabularySize, DocumentCount, _wordDocumentCounts?.ToArray());
     }
 
     /// <summary>Releases the sum tensor.</summary>
@@ -178,6 +195,16 @@ public sealed class CooccurrenceStatistics : IDisposable
             AccumulateDense(contributing, sign);
         }
         DocumentCount += sign * contributing.Count;
+        if (_wordDocumentCounts is not null)
+        {
+            foreach (BagOfWordsDocument document in contributing)
+            {
+                foreach (int w in document.WordIdArray)
+                {
+                    _wordDocumentCounts[w] += sign;
+                }
+            }
+        }
         return contributing.Count;
     }
 
@@ -186,8 +213,8 @@ public sealed class CooccurrenceStatistics : IDisposable
         long v = VocabularySize;
         var index = new List<long>();
         var values = new List<double>();
-        using var scope = TensorScope.Begin();
-        Tensor flat = _sum.View(v * v);
+        using var scope = torch.NewDisposeScope();
+        Tensor flat = _sum.view(v * v);
         foreach (BagOfWordsDocument document in documents)
         {
             double norm = sign / ((double)document.Length * (document.Length - 1));
@@ -244,9 +271,9 @@ public sealed class CooccurrenceStatistics : IDisposable
                     block[rowStart + i] -= wi;
                 }
             }
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             Tensor rowsTensor = Tensor.From<double>(block.AsSpan(0, rows * v), [rows, v], _sum.Device);
-            _sum.Narrow(0, r0, rows).AddInPlace(rowsTensor);
+            _sum.narrow(0, r0, rows).add_(rowsTensor);
         }
     }
 
@@ -256,10 +283,10 @@ public sealed class CooccurrenceStatistics : IDisposable
         {
             return;
         }
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor ids = Tensor.From<long>(index.ToArray(), [index.Count], flat.Device);
         Tensor vals = Tensor.From<double>(values.ToArray(), [values.Count], flat.Device);
-        flat.IndexPutInPlace(ids, vals, accumulate: true);
+        flat.index_put_(ids, vals, accumulate: true);
         index.Clear();
         values.Clear();
     }

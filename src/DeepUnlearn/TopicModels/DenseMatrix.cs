@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -17,13 +18,13 @@ internal static class DenseMatrix
 
     public static double[,] FromTensor(Tensor t)
     {
-        if (t.Dim != 2)
+        if (t.dim() != 2)
         {
-            throw new ArgumentException($"expected a matrix, got shape [{string.Join(", ", t.ShapeArray())}]", nameof(t));
+            throw new ArgumentException($"expected a matrix, got shape [{string.Join(", ", t.shape)}]", nameof(t));
         }
-        using var scope = TensorScope.Begin();
-        double[] flat = t.To(Device.Cpu, DType.Float64).Contiguous().ToArray<double>();
-        var m = new double[t.Size(0), t.Size(1)];
+        using var scope = torch.NewDisposeScope();
+        double[] flat = t.to(torch.CPU, ScalarType.Float64).contiguous().ToArray<double>();
+        var m = new double[t.size(0), t.size(1)];
         Buffer.BlockCopy(flat, 0, m, 0, flat.Length * sizeof(double));
         return m;
     }
@@ -49,7 +50,7 @@ internal static class DenseMatrix
     /// <summary>The smallest and largest eigenvalue of a symmetric matrix.</summary>
     public static (double Min, double Max) EigenvalueRange(double[,] symmetric)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor t = ToTensor(symmetric);
         (Tensor values, _) = Linalg.Eigh((t + t.T()) * 0.5);
         double[] v = values.ToArray<double>();

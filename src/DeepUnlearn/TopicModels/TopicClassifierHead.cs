@@ -1,23 +1,25 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
 /// <summary>
 /// A linear head on topic features for a downstream classification task (the fine-tuning stage of
-/// Wei et al. 2025): multinomial logistic regression on x = [θ; 1] (θ the inferred topic proportions,
-/// 1 the bias), trained by minimising the L2-regularised empirical risk
+/// Wei et al. 2025): multinomial logistic regression on x = [φ; 1] (φ the topic features of
+/// <see cref="TopicFeatures"/>, 1 the bias), trained by minimising the L2-regularised empirical risk
 /// <code>
 ///   F(W) = (1/m) Σ_d CE(softmax(Wᵀx_d), y_d) + (λ/2) ‖W‖_F²
 /// </code>
-/// with Newton's method. The head keeps Σ_d ∇²CE_d(Ŵ), the statistic its Newton-step unlearning needs
-/// (<see cref="HeadUnlearner"/>).
+/// with Newton's method. The head keeps Σ_d ∇²CE_d(Ŵ), the statistic the Newton-step removal of its own
+/// training documents needs (<see cref="DownstreamDocumentUnlearner"/>), and the bound R on ‖x‖ that
+/// removal's constants use.
 /// </summary>
 public sealed class TopicClassifierHead
 {
-    internal TopicClassifierHead(double[,] weights, double lambda, int trainingCount, double[,] hessianSum, IReadOnlyList<string> classNames, IReadOnlyList<int> documentIds)
+    internal TopicClassifierHead(double[,] weights, double lambda, int trainingCount, double[,] hessianSum, IReadOnlyList<string> classNames, IReadOnlyList<int> documentIds, double featureBound)
     {
         Weights = weights;
         Lambda = lambda;
@@ -25,7 +27,11 @@ public sealed class TopicClassifierHead
         HessianSum = hessianSum;
         ClassNames = classNames.ToArray();
         DocumentIds = documentIds.ToArray();
+        FeatureBound = featureBound;
     }
+
+    /// <summary>R: the bound on ‖[φ; 1]‖ over all documents that the removal constants use.</summary>
+    public double FeatureBound { get; }
 
     /// <summary>W ((K+1)×C): row f holds the weights of feature f (the last row is the bias).</summary>
     public double[,] Weights { get; }
@@ -51,13 +57,27 @@ public sealed class TopicClassifierHead
     /// <summary>The number of classes C.</summary>
     public int ClassCount => Weights.GetLength(1);
 
-    /// <summary>Trains a head on topic proportions and class indices.</summary>
-    /// <param name="topics">θ of each training document (K each, on the simplex).</param>
+    /// <summary>
+    /// Trains a head on the topic features (<see cref="TopicFeatures"/>) of <paramref name="documents"/>
+    /// under <paramref name="model"/>'s joint matrix, optionally warm-started from <paramref name="start"/>.
+    /// </summary>
+    public static TopicClassifierHead Train(AnchorTopicModel model, IReadOnlyList<BagOfWordsDocument> documents, IReadOnlyList<int> labels, IReadOnlyList<string> classNames, double lambda = 1e-2, TopicClassifierHead? start = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(documents);
+        double[][] features = TopicFeatures.Compute(model.JointWordTopic, documents);
+        return Train(features, labels, classNames, lambda, documents.Select(d => d.Id).ToArray(), TopicFeatures.Bound, start?.Weights);
+    }
+
+    /// <summary>Trains a head on feature vectors and class indices.</summary>
+    /// <param name="topics">The K features of each training document.</param>
     /// <param name="labels">The class index of each document, in [0, C).</param>
     /// <param name="classNames">The C class names (C ≥ 2).</param>
-    /// <param name="lambda">λ &gt; 0: the strong convexity the unlearning bound needs.</param>
+    /// <param name="lambda">λ &gt; 0: the strong convexity the unlearning bounds need.</param>
     /// <param name="documentIds">The documents' ids (default 0..m−1).</param>
-    public static TopicClassifierHead Train(IReadOnlyList<double[]> topics, IReadOnlyList<int> labels, IReadOnlyList<string> classNames, double lambda = 1e-2, IReadOnlyList<int>? documentIds = null)
+    /// <param name="featureBound">R ≥ ‖[φ; 1]‖ for every document the head may see; default: the largest over these documents.</param>
+    /// <param name="start">Initial weights ((K+1)×C) for Newton's method (a warm start); default zero.</param>
+    public static TopicClassifierHead Train(IReadOnlyList<double[]> topics, IReadOnlyList<int> labels, IReadOnlyList<string> classNames, double lambda = 1e-2, IReadOnlyList<int>? documentIds = null, double? featureBound = null, double[,]? start = null)
     {
         ArgumentNullException.ThrowIfNull(topics);
         ArgumentNullException.ThrowIfNull(labels);
@@ -89,6 +109,14 @@ public sealed class TopicClassifierHead
         }
         double[][] x = topics.Select(Features).ToArray();
         var w = new double[k + 1, c];
+        if (start is not null)
+        {
+            if (start.GetLength(0) != k + 1 || start.GetLength(1) != c)
+            {
+                throw new ArgumentException($"the start weights are {start.GetLength(0)}×{start.GetLength(1)}, the head needs {k + 1}×{c}", nameof(start));
+            }
+            w = (double[,])start.clone();
+        }
         double objective = Objective(w, x, labels, lambda);
         for (int iteration = 0; iteration < 100; iteration++)
         {
@@ -118,7 +146,8 @@ public sealed class TopicClassifierHead
             objective = value;
         }
         double[,] hessianSum = LossHessianSum(w, x);
-        return new TopicClassifierHead(w, lambda, x.Length, hessianSum, classNames, documentIds ?? Enumerable.Range(0, x.Length).ToArray());
+        double bound = featureBound ?? x.Max(Norm);
+        return new TopicClassifierHead(w, lambda, x.Length, hessianSum, classNames, documentIds ?? Enumerable.Range(0, x.Length).ToArray(), bound);
     }
 
     /// <summary>Class probabilities for topic proportions θ.</summary>
@@ -159,6 +188,8 @@ public sealed class TopicClassifierHead
         }
         return topics.Count == 0 ? 0 : (double)correct / topics.Count;
     }
+
+    private static double Norm(double[] x) => Math.Sqrt(x.Sum(v => v * v));
 
     internal static double[] Features(double[] topics)
     {
@@ -238,10 +269,10 @@ public sealed class TopicClassifierHead
 
     internal static double[] Solve(double[,] matrix, double[] rhs)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor a = DenseMatrix.ToTensor(matrix);
         Tensor b = Tensor.From<double>(rhs, [rhs.Length, 1]);
-        return Linalg.Solve(a, b).Reshape(rhs.Length).ToArray<double>();
+        return Linalg.Solve(a, b).reshape(rhs.Length).ToArray<double>();
     }
 
     internal static double[,] Add(double[,] w, double[] flat, double scale)

@@ -4,7 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -21,7 +22,10 @@ namespace DeepUnlearn.TopicModels;
 /// <item><c>arrays.bin</c>: topic_word (A, V×K), joint_word_topic (Ã), topic_cooccurrence (R),
 /// topic_prior, and the private state word_topic (C) and cooccurrence_sum (Σ_d Q_d, V×V).</item>
 /// <item><c>documents.json</c>: the retained training documents as word counts (private state).</item>
-/// <item><c>head.json</c> (optional): the classifier head, its Hessian sum and the training labels.</item>
+/// <item><c>head.json</c> (optional): the classifier head (trained on <see cref="TopicFeatures"/>), its
+/// Hessian sum and feature bound, the training labels, and the pre-training documents unlearned
+/// through the head so far (U_head: the base model still reflects them).</item>
+/// <item><c>finetuned.json</c> (optional): the released fine-tuned model (B, b) of the last U_head.</item>
 /// </list>
 /// The private state describes the training documents (T(S) of Sekhari et al. 2021): publish only
 /// A, anchors and vocabulary.
@@ -31,6 +35,9 @@ public sealed class TopicModelBundle : IDisposable
     /// <summary>The format name written to <c>model.json</c>.</summary>
     public const string FormatName = "deepunlearn.anchor-topic-model";
 
+    // The feature map a stored head was trained on (TopicFeatures); heads without it predate it.
+    private const string HeadFeatures = "joint-topic-distribution";
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = false,
@@ -38,8 +45,14 @@ public sealed class TopicModelBundle : IDisposable
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Bundles a model with its retained documents (by id) and an optional head and labels.</summary>
-    public TopicModelBundle(AnchorTopicModel model, IReadOnlyList<BagOfWordsDocument> documents, TopicClassifierHead? head = null, TopicLabels? labels = null)
+    /// <summary>Bundles a model with its retained documents (by id) and an optional head, labels and fine-tuned release.</summary>
+    /// <param name="model">The topic model (owned).</param>
+    /// <param name="documents">The retained training documents.</param>
+    /// <param name="head">The classifier head, if any.</param>
+    /// <param name="labels">The labels the head was trained with (required with a head).</param>
+    /// <param name="fineTuned">The fine-tuned model released by U_head, if any.</param>
+    /// <param name="headForgottenDocumentIds">Pre-training documents unlearned through the head (U_head) but still in the base model.</param>
+    public TopicModelBundle(AnchorTopicModel model, IReadOnlyList<BagOfWordsDocument> documents, TopicClassifierHead? head = null, TopicLabels? labels = null, FineTunedTopicClassifier? fineTuned = null, IReadOnlyList<int>? headForgottenDocumentIds = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(documents);
@@ -47,10 +60,16 @@ public sealed class TopicModelBundle : IDisposable
         {
             throw new ArgumentException("a head needs the labels of its training documents", nameof(labels));
         }
+        if ((fineTuned is not null || headForgottenDocumentIds is { Count: > 0 }) && head is null)
+        {
+            throw new ArgumentException("a fine-tuned release and head-forgotten documents need a head", nameof(head));
+        }
         Model = model;
         Documents = documents;
         Head = head;
         Labels = labels;
+        FineTuned = fineTuned;
+        HeadForgottenDocumentIds = (headForgottenDocumentIds ?? []).Order().ToArray();
     }
 
     /// <summary>The topic model (owned).</summary>
@@ -64,6 +83,15 @@ public sealed class TopicModelBundle : IDisposable
 
     /// <summary>The labels the head was trained with, if any.</summary>
     public TopicLabels? Labels { get; }
+
+    /// <summary>The fine-tuned model (B, b) released by the last U_head, if any.</summary>
+    public FineTunedTopicClassifier? FineTuned { get; }
+
+    /// <summary>
+    /// Pre-training documents unlearned through the head (U_head) so far, ascending. The base model still
+    /// reflects them; a later U_base deletes them too.
+    /// </summary>
+    public IReadOnlyList<int> HeadForgottenDocumentIds { get; }
 
     /// <summary>The documents as a corpus indexed by id (unlearned or missing ids are empty documents).</summary>
     public BagOfWordsCorpus AsCorpus()
@@ -88,11 +116,11 @@ public sealed class TopicModelBundle : IDisposable
         AnchorTopicModel m = Model;
         var arrays = new List<(string Name, long[] Shape, double[] Data)>
         {
-            ("topic_word", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.TopicWord)),
-            ("joint_word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.JointWordTopic)),
-            ("topic_cooccurrence", [m.TopicCount, m.TopicCount], DenseMatrix.Flatten(m.TopicCooccurrence)),
+            ("topic_word", [m.VocabularySize, m.TopicCount], DenseMatrix.flatten(m.TopicWord)),
+            ("joint_word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.flatten(m.JointWordTopic)),
+            ("topic_cooccurrence", [m.TopicCount, m.TopicCount], DenseMatrix.flatten(m.TopicCooccurrence)),
             ("topic_prior", [m.TopicCount], m.TopicPrior.ToArray()),
-            ("word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.WordTopic)),
+            ("word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.flatten(m.WordTopic)),
         };
         var index = new Dictionary<string, ArrayEntry>();
         string binPath = Path.Combine(directory, "arrays.bin");
@@ -108,8 +136,8 @@ public sealed class TopicModelBundle : IDisposable
                 }
             }
             index["cooccurrence_sum"] = new ArrayEntry("float64", [m.VocabularySize, m.VocabularySize], stream.Position);
-            using var scope = TensorScope.Begin();
-            writer.Write(m.Statistics.Sum.To(Device.Cpu).Contiguous().ToBytes());
+            using var scope = torch.NewDisposeScope();
+            writer.Write(m.Statistics.Sum.to(torch.CPU).contiguous().ToBytes());
         }
         File.Move(binPath + ".tmp", binPath, overwrite: true);
 
@@ -140,11 +168,23 @@ public sealed class TopicModelBundle : IDisposable
                 Head.DocumentIds.ToArray(),
                 ToJagged(Head.Weights),
                 ToJagged(Head.HessianSum),
-                Labels.Labels.ToArray()), indented: false);
+                Labels.Labels.ToArray(),
+                HeadFeatures,
+                Head.FeatureBound,
+                HeadForgottenDocumentIds.ToArray()), indented: false);
         }
         else if (File.Exists(headPath))
         {
             File.Delete(headPath);
+        }
+        string fineTunedPath = Path.Combine(directory, "finetuned.json");
+        if (FineTuned is not null)
+        {
+            WriteJson(fineTunedPath, new FineTunedEntry(FineTuned.ClassNames.ToArray(), ToJagged(FineTuned.WordWeights), FineTuned.Bias.ToArray(), FineTuned.Normalizer.ToArray()), indented: false);
+        }
+        else if (File.Exists(fineTunedPath))
+        {
+            File.Delete(fineTunedPath);
         }
     }
 
@@ -182,33 +222,57 @@ public sealed class TopicModelBundle : IDisposable
             return data;
         }
         var topics = new RecoveredTopics(
-            DenseMatrix.Reshape(Read("word_topic", (long)v * k), v, k),
-            DenseMatrix.Reshape(Read("joint_word_topic", (long)v * k), v, k),
-            DenseMatrix.Reshape(Read("topic_word", (long)v * k), v, k),
+            DenseMatrix.reshape(Read("word_topic", (long)v * k), v, k),
+            DenseMatrix.reshape(Read("joint_word_topic", (long)v * k), v, k),
+            DenseMatrix.reshape(Read("topic_word", (long)v * k), v, k),
             Read("topic_prior", k),
-            DenseMatrix.Reshape(Read("topic_cooccurrence", (long)k * k), k, k));
+            DenseMatrix.reshape(Read("topic_cooccurrence", (long)k * k), k, k));
         double[] sum = Read("cooccurrence_sum", (long)v * v);
-        CooccurrenceStatistics statistics;
-        using (var scope = TensorScope.Begin())
+        DocumentEntry[] docs = ReadJson<DocumentEntry[]>(Path.Combine(directory, "documents.json"));
+        BagOfWordsDocument[] documents = docs.Select(d => new BagOfWordsDocument(d.Id, d.Words, d.Counts)).ToArray();
+        // The per-word document counts of the statistics (FastAnchorWords' candidates) follow from the
+        // documents the statistics hold.
+        var inStatistics = new HashSet<int>(header.DocumentIds);
+        var wordCounts = new int[v];
+        foreach (BagOfWordsDocument d in documents.Where(d => inStatistics.Contains(d.Id) && CooccurrenceStatistics.Contributes(d)))
         {
-            statistics = CooccurrenceStatistics.FromSum(Tensor.From<double>(sum, [v, v], device), header.StatisticsDocumentCount);
+            foreach (int w in d.WordIds)
+            {
+                wordCounts[w]++;
+            }
+        }
+        CooccurrenceStatistics statistics;
+        using (var scope = torch.NewDisposeScope())
+        {
+            statistics = CooccurrenceStatistics.FromSum(Tensor.From<double>(sum, [v, v], device), header.StatisticsDocumentCount, wordCounts);
         }
         var vocabulary = new Vocabulary(header.Vocabulary, header.DocumentFrequencies);
         var model = new AnchorTopicModel(vocabulary, header.Options, header.Anchors, topics, statistics, header.DocumentIds, header.DeletedDocumentIds, header.CorpusDocumentCount);
         try
         {
-            DocumentEntry[] docs = ReadJson<DocumentEntry[]>(Path.Combine(directory, "documents.json"));
-            BagOfWordsDocument[] documents = docs.Select(d => new BagOfWordsDocument(d.Id, d.Words, d.Counts)).ToArray();
             TopicClassifierHead? head = null;
             TopicLabels? labels = null;
+            FineTunedTopicClassifier? fineTuned = null;
+            int[] headForgotten = [];
             string headPath = Path.Combine(directory, "head.json");
             if (File.Exists(headPath))
             {
                 HeadEntry h = ReadJson<HeadEntry>(headPath);
-                head = new TopicClassifierHead(FromJagged(h.Weights), h.Lambda, h.TrainingCount, FromJagged(h.HessianSum), h.ClassNames, h.DocumentIds);
+                if (h.Features != HeadFeatures || h.FeatureBound is not double bound)
+                {
+                    throw new InvalidDataException($"{headPath} was written by an older version (a head on inferred topic proportions); retrain with 'deepunlearn topics train --labels'");
+                }
+                head = new TopicClassifierHead(FromJagged(h.Weights), h.Lambda, h.TrainingCount, FromJagged(h.HessianSum), h.ClassNames, h.DocumentIds, bound);
                 labels = new TopicLabels(h.Labels, h.ClassNames);
+                headForgotten = h.HeadForgottenDocumentIds ?? [];
+                string fineTunedPath = Path.Combine(directory, "finetuned.json");
+                if (File.Exists(fineTunedPath))
+                {
+                    FineTunedEntry f = ReadJson<FineTunedEntry>(fineTunedPath);
+                    fineTuned = new FineTunedTopicClassifier(FromJagged(f.WordWeights), f.Bias, f.Normalizer, f.ClassNames);
+                }
             }
-            return new TopicModelBundle(model, documents, head, labels);
+            return new TopicModelBundle(model, documents, head, labels, fineTuned, headForgotten);
         }
         catch
         {
@@ -280,5 +344,7 @@ public sealed class TopicModelBundle : IDisposable
         Dictionary<string, ArrayEntry> Arrays,
         string[][] TopWords);
 
-    private sealed record HeadEntry(string[] ClassNames, double Lambda, int TrainingCount, int[] DocumentIds, double[][] Weights, double[][] HessianSum, int[] Labels);
+    private sealed record HeadEntry(string[] ClassNames, double Lambda, int TrainingCount, int[] DocumentIds, double[][] Weights, double[][] HessianSum, int[] Labels, string? Features, double? FeatureBound, int[]? HeadForgottenDocumentIds);
+
+    private sealed record FineTunedEntry(string[] ClassNames, double[][] WordWeights, double[] Bias, double[] Normalizer);
 }

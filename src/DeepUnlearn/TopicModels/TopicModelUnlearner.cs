@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -10,49 +12,33 @@ namespace DeepUnlearn.TopicModels;
 /// U_base of Wei, Malladi, Arora and Sanyal, "Provable unlearning in topic modeling and downstream
 /// tasks" (ICLR 2025, Algorithm 1): delete documents from an anchor-word topic model by downdating the
 /// co-occurrence statistics, updating p(topic | word) with the anchors fixed, and adding Gaussian noise
-/// calibrated for (ε, δ)-unlearning in the sense of Sekhari et al. 2021 (the output must be
-/// indistinguishable from the same procedure run with no deletion on the model retrained without the
-/// documents).
+/// calibrated for (ε, δ)-unlearning in the sense of Sekhari et al. 2021.
 /// </summary>
 /// <remarks>
-/// <para>Steps, with m documents, m_U deleted, K topics, V words, anchors S:</para>
-/// <para>(U1) Downdate: Q' = (m Q − Σ_{d∈S_f} Q_d) / (m − m_U). Because every Q_d is a non-negative
-/// matrix of total mass 1, ‖Q − Q'‖₁ ≤ η := 2 m_U / m (entrywise L1).</para>
-/// <para>(U2) Update, anchors fixed: with G = Q̄_S Q̄_Sᵀ and B = Q̄ Q̄_Sᵀ before, G', B' after the
-/// downdate, each word's RecoverL2 objective f_i(c) = ‖Q̄_i − cᵀQ̄_S‖² has Hessian 2G; the Newton step from
-/// the stored solution with the stored Hessian on the change of the objective is
-/// C_i ← Π_Δ(C_i − G⁻¹((G' − G) C_i − (B'_i − B_i))), projected onto the simplex
-/// (<see cref="TopicUnlearningUpdate.NewtonStep"/>); or every problem is re-solved
-/// (<see cref="TopicUnlearningUpdate.ExactRecovery"/>). Then Ã = diag(p') C and A by Bayes' rule.</para>
-/// <para>(U3) Sensitivity. Noise goes on the joint matrix Ã = diag(p(w)) C (the weighting by p(w) cancels
-/// the 1/p(w) blow-up of row normalisation for rare words). Following the paper's proof route (the
-/// perturbation of Q moves the anchor rows and every word's row, and the strongly convex per-word
-/// problems move by at most gradient change / strong convexity), we bound the distance of the update to
-/// the exact fixed-anchor solution on the retained documents by
-/// <code>
-///   Δ = 2 η [ (2√K + 1) · 2 / p_S + 2√K ] / λ_min(G)
-/// </code>
-/// where p_S = min_{s∈S} p(w = s) and λ_min(G) = σ_min(Q̄_S)². The terms: ‖Q̄_S − Q̄'_S‖_F ≤ 2η / p_S (row
-/// normalisation, the worst case being deleted documents made of anchor words, which is why the
-/// capacity depends on p_S); Σ_i p'_i ‖Q̄_i − Q̄'_i‖₁ ≤ 2η; ‖Q̄_S‖₂ ≤ √K; strong convexity 2 λ_min(G)
-/// of the original problems bounds ‖C_i − C'_i‖; the Newton step adds the same amount again (factor 2).
-/// The paper states its bound with model constants (p, γ) and the rate of Theorem 1; the constants here
-/// are our own, made explicit so the noise can be computed.</para>
-/// <para>(U4) Noise: Ã ← Ã + N(0, σ² I_{V×K}) with σ = Δ √(2 ln(1.25/δ)) / ε (Gaussian mechanism,
-/// Lemma 1 of the paper); A = columns of max(Ã, 0) normalised (post-processing).</para>
-/// <para>(U5) Deletion capacity: the largest m_U whose expected noise norm σ √(V K) is at most τ ‖Ã‖_F,
-/// m_U* = ⌊ τ ‖Ã‖_F ε λ_min(G) m / (4 [(2√K+1) 2/p_S + 2√K] √(2 ln(1.25/δ)) √(V K)) ⌋; it scales like
-/// the paper's m / (K² √(V K)) up to the model constants.</para>
-/// <para>Cost: the downdate is O(Σ_f u_f²) for the deleted documents' distinct words u_f; recomputing G,
-/// B is O(V² K); the update O(V K²): none depends on the number of training documents. The guarantee is
-/// relative to retraining with the same anchors; re-selecting anchors on the retained corpus usually
-/// returns the same anchors when they are well separated (the separability assumption of the paper).</para>
+/// <para>The derivation of the sensitivity Δ and of where the noise goes is in
+/// <c>docs/topic-unlearning.md</c>; the steps, with m documents, m_U deleted, anchors S fixed:</para>
+/// <para>(U1) Downdate: Q' = (m Q − Σ_{d∈S_f} Q_d) / (m − m_U), exact (Lemma 1: ‖Q − Q'‖₁ ≤ 2 m_U / m).</para>
+/// <para>(U2) Update C = p(topic | word): one Newton step per word on the retained objective with the
+/// retained Hessian 2G' (<see cref="TopicUnlearningUpdate.NewtonStep"/>), or an exact re-solve
+/// (<see cref="TopicUnlearningUpdate.ExactRecovery"/>). Ã_u = diag(p') C_u.</para>
+/// <para>(U3) Sensitivity: ‖Ã_u − Ã_r‖_F ≤ Δ (<see cref="TopicSensitivity"/>), Ã_r the RecoverL2 re-fit on the
+/// retained documents with the same anchors. Noise goes on Ã (our choice; the paper perturbs the
+/// recovered matrices): weighting each word's row by p'(w) cancels the 1/p(w) of row normalisation, so
+/// rare words, whose rows of Q̄ a deletion can change completely, contribute in proportion to their mass.</para>
+/// <para>(U4) Release: Ã + N(0, σ² I), σ = Δ √(2 ln(1.25/δ)) / ε; A = columns of max(Ã, 0) normalised and
+/// R = A⁺ Q' A⁺ᵀ are post-processing (Q' is the same in the retrained world).</para>
+/// <para>Guarantee: the release is (ε, δ)-indistinguishable from Ã_r + N(0, σ² I), i.e. relative to a retrain
+/// with the same anchor words. FastAnchorWords is re-run on Q' (O(V² K), independent of m) and the result
+/// says whether it returns the same anchors, in which case the guarantee also holds relative to a full
+/// retrain. The private state keeps the exact fixed-anchor optimum on Q' (words whose Newton step left
+/// their face are re-solved), so later deletions start from what a retrain would hold.</para>
 /// </remarks>
 public static class TopicModelUnlearner
 {
     /// <summary>Deletes <paramref name="forget"/> from <paramref name="model"/> (which is not modified).</summary>
-    /// <exception cref="ArgumentException">The forget set is empty, has duplicates or unknown ids, or covers the whole corpus.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">ε or δ is out of range.</exception>
+    /// <exception cref="ArgumentException">The forget set is empty, has duplicates or unknown ids, covers the
+    /// whole corpus, or (with noise) exceeds the deletions the sensitivity bound covers.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">ε or δ is out of range (ε ≥ 1 needs <see cref="TopicUnlearningOptions.AllowEpsilonOutsideProvenRange"/>).</exception>
     public static TopicUnlearningResult Unlearn(AnchorTopicModel model, IReadOnlyList<BagOfWordsDocument> forget, TopicUnlearningOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -64,32 +50,44 @@ public static class TopicModelUnlearner
         int k = model.TopicCount;
         int v = model.VocabularySize;
         int m = model.Statistics.DocumentCount;
+        TopicModelConstants constants = TopicModelConstants.Measure(model);
+        TopicSensitivity sensitivity = TopicSensitivity.Compute(constants, contributing.Length);
+        if (options.AddNoise && !sensitivity.IsFinite)
+        {
+            long? needed = TopicSensitivity.DocumentsNeededForOneDeletion(constants, options.Epsilon, options.Delta, options.UtilityTolerance, DenseMatrix.FrobeniusNorm(model.JointWordTopic));
+            throw new ArgumentException(
+                $"deleting {contributing.Length} of {m} documents is beyond what the sensitivity bound covers for this model "
+                + $"(the retained strong convexity bound λ − g = {sensitivity.RetainedStrongConvexity.ToString("G3", CultureInfo.InvariantCulture)} is not positive; "
+                + $"λ = {constants.GramMinEigenvalue.ToString("G3", CultureInfo.InvariantCulture)}, p_S = {constants.MinAnchorProbability.ToString("G3", CultureInfo.InvariantCulture)}); "
+                + $"a model with these constants would need {(needed is long n ? n.ToString("N0", CultureInfo.InvariantCulture) : "more than 10^15")} training documents for its capacity to reach one deletion at this ε, δ, τ. "
+                + "Delete fewer documents per request, retrain, or run without noise (not certified)",
+                nameof(forget));
+        }
 
-        RecoveryInputs before = TopicRecovery.Prepare(model.Statistics, model.Anchors);
-        CooccurrenceStatistics statistics = model.Statistics.Clone();
+        CooccurrenceStatistics statistics = model.Statistics.clone();
         try
         {
-            int removed = statistics.Remove(contributing);
+            statistics.Remove(contributing);
             double change = CooccurrenceChange(model.Statistics, statistics);
-            RecoveryInputs after = TopicRecovery.Prepare(statistics, model.Anchors);
-            (double lambdaMin, _) = DenseMatrix.EigenvalueRange(before.Gram);
-            double[,] wordTopic = options.Update == TopicUnlearningUpdate.NewtonStep
-                ? NewtonStep(model.WordTopic, before, after)
-                : SimplexLeastSquares.SolveRows(after.Gram, after.Cross, DenseMatrix.EigenvalueRange(after.Gram).Max, model.Options.SolverTolerance, model.Options.SolverMaxIterations, model.WordTopic);
-            RecoveredTopics noiseless = TopicRecovery.Assemble(statistics, wordTopic, after.WordProbability);
+            (double[,] released, double[,] stored, int exactWords, RecoveryInputs after) = NoiselessUpdate(model, statistics, options.Update);
+            RecoveredTopics noiseless = TopicRecovery.Assemble(statistics, released, after.WordProbability);
 
-            double minAnchorProbability = model.Anchors.Min(a => before.WordProbability[a]);
-            double sensitivity = SensitivityBound(m, removed, k, minAnchorProbability, lambdaMin);
-            double sigma = options.AddNoise ? GaussianMechanism.NoiseStd(sensitivity, options.Epsilon, options.Delta) : 0;
-            (RecoveredTopics released, double noiseNorm) = AddNoise(statistics, noiseless, sigma, options.Seed);
-            int capacity = DeletionCapacity(m, k, v, minAnchorProbability, lambdaMin, options.Epsilon, options.Delta, options.UtilityTolerance, DenseMatrix.FrobeniusNorm(noiseless.JointWordTopic));
+            double sigma = options.AddNoise ? GaussianMechanism.NoiseStd(sensitivity.Bound, options.Epsilon, options.Delta) : 0;
+            (RecoveredTopics noisy, double noiseNorm) = AddNoise(statistics, noiseless, sigma, options.Seed);
+            double jointNorm = DenseMatrix.FrobeniusNorm(model.JointWordTopic);
+            int capacity = TopicSensitivity.DeletionCapacity(constants, options.Epsilon, options.Delta, options.UtilityTolerance, jointNorm);
+
+            var anchorWatch = Stopwatch.StartNew();
+            int[]? reselected = options.CheckAnchors && statistics.WordDocumentCounts is not null ? ReselectAnchors(statistics, model.Options) : null;
+            TimeSpan anchorCheck = options.CheckAnchors ? anchorWatch.Elapsed : TimeSpan.Zero;
+            bool? unchanged = reselected?.SequenceEqual(model.Anchors);
 
             var removedIds = new HashSet<int>(forget.Select(d => d.Id));
             var result = new AnchorTopicModel(
                 model.Vocabulary,
                 model.Options,
                 model.Anchors,
-                released with { WordTopic = wordTopic },
+                noisy with { WordTopic = stored },
                 statistics,
                 model.DocumentIds.Where(id => !removedIds.Contains(id)).ToArray(),
                 model.DeletedDocumentIds.Concat(removedIds).Order().ToArray(),
@@ -98,17 +96,23 @@ public static class TopicModelUnlearner
             {
                 Model = result,
                 DocumentCountBefore = m,
-                DeletedCount = removed,
+                DeletedCount = contributing.Length,
                 SkippedCount = skipped,
                 CooccurrenceChange = change,
-                MinAnchorProbability = minAnchorProbability,
-                GramMinEigenvalue = lambdaMin,
+                Constants = constants,
                 Sensitivity = sensitivity,
                 NoiseStd = sigma,
                 NoiseAdded = options.AddNoise,
-                DeletionCapacity = capacity,
-                PaperCapacityRate = m / (k * (double)k * Math.Sqrt((double)v * k)),
                 NoiseNorm = noiseNorm,
+                Regime = options.Regime,
+                DeletionCapacity = capacity,
+                DocumentsNeededForOneDeletion = TopicSensitivity.DocumentsNeededForOneDeletion(constants, options.Epsilon, options.Delta, options.UtilityTolerance, jointNorm),
+                PaperCapacityRate = m / (k * (double)k * Math.Sqrt((double)v * k)),
+                ExactWords = exactWords,
+                ReselectedAnchors = reselected,
+                AnchorsUnchanged = unchanged,
+                Guarantee = DescribeGuarantee(model, options, sigma, m - contributing.Length, reselected, unchanged),
+                AnchorCheckElapsed = anchorCheck,
                 Elapsed = stopwatch.Elapsed,
             };
         }
@@ -120,42 +124,105 @@ public static class TopicModelUnlearner
     }
 
     /// <summary>
-    /// Δ of (U3): 2 η [(2√K + 1) · 2/p_S + 2√K] / λ_min(G) with η = 2 m_U / m.
+    /// The guarantee of a U_base release in words: its reference (a retrain with the same anchors; also a
+    /// full retrain when FastAnchorWords on the retained documents returns the same anchors), ε, δ and regime.
     /// </summary>
-    public static double SensitivityBound(int documentCount, int deletedCount, int topicCount, double minAnchorProbability, double gramMinEigenvalue)
+    internal static string DescribeGuarantee(AnchorTopicModel model, TopicUnlearningOptions options, double sigma, int retained, IReadOnlyList<int>? reselected, bool? anchorsUnchanged)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(documentCount, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(deletedCount);
-        ArgumentOutOfRangeException.ThrowIfLessThan(topicCount, 1);
-        if (!(minAnchorProbability > 0) || !(gramMinEigenvalue > 0))
+        if (!options.AddNoise)
         {
-            return double.PositiveInfinity;
+            return "not certified: no noise was added (diagnostic run)";
         }
-        double eta = 2.0 * deletedCount / documentCount;
-        return 2 * eta * Kappa(topicCount, minAnchorProbability) / gramMinEigenvalue;
+        string eps = options.Epsilon.ToString("G4", CultureInfo.InvariantCulture);
+        string del = options.Delta.ToString("G4", CultureInfo.InvariantCulture);
+        return $"({eps}, {del})-unlearning relative to a retrain with the same anchor words: the released joint matrix Ã is ({eps}, {del})-indistinguishable "
+            + $"from RecoverL2 on the {retained} retained documents with the anchors [{AnchorWords(model, model.Anchors)}] held fixed, plus the same Gaussian noise "
+            + $"(σ = {sigma.ToString("G4", CultureInfo.InvariantCulture)} per entry). "
+            + RegimeSentence(options) + AnchorSentence(model, reselected, anchorsUnchanged) + ConstantsSentence;
     }
 
-    /// <summary>m_U* of (U5): the largest deletion count whose expected noise norm σ √(V K) stays within τ ‖Ã‖_F.</summary>
-    public static int DeletionCapacity(int documentCount, int topicCount, int vocabularySize, double minAnchorProbability, double gramMinEigenvalue, double epsilon, double delta, double tolerance, double jointNorm)
+    /// <summary>The note on where σ's constants come from.</summary>
+    internal const string ConstantsSentence = "σ uses constants measured on the model before the deletion (p_S, λ, s); the paper takes the corresponding population constants as known.";
+
+    /// <summary>Which ε regime applies, in words.</summary>
+    internal static string RegimeSentence(TopicUnlearningOptions options) => options.Regime == PrivacyRegime.Proven
+        ? "ε lies in (0, 1), where the Gaussian mechanism's calibration is proven. "
+        : "ε ≥ 1 is outside the range where the Gaussian mechanism's calibration is proven (accepted on request): the guarantee is not proven. ";
+
+    /// <summary>Whether the guarantee extends to a full retrain, in words.</summary>
+    internal static string AnchorSentence(AnchorTopicModel model, IReadOnlyList<int>? reselected, bool? anchorsUnchanged) => anchorsUnchanged switch
     {
-        GaussianMechanism.Validate(epsilon, delta);
-        if (!(minAnchorProbability > 0) || !(gramMinEigenvalue > 0))
+        true => "FastAnchorWords re-run on the retained documents returns the same anchors in the same order, so the guarantee also holds relative to a full retrain. ",
+        false => $"FastAnchorWords re-run on the retained documents returns different anchors [{AnchorWords(model, reselected!)}]: the guarantee does NOT extend to a full retrain. ",
+        null => "Whether a full retrain would pick the same anchors was not checked. ",
+    };
+
+    private static string AnchorWords(AnchorTopicModel model, IEnumerable<int> ids) => string.Join(", ", ids.Select(a => model.Vocabulary.Words[a]));
+
+    /// <summary>
+    /// (U2) on already downdated statistics: the released C (Newton step or exact re-solve), the stored
+    /// private C (the fixed-anchor optimum), how many words the Newton step solved exactly, and the
+    /// retained recovery inputs.
+    /// </summary>
+    internal static (double[,] Released, double[,] Stored, int ExactWords, RecoveryInputs After) NoiselessUpdate(AnchorTopicModel model, CooccurrenceStatistics retained, TopicUnlearningUpdate update)
+    {
+        RecoveryInputs after = TopicRecovery.Prepare(retained, model.Anchors);
+        double lambdaMax = DenseMatrix.EigenvalueRange(after.Gram).Max;
+        if (update == TopicUnlearningUpdate.NewtonStep)
         {
-            return 0;
+            (double[,] released, bool[] exact) = NewtonFaceUpdate.Apply(model.WordTopic, after.Gram, after.Cross);
+            return (released, Refine(released, exact, after, lambdaMax, model.Options), exact.Count(e => e), after);
         }
-        double perDeletion = 4 * Kappa(topicCount, minAnchorProbability) / (gramMinEigenvalue * documentCount)
-            * Math.Sqrt(2 * Math.Log(1.25 / delta)) / epsilon * Math.Sqrt((double)vocabularySize * topicCount);
-        double capacity = Math.Floor(tolerance * jointNorm / perDeletion);
-        return (int)Math.Clamp(capacity, 0, Math.Max(0, documentCount - 2));
+        double[,] solved = SimplexLeastSquares.SolveRows(after.Gram, after.Cross, lambdaMax, model.Options.SolverTolerance, model.Options.SolverMaxIterations, model.WordTopic);
+        return (solved, solved, model.VocabularySize, after);
     }
 
-    private static double Kappa(int topicCount, double minAnchorProbability)
+    internal static int[] ReselectAnchors(CooccurrenceStatistics statistics, AnchorTopicModelOptions options)
     {
-        double rootK = Math.Sqrt(topicCount);
-        return ((2 * rootK) + 1) * 2 / minAnchorProbability + (2 * rootK);
+        try
+        {
+            return AnchorTopicModel.SelectAnchors(statistics, options);
+        }
+        catch (InvalidOperationException)
+        {
+            // Too few candidates left (or the rows span fewer dimensions): a full retrain would fail or differ.
+            return [];
+        }
     }
 
-    private static (BagOfWordsDocument[] Contributing, int Skipped) ValidateForgetSet(AnchorTopicModel model, IReadOnlyList<BagOfWordsDocument> forget)
+    // Words whose Newton step did not land on the constrained optimum are re-solved (warm-started), so the
+    // stored private C is the fixed-anchor optimum on Q' (the premise of the next deletion's bound).
+    private static double[,] Refine(double[,] newton, bool[] exact, RecoveryInputs after, double lambdaMax, AnchorTopicModelOptions options)
+    {
+        int[] rows = Enumerable.Range(0, exact.Length).Where(i => !exact[i]).ToArray();
+        var stored = (double[,])newton.clone();
+        if (rows.Length == 0)
+        {
+            return stored;
+        }
+        int k = newton.GetLength(1);
+        var cross = new double[rows.Length, k];
+        var start = new double[rows.Length, k];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                cross[r, j] = after.Cross[rows[r], j];
+                start[r, j] = newton[rows[r], j];
+            }
+        }
+        double[,] solved = SimplexLeastSquares.SolveRows(after.Gram, cross, lambdaMax, options.SolverTolerance, options.SolverMaxIterations, start);
+        for (int r = 0; r < rows.Length; r++)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                stored[rows[r], j] = solved[r, j];
+            }
+        }
+        return stored;
+    }
+
+    internal static (BagOfWordsDocument[] Contributing, int Skipped) ValidateForgetSet(AnchorTopicModel model, IReadOnlyList<BagOfWordsDocument> forget)
     {
         if (forget.Count == 0)
         {
@@ -205,40 +272,10 @@ public static class TopicModelUnlearner
         return (contributing.ToArray(), skipped);
     }
 
-    private static double[,] NewtonStep(double[,] wordTopic, RecoveryInputs before, RecoveryInputs after)
-    {
-        int v = wordTopic.GetLength(0);
-        int k = wordTopic.GetLength(1);
-        using var scope = TensorScope.Begin();
-        Tensor c = DenseMatrix.ToTensor(wordTopic);
-        Tensor deltaGram = DenseMatrix.ToTensor(after.Gram) - DenseMatrix.ToTensor(before.Gram);
-        Tensor deltaCross = DenseMatrix.ToTensor(after.Cross) - DenseMatrix.ToTensor(before.Cross);
-        // Rows: ΔG c_i − Δb_i (G symmetric), then G⁻¹ applied to each: solve G Xᵀ = Dᵀ.
-        Tensor gradientChange = c.Mm(deltaGram) - deltaCross;
-        Tensor step = Linalg.Solve(DenseMatrix.ToTensor(before.Gram), gradientChange.T()).T();
-        double[,] updated = DenseMatrix.FromTensor(c - step);
-        var row = new double[k];
-        for (int i = 0; i < v; i++)
-        {
-            for (int j = 0; j < k; j++)
-            {
-                row[j] = updated[i, j];
-            }
-            // Projection onto the simplex is non-expansive and the retrained C'_i lies in it, so it can only
-            // bring the update closer (the bound of (U3) still holds).
-            SimplexLeastSquares.ProjectOntoSimplex(row);
-            for (int j = 0; j < k; j++)
-            {
-                updated[i, j] = row[j];
-            }
-        }
-        return updated;
-    }
-
     private static double CooccurrenceChange(CooccurrenceStatistics before, CooccurrenceStatistics after)
     {
-        using var scope = TensorScope.Begin();
-        return (before.Cooccurrence() - after.Cooccurrence()).Abs().Sum().Item();
+        using var scope = torch.NewDisposeScope();
+        return (before.Cooccurrence() - after.Cooccurrence()).abs().Sum().ToDouble();
     }
 
     private static (RecoveredTopics Topics, double NoiseNorm) AddNoise(CooccurrenceStatistics statistics, RecoveredTopics topics, double sigma, ulong seed)
@@ -251,9 +288,9 @@ public static class TopicModelUnlearner
         int k = topics.JointWordTopic.GetLength(1);
         double[,] noise;
         using (var generator = new Generator(seed))
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
-            noise = DenseMatrix.FromTensor(Tensor.Randn([v, k], DType.Float64, Device.Cpu, generator) * sigma);
+            noise = DenseMatrix.FromTensor(torch.randn([v, k], ScalarType.Float64, torch.CPU, generator) * sigma);
         }
         var joint = new double[v, k];
         for (int i = 0; i < v; i++)

@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -80,6 +81,12 @@ public sealed class UnlearningContext
     /// <summary>The seed of this run (methods derive their randomness from it).</summary>
     public ulong Seed { get; }
 
+    /// <summary>
+    /// The checkpoint file <see cref="Original"/> was loaded from, when there is one: methods may read and write
+    /// files that belong beside it (PGU's stored retain space).
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
     /// <summary>Loader worker threads.</summary>
     public int Workers { get; init; } = 2;
 
@@ -96,7 +103,7 @@ public sealed class UnlearningContext
     public ClassifierModel CopyOriginal()
     {
         ClassifierModel copy = Original.DeepCopy();
-        copy.To(Device);
+        copy.to(Device);
         copy.Train();
         return copy;
     }

@@ -3,7 +3,8 @@ using System.Linq;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -94,6 +95,7 @@ public sealed class UnlearningSession : IDisposable
     public UnlearningContext Context(ulong seed, IProgress<UnlearningProgress>? progress = null) =>
         new(Original, Data, Sets.Forget, Sets.Retain, Data.Split.Validation, Sets.ForgottenClasses, Recipe, Device, seed)
         {
+            CheckpointPath = CheckpointPath,
             Workers = Workers,
             LoggerFactory = LoggerFactory,
             Progress = progress,

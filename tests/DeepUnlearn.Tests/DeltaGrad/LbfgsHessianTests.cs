@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Xunit;
 
@@ -30,7 +31,7 @@ public class LbfgsHessianTests
         double[,] dense = DenseBfgs(sigma, s, y);
         double[] v = RandomVector(random);
 
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
             var sTensors = new Tensor[k];
             var yTensors = new Tensor[k];
@@ -68,7 +69,7 @@ public class LbfgsHessianTests
     [Fact]
     public void FromPairs_NegativeCurvature_Throws()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor s = Tensor.From(new[] { 1.0, 0.0 });
         Tensor y = Tensor.From(new[] { -1.0, 0.0 });
         Assert.Throws<ArgumentException>(() => LbfgsHessian.FromPairs([s], [y]));

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using Xunit;
 
@@ -24,7 +25,7 @@ public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<Tiny
         ["pgu"] = [new("offset", "0.000001"), new("start_learning_rate", "0.5"), new("end_learning_rate", "0.1"), new("epochs", "30"), new("eval_every", "3"), new("covariance_samples", "200"), new("eval_samples", "200")],
         // With D_f a quarter of D, I_D is roughly ≥ I_f/4 everywhere, so I_f > α·I_D needs α < 4.
         ["ssd"] = [new("alpha", "2")],
-        ["deltagrad"] = [new("head_epochs", "10"), new("batch_size", "64")],
+        ["deltagrad-head"] = [new("head_epochs", "10"), new("batch_size", "64")],
         // The tiny model is saturated (forget loss ~1e-9, so ~1e-9 gradients): only a huge rate escapes, and the
         // ascent then explodes within a couple of steps, so the loss ceiling stops it there.
         ["gradient-ascent"] = [new("epochs", "5"), new("learning_rate", "5"), new("batch_size", "32"), new("max_forget_loss", "2")],
@@ -43,7 +44,7 @@ public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<Tiny
         LibTorch.SetNumThreads(1);
         try
         {
-            float[] before = setup.Flatten(setup.Original);
+            float[] before = setup.flatten(setup.Original);
             long live = Tensor.SettledLiveCount();
             IUnlearningMethod method = MethodRegistry.Create(name, s_tinySettings.GetValueOrDefault(name, []));
             double forgetAccuracy;
@@ -52,12 +53,12 @@ public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<Tiny
                 Assert.Equal(name, method.Name);
                 Assert.NotSame(setup.Original, outcome.Model);
                 Assert.True(outcome.Seconds > 0);
-                Assert.All(setup.Flatten(outcome.Model), v => Assert.True(float.IsFinite(v), $"{name} produced a non-finite weight"));
+                Assert.All(setup.flatten(outcome.Model), v => Assert.True(float.IsFinite(v), $"{name} produced a non-finite weight"));
                 Assert.All(outcome.Diagnostics.Values, v => Assert.False(double.IsNaN(v), $"{name} reported a NaN diagnostic"));
                 forgetAccuracy = setup.ForgetAccuracy(outcome.Model);
             }
             Assert.Equal(live, Tensor.LiveCount);
-            Assert.Equal(before, setup.Flatten(setup.Original));
+            Assert.Equal(before, setup.flatten(setup.Original));
             Assert.True(forgetAccuracy < setup.OriginalForgetAccuracy,
                 $"{name}: forget accuracy {forgetAccuracy:F1}% did not fall below the original's {setup.OriginalForgetAccuracy:F1}%");
         }

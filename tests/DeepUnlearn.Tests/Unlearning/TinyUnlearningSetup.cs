@@ -5,7 +5,8 @@ using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Training;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 
@@ -29,13 +30,13 @@ public sealed class TinyUnlearningSetup : IDisposable
             Data = VisionData.FromDatasets("squares", train, test, 0.1, 0);
             Recipe = new TrainingConfig { Epochs = 4, BatchSize = 32, LearningRate = 0.05, Workers = 0, Seed = 0 };
             Original = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = 4, InChannels = 1, ImageSize = 12, Seed = 0 });
-            using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, Device.Cpu, workers: 0))
+            using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, torch.CPU, workers: 0))
             {
                 new Trainer().Fit(Original, loader, null, Recipe);
             }
             Original.Eval();
             ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, Data.Split);
-            Context = new UnlearningContext(Original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, Device.Cpu, seed: 0) { Workers = 0 };
+            Context = new UnlearningContext(Original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, torch.CPU, seed: 0) { Workers = 0 };
             OriginalForgetAccuracy = ForgetAccuracy(Original);
         }
         finally
@@ -60,7 +61,7 @@ public sealed class TinyUnlearningSetup : IDisposable
         return ModelEvaluator.Predict(model, forget).AccuracyPercent();
     }
 
-    public float[] Flatten(ClassifierModel model) => model.StateDict().Where(kv => kv.Value.DType == DType.Float32).SelectMany(kv => kv.Value.ToArray<float>()).ToArray();
+    public float[] Flatten(ClassifierModel model) => model.StateDict().Where(kv => kv.Value.ScalarType == ScalarType.Float32).SelectMany(kv => kv.Value.ToArray<float>()).ToArray();
 
     public void Dispose() => Original.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 
 namespace DeepUnlearn.Unlearning.Methods;
@@ -27,8 +28,8 @@ internal static class DivergenceGuard
     {
         foreach ((string name, Tensor parameter) in model.NamedParameters())
         {
-            using var scope = TensorScope.Begin();
-            if (parameter.IsFinite().All().Item() == 0)
+            using var scope = torch.NewDisposeScope();
+            if (parameter.isfinite().All().ToDouble() == 0)
             {
                 throw new TrainingDivergedException($"{method} diverged: parameter '{name}' has non-finite values; {hint}");
             }

@@ -1,6 +1,7 @@
 using System;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 
 namespace DeepUnlearn.Tests.Unlearning.Methods;
@@ -11,7 +12,7 @@ internal static class Contexts
     public static UnlearningContext WithOriginal(TinyUnlearningSetup setup, ClassifierModel original, bool augment = true, ulong seed = 0)
     {
         UnlearningContext c = setup.Context;
-        return new UnlearningContext(original, setup.Data, c.ForgetIds, c.RetainIds, c.ValidationIds, c.ForgottenClasses, setup.Recipe with { Augment = augment }, Device.Cpu, seed) { Workers = 0 };
+        return new UnlearningContext(original, setup.Data, c.ForgetIds, c.RetainIds, c.ValidationIds, c.ForgottenClasses, setup.Recipe with { Augment = augment }, torch.CPU, seed) { Workers = 0 };
     }
 
     public static UnlearningContext With(TinyUnlearningSetup setup, bool augment = true, ulong seed = 0) => WithOriginal(setup, setup.Original, augment, seed);

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Xunit;
@@ -21,16 +22,16 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
         UnlearningContext c = setup.Context;
         int[] train = c.RetainIds.Concat(c.ForgetIds).Order().ToArray();
         int[] forget = train.Where((_, i) => i % (train.Length / count) == 0).Take(count).ToArray();
-        return new UnlearningContext(setup.Original, setup.Data, forget, train.Except(forget).ToArray(), c.ValidationIds, [], setup.Recipe, Device.Cpu, 0) { Workers = 0 };
+        return new UnlearningContext(setup.Original, setup.Data, forget, train.Except(forget).ToArray(), c.ValidationIds, [], setup.Recipe, torch.CPU, 0) { Workers = 0 };
     }
 
-    private (float[] Head, float[] All, IReadOnlyDictionary<string, double> Diagnostics, double ForgetAccuracy) Run(DeltaGradMethodOptions options, UnlearningContext? context = null)
+    private (float[] Head, float[] All, IReadOnlyDictionary<string, double> Diagnostics, double ForgetAccuracy, string Label) Run(DeltaGradMethodOptions options, UnlearningContext? context = null)
     {
         using var single = new SingleThread();
         using UnlearningOutcome outcome = new DeltaGradMethod(options).Run(context ?? setup.Context, CancellationToken.None);
-        using Tensor weights = outcome.Model.Head.Weight.Flatten();
+        using Tensor weights = outcome.Model.Head.Weight.flatten();
         float[] head = weights.ToArray<float>().Concat(outcome.Model.Head.Bias!.ToArray<float>()).ToArray();
-        return (head, setup.Flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model));
+        return (head, setup.flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model), outcome.Label("deltagrad-head"));
     }
 
     private static double Norm(IEnumerable<double> values) => Math.Sqrt(values.Sum(v => v * v));
@@ -58,15 +59,18 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
         Assert.Equal(1, result.Diagnostics["exact_replay_for_classes"]);
         Assert.Equal(0, result.Diagnostics["approximate_steps"]);
         Assert.Equal(0, result.ForgetAccuracy);
+        // Reports name the run for what it was: the head only, replayed exactly.
+        Assert.Equal("deltagrad-head (T0=1)", result.Label);
         var approximate = Run(Options(period: 5) with { ApproximateClassRequests = true });
         Assert.Equal(0, approximate.Diagnostics["exact_replay_for_classes"]);
         Assert.True(approximate.Diagnostics["approximate_steps"] > 0);
+        Assert.Equal("deltagrad-head (T0=5)", approximate.Label);
     }
 
     [Fact]
     public void Run_ChangesOnlyTheHead()
     {
-        float[] original = setup.Flatten(setup.Original);
+        float[] original = setup.flatten(setup.Original);
         var result = Run(Options());
         Assert.Equal(original.Length, result.All.Length);
         int changed = Enumerable.Range(0, original.Length).Count(i => original[i] != result.All[i]);

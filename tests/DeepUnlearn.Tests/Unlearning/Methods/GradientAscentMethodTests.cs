@@ -5,8 +5,9 @@ using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.GradientAscent;
@@ -45,12 +46,12 @@ public class GradientAscentMethodTests(TinyUnlearningSetup setup) : IClassFixtur
         {
             foreach (Batch batch in forget.Epoch(0))
             {
-                using var scope = TensorScope.Begin();
-                Functional.CrossEntropy(expected.Forward(batch.Images), batch.Labels).Backward();
-                using var noGrad = LibTorch.NoGrad();
+                using var scope = torch.NewDisposeScope();
+                torch.nn.functional.cross_entropy(expected.call(batch.Images), batch.Labels).backward();
+                using var noGrad = torch.no_grad();
                 foreach (Tensor p in expected.Parameters())
                 {
-                    p.AddInPlace(p.Grad!, lr);
+                    p.add_(p.grad!, lr);
                 }
             }
         }

@@ -8,9 +8,9 @@ using Xunit;
 namespace DeepUnlearn.Tests.Unlearning.Methods;
 
 /// <summary>
-/// PGU's class-wise stopping rule: the target forget accuracy is 0 and counts as reached at or below
-/// <c>class_target_tolerance</c>; the rule may keep the previous check's weights only when they are closer to
-/// the target, which for a target of 0 never overrides a check inside the tolerance.
+/// PGU's class-wise target rule (ours, on with <c>stop_at_target=true</c>): the target forget accuracy is 0 and
+/// counts as reached at or below <c>class_target_tolerance</c>; the rule may keep the previous check's weights only
+/// when they are closer to the target, which for a target of 0 never overrides a check inside the tolerance.
 /// </summary>
 public class PguStoppingTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningSetup>
 {
@@ -18,18 +18,19 @@ public class PguStoppingTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
     private static readonly KeyValuePair<string, string>[] s_tiny =
     [
         new("offset", "0.000001"), new("start_learning_rate", "0.5"), new("end_learning_rate", "0.1"), new("epochs", "30"),
-        new("eval_every", "3"), new("covariance_samples", "200"), new("eval_samples", "200"),
+        new("eval_every", "3"), new("covariance_samples", "200"), new("eval_samples", "200"), new("stop_at_target", "true"),
+        new("retain_drop_limit", "100"),
     ];
 
     [Fact]
     public void Run_ToleranceAboveTheOriginalsForgetAccuracy_StopsBeforeAnyStep()
     {
-        float[] original = setup.Flatten(setup.Original);
+        float[] original = setup.flatten(setup.Original);
         using UnlearningOutcome outcome = Run(100);
         Assert.Equal(0, outcome.Diagnostics["steps"]);
         Assert.Equal(1, outcome.Diagnostics["target_reached"]);
         Assert.Equal(setup.OriginalForgetAccuracy, outcome.Diagnostics["stop_forget_accuracy"], 6);
-        Assert.Equal(original, setup.Flatten(outcome.Model));
+        Assert.Equal(original, setup.flatten(outcome.Model));
     }
 
     [Fact]

@@ -4,8 +4,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.SalUn;
 using Xunit;
@@ -26,14 +27,14 @@ public class SalUnMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         using var threads = new SingleThread();
         using ClassifierModel model = setup.Context.CopyOriginal();
         using SaliencyMask mask = SalUnMethod.ComputeMask(setup.Context, model, s_tiny with { MaskRatio = ratio }, CancellationToken.None);
-        long total = model.Parameters().Sum(p => p.NumEl);
+        long total = model.Parameters().Sum(p => p.numel());
         Assert.Equal(total, mask.Total);
         Assert.Equal((long)Math.Floor(total * ratio), mask.Kept);
         long ones = 0;
         foreach ((string name, Tensor p) in model.NamedParameters())
         {
             Tensor m = mask.Masks[name];
-            Assert.Equal(p.ShapeArray(), m.ShapeArray());
+            Assert.Equal(p.shape, m.shape);
             float[] values = m.ToArray<float>();
             Assert.All(values, v => Assert.True(v is 0f or 1f));
             ones += values.Count(v => v == 1f);
@@ -50,11 +51,11 @@ public class SalUnMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         using ClassifierModel fresh = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = 4, InChannels = 1, ImageSize = 12, Seed = 3 });
         UnlearningContext context = Contexts.WithOriginal(setup, fresh);
         using ClassifierModel model = context.CopyOriginal();
-        float[] weightsBefore = setup.Flatten(model);
+        float[] weightsBefore = setup.flatten(model);
         using SaliencyMask mask = SalUnMethod.ComputeMask(context, model, s_tiny, CancellationToken.None);
-        Assert.Equal(weightsBefore, setup.Flatten(model));
+        Assert.Equal(weightsBefore, setup.flatten(model));
         Assert.True(model.IsTraining);
-        Assert.All(model.Parameters(), p => Assert.Null(p.Grad));
+        Assert.All(model.Parameters(), p => Assert.Null(p.grad));
 
         // The reference saliency: |∇ Σ_{D_f} CE| at θ_o in evaluation mode, all of D_f in one batch.
         using ClassifierModel reference = fresh.DeepCopy();
@@ -63,16 +64,16 @@ public class SalUnMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         {
             foreach (Batch batch in forget.Epoch(0))
             {
-                using var scope = TensorScope.Begin();
-                Functional.CrossEntropy(reference.Forward(batch.Images), batch.Labels, reduction: Reduction.Sum).Backward();
+                using var scope = torch.NewDisposeScope();
+                torch.nn.functional.cross_entropy(reference.call(batch.Images), batch.Labels, reduction: nn.Reduction.Sum).backward();
             }
         }
         float keptMin = float.PositiveInfinity;
         float droppedMax = 0;
         foreach ((string name, Tensor p) in reference.NamedParameters())
         {
-            using var scope = TensorScope.Begin();
-            float[] saliency = p.Grad!.Abs().ToArray<float>();
+            using var scope = torch.NewDisposeScope();
+            float[] saliency = p.grad!.abs().ToArray<float>();
             float[] m = mask.Masks[name].ToArray<float>();
             for (int i = 0; i < saliency.Length; i++)
             {

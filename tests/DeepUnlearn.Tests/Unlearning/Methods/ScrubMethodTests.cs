@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.FineTune;
 using DeepUnlearn.Unlearning.Methods.Scrub;
@@ -35,12 +36,12 @@ public class ScrubMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         }
         expected *= temperature * temperature / 2;
 
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor student = Tensor.From<float>(s.Cast<double>().Select(v => (float)v).ToArray(), [2, 3]);
         Tensor teacher = Tensor.From<float>(t.Cast<double>().Select(v => (float)v).ToArray(), [2, 3]);
-        double actual = ScrubMethod.DistillationLoss(student, teacher, temperature).Item();
+        double actual = ScrubMethod.DistillationLoss(student, teacher, temperature).ToDouble();
         Assert.Equal(expected, actual, 5);
-        Assert.Equal(0, ScrubMethod.DistillationLoss(teacher, teacher, temperature).Item(), 6);
+        Assert.Equal(0, ScrubMethod.DistillationLoss(teacher, teacher, temperature).ToDouble(), 6);
     }
 
     [Fact]
@@ -56,13 +57,13 @@ public class ScrubMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         float[] fromFineTune;
         using (UnlearningOutcome outcome = scrub.Run(context, CancellationToken.None))
         {
-            fromScrub = setup.Flatten(outcome.Model);
+            fromScrub = setup.flatten(outcome.Model);
         }
         using (UnlearningOutcome outcome = finetune.Run(context, CancellationToken.None))
         {
-            fromFineTune = setup.Flatten(outcome.Model);
+            fromFineTune = setup.flatten(outcome.Model);
         }
-        Assert.NotEqual(setup.Flatten(setup.Original), fromScrub);
+        Assert.NotEqual(setup.flatten(setup.Original), fromScrub);
         Assert.Equal(fromFineTune, fromScrub);
     }
 
@@ -72,12 +73,12 @@ public class ScrubMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         using var threads = new SingleThread();
         using ClassifierModel teacher = setup.Context.CopyOriginal();
         using ClassifierModel student = setup.Context.CopyOriginal();
-        float[] before = setup.Flatten(teacher);
+        float[] before = setup.flatten(teacher);
         Dictionary<string, double> diagnostics = ScrubMethod.Distill(setup.Context, student, teacher, s_tiny, CancellationToken.None);
-        Assert.Equal(before, setup.Flatten(teacher));
+        Assert.Equal(before, setup.flatten(teacher));
         Assert.False(teacher.IsTraining);
-        Assert.All(teacher.Parameters(), p => Assert.Null(p.Grad));
-        Assert.NotEqual(before, setup.Flatten(student));
+        Assert.All(teacher.Parameters(), p => Assert.Null(p.grad));
+        Assert.NotEqual(before, setup.flatten(student));
         Assert.True(diagnostics["final_forget_kl"] > 0);
         Assert.Equal(2, diagnostics["max_step_epochs"]);
     }
@@ -87,13 +88,13 @@ public class ScrubMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
     {
         using var threads = new SingleThread();
         bool wasTraining = setup.Original.IsTraining;
-        float[] before = setup.Flatten(setup.Original);
+        float[] before = setup.flatten(setup.Original);
         using (new ScrubMethod(s_tiny).Run(setup.Context, CancellationToken.None))
         {
         }
         Assert.Equal(wasTraining, setup.Original.IsTraining);
-        Assert.Equal(before, setup.Flatten(setup.Original));
-        Assert.All(setup.Original.Parameters(), p => Assert.True(p.RequiresGrad));
+        Assert.Equal(before, setup.flatten(setup.Original));
+        Assert.All(setup.Original.Parameters(), p => Assert.True(p.requires_grad));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.Ssd;
 using Xunit;
@@ -12,7 +13,7 @@ public class SsdTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningS
     [Fact]
     public void Dampen_ContrivedImportances_ScalesExactlyWhereForgetImportanceDominates()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         const double alpha = 2;
         const double lambda = 3;
         float[] theta = [1.5f, -2f, 4f, 0.75f, -1f, 3f, 8f];
@@ -53,13 +54,13 @@ public class SsdTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningS
     [Fact]
     public void Dampen_InfiniteAlpha_ChangesNothing()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var generator = new Generator(1);
-        Tensor parameter = Tensor.Randn([50], generator: generator);
+        Tensor parameter = torch.randn([50], generator: generator);
         float[] before = parameter.ToArray<float>();
-        Tensor iD = Tensor.Rand([50], generator: generator);
-        iD.Narrow(0, 0, 10).ZeroInPlace();
-        Tensor iF = Tensor.Rand([50], generator: generator).Mul(1e6);
+        Tensor iD = torch.rand([50], generator: generator);
+        iD.narrow(0, 0, 10).zero_();
+        Tensor iF = torch.rand([50], generator: generator).mul(1e6);
         Assert.Equal(0, SsdMethod.Dampen(parameter, iD, iF, double.PositiveInfinity, 1));
         Assert.Equal(before, parameter.ToArray<float>());
     }
@@ -67,20 +68,20 @@ public class SsdTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningS
     [Fact]
     public void Run_InfiniteAlpha_IsTheIdentity()
     {
-        float[] before = setup.Flatten(setup.Original);
+        float[] before = setup.flatten(setup.Original);
         IUnlearningMethod method = MethodRegistry.Create("ssd", [new("alpha", "Infinity")]);
         using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
-        Assert.Equal(before, setup.Flatten(outcome.Model));
+        Assert.Equal(before, setup.flatten(outcome.Model));
         Assert.Equal(0, outcome.Diagnostics["dampened_parameters"]);
     }
 
     [Fact]
     public void Run_SmallAlpha_DampensSomeParametersAndNeverGrowsAny()
     {
-        float[] before = setup.Flatten(setup.Original);
+        float[] before = setup.flatten(setup.Original);
         IUnlearningMethod method = MethodRegistry.Create("ssd", [new("alpha", "2")]);
         using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
-        float[] after = setup.Flatten(outcome.Model);
+        float[] after = setup.flatten(outcome.Model);
         int changed = 0;
         for (int i = 0; i < before.Length; i++)
         {

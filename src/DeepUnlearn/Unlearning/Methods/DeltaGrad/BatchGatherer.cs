@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -29,9 +30,9 @@ internal sealed class BatchGatherer : IDisposable
             return (_inputs, _labels);
         }
         Release();
-        var (inputs, labels) = _table.Gather(ids);
-        _inputs = TensorScope.Detach(inputs);
-        _labels = TensorScope.Detach(labels);
+        var (inputs, labels) = _table.gather(ids);
+        _inputs = inputs.DetachFromDisposeScope();
+        _labels = labels.DetachFromDisposeScope();
         _ids = ids;
         return (_inputs, _labels);
     }

@@ -6,10 +6,9 @@ using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
-using DeepUnlearn.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.Famr;
@@ -21,14 +20,13 @@ namespace DeepUnlearn.Unlearning.Methods.Famr;
 /// <code>
 /// min_θ  (1/|D_f|) Σ_{x∈D_f} KL(u ‖ softmax(f_θ(x)))  +  (ρ/2)·‖θ − θ0‖².
 /// </code>
-/// Each step is proximal gradient descent on that objective:
-/// <code>
-/// θ½ ← θ − η·∇_θ L_KL(θ)                               (the optimizer's step on the KL term of a batch)
-/// θ  ← prox_{ηρ/2·‖·−θ0‖²}(θ½) = (θ½ + ηρ·θ0)/(1 + ηρ)   (the anchor, in closed form)
-/// </code>
-/// The anchor is applied exactly rather than added to the gradient: an explicit step θ −= ηρ(θ − θ0)
-/// overshoots and diverges once ηρ &gt; 2, while the proximal step is a contraction towards θ0 for every
-/// ρ ≥ 0, is the same to first order in ηρ, and returns θ0 exactly as ρ → ∞.
+/// Every step applies the chosen optimizer to the gradient of that whole objective on a batch of D_f,
+/// ∇L_KL(θ) + ρ(θ − θ0) (<see cref="FamrUpdate"/>): SGD, with or without heavy-ball momentum, takes the anchor's
+/// term implicitly (a proximal step, stable for every ρ ≥ 0 and exactly θ0 as ρ → ∞); Adam takes it explicitly.
+/// Either way the run can only come to rest where ∇L_KL(θ) + ρ(θ − θ0) = 0, the objective's stationary point.
+/// (Before issue 10 the anchor was a proximal step after the optimizer's step on the KL term alone, which has
+/// that fixed point for plain SGD only: with momentum μ it stopped at ∇L_KL + ρ(1 − μ)(θ − θ0) = 0, a ten times
+/// weaker anchor at μ = 0.9, and with Adam at a point unrelated to ρ.)
 /// <para>
 /// BatchNorm: the model runs in evaluation mode throughout, so batch normalisation uses (and keeps) the
 /// original running statistics. Batches drawn from D_f alone (for class forgetting, a single class) would
@@ -62,25 +60,25 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
     /// Σ_k u_k·log(u_k / p_k) = −log K − (1/K)·Σ_k log p_k. Its gradient with respect to z is softmax(z) − u.
     /// Reduced over the rows by <paramref name="reduction"/> (the mean is the FAMR forget term of a batch).
     /// </summary>
-    public static Tensor UniformKl(Tensor logits, Reduction reduction = Reduction.Mean)
+    public static Tensor UniformKl(Tensor logits, nn.Reduction reduction = nn.Reduction.Mean)
     {
         ArgumentNullException.ThrowIfNull(logits);
-        if (logits.Dim != 2)
+        if (logits.dim() != 2)
         {
-            throw new ArgumentException($"logits must be [N, K], got [{string.Join(", ", logits.ShapeArray())}]", nameof(logits));
+            throw new ArgumentException($"logits must be [N, K], got [{string.Join(", ", logits.shape)}]", nameof(logits));
         }
-        long k = logits.Size(1);
-        using Tensor logP = Functional.LogSoftmax(logits, 1);
-        using Tensor meanLogP = logP.Mean(1);
-        using Tensor perSample = meanLogP.Neg();
-        Tensor kl = perSample.Sub(Math.Log(k));
-        if (reduction == Reduction.None)
+        long k = logits.size(1);
+        using Tensor logP = nn.functional.log_softmax(logits, 1);
+        using Tensor meanLogP = logP.mean(1);
+        using Tensor perSample = meanLogP.neg();
+        Tensor kl = perSample.sub(Math.Log(k));
+        if (reduction == nn.Reduction.None)
         {
             return kl;
         }
         using (kl)
         {
-            return reduction == Reduction.Sum ? kl.Sum() : kl.Mean();
+            return reduction == nn.Reduction.Sum ? kl.Sum() : kl.mean();
         }
     }
 
@@ -98,20 +96,14 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
             model.Eval();
             bool headOnly = Options.Parameters == FamrParameters.Head;
             List<Tensor> parameters = (headOnly ? model.Head.TrainableParameters() : model.TrainableParameters()).ToList();
-            using (LibTorch.NoGrad())
+            using (torch.no_grad())
             {
                 foreach (Tensor p in parameters)
                 {
-                    anchors.Add(TensorScope.Detach(p.Clone())); // θ0
+                    anchors.Add(p.clone().DetachFromDisposeScope()); // θ0
                 }
             }
-            using Optimizer optimizer = Options.Optimizer == OptimizerKind.Adam
-                ? new Adam(parameters, Options.LearningRate)
-                : new Sgd(parameters, Options.LearningRate, Options.Momentum);
-
-            // prox step θ ← (θ½ + ηρ·θ0)/(1 + ηρ) written as lerp(θ½, θ0, w) with w = ηρ/(1 + ηρ).
-            double etaRho = Options.LearningRate * Options.Rho;
-            double anchorWeight = double.IsPositiveInfinity(etaRho) ? 1.0 : etaRho / (1.0 + etaRho);
+            using var update = new FamrUpdate(parameters, anchors, Options);
 
             using DataLoader forget = context.ForgetLoader(Options.BatchSize, shuffle: true, augment: false);
             int totalSteps = Options.Steps ?? Options.Epochs * forget.BatchCount;
@@ -125,24 +117,16 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                 int epoch = epochs++;
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
                 {
-                    using var scope = TensorScope.Begin();
-                    optimizer.ZeroGrad();
-                    Tensor logits = headOnly ? HeadLogits(model, batch.Images) : model.Forward(batch.Images);
+                    using var scope = torch.NewDisposeScope();
+                    model.zero_grad();
+                    Tensor logits = headOnly ? HeadLogits(model, batch.Images) : model.call(batch.Images);
                     Tensor kl = UniformKl(logits); // (1/|B|) Σ_{x∈B} KL(u ‖ softmax(f_θ(x)))
-                    kl.Backward();
-                    optimizer.Step(); // θ½ = θ − η ∇L_KL
-                    if (anchorWeight > 0)
-                    {
-                        using var noGrad = LibTorch.NoGrad();
-                        for (int i = 0; i < parameters.Count; i++)
-                        {
-                            parameters[i].LerpInPlace(anchors[i], anchorWeight); // (θ½ + ηρθ0)/(1 + ηρ)
-                        }
-                    }
+                    kl.backward();
+                    update.Step(); // on ∇L_KL + ρ(θ − θ0)
                     step++;
                     if (step % ReportEvery == 0 || step == totalSteps)
                     {
-                        lastKl = kl.Item();
+                        lastKl = kl.ToDouble();
                         context.Report(Name, "forget", step, totalSteps, lastKl);
                     }
                     if (step == totalSteps)
@@ -161,7 +145,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                     }
                 }
             }
-            optimizer.ZeroGrad();
+            model.zero_grad();
             model.Train();
             var diagnostics = new Dictionary<string, double>
             {
@@ -197,22 +181,22 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
     private static Tensor HeadLogits(ClassifierModel model, Tensor images)
     {
         Tensor features;
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
             features = model.Features(images);
         }
-        return model.Head.Forward(features);
+        return model.Head.call(features);
     }
 
     /// <summary>‖θ − θ0‖₂ over all the listed parameters.</summary>
     private static double Distance(List<Tensor> parameters, List<Tensor> anchors)
     {
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         double squared = 0;
         for (int i = 0; i < parameters.Count; i++)
         {
-            squared += parameters[i].Sub(anchors[i]).To(DType.Float64).Square().Sum().Item();
+            squared += parameters[i].sub(anchors[i]).to(ScalarType.Float64).square().Sum().ToDouble();
         }
         return Math.Sqrt(squared);
     }

@@ -5,9 +5,9 @@ using System.Globalization;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.GradientAscent;
@@ -57,9 +57,9 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
                 long seen = 0;
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
                 {
-                    using var scope = TensorScope.Begin();
-                    Tensor loss = Functional.CrossEntropy(model.Forward(batch.Images), batch.Labels);
-                    double value = loss.Item();
+                    using var scope = torch.NewDisposeScope();
+                    Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels);
+                    double value = loss.ToDouble();
                     DivergenceGuard.CheckLoss(Name, "forget loss", value, epoch, step, hint);
                     if (Options.MaxForgetLoss > 0 && value > Options.MaxForgetLoss)
                     {
@@ -69,9 +69,9 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
                         LogStoppedEarly(logger, epoch + 1, step, value, Options.MaxForgetLoss);
                         break;
                     }
-                    optimizer.ZeroGrad();
-                    loss.Backward();
-                    optimizer.Step();
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
                     sum += value * batch.Count;
                     seen += batch.Count;
                     step++;

@@ -30,7 +30,7 @@ public sealed class RetrainMethod(RetrainOptions options) : IUnlearningMethod
         ClassifierModel model = ModelRegistry.Create(spec with { Seed = context.Seed });
         try
         {
-            model.To(context.Device);
+            model.to(context.Device);
             TrainingConfig recipe = context.Recipe with
             {
                 Epochs = Options.Epochs ?? context.Recipe.Epochs,

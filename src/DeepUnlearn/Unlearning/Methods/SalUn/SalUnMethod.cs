@@ -6,8 +6,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.RandomLabel;
 
 namespace DeepUnlearn.Unlearning.Methods.SalUn;
@@ -15,7 +16,7 @@ namespace DeepUnlearn.Unlearning.Methods.SalUn;
 /// <summary>
 /// SalUn ("SalUn: Empowering Machine Unlearning via Gradient-based Weight Saliency", Fan et al., ICLR 2024):
 /// (1) the weight saliency map m_S of the forget loss at θ_o (<see cref="SaliencyMask"/>, eq. 5); (2) random-label
-/// unlearning (<see cref="RandomLabelMethod"/>'s loop over forget ∪ retain) in which only salient weights move,
+/// unlearning (<see cref="RandomLabelMethod"/>'s loop, RL.py's CIFAR-10 or CIFAR-100 form) in which only salient weights move,
 /// θ_u = m_S ⊙ (Δθ + θ_o) + (1 − m_S) ⊙ θ_o (eq. 6): every step multiplies each parameter's gradient by its mask.
 /// </summary>
 /// <remarks>
@@ -48,31 +49,27 @@ public sealed class SalUnMethod(SalUnOptions options) : IUnlearningMethod
             double weightDecay = Options.WeightDecay;
             using var optimizer = new Sgd(parameters.Select(p => p.Parameter), Options.LearningRate, Options.Momentum);
             string hint = string.Create(CultureInfo.InvariantCulture, $"lower {Name}.learning_rate (now {Options.LearningRate})");
-            (int steps, double loss) = RandomLabelMethod.Train(context, model, optimizer, Name, Options.Epochs, Options.BatchSize, hint, MaskGradients, cancellationToken);
-            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
-            {
-                ["epochs"] = Options.Epochs,
-                ["steps"] = steps,
-                ["final_train_loss"] = loss,
-                ["salient_fraction"] = mask.Fraction,
-                ["salient_weights"] = mask.Kept,
-            });
+            RandomLabelRun run = RandomLabelMethod.Train(context, model, optimizer, Name, Options.Training, hint, MaskGradients, cancellationToken);
+            Dictionary<string, double> diagnostics = run.Diagnostics(Options.Epochs);
+            diagnostics["salient_fraction"] = mask.Fraction;
+            diagnostics["salient_weights"] = mask.Kept;
+            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, diagnostics);
 
             // g ← m_S ⊙ (g + λ·θ): weight decay first, then the mask, so masked weights get an exact zero update.
             void MaskGradients()
             {
-                using var noGrad = LibTorch.NoGrad();
+                using var noGrad = torch.no_grad();
                 foreach ((string name, Tensor parameter) in parameters)
                 {
-                    using var scope = TensorScope.Begin();
-                    Tensor? grad = parameter.Grad;
+                    using var scope = torch.NewDisposeScope();
+                    Tensor? grad = parameter.grad;
                     if (grad is null)
                     {
                         continue;
                     }
                     if (weightDecay != 0)
                     {
-                        grad.AddInPlace(parameter, weightDecay);
+                        grad.add_(parameter, weightDecay);
                     }
                     mask.Apply(name, grad);
                 }

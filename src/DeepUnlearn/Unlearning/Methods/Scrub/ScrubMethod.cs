@@ -6,9 +6,10 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.Scrub;
@@ -42,10 +43,10 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);
         using Tensor scaledStudent = student / temperature;
         using Tensor scaledTeacher = teacher / temperature;
-        using Tensor logStudent = Functional.LogSoftmax(scaledStudent, 1);
-        using Tensor pTeacher = Functional.Softmax(scaledTeacher, 1);
-        using Tensor kl = Functional.KlDiv(logStudent, pTeacher, Reduction.Sum);
-        return kl * (temperature * temperature / student.Size(0));
+        using Tensor logStudent = nn.functional.log_softmax(scaledStudent, 1);
+        using Tensor pTeacher = torch.nn.functional.softmax(scaledTeacher, 1);
+        using Tensor kl = nn.functional.KlDiv(logStudent, pTeacher, nn.Reduction.Sum);
+        return kl * (temperature * temperature / student.size(0));
     }
 
     /// <inheritdoc />
@@ -96,43 +97,24 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
             student.Train();
             if (epoch < options.MaxStepEpochs)
             {
-                double sum = 0;
-                long seen = 0;
-                foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
-                {
-                    using var scope = TensorScope.Begin();
-                    Tensor logits = student.Forward(batch.Images);
-                    Tensor distance = DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature);
-                    double value = distance.Item();
-                    DivergenceGuard.CheckLoss(name, "forget-set KL", value, epoch, step, hint);
-                    // Max-step: minimise −d, i.e. move the student away from the teacher on D_f.
-                    Tensor loss = distance.Neg();
-                    optimizer.ZeroGrad();
-                    loss.Backward();
-                    optimizer.Step();
-                    sum += value * batch.Count;
-                    seen += batch.Count;
-                    step++;
-                    context.Report(name, $"max-step epoch {epoch + 1}/{options.Epochs}", step, steps, -value);
-                }
-                maxLoss = sum / Math.Max(seen, 1);
+                maxLoss = MaxStepPass(context, student, teacher, forget, optimizer, options, epoch, ref step, steps, hint, cancellationToken);
             }
             double minSum = 0;
             long minSeen = 0;
             foreach (Batch batch in retain.Epoch(epoch, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                Tensor logits = student.Forward(batch.Images);
-                Tensor loss = Functional.CrossEntropy(logits, batch.Labels) * options.Gamma;
+                using var scope = torch.NewDisposeScope();
+                Tensor logits = student.call(batch.Images);
+                Tensor loss = torch.nn.functional.cross_entropy(logits, batch.Labels) * options.Gamma;
                 if (options.Alpha != 0)
                 {
                     loss = loss + (DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature) * options.Alpha);
                 }
-                double value = loss.Item();
+                double value = loss.ToDouble();
                 DivergenceGuard.CheckLoss(name, "retain loss", value, epoch, step, hint);
-                optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step();
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
                 minSum += value * batch.Count;
                 minSeen += batch.Count;
                 step++;
@@ -156,10 +138,41 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         return diagnostics;
     }
 
+    /// <summary>
+    /// One max-step pass of SCRUB over <paramref name="forget"/> (the student in training mode): for every batch, one
+    /// <paramref name="optimizer"/> step minimising −d(x; w_s), which moves the student away from the teacher on D_f.
+    /// Returns the batches' mean d, each measured before its step.
+    /// </summary>
+    internal static double MaxStepPass(UnlearningContext context, ClassifierModel student, ClassifierModel teacher, DataLoader forget, optim.Optimizer optimizer, ScrubOptions options, int epoch, ref int step, int steps, string hint, CancellationToken cancellationToken)
+    {
+        const string name = "scrub";
+        student.Train();
+        double sum = 0;
+        long seen = 0;
+        foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
+        {
+            using var scope = torch.NewDisposeScope();
+            Tensor logits = student.call(batch.Images);
+            Tensor distance = DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature);
+            double value = distance.ToDouble();
+            DivergenceGuard.CheckLoss(name, "forget-set KL", value, epoch, step, hint);
+            // Max-step: minimise −d, i.e. move the student away from the teacher on D_f.
+            Tensor loss = distance.neg();
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            sum += value * batch.Count;
+            seen += batch.Count;
+            step++;
+            context.Report(name, $"max-step epoch {epoch + 1}/{options.Epochs}", step, steps, -value);
+        }
+        return sum / Math.Max(seen, 1);
+    }
+
     private static Tensor TeacherLogits(ClassifierModel teacher, Tensor images)
     {
-        using var noGrad = LibTorch.NoGrad();
-        return teacher.Forward(images);
+        using var noGrad = torch.no_grad();
+        return teacher.call(images);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "scrub epoch {Epoch}/{Epochs}: forget KL {ForgetKl:F4} (last max-step pass), retain loss {RetainLoss:F4}")]
