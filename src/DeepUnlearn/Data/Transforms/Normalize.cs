@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace DeepUnlearn.Data.Transforms;
@@ -28,6 +29,7 @@ public sealed class Normalize : IImageTransform
     public ChannelStatistics Statistics { get; }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(TransformContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

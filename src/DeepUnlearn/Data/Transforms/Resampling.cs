@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -14,6 +15,10 @@ namespace DeepUnlearn.Data.Transforms;
 /// The horizontal pass runs first (as in PIL), then the vertical, both in float32; the source may be a
 /// float image or, to skip converting pixels outside the window, the uint8 image itself (x / 255 per pixel,
 /// exactly as <see cref="FloatImage.LoadFrom(ImageBuffer)"/> converts it, so both give identical results).
+/// The hot loops here (and in ByteScale, Normalize, RandomHorizontalFlip) are compiled fully optimised at once
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): under tiered compilation they first ran as unoptimised
+/// tier-0 code, measured at 5 ms per 224² RandomResizedCrop for the first 600 images on a loaded 2-core machine
+/// against 0.3 ms once optimised, which is most of a short benchmark and of a short epoch.
 /// </summary>
 internal static class Resampling
 {
@@ -50,6 +55,7 @@ internal static class Resampling
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Resize<TRows>(TRows source, int channels, int top, int left, int regionHeight, int regionWidth, FloatImage destination, int height, int width)
         where TRows : struct, IRows
     {
@@ -101,6 +107,7 @@ internal static class Resampling
     /// of an output with fewer taps than the block's longest add 0·(a pixel), which leaves the sum unchanged, so both
     /// paths give the scalar loop's bits (<see cref="HorizontalRowScalar"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void HorizontalRow(ReadOnlySpan<float> row, Span<float> output, Coefficients horizontal)
     {
         int width = output.Length;
@@ -178,6 +185,7 @@ internal static class Resampling
     }
 
     // output += weight * input, elementwise.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaled(Span<float> output, ReadOnlySpan<float> input, float weight)
     {
         int x = 0;
@@ -266,6 +274,7 @@ internal static class Resampling
         }
 
         // PIL's precompute_coeffs (libImaging/Resample.c) with the bilinear (triangle) filter, support 1.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Compute(int inputSize, int outputSize, bool blocks)
         {
             double scale = (double)inputSize / outputSize;
@@ -308,6 +317,7 @@ internal static class Resampling
 
         private static T[] Grow<T>(T[] array, int length) => array.Length >= length ? array : new T[Math.Max(length, array.Length * 2)];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void BuildBlocks(int inputSize)
         {
             Blocks = Outputs / 8;
