@@ -34,7 +34,7 @@ internal static class CommonOptions
 
     public static Option<string> Data() => new("--data")
     {
-        Description = "Dataset: fashion-mnist (built in, Debian package), cifar10:DIR, cifar100:DIR, idx:DIR or folder:DIR.",
+        Description = "Dataset: fashion-mnist (built in, Debian package), cifar10:DIR, cifar100:DIR, idx:DIR, folder:DIR or packed:DIR.",
         DefaultValueFactory = _ => DefaultDataset,
     };
 

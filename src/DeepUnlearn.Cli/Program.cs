@@ -69,6 +69,7 @@ public static class Program
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(TopicsCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DeltaGradCommand.Create());
         root.Subcommands.Add(VbuCommand.Create());

@@ -10,7 +10,8 @@ namespace DeepUnlearn.Data;
 /// <summary>
 /// Measures how fast a <see cref="DataLoader"/> delivers batches (read + decode + augment + stack + copy
 /// to the device) with nothing else running: what <c>deepunlearn bench data</c> reports. A loader that
-/// is much faster than the model's step time is not the bottleneck.
+/// is much faster than the model's step time is not the bottleneck. Besides wall-clock rates it reports images per
+/// CPU-second of the process, the per-core rate, which is what to compare on a machine shared with other work.
 /// </summary>
 public static class DataBenchmark
 {
@@ -53,8 +54,10 @@ public static class DataBenchmark
         {
             throw new ArgumentException($"{dataset.Name} has {dataset.Count} samples, fewer than one batch of {batchSize}", nameof(dataset));
         }
+        using var process = Process.GetCurrentProcess();
         long start = Stopwatch.GetTimestamp();
         TimeSpan firstBatch = TimeSpan.Zero;
+        TimeSpan cpuStart = TimeSpan.Zero;
         long steadyStart = 0;
         int delivered = 0, images = 0;
         for (int epoch = 0; delivered < batches; epoch++)
@@ -65,6 +68,8 @@ public static class DataBenchmark
                 if (delivered == 1)
                 {
                     firstBatch = Stopwatch.GetElapsedTime(start);
+                    process.Refresh();
+                    cpuStart = process.TotalProcessorTime;
                     steadyStart = Stopwatch.GetTimestamp();
                 }
                 else
@@ -78,6 +83,8 @@ public static class DataBenchmark
             }
         }
         TimeSpan steady = Stopwatch.GetElapsedTime(steadyStart);
-        return new DataBenchmarkResult(dataset.Name, transform?.ToString() ?? "none", batchSize, workers, batches - 1, images, steady, firstBatch);
+        process.Refresh();
+        TimeSpan cpu = process.TotalProcessorTime - cpuStart;
+        return new DataBenchmarkResult(dataset.Name, transform?.ToString() ?? "none", batchSize, workers, batches - 1, images, steady, firstBatch) { CpuTime = cpu };
     }
 }

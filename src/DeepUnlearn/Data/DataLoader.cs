@@ -253,7 +253,7 @@ public sealed class DataLoader : IDisposable
                 Dataset.Read(id, state.Bytes);
                 TransformContext context = state.Context;
                 context.BeginSample(epoch, id);
-                context.Image.LoadFrom(state.Bytes);
+                context.SetSource(state.Bytes);
                 Transform?.Apply(context);
                 FloatImage image = context.Image;
                 if (k == 0)

@@ -7,9 +7,9 @@ namespace DeepUnlearn.Evaluation.Svm;
 
 /// <summary>
 /// P/Invoke declarations of Debian's libsvm (package libsvm3, <c>libsvm.so.3</c>; header libsvm/svm.h of libsvm-dev),
-/// 1:1. The three structs passed by value mirror upstream libsvm 3.x's (the same in 3.18 and Debian 12's 3.24); the model
-/// stays opaque, read through functions only. <see cref="EnsureLoaded"/> checks the loaded library's <c>libsvm_version</c>
-/// before the first call.
+/// 1:1. The structs it reads from us (svm_node, svm_problem, svm_parameter) mirror upstream libsvm 3.x's, the same in
+/// 3.18 and in Debian 12's 3.24; the model stays opaque, read through functions only. <see cref="EnsureLoaded"/> checks
+/// the loaded library's <c>libsvm_version</c> before the first call.
 /// </summary>
 internal static unsafe partial class LibSvmNative
 {
