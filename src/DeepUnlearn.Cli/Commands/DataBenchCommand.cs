@@ -4,10 +4,10 @@ using System.Globalization;
 using System.IO;
 using System.Threading.Tasks;
 using DeepUnlearn.Data;
+using DeepUnlearn.Data.Imaging;
 using DeepUnlearn.Data.Transforms;
 using DeepUnlearn.Models;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -36,7 +36,7 @@ internal static class DataBenchCommand
             Directory.CreateDirectory(root);
             try
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench data: {w} loader workers, {LibTorch.NumThreads} libtorch threads, {Environment.ProcessorCount} cores"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench data: {w} loader workers, {torch.get_num_threads()} libtorch threads, {Environment.ProcessorCount} cores"));
                 Console.WriteLine("| data | pipeline | loader img/s | consumer | consumer train img/s | ratio |");
                 Console.WriteLine("| --- | --- | ---: | --- | ---: | ---: |");
 
@@ -119,9 +119,7 @@ internal static class DataBenchCommand
                     }
                 }
             }
-            using var scope = torch.NewDisposeScope();
-            Tensor image = Tensor.From<byte>(pixels, [3, h, w]);
-            File.WriteAllBytes(Path.Combine(classDir, $"{i:D5}.jpg"), Image.EncodeJpeg(image, 90));
+            File.WriteAllBytes(Path.Combine(classDir, $"{i:D5}.jpg"), ImageCodec.EncodeJpeg(pixels, 3, h, w, quality: 90));
         }
         return dir;
     }
