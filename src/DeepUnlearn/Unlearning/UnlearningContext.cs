@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
@@ -103,7 +103,7 @@ public sealed class UnlearningContext
     public ClassifierModel CopyOriginal()
     {
         ClassifierModel copy = Original.DeepCopy();
-        copy.to(Device);
+        ModelPlacement.MoveTo(copy, Device);
         copy.train();
         return copy;
     }
