@@ -12,6 +12,7 @@ using DeepUnlearn.Evaluation;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Unlearning;
 using Microsoft.Extensions.Logging;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -97,7 +98,7 @@ internal static class CompareCommand
         return result;
     }
 
-    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, Torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken)
+    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken)
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
         Directory.CreateDirectory(output);

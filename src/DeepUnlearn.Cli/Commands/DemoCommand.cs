@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -53,7 +54,7 @@ internal static class DemoCommand
         {
             var clock = Stopwatch.StartNew();
             string root = parse.GetValue(output)!;
-            Torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
+            torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
             int workerCount = parse.GetValue(workers);
             bool chatty = parse.GetValue(verbose);
             var recipe = new TrainingConfig { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed), Workers = workerCount }.Validate();

@@ -13,6 +13,7 @@ using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 using Microsoft.Extensions.Logging;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -55,7 +56,7 @@ internal static class UnlearnCommand
         return command;
     }
 
-    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, Torch.Device device, ulong seed, int workers, string output, bool verbose, CancellationToken cancellationToken)
+    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, CancellationToken cancellationToken)
     {
         MethodEntry entry = MethodRegistry.Find(methodName);
         IMethodOptions options = CommonOptions.Resolve(entry.Defaults(), entry.Name, configPath, assignments, [entry.Name]);

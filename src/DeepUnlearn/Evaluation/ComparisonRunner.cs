@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
+using TorchSharp;
 
 namespace DeepUnlearn.Evaluation;
 
@@ -75,6 +77,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
             }
         }
+        string libtorch = TorchRuntime.EnsureInitialized().LibTorchVersion;
         return new ComparisonReport
         {
             Dataset = _session.Data.Specification,
@@ -84,7 +87,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             ForgetCount = _session.Sets.Forget.Length,
             RetainCount = _session.Sets.Retain.Length,
             Seeds = seeds,
-            Environment = $"{_session.Device}, {DeepUnlearn.Engine.TorchRuntime.EnsureInitialized().Threads} threads, {System.Environment.ProcessorCount} cores, libtorch {DeepUnlearn.Engine.TorchRuntime.EnsureInitialized().LibTorchVersion}",
+            Environment = $"{_session.Device}, {torch.get_num_threads()} threads, {System.Environment.ProcessorCount} cores, libtorch {libtorch}",
             Original = original!,
             Runs = runs,
             References = references,

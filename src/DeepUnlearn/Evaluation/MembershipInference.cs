@@ -1,5 +1,4 @@
 using System;
-
 using DeepUnlearn.Evaluation.Svm;
 
 namespace DeepUnlearn.Evaluation;

@@ -17,7 +17,9 @@ public sealed record ModelEvaluation(Predictions Forget, Predictions Retain, Pre
         var values = new System.Collections.Generic.List<float>();
         foreach (var (_, p) in model.named_parameters())
         {
-            using TorchSharp.torch.Tensor host = p.detach().to(TorchSharp.torch.ScalarType.Float32).cpu();
+            // The detached view and the float32/CPU copies are temporaries of this parameter only.
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            TorchSharp.torch.Tensor host = p.detach().to(TorchSharp.torch.ScalarType.Float32).cpu();
             values.AddRange(host.data<float>().ToArray());
         }
         return [.. values];

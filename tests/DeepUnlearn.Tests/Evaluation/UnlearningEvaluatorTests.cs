@@ -5,7 +5,6 @@ using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Unlearning;
 using TorchSharp;
-using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Evaluation;
@@ -27,7 +26,7 @@ public class UnlearningEvaluatorTests(TinyUnlearningSetup setup) : IClassFixture
         double[] test = Draw(random, 40, 0.05, 0.35);
         double[] retain = [.. Draw(random, 40, 0.8, 1.0), .. Draw(random, 120, 0.35, 0.6)];
         double[] forget = Draw(random, 60, 0.3, 0.8);
-        var evaluation = new ModelEvaluation(Confident(forget, 0), Confident(retain, 10_000), Confident(test, 20_000), null, ModelEvaluation.flatten(setup.Original));
+        var evaluation = new ModelEvaluation(Confident(forget, 0), Confident(retain, 10_000), Confident(test, 20_000), null, ModelEvaluation.Flatten(setup.Original));
         UnlearningMetrics metrics = new UnlearningEvaluator(setup.Context).Metrics("fixture", evaluation, 1);
 
         double right = MembershipInference.SvcEfficacyPercent(retain[..test.Length], test, forget);
@@ -53,8 +52,9 @@ public class UnlearningEvaluatorTests(TinyUnlearningSetup setup) : IClassFixture
         // three quarters of TA over the remaining three.
         using ClassifierModel model = setup.Original.DeepCopy();
         using (torch.no_grad())
+        using (torch.NewDisposeScope())
         {
-            model.Head.Bias!.narrow(0, 0, 1).fill_(-1e4);
+            model.Head.bias!.narrow(0, 0, 1).fill_(-1e4);
         }
         var evaluator = new UnlearningEvaluator(setup.Context);
         ModelEvaluation evaluation = evaluator.Evaluate(model);
