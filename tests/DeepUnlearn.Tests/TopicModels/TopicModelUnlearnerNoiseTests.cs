@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using Xunit;
 using Xunit.Abstractions;
@@ -15,6 +16,7 @@ public sealed class TopicModelUnlearnerNoiseTests
 
     public TopicModelUnlearnerNoiseTests(LargeSyntheticTopicFixture fixture, ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _fixture = fixture;
         _output = output;
     }
