@@ -5,8 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Configuration;
+using DeepUnlearn.Engine;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli;
 
@@ -15,7 +15,7 @@ internal static class CommonOptions
 {
     public static Option<string> Device() => new("--device")
     {
-        Description = "cpu, cuda, cuda:N or auto (CUDA when libtorch sees a GPU).",
+        Description = "cpu, cuda, cuda:N or auto (CUDA device 0 when libtorch sees a GPU, else the CPU).",
         DefaultValueFactory = _ => "auto",
     };
 
@@ -62,39 +62,35 @@ internal static class CommonOptions
 
     private const string DefaultDataset = "fashion-mnist";
 
-    /// <summary>Parses "auto", "cpu", "cuda" or "cuda:N" without throwing.</summary>
-    public static bool TryParseDevice(string text, out Torch.Device device)
+    /// <summary>Resolves "auto", "cpu", "cuda" or "cuda:N" without throwing; false (and the CPU) when it is not usable here.</summary>
+    public static bool TryParseDevice(string text, out torch.Device device)
     {
-        if (string.Equals(text, "auto", StringComparison.OrdinalIgnoreCase))
-        {
-            device = Torch.Device.Auto;
-            return true;
-        }
         try
         {
-            device = Torch.Device.Parse(text);
+            device = DeviceResolver.Resolve(text);
             return true;
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (ArgumentException)
         {
-            device = Torch.torch.CPU;
+            device = torch.CPU;
             return false;
         }
     }
 
-    /// <summary>The device named by --device, checked against what libtorch can use.</summary>
-    public static Torch.Device ResolveDevice(string text)
+    /// <summary>The device named by --device, checked against what libtorch can use (an absent device is an error, never a fallback).</summary>
+    /// <exception cref="ArgumentException">An unknown spelling, or a CUDA device this machine does not have; the message lists what is valid.</exception>
+    public static torch.Device ResolveDevice(string text)
     {
-        Torch.Device device = Torch.Device.Parse(text);
-        if (device.IsCuda && !LibTorch.CudaIsAvailable)
+        try
         {
-            throw new ArgumentException($"--device {text}: CUDA is not available in this libtorch ({LibTorch.Version}); use --device cpu or auto");
+            return DeviceResolver.Resolve(text);
         }
-        if (device.IsCuda && device.Index >= LibTorch.CudaDeviceCount)
+        catch (ArgumentException e) when (e.ParamName is not null)
         {
-            throw new ArgumentException($"--device {text}: there are {LibTorch.CudaDeviceCount} CUDA devices (cuda:0 .. cuda:{LibTorch.CudaDeviceCount - 1})");
+            // The resolver's message already names the device and the valid ones; drop .NET's "(Parameter 'spec')".
+            string message = e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw new ArgumentException($"--device: {message}", e);
         }
-        return device;
     }
 
     /// <summary>

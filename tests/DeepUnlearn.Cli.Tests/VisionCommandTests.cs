@@ -1,114 +1,14 @@
 using System;
-using System.Buffers.Binary;
 using System.IO;
-using System.Linq;
 using System.Text.Json;
 using Xunit;
 
 namespace DeepUnlearn.Cli.Tests;
 
-/// <summary>
-/// A tiny four-class image dataset in the real IDX format (a bright square in one quadrant per class, on
-/// noise) and smallcnn trained on it once through <c>deepunlearn train</c>.
-/// </summary>
-public sealed class TrainedIdxRun : IDisposable
+/// <summary><c>deepunlearn unlearn</c>, <c>compare</c> and <c>list methods</c> on the tiny IDX dataset.</summary>
+[Collection(TrainedIdxCollection.Name)]
+public class VisionCommandTests(TrainedIdxRun run)
 {
-    public const int Classes = 4;
-
-    public TrainedIdxRun()
-    {
-        Directory.CreateDirectory(Root);
-        WriteIdx(Path.Combine(Root, "data"), "train", 240, seed: 1);
-        WriteIdx(Path.Combine(Root, "data"), "t10k", 80, seed: 2);
-        // A three-class dataset of the same images, for the class-count mismatch.
-        WriteIdx(Path.Combine(Root, "three"), "train", 90, seed: 3, classes: 3);
-        WriteIdx(Path.Combine(Root, "three"), "t10k", 30, seed: 4, classes: 3);
-        var (exit, _, error) = CliRunner.RunWithErrors(
-            "train", "--data", Data, "--model", "smallcnn", "--epochs", "4", "--batch-size", "32", "--lr", "0.05",
-            "--workers", "0", "--device", "cpu", "--out", TrainDir);
-        Assert.True(exit == Program.ExitOk, error);
-    }
-
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "du-vision-cli-" + Guid.NewGuid().ToString("N"));
-
-    public string Data => "idx:" + Path.Combine(Root, "data");
-
-    public string TrainDir => Path.Combine(Root, "train");
-
-    public string Checkpoint => Path.Combine(TrainDir, "last.safetensors");
-
-    public string Out(string name) => Path.Combine(Root, name);
-
-    public void Dispose() => Directory.Delete(Root, recursive: true);
-
-    private static void WriteIdx(string directory, string prefix, int count, int seed, int classes = Classes)
-    {
-        Directory.CreateDirectory(directory);
-        var random = new Random(seed);
-        var pixels = new byte[count * 28 * 28];
-        var labels = new byte[count];
-        for (int i = 0; i < count; i++)
-        {
-            int label = i % classes;
-            labels[i] = (byte)label;
-            int top = label / 2 * 14;
-            int left = label % 2 * 14;
-            for (int y = 0; y < 28; y++)
-            {
-                for (int x = 0; x < 28; x++)
-                {
-                    bool inside = y >= top + 2 && y < top + 12 && x >= left + 2 && x < left + 12;
-                    pixels[(i * 784) + (y * 28) + x] = (byte)(inside ? 200 + random.Next(56) : random.Next(60));
-                }
-            }
-        }
-        WriteFile(Path.Combine(directory, $"{prefix}-images-idx3-ubyte"), 0x803, [count, 28, 28], pixels);
-        WriteFile(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte"), 0x801, [count], labels);
-    }
-
-    private static void WriteFile(string path, int magic, int[] dims, byte[] body)
-    {
-        using var stream = File.Create(path);
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, magic);
-        stream.Write(word);
-        foreach (int d in dims)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(word, d);
-            stream.Write(word);
-        }
-        stream.Write(body);
-    }
-}
-
-public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun>
-{
-    [Fact]
-    public void Train_WritesCheckpointsRunAndMetrics()
-    {
-        Assert.True(File.Exists(run.Checkpoint));
-        Assert.True(File.Exists(Path.Combine(run.TrainDir, "best.safetensors")));
-        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.TrainDir, "run.json")));
-        Assert.Equal("train", manifest.RootElement.GetProperty("command").GetString());
-        string metrics = File.ReadAllText(Path.Combine(run.TrainDir, "metrics.json"));
-        Assert.Contains("accuracy", metrics, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Evaluate_ReportsAccuracyPerClassAndConfusion()
-    {
-        string dir = run.Out("evaluate");
-        var (exit, output, error) = CliRunner.RunWithErrors("evaluate", "--checkpoint", run.Checkpoint, "--out", dir, "--device", "cpu");
-        Assert.True(exit == Program.ExitOk, error);
-        Assert.Contains("onfusion", output, StringComparison.Ordinal);
-        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "evaluation.json")));
-        double accuracy = report.RootElement.GetProperty("accuracy").GetDouble();
-        Assert.True(accuracy > 90, $"the synthetic quadrants should be learnt, got {accuracy:F1}%");
-        Assert.Equal(TrainedIdxRun.Classes, report.RootElement.GetProperty("per_class").EnumerateObject().Count());
-        Assert.True(File.Exists(Path.Combine(dir, "evaluation.md")));
-        Assert.True(File.Exists(Path.Combine(dir, "metrics.json")));
-    }
-
     [Fact]
     public void Unlearn_Famr_WritesCheckpointMetricsAndReport_AndForgets()
     {
@@ -134,7 +34,7 @@ public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun
     {
         string dir = run.Out("compare");
         var (exit, output, error) = CliRunner.RunWithErrors(
-            "compare", "--checkpoint", run.Checkpoint, "--methods", "famr,famr@head,ssd", "--forget-class", "1", "--seeds", "0,1",
+            "compare", "--checkpoint", run.Checkpoint, "--methods", "famr,famr@head,ssd,deltagrad-head", "--forget-class", "1", "--seeds", "0,1",
             "--set", "famr.epochs=5", "--set", "famr@head.parameters=head", "--set", "retrain.epochs=2", "--workers", "0", "--device", "cpu", "--out", dir);
         Assert.True(exit == Program.ExitOk, error);
         Assert.Contains("±", output, StringComparison.Ordinal);
@@ -144,7 +44,10 @@ public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun
         string markdown = File.ReadAllText(Path.Combine(dir, "compare.md"));
         Assert.Contains("| famr |", markdown, StringComparison.Ordinal);
         Assert.Contains("| famr@head |", markdown, StringComparison.Ordinal);
+        // DeltaGrad's row says what ran: the head alone, replayed exactly (T0 = 1) for this class request.
+        Assert.Contains("| deltagrad-head (T0=1) |", markdown, StringComparison.Ordinal);
         Assert.Contains("retrain", markdown, StringComparison.Ordinal);
+        Assert.Contains("per-seed gap", markdown, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -197,31 +100,10 @@ public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun
         Assert.Contains("4", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Evaluate_MissingCheckpoint_SaysSo()
-    {
-        var (exit, _, error) = CliRunner.RunWithErrors("evaluate", "--checkpoint", run.Out("nowhere.safetensors"), "--device", "cpu");
-        Assert.Equal(Program.ExitFailure, exit);
-        Assert.Contains("nowhere.safetensors", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Evaluate_CorruptCheckpoint_FailsAndLeavesTheFile()
-    {
-        string path = run.Out("corrupt.safetensors");
-        byte[] bytes = File.ReadAllBytes(run.Checkpoint).Take(200).ToArray();
-        File.WriteAllBytes(path, bytes);
-        var (exit, _, error) = CliRunner.RunWithErrors("evaluate", "--checkpoint", path, "--device", "cpu");
-        Assert.Equal(Program.ExitFailure, exit);
-        Assert.Contains("corrupt.safetensors", error, StringComparison.Ordinal);
-        Assert.Equal(bytes, File.ReadAllBytes(path));
-    }
-
     [Theory]
-    [InlineData("models", "resnet18")]
-    [InlineData("datasets", "cifar10:DIR")]
     [InlineData("methods", "famr")]
     [InlineData("methods", "settings (famr.KEY=VALUE): batch_size=128, epochs=5, learning_rate=0.01, momentum=0.9, optimizer=sgd, parameters=all, rho=1, steps=default, stop_at_forget_accuracy=default")]
+    [InlineData("methods", "defaults from paper: alpha (ResNet18 CIFAR tasks), lambda (ResNet18 CIFAR tasks); authors' code: batch_size (loaders' batch size); ours: none")]
     public void List_NamesEachRegisteredThing(string what, string expected)
     {
         var (exit, output) = CliRunner.Run("list", what);

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
@@ -14,49 +13,64 @@ using Spectre.Console;
 namespace DeepUnlearn.Cli.Commands;
 
 /// <summary>
-/// The <c>deltagrad</c> sub-command of <c>deepunlearn bench</c>: DeltaGrad's speed-up over exact retraining
-/// and its distance to the retrained model at deletion rates 0.01 %, 0.1 % and 1 %
-/// (<see cref="DeltaGradBenchmark"/>). Register it with one line in BenchCommand's list of benchmarks:
-/// <c>DeltaGradBenchCommand.Create,</c>.
+/// The <c>deltagrad</c> sub-command of <c>deepunlearn bench</c>: for each rate (0.01 %, 0.1 %, 1 %), deleting and
+/// adding samples, DeltaGrad's speed-up over exact retraining, ‖w_DG − w_RT‖ and its ratio to ‖w_orig − w_RT‖,
+/// and both models' test accuracy; optionally an online stream of k requests per kind
+/// (<see cref="DeltaGradBenchmark"/>). The settings in force are printed next to the authors'.
 /// </summary>
 internal static class DeltaGradBenchCommand
 {
     public static Command Create()
     {
-        var shared = new DeltaGradCliOptions(defaultBatchSize: 10000, defaultEpochs: 20);
-        var rates = new Option<string>("--rates") { Description = "Comma-separated deletion rates.", DefaultValueFactory = _ => "0.0001,0.001,0.01" };
-        var repeats = new Option<int>("--repeats") { Description = "Repeats per rate (different seeded deletions).", DefaultValueFactory = _ => 1 };
-        var json = new Option<bool>("--json") { Description = "Print the rows as JSON." };
+        // The authors' published run for logistic regression on MNIST (DeltaGradBenchmark.AuthorsSettings), here
+        // on Fashion-MNIST: batch 16384, 20 epochs, η 0.1 then 0.05 (the stages share the epochs evenly), λ 1e-4,
+        // and DeltaGradOptions' T0 5, j0 20, m 2.
+        var shared = new DeltaGradCliOptions(
+            defaultBatchSize: 16384, defaultEpochs: 20, defaultLearningRates: "0.1,0.05", defaultWeightDecay: 1e-4);
+        var rates = new Option<string>("--rates") { Description = "Comma-separated rates of the training set to delete or add.", DefaultValueFactory = _ => "0.0001,0.001,0.01" };
+        var changes = new Option<string>("--changes") { Description = "deletion, addition or deletion,addition.", DefaultValueFactory = _ => "deletion,addition" };
+        var repeats = new Option<int>("--repeats") { Description = "Repeats per rate (different seeded samples).", DefaultValueFactory = _ => 1 };
+        var stream = new Option<int>("--stream") { Description = "k: also run an online stream of k requests per change kind, one after another (0: none).", DefaultValueFactory = _ => 0 };
+        var streamSize = new Option<int>("--stream-size") { Description = "Samples per stream request (the authors' online runs: 1).", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var outDir = new Option<DirectoryInfo?>("--out") { Description = "Directory for metrics.json." };
         var command = new Command(
             "deltagrad",
-            "Train once with a recorded trajectory, then for each deletion rate compare DeltaGrad with exact retraining: " +
-            "time, speed-up, ‖w_DG − w_retrain‖, ‖w_orig − w_retrain‖, test accuracies.")
+            "Train once with a recorded trajectory, then for each rate delete and add samples and compare DeltaGrad with exact retraining: " +
+            "time, speed-up, ‖w_DG − w_RT‖ and its ratio to ‖w_orig − w_RT‖, test accuracies; --stream k adds the online setting.")
         {
-            rates, repeats, json, outDir,
+            rates, changes, repeats, stream, streamSize, json, outDir,
         };
         shared.AddTo(command);
         command.SetAction(parse =>
         {
-            double[] deletionRates;
+            DeltaGradBenchmarkPlan plan;
             DeltaGradRecipe recipe;
             DeltaGradOptions options;
             try
             {
-                deletionRates = (parse.GetValue(rates) ?? string.Empty)
-                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(r => double.Parse(r, NumberStyles.Float, CultureInfo.InvariantCulture))
-                    .ToArray();
-                if (deletionRates.Length == 0 || deletionRates.Any(r => !(r > 0 && r < 1)))
+                plan = new DeltaGradBenchmarkPlan
                 {
-                    throw new FormatException("--rates needs one or more rates in (0, 1)");
-                }
+                    Rates = (parse.GetValue(rates) ?? string.Empty)
+                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(r => double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw new FormatException($"--rates: '{r}' is not a number"))
+                        .ToArray(),
+                    Changes = (parse.GetValue(changes) ?? string.Empty)
+                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(c => c switch
+                        {
+                            "deletion" => DatasetChangeKind.Deletion,
+                            "addition" => DatasetChangeKind.Addition,
+                            _ => throw new FormatException($"--changes: '{c}' is not a change; valid: deletion, addition"),
+                        })
+                        .ToArray(),
+                    Repeats = parse.GetValue(repeats),
+                    StreamRequests = parse.GetValue(stream),
+                    StreamRequestSize = parse.GetValue(streamSize),
+                };
+                plan.Validate();
                 recipe = shared.Recipe(parse);
                 options = shared.Algorithm(parse);
-                if (parse.GetValue(repeats) < 1)
-                {
-                    throw new FormatException("--repeats must be ≥ 1");
-                }
             }
             catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException)
             {
@@ -73,20 +87,21 @@ internal static class DeltaGradBenchCommand
                 if (!asJson)
                 {
                     Console.WriteLine($"{train.Identity}: {train.Count} samples; {recipe}; T0 {options.Period}, j0 {options.BurnIn}, m {options.History}");
+                    Console.WriteLine($"(for comparison, the {DeltaGradBenchmark.AuthorsSettings})");
                 }
-                IReadOnlyList<DeltaGradBenchmarkRow> rows = DeltaGradBenchmark.Run(train, test, recipe, options, deletionRates, parse.GetValue(repeats));
+                DeltaGradBenchmarkReport report = DeltaGradBenchmark.Run(train, test, recipe, options, plan);
                 if (asJson)
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(rows, JsonFile.Options));
+                    Console.WriteLine(JsonSerializer.Serialize(report, JsonFile.Options));
                 }
                 else
                 {
-                    Print(rows);
+                    Print(report, options);
                 }
                 if (parse.GetValue(outDir) is DirectoryInfo dir)
                 {
                     dir.Create();
-                    JsonFile.Write(Path.Combine(dir.FullName, "metrics.json"), rows);
+                    JsonFile.Write(Path.Combine(dir.FullName, "metrics.json"), report);
                 }
             }
             return Program.ExitOk;
@@ -94,7 +109,7 @@ internal static class DeltaGradBenchCommand
         return command;
     }
 
-    private static void Print(IReadOnlyList<DeltaGradBenchmarkRow> rows)
+    private static void Print(DeltaGradBenchmarkReport report, DeltaGradOptions options)
     {
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -103,27 +118,12 @@ internal static class DeltaGradBenchCommand
         });
         // Redirected output has no terminal width; Spectre would squeeze the table into 80 columns.
         console.Profile.Width = Math.Max(console.Profile.Width, 160);
-        static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
-        var table = new Table();
-        foreach (string column in new[] { "deletion", "deleted", "DeltaGrad s", "retrain s", "speed-up", "‖w_DG − w_RT‖", "‖w_orig − w_RT‖", "ratio", "acc DG", "acc RT" })
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"original model: {report.TrainingSamples} training samples ({report.HeldOutSamples} held out, to be added)"));
+        console.Write(DeltaGradTables.Rates(report.Rows));
+        if (report.Stream.Count > 0)
         {
-            table.AddColumn(new TableColumn(column).RightAligned());
+            console.Write(DeltaGradTables.Stream(report.Stream, options));
         }
-        foreach (DeltaGradBenchmarkRow row in rows)
-        {
-            DeltaGradMetrics m = row.Metrics;
-            table.AddRow(
-                F(row.DeletionRate * 100, "G3") + " %",
-                m.ChangedSamples.ToString(CultureInfo.InvariantCulture),
-                F(m.DeltaGradSeconds, "F2"),
-                F(m.RetrainSeconds, "F2"),
-                F(m.Speedup, "F2") + "×",
-                F(m.DistanceToRetrain, "G3"),
-                F(m.OriginalDistanceToRetrain, "G3"),
-                F(m.RelativeDistance, "G3"),
-                m.TestAccuracyDeltaGrad is null ? "–" : F(m.TestAccuracyDeltaGrad.Value, "F2"),
-                m.TestAccuracyRetrain is null ? "–" : F(m.TestAccuracyRetrain.Value, "F2"));
-        }
-        console.Write(table);
     }
 }

@@ -17,7 +17,8 @@ namespace DeepUnlearn.Cli.Commands;
 
 /// <summary>
 /// <c>deepunlearn deltagrad</c>: train (or reuse from <c>--trajectory</c>) a logistic-regression or
-/// two-layer model with a recorded trajectory, delete samples, and compare DeltaGrad with exact retraining.
+/// two-layer model with a recorded trajectory, delete or add samples (in one request, or a stream of requests
+/// applied one after another), and compare DeltaGrad with exact retraining.
 /// </summary>
 internal static class DeltaGradCommand
 {
@@ -25,26 +26,46 @@ internal static class DeltaGradCommand
     {
         var shared = new DeltaGradCliOptions(defaultBatchSize: 0, defaultEpochs: 40);
         var deleteIds = new Option<FileInfo?>("--delete-ids") { Description = "File of sample ids to delete (whitespace, comma or newline separated)." };
-        var deleteFraction = new Option<double?>("--delete-fraction") { Description = "Delete this fraction of the training set, drawn with --seed (default 0.001)." };
+        var deleteFraction = new Option<double?>("--delete-fraction") { Description = "Delete this fraction of the training set, drawn with --seed (the default request: 0.001)." };
+        var addCount = new Option<int?>("--add-count")
+        {
+            Description = "Add N samples: N ids drawn with --seed are held out of the original training, then added.",
+        };
+        var addIds = new Option<FileInfo?>("--add-ids") { Description = "File of sample ids held out of the original training, then added." };
+        var stream = new Option<int>("--stream")
+        {
+            Description = "Apply the request as K requests one after another (the paper's online setting), reporting cumulative time and distance to exact retraining after each.",
+            DefaultValueFactory = _ => 1,
+        };
         var trajectoryPath = new Option<FileInfo?>("--trajectory") { Description = "Trajectory file: reused when it exists, recorded there otherwise (in memory when omitted)." };
         var outDir = new Option<DirectoryInfo?>("--out") { Description = "Directory for run.json and metrics.json." };
         var json = new Option<bool>("--json") { Description = "Print the metrics as JSON instead of a table." };
 
-        var command = new Command("deltagrad", "Compare DeltaGrad with exact retraining after deleting training samples.")
+        var command = new Command("deltagrad", "Compare DeltaGrad with exact retraining after deleting or adding training samples, in one request or a stream of them.")
         {
-            deleteIds, deleteFraction, trajectoryPath, outDir, json,
+            deleteIds, deleteFraction, addCount, addIds, stream, trajectoryPath, outDir, json,
         };
         shared.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(deleteIds) is not null && parse.GetValue(deleteFraction) is not null)
+            int given = (parse.GetValue(deleteIds) is null ? 0 : 1) + (parse.GetValue(deleteFraction) is null ? 0 : 1)
+                + (parse.GetValue(addCount) is null ? 0 : 1) + (parse.GetValue(addIds) is null ? 0 : 1);
+            if (given > 1)
             {
-                return Usage("give either --delete-ids or --delete-fraction, not both");
+                return Usage("give one request: --delete-ids, --delete-fraction, --add-count or --add-ids");
             }
             double fraction = parse.GetValue(deleteFraction) ?? 0.001;
             if (!(fraction > 0 && fraction < 1))
             {
                 return Usage($"--delete-fraction must be in (0, 1), got {fraction.ToString(CultureInfo.InvariantCulture)}");
+            }
+            if (parse.GetValue(addCount) is int count && count < 1)
+            {
+                return Usage($"--add-count must be ≥ 1, got {count}");
+            }
+            if (parse.GetValue(stream) < 1)
+            {
+                return Usage($"--stream must be ≥ 1 (1: one request), got {parse.GetValue(stream)}");
             }
             DeltaGradRecipe recipe;
             DeltaGradOptions options;
@@ -53,7 +74,7 @@ internal static class DeltaGradCommand
                 recipe = shared.Recipe(parse);
                 options = shared.Algorithm(parse);
             }
-            catch (ArgumentOutOfRangeException e)
+            catch (Exception e) when (e is ArgumentOutOfRangeException or FormatException)
             {
                 return Usage(e.Message);
             }
@@ -65,7 +86,8 @@ internal static class DeltaGradCommand
             Device target = shared.TargetDevice(parse);
             var settings = new Settings(
                 parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), size, recipe, options, target,
-                parse.GetValue(deleteIds), fraction, parse.GetValue(trajectoryPath), parse.GetValue(outDir), parse.GetValue(json));
+                parse.GetValue(deleteIds), fraction, parse.GetValue(addCount), parse.GetValue(addIds), parse.GetValue(stream),
+                parse.GetValue(trajectoryPath), parse.GetValue(outDir), parse.GetValue(json));
             return Run(settings);
         });
         return command;
@@ -80,7 +102,15 @@ internal static class DeltaGradCommand
         using (test)
         using (FlatModel model = recipe.CreateModel(train.FeatureCount, train.ClassCount(), settings.Device))
         {
-            long[] ids = Enumerable.Range(0, checked((int)train.Count)).Select(i => (long)i).ToArray();
+            long[] all = Enumerable.Range(0, checked((int)train.Count)).Select(i => (long)i).ToArray();
+            // The request is fixed before any training: an addition's ids are held out of the original run.
+            DatasetChange change = Request(settings, all);
+            if (settings.Stream > change.Ids.Count)
+            {
+                return Usage($"--stream {settings.Stream} needs at least as many samples; the request changes {change.Ids.Count}");
+            }
+            HashSet<long> heldOut = change.Kind == DatasetChangeKind.Addition ? new HashSet<long>(change.Ids) : [];
+            long[] trainIds = all.Where(id => !heldOut.Contains(id)).ToArray();
             TrainingTrajectory trajectory;
             bool reused = settings.Trajectory is { Exists: true };
             double? trainSeconds = null;
@@ -94,17 +124,18 @@ internal static class DeltaGradCommand
             }
             else
             {
-                BatchSchedule schedule = recipe.CreateSchedule(ids);
+                BatchSchedule schedule = recipe.CreateSchedule(trainIds);
                 TrajectoryMetadata meta = recipe.Metadata(model, train, schedule);
                 trajectoryBytes = TrainingTrajectory.EstimateBytes(schedule, model.ParameterCount, meta.ElementType);
+                string held = heldOut.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", {heldOut.Count} held out to be added") : string.Empty;
                 Info(settings, string.Create(CultureInfo.InvariantCulture,
-                    $"training {model.Identity} on {train.Identity} ({train.Count} samples, {recipe}); trajectory: {schedule.StepCount} steps, {trajectoryBytes / 1e6:F1} MB"));
+                    $"training {model.Identity} on {train.Identity} ({trainIds.Length} samples{held}, {recipe}); trajectory: {schedule.StepCount} steps, {trajectoryBytes / 1e6:F1} MB"));
                 trajectory = settings.Trajectory is null
                     ? TrainingTrajectory.InMemory(meta, settings.Device)
                     : TrainingTrajectory.Create(settings.Trajectory.FullName, meta, schedule.StepCount);
                 try
                 {
-                    TrainingRun run = PlainTrainer.Train(model, train, schedule, LearningRateSchedule.Constant(recipe.LearningRate), recipe.WeightDecay, trajectory);
+                    TrainingRun run = PlainTrainer.Train(model, train, schedule, recipe.LearningRateSchedule(schedule.StepsPerEpoch), recipe.WeightDecay, trajectory);
                     trainSeconds = run.Elapsed.TotalSeconds;
                     if (settings.Trajectory is not null)
                     {
@@ -121,18 +152,50 @@ internal static class DeltaGradCommand
             }
             using (trajectory)
             {
-                DatasetChange change = settings.DeleteIds is not null
-                    ? DatasetChange.Delete(ReadIds(settings.DeleteIds))
-                    : DatasetChange.DeleteRandomFraction(ids, settings.DeleteFraction, recipe.Seed);
-                using DeltaGradResult result = DeltaGradComparison.Run(model, train, trajectory, change, settings.Options, test);
-                Report(settings, result.Metrics);
+                DeltaGradMetrics? metrics = null;
+                IReadOnlyList<DeltaGradStreamStep>? steps = null;
+                if (settings.Stream == 1)
+                {
+                    using DeltaGradResult result = DeltaGradComparison.Run(model, train, trajectory, change, settings.Options, test);
+                    metrics = result.Metrics;
+                    Report(settings, metrics);
+                }
+                else
+                {
+                    Info(settings, string.Create(CultureInfo.InvariantCulture,
+                        $"online: {change.Ids.Count} samples in {settings.Stream} requests, each replaying the path the previous one left and compared with a retrain on all requests so far"));
+                    using DeltaGradStreamResult result = DeltaGradStream.Run(model, train, trajectory, change.SplitInto(settings.Stream), settings.Options, test);
+                    steps = result.Steps;
+                    ReportStream(settings, steps);
+                }
                 if (settings.OutDirectory is not null)
                 {
-                    WriteOutputs(settings, model, train, trajectory, result.Metrics, reused, trainSeconds, trajectoryBytes);
+                    WriteOutputs(settings, model, train, trajectory, metrics, steps, reused, trainSeconds, trajectoryBytes);
                 }
             }
         }
         return Program.ExitOk;
+    }
+
+    /// <summary>The request the options name, over the dataset's ids <paramref name="all"/>.</summary>
+    private static DatasetChange Request(Settings settings, long[] all)
+    {
+        ulong seed = settings.Recipe.Seed;
+        if (settings.AddIds is not null)
+        {
+            return DatasetChange.Add(ReadIds(settings.AddIds, all.Length), seed);
+        }
+        if (settings.AddCount is int count)
+        {
+            if (count >= all.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(settings), count, $"--add-count must be below the {all.Length} samples of the dataset (the rest train the original model)");
+            }
+            return DatasetChange.AddRandomCount(all, count, seed);
+        }
+        return settings.DeleteIds is not null
+            ? DatasetChange.Delete(ReadIds(settings.DeleteIds, all.Length))
+            : DatasetChange.DeleteRandomFraction(all, settings.DeleteFraction, seed);
     }
 
     private static void Report(Settings settings, DeltaGradMetrics m)
@@ -165,9 +228,25 @@ internal static class DeltaGradCommand
         console.Write(table);
     }
 
+    private static void ReportStream(Settings settings, IReadOnlyList<DeltaGradStreamStep> steps)
+    {
+        if (settings.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(steps, JsonFile.Options));
+            return;
+        }
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+        });
+        console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        console.Write(DeltaGradTables.Stream(steps, settings.Options));
+    }
+
     private static void WriteOutputs(
-        Settings settings, FlatModel model, SampleTable train, TrainingTrajectory trajectory, DeltaGradMetrics metrics,
-        bool reused, double? trainSeconds, long trajectoryBytes)
+        Settings settings, FlatModel model, SampleTable train, TrainingTrajectory trajectory, DeltaGradMetrics? metrics,
+        IReadOnlyList<DeltaGradStreamStep>? steps, bool reused, double? trainSeconds, long trajectoryBytes)
     {
         DirectoryInfo dir = settings.OutDirectory!;
         dir.Create();
@@ -183,7 +262,10 @@ internal static class DeltaGradCommand
             ["recipe"] = settings.Recipe,
             ["options"] = settings.Options,
             ["delete_ids_file"] = settings.DeleteIds?.FullName,
-            ["delete_fraction"] = settings.DeleteIds is null ? settings.DeleteFraction : null,
+            ["delete_fraction"] = settings.DeleteIds is null && settings.AddIds is null && settings.AddCount is null ? settings.DeleteFraction : null,
+            ["add_ids_file"] = settings.AddIds?.FullName,
+            ["add_count"] = settings.AddCount,
+            ["stream_requests"] = settings.Stream,
             ["seed"] = settings.Recipe.Seed,
             ["trajectory"] = settings.Trajectory?.FullName ?? "memory",
             ["trajectory_reused"] = reused,
@@ -198,13 +280,14 @@ internal static class DeltaGradCommand
         var metricsFile = new Dictionary<string, object?>
         {
             ["deltagrad"] = metrics,
+            ["stream"] = steps,
             ["original_training_seconds"] = trainSeconds,
             ["trajectory_bytes"] = trajectoryBytes,
         };
         JsonFile.Write(Path.Combine(dir.FullName, "metrics.json"), metricsFile);
     }
 
-    private static long[] ReadIds(FileInfo file)
+    private static long[] ReadIds(FileInfo file, int datasetSize)
     {
         if (!file.Exists)
         {
@@ -216,6 +299,10 @@ internal static class DeltaGradCommand
             if (!long.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out long id))
             {
                 throw new FormatException($"{file.FullName}: '{token}' is not a sample id");
+            }
+            if (id < 0 || id >= datasetSize)
+            {
+                throw new FormatException($"{file.FullName}: sample id {id} is outside the dataset's ids [0, {datasetSize})");
             }
             ids.Add(id);
         }
@@ -245,6 +332,9 @@ internal static class DeltaGradCommand
         Device Device,
         FileInfo? DeleteIds,
         double DeleteFraction,
+        int? AddCount,
+        FileInfo? AddIds,
+        int Stream,
         FileInfo? Trajectory,
         DirectoryInfo? OutDirectory,
         bool Json);

@@ -36,6 +36,7 @@ internal static class ListCommand
                     {
                         Console.WriteLine($"{entry.Name,-16} {entry.Summary} [{entry.Source}]");
                         Console.WriteLine($"{string.Empty,-16} settings ({entry.Name}.KEY=VALUE): {SettingsBinder.Format(entry.Defaults())}");
+                        Console.WriteLine($"{string.Empty,-16} defaults from {DefaultProvenance.Describe(entry.OptionsType)}");
                     }
                     break;
                 default:

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -8,12 +9,15 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeepUnlearn.Configuration;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
+using DeepUnlearn.Unlearning;
+using DeepUnlearn.Unlearning.Methods.Pgu;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -33,13 +37,14 @@ internal static class TrainCommand
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Out();
         var resume = new Option<bool>("--resume") { Description = "Continue from OUT/last.safetensors when it exists." };
+        var pguRetainSpace = new Option<bool>("--pgu-retain-space") { Description = "Also store PGU's representation of the training data beside last.safetensors and best.safetensors (*.pgu.safetensors), so PGU requests on them need only the forget set." };
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
         var verbose = CommonOptions.Verbose();
         var command = new Command("train", "Train an image classifier; writes last/best checkpoints (safetensors), run.json and metrics.json.")
         {
-            data, model, epochs, batchSize, lr, optimizer, device, seed, output, resume, workers, config, set, verbose,
+            data, model, epochs, batchSize, lr, optimizer, device, seed, output, resume, pguRetainSpace, workers, config, set, verbose,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -55,16 +60,18 @@ internal static class TrainCommand
                 Seed = parse.GetResult(seed) is { Implicit: false } ? parse.GetValue(seed) : recipe.Seed,
                 Workers = parse.GetResult(workers) is { Implicit: false } ? parse.GetValue(workers) : recipe.Workers,
             };
-            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken));
+            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken, parse.GetValue(pguRetainSpace)));
         });
         return command;
     }
 
-    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken)
+    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken, bool pguRetainSpace = false)
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
         Directory.CreateDirectory(output);
-        LibTorch.ManualSeed(recipe.Seed);
+        // Library code draws from its own seeded generators; the global one is seeded too, for anything that uses it
+        // (the returned handle is a second reference to the default generator, released at once).
+        torch.manual_seed(unchecked((long)recipe.Seed)).Dispose();
         VisionData data = VisionData.Open(dataSpec, recipe.ValidationFraction, recipe.Seed, loggerFactory: logging);
         var manifest = new RunManifest
         {
@@ -88,7 +95,7 @@ internal static class TrainCommand
             ImageSize = data.ImageSize,
             Seed = recipe.Seed,
         });
-        model.to(device);
+        ModelPlacement.MoveTo(model, device);
         var metadata = new CheckpointMetadata
         {
             Model = model.Spec!,
@@ -101,7 +108,7 @@ internal static class TrainCommand
         using DataLoader validationLoader = data.TrainLoader(data.Split.Validation, training: false, recipe.BatchSize * 2, recipe.Seed, device, recipe.Workers);
         using DataLoader testLoader = data.TestLoader(recipe.BatchSize * 2, device, workers: recipe.Workers);
 
-        Console.Error.WriteLine($"train: {modelName} ({model.ParameterCount():N0} parameters) on {dataSpec}: {data.Split.Train.Length:N0} train / {data.Split.Validation.Length:N0} validation / {data.Test.Count:N0} test, {device}, {LibTorch.NumThreads} threads");
+        Console.Error.WriteLine($"train: {modelName} ({model.ParameterCount():N0} parameters) on {dataSpec}: {data.Split.Train.Length:N0} train / {data.Split.Validation.Length:N0} validation / {data.Test.Count:N0} test, {device}, {torch.get_num_threads()} threads");
         var trainer = new Trainer(logging.CreateLogger<Trainer>());
         TrainingResult result = trainer.Fit(model, trainLoader, validationLoader, recipe, new TrainingOptions
         {
@@ -127,6 +134,50 @@ internal static class TrainCommand
             ? string.Create(CultureInfo.InvariantCulture, $"{result.Seconds:F1} s")
             : string.Create(CultureInfo.InvariantCulture, $"resumed at epoch {result.StartEpoch}, {result.Seconds:F1} s in this run");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {report.Accuracy:F2}% after {recipe.Epochs} epochs ({took}); checkpoints in {output}"));
+        if (pguRetainSpace)
+        {
+            StorePguRetainSpaces(data, recipe, device, output, cancellationToken);
+        }
         return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// PGU's R_D (Hoang et al., WACV 2024), computed once while the training data is at hand, beside last.safetensors
+    /// and best.safetensors (one pass when they hold the same weights).
+    /// </summary>
+    private static void StorePguRetainSpaces(VisionData data, TrainingConfig recipe, Device device, string output, CancellationToken cancellationToken)
+    {
+        var progress = new ConsoleProgress("train");
+        var protocol = new PguCovarianceProtocol { AugmentationSeed = DeterministicRandom.Hash(recipe.Seed, 0x70677552UL) };
+        PguRetainSpace? previous = null;
+        try
+        {
+            foreach (string name in new[] { Trainer.LastCheckpoint, Trainer.BestCheckpoint })
+            {
+                string checkpoint = Path.Combine(output, name);
+                if (!File.Exists(checkpoint))
+                {
+                    continue;
+                }
+                var (weights, _) = Checkpoint.Load(checkpoint, device);
+                using (weights)
+                {
+                    var clock = Stopwatch.StartNew();
+                    if (previous is null || previous.ModelFingerprint != PguRetainSpace.Fingerprint(weights))
+                    {
+                        previous?.Dispose();
+                        previous = null;
+                        previous = PguRetainSpace.Compute(weights, data, protocol, device, recipe.Workers,
+                            (done, total) => progress.Report(new UnlearningProgress("pgu", "retain space of " + name, done, total, double.NaN)), cancellationToken);
+                    }
+                    string path = previous.SaveBeside(checkpoint);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PGU retain space of {name} ({previous.Samples:N0} samples, {clock.Elapsed.TotalSeconds:F1} s) in {path}"));
+                }
+            }
+        }
+        finally
+        {
+            previous?.Dispose();
+        }
     }
 }

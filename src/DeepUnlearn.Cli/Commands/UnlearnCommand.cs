@@ -87,12 +87,16 @@ internal static class UnlearnCommand
         using UnlearningOutcome outcome = entry.Factory(options).Run(context, cancellationToken);
         string unlearnedPath = Path.Combine(output, "unlearned.safetensors");
         Checkpoint.Save(unlearnedPath, outcome.Model, session.MetadataFor(entry.Name, outcome.Model) with { Seconds = outcome.Seconds });
+        foreach (ICheckpointSidecar sidecar in outcome.Sidecars)
+        {
+            Console.Error.WriteLine($"unlearn: wrote {sidecar.SaveBeside(unlearnedPath)} beside the unlearned model");
+        }
 
         Console.Error.WriteLine("unlearn: evaluating (forget, retain and test sets)");
         var evaluator = new UnlearningEvaluator(context);
         UnlearningMetrics original = evaluator.Metrics("original", evaluator.Evaluate(session.Original, cancellationToken), 0);
         ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
-        UnlearningMetrics metrics = evaluator.Metrics(entry.Name, evaluation, outcome.Seconds, outcome.Diagnostics);
+        UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(entry.Name), evaluation, outcome.Seconds, outcome.Diagnostics);
         UnlearningMetrics? retrained = null;
         if (retrainedPath is not null)
         {

@@ -7,6 +7,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Bayesian;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -79,7 +80,7 @@ internal static class VbuCommand
         var fashionRows = FashionRowsOption();
         var seed = new Option<ulong>("--seed") { Description = "Seed of the Monte-Carlo samples, minibatches and inducing inputs.", DefaultValueFactory = _ => 0UL };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (these models are small: 1 is usually fastest).", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda[:n].", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = $"The device of the tensors: {DeviceResolver.ValidSpecs}.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("fit", "Fit q(θ|D) by variational inference (maximise the ELBO with Adam).")
         {
             data, modelName, posterior, output, exclude, steps, lr, samples, batch, priorStd, inducing, lengthScale, variance, initFrom, inducingFrom,
@@ -114,9 +115,16 @@ internal static class VbuCommand
             {
                 return Usage("--batch-size must be >= 0, --inducing and --threads >= 1");
             }
-            if (!CommonOptions.TryParseDevice(parse.GetValue(device)!, out Device dev))
+            Device dev;
+            try
             {
-                return Usage($"unknown device '{parse.GetValue(device)}'; valid: auto, cpu, cuda, cuda:N");
+                // Before any work: an unknown spelling, or CUDA where libtorch sees none, is a usage error.
+                TorchRuntime.EnsureInitialized();
+                dev = DeviceResolver.Resolve(parse.GetValue(device)!);
+            }
+            catch (ArgumentException e)
+            {
+                return Usage(e.Message);
             }
             var settings = new FitSettings(
                 spec, model, kind, parse.GetValue(exclude), parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(samples), parse.GetValue(batch),
@@ -346,7 +354,7 @@ internal static class VbuCommand
     internal static SparseGpClassifier CreateSparseGp(double[] inducingPoints, int featureCount, double? lengthScale, double variance, Device device)
     {
         double scale = lengthScale ?? MedianDistance(inducingPoints, featureCount);
-        using Tensor zt = (Tensor.From<double>(inducingPoints, [inducingPoints.Length / featureCount, featureCount])).DetachFromDisposeScope();
+        using Tensor zt = torch.tensor(inducingPoints, [inducingPoints.Length / featureCount, featureCount]).DetachFromDisposeScope();
         return new SparseGpClassifier(zt, scale, variance, 1e-6, ScalarType.Float64, device);
     }
 
@@ -631,17 +639,19 @@ internal static class VbuCommand
         return problem is null;
     }
 
+    /// <summary>Runs <paramref name="action"/> with <paramref name="threads"/> (≥ 1, checked by the caller) libtorch intra-op threads.</summary>
     internal static int WithThreads(int threads, Func<int> action)
     {
-        int previous = LibTorch.NumThreads;
-        LibTorch.SetNumThreads(threads);
+        TorchRuntime.EnsureInitialized();
+        int previous = torch.get_num_threads();
+        torch.set_num_threads(threads);
         try
         {
             return action();
         }
         finally
         {
-            LibTorch.SetNumThreads(previous);
+            torch.set_num_threads(previous);
         }
     }
 
@@ -653,9 +663,10 @@ internal static class VbuCommand
         ["config"] = config,
         ["seed"] = seed,
         ["deepunlearn_version"] = ToolkitInfo.Version,
-        ["libtorch_version"] = LibTorch.Version,
+        ["torchsharp_version"] = TorchRuntime.EnsureInitialized().TorchSharpVersion,
+        ["libtorch_version"] = TorchRuntime.EnsureInitialized().LibTorchVersion,
         ["device"] = device.ToString(),
-        ["threads"] = LibTorch.NumThreads,
+        ["threads"] = torch.get_num_threads(),
         ["paper"] = "Nguyen, Low and Jaillet, Variational Bayesian Unlearning, NeurIPS 2020 (arXiv 2010.12883)",
         ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     };

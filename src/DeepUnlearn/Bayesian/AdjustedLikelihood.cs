@@ -37,9 +37,9 @@ public sealed class AdjustedLikelihood : IDisposable
         {
             throw new ArgumentException($"the posterior has dimension {fullPosterior.Dimension}; the {model.Name} model has {model.ParameterCount} parameters", nameof(fullPosterior));
         }
-        _erased = new ClassifierDataLikelihood(model, erased, fullPosterior.dtype, fullPosterior.Device);
+        _erased = new ClassifierDataLikelihood(model, erased, fullPosterior.DType, fullPosterior.Device);
         _ownsErased = true;
-        _full = fullPosterior.clone(trainable: false);
+        _full = fullPosterior.Clone(trainable: false);
         LogThreshold = Threshold(_full, lambda);
     }
 
@@ -58,7 +58,7 @@ public sealed class AdjustedLikelihood : IDisposable
         }
         _erased = erased;
         _ownsErased = false;
-        _full = fullPosterior.clone(trainable: false);
+        _full = fullPosterior.Clone(trainable: false);
         LogThreshold = Threshold(_full, lambda);
     }
 
@@ -105,7 +105,7 @@ public sealed class AdjustedLikelihood : IDisposable
             return logLikelihood.MoveToOuterDisposeScope();
         }
         counted = inside.to(ScalarType.Float64).mean().ToDouble();
-        return (torch.where(inside, logLikelihood, logLikelihood.zeros_like())).MoveToOuterDisposeScope();
+        return torch.where(inside, logLikelihood, logLikelihood.zeros_like()).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -117,7 +117,7 @@ public sealed class AdjustedLikelihood : IDisposable
         ArgumentNullException.ThrowIfNull(theta);
         using var scope = torch.NewDisposeScope();
         Tensor? inside = Inside(theta);
-        return (inside ?? torch.ones([theta.size(0)], ScalarType.Bool, theta.Device)).MoveToOuterDisposeScope();
+        return (inside ?? torch.ones([theta.size(0)], ScalarType.Bool, theta.device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Checks λ ∈ [0, 1] and returns it.</summary>

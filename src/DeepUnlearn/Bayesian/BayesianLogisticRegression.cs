@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using DeepUnlearn.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -90,8 +91,9 @@ public sealed class BayesianLogisticRegression : IBayesianClassifier
         Tensor w = theta.view(s, ClassCount - 1, FeatureCount + 1);
         Tensor weights = w.narrow(2, 0, FeatureCount);
         Tensor bias = w.narrow(2, FeatureCount, 1).transpose(1, 2);
-        Tensor free = features.matmul(weights.transpose(1, 2)).Add(bias);
-        Tensor reference = torch.zeros([s, n, 1], free.dtype, free.Device);
+        // [N, D] @ [S, D, K − 1] broadcasts to [S, N, K − 1] (matmul through the guard: its native call has no try/catch).
+        Tensor free = NativeGuards.MatMul(features, weights.transpose(1, 2)).add(bias);
+        Tensor reference = torch.zeros([s, n, 1], free.dtype, free.device);
         return torch.cat([free, reference], 2).MoveToOuterDisposeScope();
     }
 

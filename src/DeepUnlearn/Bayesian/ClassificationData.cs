@@ -88,18 +88,14 @@ public sealed class ClassificationData
     /// <summary>The features as a [N, D] tensor.</summary>
     public Tensor FeaturesTensor(ScalarType dtype = ScalarType.Float64, Device? device = null)
     {
-        using var scope = torch.NewDisposeScope();
-        Tensor cpu = Tensor.From<double>(_features, [Count, FeatureCount]);
-        return cpu.to(device ?? torch.CPU, dtype, copy: true).MoveToOuterDisposeScope();
+        return torch.tensor(_features, [Count, FeatureCount], dtype, device ?? torch.CPU);
     }
 
     /// <summary>The labels as an int64 [N] tensor.</summary>
     public Tensor LabelsTensor(Device? device = null)
     {
-        using var scope = torch.NewDisposeScope();
         long[] labels = Array.ConvertAll(_labels, l => (long)l);
-        Tensor cpu = Tensor.From<long>(labels, [Count]);
-        return cpu.to(device ?? torch.CPU, ScalarType.Int64, copy: true).MoveToOuterDisposeScope();
+        return torch.tensor(labels, [Count], ScalarType.Int64, device ?? torch.CPU);
     }
 
     private ClassificationData Partition(IEnumerable<int> ids, bool keep)

@@ -37,9 +37,10 @@ internal sealed class ClassifierDataLikelihood : IDataLikelihood
         Tensor features = rows is null ? _features : _features.index_select(0, rows);
         Tensor labels = rows is null ? _labels : _labels.index_select(0, rows);
         // Without gradients, score in chunks of rows so a large erased set fits in memory.
-        return scope.Keep(torch.is_grad_enabled() && theta.requires_grad
+        Tensor result = torch.is_grad_enabled() && theta.requires_grad
             ? ClassifierLikelihood.LogLikelihood(_model, theta, features, labels)
-            : ClassifierLikelihood.LogLikelihoodChunked(_model, theta, features, labels));
+            : ClassifierLikelihood.LogLikelihoodChunked(_model, theta, features, labels);
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

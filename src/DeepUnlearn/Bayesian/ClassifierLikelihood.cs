@@ -1,6 +1,5 @@
 using System;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -17,11 +16,11 @@ internal static class ClassifierLikelihood
         using var scope = torch.NewDisposeScope();
         if (features.size(0) == 0)
         {
-            return (torch.zeros([theta.size(0)], theta.dtype, theta.Device)).MoveToOuterDisposeScope();
+            return torch.zeros([theta.size(0)], theta.dtype, theta.device).MoveToOuterDisposeScope();
         }
-        Tensor logProbs = nn.functional.log_softmax(model.Logits(theta, features), 2);
+        Tensor logProbs = model.Logits(theta, features).log_softmax(2);
         Tensor index = labels.view(1, -1, 1).expand(theta.size(0), labels.size(0), 1);
-        return scope.Keep(logProbs.gather(2, index).squeeze(2).Sum(1));
+        return logProbs.gather(2, index).squeeze(2).sum(1).MoveToOuterDisposeScope();
     }
 
     /// <summary><see cref="LogLikelihood"/> without gradients, in chunks of rows so large data sets fit in memory.</summary>
@@ -29,7 +28,7 @@ internal static class ClassifierLikelihood
     {
         using var noGrad = torch.no_grad();
         using var outer = torch.NewDisposeScope();
-        Tensor total = torch.zeros([theta.size(0)], theta.dtype, theta.Device);
+        Tensor total = torch.zeros([theta.size(0)], theta.dtype, theta.device);
         long n = features.size(0);
         for (long start = 0; start < n; start += ChunkRows)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -10,7 +11,7 @@ namespace DeepUnlearn.Bayesian;
 /// </summary>
 public sealed class DiagonalGaussian : Gaussian
 {
-    private readonly Tensor[] _parameters;
+    private readonly Parameter[] _parameters;
     private readonly Dictionary<string, Tensor> _named;
 
     /// <summary>Takes ownership of <paramref name="mean"/> [P] and <paramref name="logStd"/> [P].</summary>
@@ -22,25 +23,29 @@ public sealed class DiagonalGaussian : Gaussian
         {
             throw new System.ArgumentException($"log_std must be [{Dimension}]; got [{string.Join(", ", logStd.shape)}]", nameof(logStd));
         }
-        LogStd = logStd.DetachFromDisposeScope();
+        LogStd = Own(logStd);
         _parameters = [Mean, LogStd];
         _named = new Dictionary<string, Tensor> { ["mean"] = Mean, ["log_std"] = LogStd };
     }
 
     /// <summary>log σ, [P].</summary>
-    public Tensor LogStd { get; }
+    public Parameter LogStd { get; }
 
     /// <inheritdoc />
     public override PosteriorKind Kind => PosteriorKind.Diagonal;
 
     /// <inheritdoc />
-    public override IReadOnlyList<Tensor> Parameters => _parameters;
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, Tensor> NamedTensors => _named;
 
     /// <inheritdoc />
-    public override Tensor ScaleTril() => Matrices.DiagEmbed(LogStd.exp());
+    public override Tensor ScaleTril()
+    {
+        using var scope = torch.NewDisposeScope();
+        return LogStd.exp().diag().MoveToOuterDisposeScope();
+    }
 
     /// <inheritdoc />
     public override Tensor LogScaleDiagonal() => LogStd.mul(1.0);
@@ -51,8 +56,7 @@ public sealed class DiagonalGaussian : Gaussian
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var copy = new DiagonalGaussian(Mean.detach().clone(), LogStd.detach().clone());
-        copy.Mean.requires_grad = trainable;
-        copy.LogStd.requires_grad = trainable;
+        copy.SetTrainable(trainable);
         return copy;
     }
 
@@ -60,14 +64,14 @@ public sealed class DiagonalGaussian : Gaussian
     protected override Tensor Transform(Tensor epsilon)
     {
         using var scope = torch.NewDisposeScope();
-        return scope.Keep(epsilon.mul(LogStd.exp()).Add(Mean));
+        return epsilon.mul(LogStd.exp()).add(Mean).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     protected override Tensor Whiten(Tensor theta)
     {
         using var scope = torch.NewDisposeScope();
-        return scope.Keep(theta.sub(Mean).mul(LogStd.neg().exp()));
+        return theta.sub(Mean).mul(LogStd.neg().exp()).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

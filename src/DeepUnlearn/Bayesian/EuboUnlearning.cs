@@ -56,7 +56,7 @@ public static class EuboUnlearning
         {
             throw new ArgumentException($"the posterior has dimension {fullPosterior.Dimension}; the {model.Name} model has {model.ParameterCount} parameters", nameof(fullPosterior));
         }
-        using var likelihood = new ClassifierDataLikelihood(model, erased, fullPosterior.dtype, fullPosterior.Device);
+        using var likelihood = new ClassifierDataLikelihood(model, erased, fullPosterior.DType, fullPosterior.Device);
         return Unlearn(likelihood, fullPosterior, options, generator, initial, logger, cancellationToken);
     }
 
@@ -88,12 +88,13 @@ public static class EuboUnlearning
         logger ??= NullLogger.Instance;
         var clock = Stopwatch.StartNew();
         using var likelihood = new AdjustedLikelihood(erased, fullPosterior, options.Lambda);
-        Gaussian q = (initial ?? fullPosterior).clone(trainable: true);
+        Gaussian q = (initial ?? fullPosterior).Clone(trainable: true);
         try
         {
             using var batches = new MiniBatches((int)likelihood.ErasedCount, options.BatchSize, generator, q.Device);
-            using var adam = new Adam(q.Parameters, lr: options.LearningRate);
-            var schedule = new CosineAnnealingLr(adam, options.Steps);
+            using Adam adam = torch.optim.Adam(q.Parameters, lr: options.LearningRate);
+            // PyTorch's CosineAnnealingLR(T_max = steps), stepped once per iteration.
+            var schedule = torch.optim.lr_scheduler.CosineAnnealingLR(adam, options.Steps);
             double objective = double.NaN;
             double countedSum = 0;
             for (int step = 1; step <= options.Steps; step++)
@@ -104,11 +105,11 @@ public static class EuboUnlearning
                 // Ũ_λ(q) = E_q[log p̃(D_e | θ; λ)] + KL[q ‖ q(θ | D)]  (VBU, EUBO with adjusted likelihood).
                 Tensor? rows = batches.IsFull ? null : batches.Next();
                 Tensor expected = likelihood.LogLikelihood(theta, rows, out double counted).mean();
-                Tensor eubo = expected.Add(q.KlDivergence(likelihood.FullPosterior));
+                Tensor eubo = expected.add(q.KlDivergence(likelihood.FullPosterior));
                 adam.zero_grad();
                 eubo.backward();
-                adam.Step();
-                schedule.Step();
+                adam.step();
+                schedule.step();
                 objective = eubo.ToDouble();
                 countedSum += counted;
                 if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
@@ -116,11 +117,7 @@ public static class EuboUnlearning
                     BayesianLog.Progress(logger, "EUBO", step, options.Steps, objective);
                 }
             }
-            foreach (Tensor p in q.Parameters)
-            {
-                p.grad = null;
-                p.requires_grad = false;
-            }
+            q.SetTrainable(false);
             return new VbuOutcome(q, objective, countedSum / options.Steps, null, clock.Elapsed.TotalSeconds);
         }
         catch

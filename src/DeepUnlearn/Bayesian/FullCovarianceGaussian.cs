@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -11,8 +12,7 @@ namespace DeepUnlearn.Bayesian;
 /// </summary>
 public sealed class FullCovarianceGaussian : Gaussian
 {
-    private readonly Tensor _strictLower;
-    private readonly Tensor[] _parameters;
+    private readonly Parameter[] _parameters;
     private readonly Dictionary<string, Tensor> _named;
 
     /// <summary>Takes ownership of <paramref name="mean"/> [P], <paramref name="logDiagonal"/> [P] and <paramref name="lower"/> [P, P].</summary>
@@ -29,24 +29,23 @@ public sealed class FullCovarianceGaussian : Gaussian
         {
             throw new System.ArgumentException($"lower must be [{Dimension}, {Dimension}]; got [{string.Join(", ", lower.shape)}]", nameof(lower));
         }
-        LogDiagonal = logDiagonal.DetachFromDisposeScope();
-        Lower = lower.DetachFromDisposeScope();
-        _strictLower = Matrices.StrictLowerMask(Dimension, Mean.dtype, Mean.Device).DetachFromDisposeScope();
+        LogDiagonal = Own(logDiagonal);
+        Lower = Own(lower);
         _parameters = [Mean, LogDiagonal, Lower];
         _named = new Dictionary<string, Tensor> { ["mean"] = Mean, ["log_diagonal"] = LogDiagonal, ["lower"] = Lower };
     }
 
     /// <summary>d = log diag(L), [P].</summary>
-    public Tensor LogDiagonal { get; }
+    public Parameter LogDiagonal { get; }
 
     /// <summary>W, whose strictly lower part is the strictly lower part of L, [P, P].</summary>
-    public Tensor Lower { get; }
+    public Parameter Lower { get; }
 
     /// <inheritdoc />
     public override PosteriorKind Kind => PosteriorKind.Full;
 
     /// <inheritdoc />
-    public override IReadOnlyList<Tensor> Parameters => _parameters;
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, Tensor> NamedTensors => _named;
@@ -55,7 +54,7 @@ public sealed class FullCovarianceGaussian : Gaussian
     public override Tensor ScaleTril()
     {
         using var scope = torch.NewDisposeScope();
-        return scope.Keep(Lower.mul(_strictLower).Add(Matrices.DiagEmbed(LogDiagonal.exp())));
+        return Lower.tril(-1).add(LogDiagonal.exp().diag()).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -67,10 +66,7 @@ public sealed class FullCovarianceGaussian : Gaussian
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var copy = new FullCovarianceGaussian(Mean.detach().clone(), LogDiagonal.detach().clone(), Lower.detach().clone());
-        foreach (Tensor t in copy._parameters)
-        {
-            t.requires_grad = trainable;
-        }
+        copy.SetTrainable(trainable);
         return copy;
     }
 
@@ -78,7 +74,7 @@ public sealed class FullCovarianceGaussian : Gaussian
     protected override Tensor Transform(Tensor epsilon)
     {
         using var scope = torch.NewDisposeScope();
-        return scope.Keep(epsilon.matmul(ScaleTril().T()).Add(Mean));
+        return epsilon.mm(ScaleTril().t()).add(Mean).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -86,8 +82,8 @@ public sealed class FullCovarianceGaussian : Gaussian
     {
         using var scope = torch.NewDisposeScope();
         // z = L⁻¹ (θ − μ) for every row: solve L Z = (θ − μ)ᵀ.
-        Tensor residuals = theta.sub(Mean).T();
-        return scope.Keep(Linalg.Solve(ScaleTril(), residuals).T());
+        Tensor residuals = theta.sub(Mean).t();
+        return torch.linalg.solve(ScaleTril(), residuals).t().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -97,7 +93,6 @@ public sealed class FullCovarianceGaussian : Gaussian
         {
             LogDiagonal.Dispose();
             Lower.Dispose();
-            _strictLower.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -9,7 +11,8 @@ namespace DeepUnlearn.Bayesian;
 /// A multivariate Gaussian N(μ, Σ = L Lᵀ) over a flat parameter vector θ ∈ ℝᴾ, used both as a variational
 /// posterior (its tensors are trainable leaves) and as a fixed prior. Every density, sample and divergence is
 /// a differentiable function of the parameters, so objectives built from them train with autograd; sampling
-/// is reparameterised (θ = μ + L ε, ε ~ N(0, I)). The object owns its tensors; dispose it.
+/// is reparameterised (θ = μ + L ε, ε ~ N(0, I)). The object owns its tensors; dispose it. The tensors that define
+/// the distribution are TorchSharp <see cref="Parameter"/>s (trainable or not), so an optimizer takes them as they are.
 /// </summary>
 public abstract class Gaussian : IDisposable
 {
@@ -24,27 +27,27 @@ public abstract class Gaussian : IDisposable
         {
             throw new ArgumentException($"the mean must be a non-empty vector; got shape [{string.Join(", ", mean.shape)}]", nameof(mean));
         }
-        Mean = mean.DetachFromDisposeScope();
         Dimension = (int)mean.size(0);
+        Mean = Own(mean);
     }
 
     /// <summary>The mean μ, [P].</summary>
-    public Tensor Mean { get; }
+    public Parameter Mean { get; }
 
     /// <summary>The dimension P.</summary>
     public int Dimension { get; }
 
     /// <summary>The floating-point type of every tensor.</summary>
-    public ScalarType ScalarType => Mean.dtype;
+    public ScalarType DType => Mean.dtype;
 
     /// <summary>The device of every tensor.</summary>
-    public Device Device => Mean.Device;
+    public Device Device => Mean.device;
 
     /// <summary>The family.</summary>
     public abstract PosteriorKind Kind { get; }
 
     /// <summary>The leaves an optimizer updates (borrowed).</summary>
-    public abstract IReadOnlyList<Tensor> Parameters { get; }
+    public abstract IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The tensors that define the distribution, by stable name, for saving (borrowed).</summary>
     public abstract IReadOnlyDictionary<string, Tensor> NamedTensors { get; }
@@ -72,7 +75,8 @@ public abstract class Gaussian : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         using var scope = torch.NewDisposeScope();
-        Tensor epsilon = torch.randn([count, Dimension], DType, Device, generator);
+        // Drawn on the CPU (where the generator lives) and moved, so a seed gives the same θ on every device.
+        Tensor epsilon = torch.randn([count, Dimension], DType, torch.CPU, generator: generator).to(Device);
         return Transform(epsilon).MoveToOuterDisposeScope();
     }
 
@@ -86,8 +90,8 @@ public abstract class Gaussian : IDisposable
         }
         using var scope = torch.NewDisposeScope();
         Tensor z = Whiten(theta);
-        Tensor quadratic = z.square().Sum(1).mul(-0.5);
-        Tensor constant = LogScaleDiagonal().Sum().Add(0.5 * Dimension * s_logTwoPi);
+        Tensor quadratic = z.square().sum(1).mul(-0.5);
+        Tensor constant = LogScaleDiagonal().sum().add(0.5 * Dimension * s_logTwoPi);
         return quadratic.sub(constant).MoveToOuterDisposeScope();
     }
 
@@ -95,7 +99,7 @@ public abstract class Gaussian : IDisposable
     public Tensor LogMaxDensity()
     {
         using var scope = torch.NewDisposeScope();
-        return scope.Keep(LogScaleDiagonal().Sum().Add(0.5 * Dimension * s_logTwoPi).neg());
+        return LogScaleDiagonal().sum().add(0.5 * Dimension * s_logTwoPi).neg().MoveToOuterDisposeScope();
     }
 
     /// <summary>The dense covariance Σ = L Lᵀ, [P, P].</summary>
@@ -103,7 +107,7 @@ public abstract class Gaussian : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         Tensor l = ScaleTril();
-        return (l.matmul(l.T())).MoveToOuterDisposeScope();
+        return l.mm(l.t()).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -118,8 +122,8 @@ public abstract class Gaussian : IDisposable
             throw new ArgumentException($"cannot compare Gaussians of dimension {Dimension} and {other.Dimension}", nameof(other));
         }
         using var scope = torch.NewDisposeScope();
-        Tensor logDet1 = LogScaleDiagonal().Sum();
-        Tensor logDet2 = other.LogScaleDiagonal().Sum();
+        Tensor logDet1 = LogScaleDiagonal().sum();
+        Tensor logDet2 = other.LogScaleDiagonal().sum();
         Tensor diff = other.Mean.sub(Mean);
         Tensor trace;
         Tensor mahalanobis;
@@ -128,21 +132,21 @@ public abstract class Gaussian : IDisposable
             Tensor invStd2 = otherDiag.LogStd.neg().exp();
             if (this is DiagonalGaussian thisDiag)
             {
-                trace = thisDiag.LogStd.exp().mul(invStd2).square().Sum();
+                trace = thisDiag.LogStd.exp().mul(invStd2).square().sum();
             }
             else
             {
-                trace = ScaleTril().mul(invStd2.unsqueeze(1)).square().Sum();
+                trace = ScaleTril().mul(invStd2.unsqueeze(1)).square().sum();
             }
-            mahalanobis = diff.mul(invStd2).square().Sum();
+            mahalanobis = diff.mul(invStd2).square().sum();
         }
         else
         {
             Tensor l2 = other.ScaleTril();
-            trace = Linalg.Solve(l2, ScaleTril()).square().Sum();
-            mahalanobis = Linalg.Solve(l2, diff.unsqueeze(1)).square().Sum();
+            trace = torch.linalg.solve(l2, ScaleTril()).square().sum();
+            mahalanobis = torch.linalg.solve(l2, diff.unsqueeze(1)).square().sum();
         }
-        Tensor kl = trace.Add(mahalanobis).sub(Dimension).mul(0.5).Add(logDet2).sub(logDet1);
+        Tensor kl = trace.add(mahalanobis).sub(Dimension).mul(0.5).add(logDet2).sub(logDet1);
         return kl.MoveToOuterDisposeScope();
     }
 
@@ -181,14 +185,11 @@ public abstract class Gaussian : IDisposable
         Tensor mu = mean.detach().clone();
         Gaussian result = kind switch
         {
-            PosteriorKind.Diagonal => new DiagonalGaussian(mu, Matrices.Diagonal(covariance).log().mul(0.5)),
-            PosteriorKind.Full => FullFromCholesky(mu, Linalg.Cholesky(covariance.detach())),
+            PosteriorKind.Diagonal => new DiagonalGaussian(mu, covariance.detach().diagonal().log().mul(0.5)),
+            PosteriorKind.Full => FullFromCholesky(mu, torch.linalg.cholesky(covariance.detach())),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "valid posterior kinds: Diagonal, Full"),
         };
-        foreach (Tensor t in result.Parameters)
-        {
-            t.requires_grad = trainable;
-        }
+        result.SetTrainable(trainable);
         return result;
     }
 
@@ -209,10 +210,7 @@ public abstract class Gaussian : IDisposable
             PosteriorKind.Full => new FullCovarianceGaussian(mu, logScale, torch.zeros([dimension, dimension], dtype, device)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "valid posterior kinds: Diagonal, Full"),
         };
-        foreach (Tensor t in result.Parameters)
-        {
-            t.requires_grad = trainable;
-        }
+        result.SetTrainable(trainable);
         return result;
     }
 
@@ -229,13 +227,13 @@ public abstract class Gaussian : IDisposable
             {
                 throw new ArgumentException($"a {KindName(kind)} Gaussian needs tensor '{name}'; present: {string.Join(", ", tensors.Keys)}", nameof(tensors));
             }
-            return t.to(device, dtype, copy: true);
+            return t.to(dtype, device, copy: true);
         }
         Tensor mean = Get("mean");
         long p = mean.dim() == 1 ? mean.size(0) : -1;
         void Check(Tensor t, string name, params long[] shape)
         {
-            if (p <= 0 || !t.Shape.SequenceEqual(shape))
+            if (p <= 0 || !t.shape.SequenceEqual(shape))
             {
                 throw new ArgumentException($"tensor '{name}' has shape [{string.Join(", ", t.shape)}]; expected [{string.Join(", ", shape)}]", nameof(tensors));
             }
@@ -278,6 +276,16 @@ public abstract class Gaussian : IDisposable
         _ => throw new ArgumentException($"unknown posterior '{name}'; valid: diag, full", nameof(name)),
     };
 
+    /// <summary>Turns gradients of every parameter on (an optimizer will update them) or off, and drops any gradient.</summary>
+    public void SetTrainable(bool trainable)
+    {
+        foreach (Parameter p in Parameters)
+        {
+            p.grad = null;
+            p.requires_grad = trainable;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -299,9 +307,20 @@ public abstract class Gaussian : IDisposable
         }
     }
 
+    /// <summary>
+    /// <paramref name="tensor"/> as a <see cref="Parameter"/> owned by this object: the handle moves into the parameter
+    /// (the argument is left empty) with its requires_grad unchanged, and leaves every dispose scope.
+    /// </summary>
+    private protected static Parameter Own(Tensor tensor)
+    {
+        var parameter = tensor as Parameter ?? new Parameter(tensor, tensor.requires_grad);
+        parameter.DetachFromDisposeScope();
+        return parameter;
+    }
+
     private static FullCovarianceGaussian FullFromCholesky(Tensor mean, Tensor l)
     {
-        Tensor logDiagonal = Matrices.Diagonal(l).log();
+        Tensor logDiagonal = l.diagonal().log();
         return new FullCovarianceGaussian(mean, logDiagonal, l.clone());
     }
 }

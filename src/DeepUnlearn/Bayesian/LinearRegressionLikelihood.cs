@@ -46,8 +46,8 @@ public sealed class LinearRegressionLikelihood : IDataLikelihood
         NoiseStd = noiseStd;
         Device d = device ?? torch.CPU;
         using var scope = torch.NewDisposeScope();
-        _features = TensorScope.Detach(Tensor.From<double>(features, [Count, featureCount]).to(d, dtype, copy: true));
-        _targets = TensorScope.Detach(Tensor.From<double>(targets, [Count]).to(d, dtype, copy: true));
+        _features = torch.tensor(features, [Count, featureCount], dtype, d).DetachFromDisposeScope();
+        _targets = torch.tensor(targets, [Count], dtype, d).DetachFromDisposeScope();
     }
 
     /// <inheritdoc />
@@ -73,12 +73,12 @@ public sealed class LinearRegressionLikelihood : IDataLikelihood
         long n = x.size(0);
         if (n == 0)
         {
-            return (torch.zeros([theta.size(0)], theta.dtype, theta.Device)).MoveToOuterDisposeScope();
+            return torch.zeros([theta.size(0)], theta.dtype, theta.device).MoveToOuterDisposeScope();
         }
         // [S, N] residuals yₙ − xₙᵀθ_s.
-        Tensor residuals = y.unsqueeze(0).sub(theta.matmul(x.T()));
+        Tensor residuals = y.unsqueeze(0).sub(theta.mm(x.t()));
         double constant = -0.5 * n * (s_logTwoPi + (2 * Math.Log(NoiseStd)));
-        return scope.Keep(residuals.square().Sum(1).mul(-0.5 / (NoiseStd * NoiseStd)).Add(constant));
+        return residuals.square().sum(1).mul(-0.5 / (NoiseStd * NoiseStd)).add(constant).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

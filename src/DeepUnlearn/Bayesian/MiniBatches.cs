@@ -32,12 +32,16 @@ internal sealed class MiniBatches : IDisposable
     {
         if (IsFull)
         {
-            return torch.arange(_count, _device);
+            return torch.arange(_count, device: _device);
         }
         if (_permutation is null || _position + BatchSize > _count)
         {
             _permutation?.Dispose();
-            _permutation = torch.randperm(_count, _device, _generator).DetachFromDisposeScope();
+            // Drawn on the CPU (where the generator lives) and moved, so a seed gives the same batches on every device.
+            using (var scope = torch.NewDisposeScope())
+            {
+                _permutation = torch.randperm(_count, ScalarType.Int64, generator: _generator).to(_device).DetachFromDisposeScope();
+            }
             _position = 0;
         }
         Tensor batch = _permutation.narrow(0, _position, BatchSize);

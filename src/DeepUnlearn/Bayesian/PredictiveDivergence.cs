@@ -1,6 +1,5 @@
 using System;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
@@ -35,16 +34,16 @@ public static class PredictiveDivergence
         using var outer = torch.NewDisposeScope();
         using var generator = new Generator(seed);
         Tensor theta = posterior.Sample(samples, generator);
-        Tensor x = data.FeaturesTensor(posterior.dtype, posterior.Device);
+        Tensor x = data.FeaturesTensor(posterior.DType, posterior.Device);
         long n = data.Count;
         long chunk = Math.Max(1, (4L << 20) / ((long)samples * k));
         for (long start = 0; start < n; start += chunk)
         {
             using var scope = torch.NewDisposeScope();
             long length = Math.Min(chunk, n - start);
-            Tensor probabilities = torch.nn.functional.softmax(model.Logits(theta, x.narrow(0, start, length)), 2).mean(0);
-            using Tensor cpu = probabilities.to(torch.CPU, ScalarType.Float64, copy: true).DetachFromDisposeScope();
-            cpu.CopyTo<double>(result.AsSpan((int)(start * k), (int)(length * k)));
+            Tensor probabilities = model.Logits(theta, x.narrow(0, start, length)).softmax(2).mean([0]);
+            Tensor cpu = probabilities.to(ScalarType.Float64, torch.CPU).contiguous();
+            cpu.data<double>().CopyTo(result.AsSpan((int)(start * k), (int)(length * k)));
         }
         return result;
     }

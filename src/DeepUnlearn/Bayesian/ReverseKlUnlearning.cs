@@ -44,7 +44,7 @@ public static class ReverseKlUnlearning
         {
             throw new ArgumentException($"the posterior has dimension {fullPosterior.Dimension}; the {model.Name} model has {model.ParameterCount} parameters", nameof(fullPosterior));
         }
-        using var likelihood = new ClassifierDataLikelihood(model, erased, fullPosterior.dtype, fullPosterior.Device);
+        using var likelihood = new ClassifierDataLikelihood(model, erased, fullPosterior.DType, fullPosterior.Device);
         return Unlearn(likelihood, fullPosterior, options, generator, logger, cancellationToken);
     }
 
@@ -83,11 +83,12 @@ public static class ReverseKlUnlearning
             return new VbuOutcome(matched, objective, counted, ess, clock.Elapsed.TotalSeconds);
         }
 
-        Gaussian q = full.clone(trainable: true);
+        Gaussian q = full.Clone(trainable: true);
         try
         {
-            using var adam = new Adam(q.Parameters, lr: options.LearningRate);
-            var schedule = new CosineAnnealingLr(adam, options.Steps);
+            using Adam adam = torch.optim.Adam(q.Parameters, lr: options.LearningRate);
+            // PyTorch's CosineAnnealingLR(T_max = steps), stepped once per iteration.
+            var schedule = torch.optim.lr_scheduler.CosineAnnealingLR(adam, options.Steps);
             Tensor? pool = null;
             Tensor? poolWeights = null;
             double poolCounted = 0;
@@ -123,11 +124,11 @@ public static class ReverseKlUnlearning
                     countedSum += counted;
                     essSum += EffectiveSampleSize(logWeights);
                     // KL[p̃(θ | D_r; λ) ‖ q] = const − Σ_s w_s log q(θ_s)  (VBU, reverse KL).
-                    Tensor loss = logWeights.exp().mul(q.LogProb(samples)).Sum().neg();
+                    Tensor loss = logWeights.exp().mul(q.LogProb(samples)).sum().neg();
                     adam.zero_grad();
                     loss.backward();
-                    adam.Step();
-                    schedule.Step();
+                    adam.step();
+                    schedule.step();
                     objective = loss.ToDouble();
                     if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
                     {
@@ -140,11 +141,7 @@ public static class ReverseKlUnlearning
                 pool?.Dispose();
                 poolWeights?.Dispose();
             }
-            foreach (Tensor p in q.Parameters)
-            {
-                p.grad = null;
-                p.requires_grad = false;
-            }
+            q.SetTrainable(false);
             return new VbuOutcome(q, objective, countedSum / options.Steps, essSum / options.Steps, clock.Elapsed.TotalSeconds);
         }
         catch
@@ -183,26 +180,26 @@ public static class ReverseKlUnlearning
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         Tensor w = logWeights.sub(logWeights.logsumexp(0)).exp().unsqueeze(1);
-        Tensor mean = samples.mul(w).Sum(0);
+        // dim: named, because TorchSharp binds a literal 0 to sum(ScalarType? type), the sum of everything.
+        Tensor mean = samples.mul(w).sum(dim: 0);
         Tensor centred = samples.sub(mean);
         if (kind == PosteriorKind.Diagonal)
         {
-            Tensor variance = centred.square().mul(w).Sum(0);
-            if (variance.le(0).Any().ToDouble() != 0)
+            Tensor variance = centred.square().mul(w).sum(dim: 0);
+            if (variance.le(0).any().ToBoolean())
             {
                 throw Degenerate(samples, logWeights);
             }
             return new DiagonalGaussian(mean, variance.log().mul(0.5));
         }
-        Tensor covariance = centred.mul(w).T().matmul(centred);
-        try
-        {
-            return Gaussian.FromMoments(PosteriorKind.Full, mean, covariance);
-        }
-        catch (TorchException)
+        Tensor covariance = centred.mul(w).t().mm(centred);
+        // Only a covariance that is not positive definite is the degenerate case; other libtorch errors propagate.
+        (_, Tensor info) = torch.linalg.cholesky_ex(covariance);
+        if (info.ToInt64() != 0)
         {
             throw Degenerate(samples, logWeights);
         }
+        return Gaussian.FromMoments(PosteriorKind.Full, mean, covariance);
     }
 
     /// <summary>The effective sample size 1 / Σ w_s² of normalised log weights.</summary>
@@ -211,7 +208,7 @@ public static class ReverseKlUnlearning
         ArgumentNullException.ThrowIfNull(logWeights);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        return 1.0 / logWeights.mul(2).exp().Sum().ToDouble();
+        return 1.0 / logWeights.mul(2).exp().sum().ToDouble();
     }
 
     private static Tensor SampleWithoutGrad(Gaussian q, int count, Generator generator)
@@ -224,7 +221,7 @@ public static class ReverseKlUnlearning
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        return logWeights.exp().mul(q.LogProb(samples)).Sum().neg().ToDouble();
+        return logWeights.exp().mul(q.LogProb(samples)).sum().neg().ToDouble();
     }
 
     private static InvalidOperationException Degenerate(Tensor samples, Tensor logWeights) => new(

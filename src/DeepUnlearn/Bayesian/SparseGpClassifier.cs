@@ -54,13 +54,13 @@ public sealed class SparseGpClassifier : IBayesianClassifier
 
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        _inducing = inducingPoints.to(d, dtype, copy: true).DetachFromDisposeScope();
-        Tensor kzz = Kernel(_inducing, _inducing).Add(torch.eye(ParameterCount, dtype: dtype, device: d).mul(jitter));
-        Tensor l = Linalg.Cholesky(kzz);
-        _kzzInverse = Linalg.Inverse(kzz).DetachFromDisposeScope();
+        _inducing = inducingPoints.to(dtype, d, copy: true).DetachFromDisposeScope();
+        Tensor kzz = Kernel(_inducing, _inducing).add(torch.eye(ParameterCount, dtype: dtype, device: d).mul(jitter));
+        Tensor l = torch.linalg.cholesky(kzz);
+        _kzzInverse = torch.linalg.inv(kzz).DetachFromDisposeScope();
         Prior = new FullCovarianceGaussian(
             torch.zeros([ParameterCount], dtype, d),
-            Matrices.Diagonal(l).log(),
+            l.diagonal().log(),
             l.clone());
         _configuration = new Dictionary<string, string>
         {
@@ -121,8 +121,8 @@ public sealed class SparseGpClassifier : IBayesianClassifier
         }
         using var scope = torch.NewDisposeScope();
         // f(x) = k(x, Z) K_ZZ⁻¹ u for every sample u (row of θ): [S, N].
-        Tensor projection = Kernel(features, _inducing).matmul(_kzzInverse);
-        Tensor f = theta.matmul(projection.T());
+        Tensor projection = Kernel(features, _inducing).mm(_kzzInverse);
+        Tensor f = theta.mm(projection.t());
         return (torch.stack([f.zeros_like(), f], 2)).MoveToOuterDisposeScope();
     }
 
@@ -230,10 +230,10 @@ public sealed class SparseGpClassifier : IBayesianClassifier
     private Tensor Kernel(Tensor a, Tensor b)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor squaredA = a.square().Sum(1, keepDim: true);
-        Tensor squaredB = b.square().Sum(1, keepDim: true).T();
-        Tensor squared = squaredA.Add(squaredB).sub(a.matmul(b.T()).mul(2)).clamp(min: 0);
-        return scope.Keep(squared.mul(-0.5 / (LengthScale * LengthScale)).exp().mul(Variance));
+        Tensor squaredA = a.square().sum(1, keepdim: true);
+        Tensor squaredB = b.square().sum(1, keepdim: true).t();
+        Tensor squared = squaredA.add(squaredB).sub(a.mm(b.t()).mul(2)).clamp(min: 0);
+        return squared.mul(-0.5 / (LengthScale * LengthScale)).exp().mul(Variance).MoveToOuterDisposeScope();
     }
 
     private static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

@@ -37,7 +37,7 @@ public static class VariationalInference
             throw new ArgumentException("variational inference needs at least one training row", nameof(data));
         }
         logger ??= NullLogger.Instance;
-        ScalarType dtype = model.Prior.dtype;
+        ScalarType dtype = model.Prior.DType;
         Device device = model.Prior.Device;
         if (initial is not null && initial.Dimension != model.ParameterCount)
         {
@@ -51,8 +51,9 @@ public static class VariationalInference
             using Tensor x = data.FeaturesTensor(dtype, device).DetachFromDisposeScope();
             using Tensor y = data.LabelsTensor(device).DetachFromDisposeScope();
             using var batches = new MiniBatches(data.Count, options.BatchSize, generator, device);
-            using var adam = new Adam(q.Parameters, lr: options.LearningRate);
-            var schedule = new CosineAnnealingLr(adam, options.Steps);
+            using Adam adam = torch.optim.Adam(q.Parameters, lr: options.LearningRate);
+            // PyTorch's CosineAnnealingLR(T_max = steps), stepped once per iteration.
+            var schedule = torch.optim.lr_scheduler.CosineAnnealingLR(adam, options.Steps);
             double scale = (double)data.Count / batches.BatchSize;
             for (int step = 1; step <= options.Steps; step++)
             {
@@ -72,14 +73,14 @@ public static class VariationalInference
                 Tensor loss = q.KlDivergence(model.Prior).sub(expectedLogLikelihood);
                 adam.zero_grad();
                 loss.backward();
-                adam.Step();
-                schedule.Step();
+                adam.step();
+                schedule.step();
                 if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
                 {
                     BayesianLog.Progress(logger, "ELBO", step, options.Steps, -loss.ToDouble());
                 }
             }
-            foreach (Tensor p in q.Parameters)
+            foreach (Parameter p in q.Parameters)
             {
                 p.grad = null;
             }
@@ -102,7 +103,7 @@ public static class VariationalInference
         RequireCompatible(model, data);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        Tensor x = data.FeaturesTensor(q.dtype, q.Device);
+        Tensor x = data.FeaturesTensor(q.DType, q.Device);
         Tensor y = data.LabelsTensor(q.Device);
         Tensor theta = q.Sample(samples, generator);
         double logLikelihood = ClassifierLikelihood.LogLikelihoodChunked(model, theta, x, y).mean().ToDouble();

@@ -44,8 +44,14 @@ public static class SettingsBinder
     }
 
     /// <summary>The settable keys of <typeparamref name="T"/> with their types, in declaration order.</summary>
-    public static IReadOnlyList<(string Key, Type Type)> Keys<T>() =>
-        Settable(typeof(T)).Select(p => (KeyOf(p.Name), p.PropertyType)).ToArray();
+    public static IReadOnlyList<(string Key, Type Type)> Keys<T>() => Keys(typeof(T));
+
+    /// <summary>The settable keys of <paramref name="type"/> with their types, in declaration order.</summary>
+    public static IReadOnlyList<(string Key, Type Type)> Keys(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return Settable(type).Select(p => (KeyOf(p.Name), p.PropertyType)).ToArray();
+    }
 
     /// <summary>
     /// A copy of <paramref name="baseline"/> (bound by its run-time type, so <typeparamref name="T"/> may be an

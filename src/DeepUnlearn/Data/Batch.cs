@@ -1,12 +1,11 @@
 using System;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DeepUnlearn.Data;
 
 /// <summary>
 /// One batch from a <see cref="DataLoader"/>: images, labels and the ids of the samples, in the same
-/// order. The batch owns its tensors (they belong to no <see cref="TensorScope"/>); the loader's
+/// order. The batch owns its tensors (they belong to no dispose scope); the loader's
 /// enumerator disposes a batch when it moves to the next one, so clone anything you keep longer.
 /// </summary>
 public sealed class Batch : IDisposable

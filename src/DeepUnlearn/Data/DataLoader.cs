@@ -140,7 +140,6 @@ public sealed class DataLoader : IDisposable
         return EnumerateEpoch(epoch, cancellationToken);
     }
 
-    /// <summary>Stops any running epoch and its workers.</summary>
     /// <summary>A tensor holding a copy of <paramref name="data"/> with <paramref name="shape"/>, on <paramref name="device"/>.</summary>
     private static Tensor HostTensor<T>(ReadOnlySpan<T> data, long[] shape, ScalarType dtype, Device device)
         where T : unmanaged
@@ -157,6 +156,7 @@ public sealed class DataLoader : IDisposable
         }
     }
 
+    /// <summary>Stops any running epoch and its workers.</summary>
     public void Dispose()
     {
         EpochProducer[] running;

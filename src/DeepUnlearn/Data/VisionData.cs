@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Data.Transforms;
-using TorchSharp;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 

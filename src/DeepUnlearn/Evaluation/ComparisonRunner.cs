@@ -46,6 +46,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
         var instances = methods.Append("retrain").Distinct().ToDictionary(m => m, m => Create(m, options), StringComparer.Ordinal);
 
         var runs = new List<UnlearningMetrics>();
+        var references = new List<UnlearningMetrics>();
         UnlearningMetrics? original = null;
         foreach (ulong seed in seeds)
         {
@@ -58,6 +59,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             }
 
             var (retrainedMetrics, retrainedEvaluation) = Reference(context, evaluator, instances["retrain"], retrainedCheckpoint, seed, cancellationToken);
+            references.Add(retrainedMetrics);
             if (retrainedCheckpoint is null)
             {
                 runs.Add(retrainedMetrics);
@@ -69,7 +71,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 using UnlearningOutcome outcome = instances[method].Run(context, cancellationToken);
                 SaveModel(method, seed, outcome);
                 ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
-                UnlearningMetrics metrics = evaluator.Metrics(method, evaluation, outcome.Seconds, outcome.Diagnostics);
+                UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(method), evaluation, outcome.Seconds, outcome.Diagnostics);
                 runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
             }
         }
@@ -85,6 +87,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             Environment = $"{_session.Device}, {DeepUnlearn.Engine.TorchRuntime.EnsureInitialized().Threads} threads, {System.Environment.ProcessorCount} cores, libtorch {DeepUnlearn.Engine.TorchRuntime.EnsureInitialized().LibTorchVersion}",
             Original = original!,
             Runs = runs,
+            References = references,
         };
     }
 
@@ -128,5 +131,9 @@ public sealed class ComparisonRunner(UnlearningSession session)
         }
         string path = Path.Combine(ModelDirectory, $"{method}-seed{seed}.safetensors");
         Checkpoint.Save(path, outcome.Model, _session.MetadataFor(method, outcome.Model) with { Seconds = outcome.Seconds });
+        foreach (ICheckpointSidecar sidecar in outcome.Sidecars)
+        {
+            sidecar.SaveBeside(path);
+        }
     }
 }

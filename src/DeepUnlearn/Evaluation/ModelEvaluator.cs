@@ -4,7 +4,6 @@ using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using DataLoader = DeepUnlearn.Data.DataLoader;
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace DeepUnlearn.Evaluation;
 
@@ -10,12 +12,28 @@ namespace DeepUnlearn.Evaluation;
 public readonly record struct HeadlineMetrics(double UnlearningAccuracy, double RetainAccuracy, double TestAccuracy, double MiaEfficacy)
 {
     /// <summary>
-    /// Avg. Gap to the retrained model: the mean absolute difference over UA, RA, TA and MIA-efficacy
-    /// (SalUn, Table 1); lower is closer to retraining.
+    /// The gap to the retrained model: the mean absolute difference over UA, RA, TA and MIA-efficacy; lower is
+    /// closer to retraining. SalUn's Avg. Gap (Table 1) is this applied to the metrics' means over seeds
+    /// (<see cref="Mean"/>), not the mean of per-seed gaps.
     /// </summary>
     public double AverageGap(HeadlineMetrics retrained) =>
         (Math.Abs(UnlearningAccuracy - retrained.UnlearningAccuracy)
          + Math.Abs(RetainAccuracy - retrained.RetainAccuracy)
          + Math.Abs(TestAccuracy - retrained.TestAccuracy)
          + Math.Abs(MiaEfficacy - retrained.MiaEfficacy)) / 4;
+
+    /// <summary>The mean of each of the four metrics over <paramref name="runs"/> (at least one).</summary>
+    public static HeadlineMetrics Mean(IReadOnlyCollection<HeadlineMetrics> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0)
+        {
+            throw new ArgumentException("the mean of no runs is undefined: give at least one", nameof(runs));
+        }
+        return new HeadlineMetrics(
+            runs.Average(r => r.UnlearningAccuracy),
+            runs.Average(r => r.RetainAccuracy),
+            runs.Average(r => r.TestAccuracy),
+            runs.Average(r => r.MiaEfficacy));
+    }
 }

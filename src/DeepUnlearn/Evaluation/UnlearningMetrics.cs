@@ -51,7 +51,11 @@ public sealed record UnlearningMetrics
     /// <summary>Retraining time / this method's time.</summary>
     public double? SpeedUp { get; init; }
 
-    /// <summary>Mean |difference| to the retrained model over UA, RA, TA, MIA-efficacy.</summary>
+    /// <summary>
+    /// This run's gap to the retrained model of the same seed: mean |difference| over UA, RA, TA, MIA-efficacy.
+    /// Over several seeds SalUn's Avg. Gap is <see cref="Reporting.MethodSummary.Gap"/> (the gap of the means), not
+    /// the mean of these.
+    /// </summary>
     public double? AverageGap { get; init; }
 
     /// <summary>Method-specific diagnostics.</summary>

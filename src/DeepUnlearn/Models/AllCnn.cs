@@ -1,5 +1,4 @@
 using System;
-using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -23,7 +22,6 @@ public sealed class AllCnn : ClassifierModel
     private readonly Sequential _features;
     [ComponentName(Name = "classifier")]
     private readonly Sequential _classifier;
-    private readonly Linear _head;
 
     /// <summary>Creates the network.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -51,13 +49,14 @@ public sealed class AllCnn : ClassifierModel
             ConvBnRelu(n2, n2, 1, 1),
             nn.AdaptiveAvgPool2d(1),
             nn.Flatten());
-        _head = nn.Linear(n2, numClasses);
-        _classifier = nn.Sequential(_head);
+        // The head is reached through _classifier only: a second Module field would be registered again under its
+        // field name by RegisterComponents (a duplicate "_head.weight" in the state dict).
+        _classifier = nn.Sequential(nn.Linear(n2, numClasses));
         RegisterComponents();
     }
 
     /// <inheritdoc />
-    public override Linear Head => _head;
+    public override Linear Head => (Linear)_classifier[0];
 
     /// <inheritdoc />
     public override string HeadName => "classifier.0";

@@ -54,6 +54,23 @@ public abstract class ClassifierModel : nn.Module<Tensor, Tensor>
     /// <summary>The parameters that require gradients, in registration order.</summary>
     public IEnumerable<Parameter> TrainableParameters() => parameters().Where(p => p.requires_grad);
 
+    /// <summary>The number of scalar parameters (buffers not counted), as PyTorch's <c>sum(p.numel() for p in model.parameters())</c>.</summary>
+    public long ParameterCount() => parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// The parameters and persistent buffers by name, in PyTorch's order: each module's own parameters, then its own
+    /// buffers, then its children's entries depth first (<c>conv1.weight</c>, <c>bn1.weight</c>, <c>bn1.bias</c>,
+    /// <c>bn1.running_mean</c>, ...). TorchSharp's own <c>state_dict</c> lists every parameter of the tree before any
+    /// buffer; the names and tensors are the same, only PyTorch's order is kept here, so a state dict reads as
+    /// torchvision's does.
+    /// </summary>
+    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null)
+    {
+        destination ??= new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        AddStateInPyTorchOrder(this, string.IsNullOrEmpty(prefix) ? string.Empty : prefix + ".", destination);
+        return destination;
+    }
+
     /// <summary>
     /// Wraps a TorchSharp classifier that is not in the zoo (e.g. TorchVision's <c>resnet18</c>) so that every
     /// unlearning method can work on it. <paramref name="create"/> builds a fresh instance of the architecture (it
@@ -128,6 +145,22 @@ public abstract class ClassifierModel : nn.Module<Tensor, Tensor>
             x = y;
         }
         return x;
+    }
+
+    private static void AddStateInPyTorchOrder(nn.Module module, string prefix, Dictionary<string, Tensor> destination)
+    {
+        foreach (var (name, parameter) in module.named_parameters(recurse: false))
+        {
+            destination.TryAdd(prefix + name, parameter);
+        }
+        foreach (var (name, buffer) in module.named_buffers(recurse: false, include_nonpersistent: false))
+        {
+            destination.TryAdd(prefix + name, buffer);
+        }
+        foreach (var (name, child) in module.named_children())
+        {
+            AddStateInPyTorchOrder(child, prefix + name + ".", destination);
+        }
     }
 
     /// <summary>Applies <paramref name="layer"/> to <paramref name="x"/> through <c>call()</c> and disposes <paramref name="x"/> (an intermediate).</summary>

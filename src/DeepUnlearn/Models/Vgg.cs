@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -30,7 +29,6 @@ public sealed class Vgg : ClassifierModel
     private readonly Sequential _features;
     [ComponentName(Name = "classifier")]
     private readonly nn.Module<Tensor, Tensor> _classifier;
-    private readonly Linear _head;
 
     /// <summary>Creates a VGG-BN network.</summary>
     /// <param name="config">Channels per convolution, 0 for a max-pool (<see cref="ConfigA"/>, <see cref="ConfigD"/>).</param>
@@ -66,23 +64,18 @@ public sealed class Vgg : ClassifierModel
             channels = v;
         }
         _features = features;
-        if (stem == ModelStem.ImageNet)
-        {
-            _head = nn.Linear(4096, numClasses);
-            _classifier = nn.Sequential(
+        // The head is reached through _classifier only: a second Module field would be registered again under its
+        // field name by RegisterComponents (a duplicate "_head.weight" in the state dict).
+        _classifier = stem == ModelStem.ImageNet
+            ? nn.Sequential(
                 nn.Linear(channels * 7 * 7, 4096),
                 nn.ReLU(),
                 nn.Dropout(0.5),
                 nn.Linear(4096, 4096),
                 nn.ReLU(),
                 nn.Dropout(0.5),
-                _head);
-        }
-        else
-        {
-            _head = nn.Linear(channels, numClasses);
-            _classifier = _head;
-        }
+                nn.Linear(4096, numClasses))
+            : nn.Linear(channels, numClasses);
         RegisterComponents();
     }
 
@@ -98,7 +91,7 @@ public sealed class Vgg : ClassifierModel
     public ModelStem Stem { get; }
 
     /// <inheritdoc />
-    public override Linear Head => _head;
+    public override Linear Head => _classifier is Sequential classifier ? (Linear)classifier[classifier.Count - 1] : (Linear)_classifier;
 
     /// <inheritdoc />
     public override string HeadName => Stem == ModelStem.ImageNet ? "classifier.6" : "classifier";

@@ -43,34 +43,50 @@ public sealed record ComparisonReport
     /// <summary>Every run.</summary>
     public required IReadOnlyList<UnlearningMetrics> Runs { get; init; }
 
-    /// <summary>One row per method, in the order first seen (retrain first when present).</summary>
-    public IReadOnlyList<MethodSummary> Summaries =>
-        Runs.GroupBy(r => r.Method).OrderBy(g => g.Key == "retrain" ? 0 : 1).Select(g => MethodSummary.Of(g.Key, g.ToList())).ToList();
+    /// <summary>
+    /// The retrained reference's metrics, one per seed (from a retrained checkpoint, or the retrain runs); empty means
+    /// the <c>retrain</c> rows of <see cref="Runs"/>.
+    /// </summary>
+    public IReadOnlyList<UnlearningMetrics> References { get; init; } = [];
+
+    /// <summary>One row per method, in the order first seen (retrain first when present), with SalUn's Gap to <see cref="References"/>.</summary>
+    public IReadOnlyList<MethodSummary> Summaries
+    {
+        get
+        {
+            IReadOnlyList<UnlearningMetrics> reference = References.Count > 0 ? References : Runs.Where(r => r.Method == "retrain").ToList();
+            return Runs.GroupBy(r => r.Method).OrderBy(g => g.Key == "retrain" ? 0 : 1).Select(g => MethodSummary.Of(g.Key, g.ToList(), reference)).ToList();
+        }
+    }
 
     /// <summary>The comparison as Markdown.</summary>
     public string ToMarkdown()
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
+        bool perSeed = Seeds.Count > 1;
         sb.AppendLine("# Unlearning comparison");
         sb.AppendLine();
         sb.AppendLine(inv, $"`{Model}` on `{Dataset}` (checkpoint `{Checkpoint}`), request `{Request}`: forget {ForgetCount:N0}, retain {RetainCount:N0} samples; seeds {string.Join(", ", Seeds)}; {Environment}.");
         sb.AppendLine();
         sb.AppendLine("All values in percent except times. UA = 100 − forget accuracy, RA = retain accuracy, TA = test accuracy"
             + (Original.ForgottenClassTestAccuracy is null ? "" : " on the remaining classes (TA-f: on the forgotten class)")
-            + ", MIA = share of forget samples the SVC membership attack calls non-members (SalUn's MIA-efficacy), Gap = mean |difference| to retrain over UA, RA, TA, MIA. Mean ± std over seeds.");
+            + ", MIA = share of forget samples the SVC membership attack calls non-members (SalUn's MIA-efficacy), Gap = SalUn's Avg. Gap: the mean over UA, RA, TA, MIA of |the method's mean over seeds − retrain's mean over seeds|"
+            + (perSeed ? "; per-seed gap = the mean ± std over seeds of each seed's own gap to its retrained model (not SalUn's definition)" : string.Empty)
+            + ". Mean ± std over seeds.");
         sb.AppendLine();
         bool classWise = Original.ForgottenClassTestAccuracy is not null;
+        string perSeedHeader = perSeed ? " per-seed gap |" : string.Empty;
         sb.AppendLine(classWise
-            ? "| method | UA | RA | TA | TA-f | MIA | loss-MIA | Gap ↓ | JS forget | time (s) | speed-up |"
-            : "| method | UA | RA | TA | MIA | loss-MIA | Gap ↓ | JS forget | time (s) | speed-up |");
-        sb.AppendLine(classWise ? "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" : "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            ? $"| method | UA | RA | TA | TA-f | MIA | loss-MIA | Gap ↓ |{perSeedHeader} JS forget | time (s) | speed-up |"
+            : $"| method | UA | RA | TA | MIA | loss-MIA | Gap ↓ |{perSeedHeader} JS forget | time (s) | speed-up |");
+        sb.AppendLine((classWise ? "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" : "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |") + (perSeed ? " ---: |" : string.Empty));
         sb.Append(inv, $"| original | {Original.UnlearningAccuracy:F2} | {Original.RetainAccuracy:F2} | {Original.TestAccuracy:F2} |");
         if (classWise)
         {
             sb.Append(inv, $" {Original.ForgottenClassTestAccuracy:F2} |");
         }
-        sb.AppendLine(inv, $" {Original.MiaEfficacy:F2} | {Original.LossMiaEfficacy:F2} | – | – | – | – |");
+        sb.AppendLine(inv, $" {Original.MiaEfficacy:F2} | {Original.LossMiaEfficacy:F2} | – |{(perSeed ? " – |" : string.Empty)} – | – | – |");
         foreach (MethodSummary s in Summaries)
         {
             sb.Append(inv, $"| {s.Method} | {s.UnlearningAccuracy.Format()} | {s.RetainAccuracy.Format()} | {s.TestAccuracy.Format()} |");
@@ -78,7 +94,9 @@ public sealed record ComparisonReport
             {
                 sb.Append(inv, $" {s.ForgottenClassTestAccuracy?.Format() ?? "–"} |");
             }
-            sb.AppendLine(inv, $" {s.MiaEfficacy.Format()} | {s.LossMiaEfficacy.Format()} | {s.AverageGap?.Format() ?? "–"} | {s.JsDivergenceForget?.Format(4) ?? "–"} | {s.Seconds.Format(1)} | {(s.Method == "retrain" ? "1.0" : s.SpeedUp?.Format(1) ?? "–")} |");
+            string gap = s.Gap?.ToString("F2", inv) ?? "–";
+            string perSeedGap = perSeed ? $" {s.PerSeedGap?.Format() ?? "–"} |" : string.Empty;
+            sb.AppendLine(inv, $" {s.MiaEfficacy.Format()} | {s.LossMiaEfficacy.Format()} | {gap} |{perSeedGap} {s.JsDivergenceForget?.Format(4) ?? "–"} | {s.Seconds.Format(1)} | {(s.Method == "retrain" ? "1.0" : s.SpeedUp?.Format(1) ?? "–")} |");
         }
         sb.AppendLine();
         sb.AppendLine("Parameter distances (L2 over all weights):");

@@ -31,8 +31,14 @@ public sealed record MethodSummary
     /// <summary>Loss-threshold MIA-efficacy.</summary>
     public required Stat LossMiaEfficacy { get; init; }
 
-    /// <summary>Avg. Gap to retraining.</summary>
-    public Stat? AverageGap { get; init; }
+    /// <summary>
+    /// SalUn's Avg. Gap to retraining (Fan et al., ICLR 2024, Table 1): the mean over UA, RA, TA and MIA-efficacy of
+    /// |mean over seeds of this method − mean over seeds of the retrained model|. Null without a reference.
+    /// </summary>
+    public double? Gap { get; init; }
+
+    /// <summary>The mean (± std) over seeds of each run's own gap to that seed's retrained model (not SalUn's Gap).</summary>
+    public Stat? PerSeedGap { get; init; }
 
     /// <summary>JS divergence to the retrained model on the forget set.</summary>
     public Stat? JsDivergenceForget { get; init; }
@@ -52,8 +58,11 @@ public sealed record MethodSummary
     /// <summary>Speed-up over retraining.</summary>
     public Stat? SpeedUp { get; init; }
 
-    /// <summary>Summarises the runs of one method.</summary>
-    public static MethodSummary Of(string method, IReadOnlyList<UnlearningMetrics> runs) => new()
+    /// <summary>
+    /// Summarises the runs of one method; <paramref name="reference"/> holds the retrained model's runs (one per
+    /// seed) that <see cref="Gap"/> compares the means with.
+    /// </summary>
+    public static MethodSummary Of(string method, IReadOnlyList<UnlearningMetrics> runs, IReadOnlyList<UnlearningMetrics>? reference = null) => new()
     {
         Method = method,
         Runs = runs.Count,
@@ -63,7 +72,8 @@ public sealed record MethodSummary
         ForgottenClassTestAccuracy = Stat.Of(runs.Select(r => r.ForgottenClassTestAccuracy)),
         MiaEfficacy = Stat.Of(runs.Select(r => (double?)r.MiaEfficacy))!.Value,
         LossMiaEfficacy = Stat.Of(runs.Select(r => (double?)r.LossMiaEfficacy))!.Value,
-        AverageGap = Stat.Of(runs.Select(r => r.AverageGap)),
+        Gap = reference is { Count: > 0 } ? HeadlineMetrics.mean(runs.Select(r => r.Headline).ToArray()).AverageGap(HeadlineMetrics.mean(reference.Select(r => r.Headline).ToArray())) : null,
+        PerSeedGap = Stat.Of(runs.Select(r => r.AverageGap)),
         JsDivergenceForget = Stat.Of(runs.Select(r => r.JsDivergenceForget)),
         JsDivergenceTest = Stat.Of(runs.Select(r => r.JsDivergenceTest)),
         DistanceToOriginal = Stat.Of(runs.Select(r => (double?)r.DistanceToOriginal))!.Value,

@@ -93,7 +93,9 @@ public static class Checkpoint
         OptimizerStateIO.Restore(optimizer, tensors, scalars, path);
         if (file.Tensors.TryGetValue(RngTensor, out Tensor? rng))
         {
-            torch.set_rng_state(rng);
+            // Guarded: a state of the wrong size (another libtorch) would abort the process in set_state.
+            using torch.Generator generator = torch.Generator.Default;
+            NativeGuards.SetRngState(generator, rng);
         }
         return int.Parse(epochText, NumberStyles.Integer, CultureInfo.InvariantCulture);
     }

@@ -10,15 +10,20 @@ namespace DeepUnlearn.Training;
 /// <summary>Builds the optimizer and per-epoch schedule a <see cref="TrainingConfig"/> names.</summary>
 public static class OptimizerFactory
 {
-    /// <summary>The optimizer over <paramref name="parameters"/>.</summary>
+    /// <summary>The optimizer over <paramref name="parameters"/> (read once, here).</summary>
     public static OptimizerHelper Create(TrainingConfig config, IEnumerable<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(parameters);
+        // TorchSharp keeps the enumerable it is given and enumerates it again at every step() and zero_grad(): a lazy
+        // query (model.TrainableParameters()) would walk the module tree each time and pick up later requires_grad
+        // changes. PyTorch takes the list once; so do we.
+        List<Parameter> list = [.. parameters];
         return config.Optimizer switch
         {
-            OptimizerKind.Adam => torch.optim.Adam(parameters, config.LearningRate, weight_decay: config.WeightDecay),
-            OptimizerKind.AdamW => torch.optim.AdamW(parameters, config.LearningRate, weight_decay: config.WeightDecay),
-            _ => new SgdOptimizer(parameters, config.LearningRate, config.Momentum, weightDecay: config.WeightDecay, nesterov: config.Nesterov),
+            OptimizerKind.Adam => torch.optim.Adam(list, config.LearningRate, weight_decay: config.WeightDecay),
+            OptimizerKind.AdamW => torch.optim.AdamW(list, config.LearningRate, weight_decay: config.WeightDecay),
+            _ => new SgdOptimizer(list, config.LearningRate, config.Momentum, weightDecay: config.WeightDecay, nesterov: config.Nesterov),
         };
     }
 

@@ -20,7 +20,7 @@ namespace DeepUnlearn.Training;
 /// One trainer for the original model, the retrained gold standard and every fine-tuning-style method
 /// (torchvision's references/classification/train.py shape: <see cref="TrainOneEpoch"/>, evaluation, the
 /// epoch loop with checkpoints). Cross-entropy with optional label smoothing; the schedule steps per epoch;
-/// every step runs in its own <see cref="TensorScope"/>; a NaN or infinite loss stops the run.
+/// every step runs in its own dispose scope (<c>torch.NewDisposeScope()</c>); a NaN or infinite loss stops the run.
 /// </summary>
 public sealed partial class Trainer
 {
@@ -140,23 +140,14 @@ public sealed partial class Trainer
         int steps = loader.BatchCount;
         foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
         {
-            using var scope = torch.NewDisposeScope();
-            Tensor logits = model.call(batch.Images);
-            Tensor loss = torch.nn.functional.cross_entropy(logits, batch.Labels, label_smoothing: config.LabelSmoothing);
-            double value = loss.ToDouble();
-            if (!double.IsFinite(value))
+            Action? beforeUpdate = null;
+            if (options?.StepObserver is { } observer)
             {
-                throw new TrainingDivergedException(epoch, step, value);
+                var observed = new TrainingStep(epoch, step, ((long)epoch * steps) + step, batch.Ids, LearningRate(optimizer), model);
+                beforeUpdate = () => observer(observed);
             }
-            optimizer.zero_grad();
-            loss.backward();
-            options?.StepObserver?.Invoke(new TrainingStep(epoch, step, ((long)epoch * steps) + step, batch.Ids, LearningRate(optimizer), model));
-            optimizer.step();
-
-            using (torch.no_grad())
-            {
-                correct += logits.argmax(1).eq(batch.Labels).sum().ToInt64();
-            }
+            var (value, batchCorrect) = Step(model, optimizer, batch.Images, batch.Labels, config.LabelSmoothing, beforeUpdate, epoch, step);
+            correct += batchCorrect;
             lossSum += value * batch.Count;
             seen += batch.Count;
             step++;
@@ -171,6 +162,42 @@ public sealed partial class Trainer
         return seen == 0
             ? (double.NaN, double.NaN, seconds, 0)
             : (lossSum / seen, 100.0 * correct / seen, seconds, seen / Math.Max(seconds, 1e-9));
+    }
+
+    /// <summary>
+    /// One optimisation step of <see cref="TrainOneEpoch"/> on one batch, in its own dispose scope: forward (in the
+    /// model's current mode), cross-entropy with <paramref name="labelSmoothing"/>, a check that the loss is finite,
+    /// <c>zero_grad</c>, backward, <paramref name="beforeUpdate"/> (an observer reading the gradients, e.g. the
+    /// trajectory recorder) and the optimizer's update. Returns the loss and how many rows the model classified right
+    /// before the update.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss is NaN or infinite (reported as <paramref name="epoch"/>, <paramref name="step"/>); the weights are left unchanged.</exception>
+    public static (double Loss, long Correct) Step(
+        ClassifierModel model, OptimizerHelper optimizer, Tensor images, Tensor labels, double labelSmoothing = 0, Action? beforeUpdate = null, int epoch = 0, int step = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        using var scope = torch.NewDisposeScope();
+        Tensor logits = model.call(images);
+        Tensor loss = torch.nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
+        // The one read-back of the step: the loss is checked before any weight moves (and reported per epoch).
+        double value = loss.ToDouble();
+        if (!double.IsFinite(value))
+        {
+            throw new TrainingDivergedException(epoch, step, value);
+        }
+        optimizer.zero_grad();
+        loss.backward();
+        beforeUpdate?.Invoke();
+        optimizer.step();
+        long correct;
+        using (torch.no_grad())
+        {
+            correct = logits.argmax(1).eq(labels).sum().ToInt64();
+        }
+        return (value, correct);
     }
 
     /// <summary>The learning rate of the optimizer's first parameter group.</summary>

@@ -81,6 +81,12 @@ public sealed class UnlearningContext
     /// <summary>The seed of this run (methods derive their randomness from it).</summary>
     public ulong Seed { get; }
 
+    /// <summary>
+    /// The checkpoint file <see cref="Original"/> was loaded from, when there is one: methods may read and write
+    /// files that belong beside it (PGU's stored retain space).
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
     /// <summary>Loader worker threads.</summary>
     public int Workers { get; init; } = 2;
 

@@ -9,12 +9,17 @@ namespace DeepUnlearn.Unlearning;
 public sealed class UnlearningOutcome : IDisposable
 {
     /// <summary>Creates an outcome.</summary>
-    public UnlearningOutcome(ClassifierModel model, double seconds, IReadOnlyDictionary<string, double>? diagnostics = null)
+    /// <param name="model">The unlearned model (the caller owns it).</param>
+    /// <param name="seconds">Wall time of the method.</param>
+    /// <param name="diagnostics">Method-specific numbers.</param>
+    /// <param name="qualifier">What this run was when the request decided it, shown beside the method's name in reports (<c>T0=1</c>).</param>
+    public UnlearningOutcome(ClassifierModel model, double seconds, IReadOnlyDictionary<string, double>? diagnostics = null, string? qualifier = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         Seconds = seconds;
         Diagnostics = diagnostics ?? new Dictionary<string, double>();
+        Qualifier = qualifier;
     }
 
     /// <summary>The unlearned model.</summary>
@@ -26,6 +31,25 @@ public sealed class UnlearningOutcome : IDisposable
     /// <summary>Method-specific numbers, by snake_case name.</summary>
     public IReadOnlyDictionary<string, double> Diagnostics { get; }
 
-    /// <summary>Releases the model.</summary>
-    public void Dispose() => Model.Dispose();
+    /// <summary>Files that belong beside the unlearned model's checkpoint (PGU's retain space); owned by the outcome.</summary>
+    public IReadOnlyList<ICheckpointSidecar> Sidecars { get; init; } = [];
+
+    /// <summary>
+    /// What this run was, when the request (not only the options) decided it, e.g. <c>T0=1</c> for a DeltaGrad replay
+    /// made exact for a class request; reports show it beside the method's name. Null when there is nothing to add.
+    /// </summary>
+    public string? Qualifier { get; }
+
+    /// <summary>The name reports give this run: <paramref name="method"/>, followed by the <see cref="Qualifier"/> in parentheses.</summary>
+    public string Label(string method) => Qualifier is null ? method : $"{method} ({Qualifier})";
+
+    /// <summary>Releases the model and the sidecars.</summary>
+    public void Dispose()
+    {
+        Model.Dispose();
+        foreach (ICheckpointSidecar sidecar in Sidecars)
+        {
+            sidecar.Dispose();
+        }
+    }
 }

@@ -95,6 +95,7 @@ public sealed class UnlearningSession : IDisposable
     public UnlearningContext Context(ulong seed, IProgress<UnlearningProgress>? progress = null) =>
         new(Original, Data, Sets.Forget, Sets.Retain, Data.Split.Validation, Sets.ForgottenClasses, Recipe, Device, seed)
         {
+            CheckpointPath = CheckpointPath,
             Workers = Workers,
             LoggerFactory = LoggerFactory,
             Progress = progress,

@@ -43,7 +43,7 @@ internal sealed record DenseGaussian(double[] Mean, double[,] Covariance)
         {
             c[i, i] = Covariance[i, i];
         }
-        return new DenseGaussian((double[])Mean.clone(), c);
+        return new DenseGaussian((double[])Mean.Clone(), c);
     }
 
     /// <summary>The library Gaussian of family <paramref name="kind"/> with these moments (caller disposes).</summary>
@@ -59,17 +59,17 @@ internal sealed record DenseGaussian(double[] Mean, double[,] Covariance)
             }
         }
         using var scope = torch.NewDisposeScope();
-        return Gaussian.FromMoments(kind, Tensor.From<double>(Mean, [p]), Tensor.From<double>(flat, [p, p]));
+        return Gaussian.FromMoments(kind, torch.tensor(Mean, [p]), torch.tensor(flat, [p, p]));
     }
 
     /// <summary>The moments of a library Gaussian.</summary>
     public static DenseGaussian FromLibrary(Gaussian q)
     {
         int p = q.Dimension;
-        double[] mean = q.Mean.ToArray<double>();
+        double[] mean = q.Mean.data<double>().ToArray();
         using Tensor cov = q.Covariance();
         using Tensor flat = cov.flatten();
-        double[] values = flat.ToArray<double>();
+        double[] values = flat.data<double>().ToArray();
         var c = new double[p, p];
         for (int i = 0; i < p; i++)
         {

@@ -1,7 +1,6 @@
 using System;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Tests.Unlearning.Methods;
-using TorchSharp;
+using DeepUnlearn.Engine;
 using static TorchSharp.torch;
 using Xunit;
 
@@ -17,6 +16,8 @@ namespace DeepUnlearn.Tests.Bayesian;
 public class EuboUnlearningTests
 {
     private static readonly LinearGaussianProblem s_problem = LinearGaussianProblem.Create(p: 3, remaining: 30, erased: 8, noiseStd: 0.5, priorStd: 3, xShift: 1.5, yShift: 1.5, offset: 1.0, seed: 1);
+
+    public EuboUnlearningTests() => TorchRuntime.EnsureInitialized();
 
     [Fact]
     public void Unlearn_ExactFullPosteriorLambdaZero_ReachesClosedFormRetrainedPosterior()

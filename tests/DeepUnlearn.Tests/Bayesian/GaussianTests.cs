@@ -1,5 +1,6 @@
 using System;
 using DeepUnlearn.Bayesian;
+using DeepUnlearn.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
@@ -14,6 +15,8 @@ public class GaussianTests
     private static readonly double[] s_mean2 = [-0.5, 0.1, 1.0];
     private static readonly double[] s_cov2 = [1.5, -0.2, 0.1, -0.2, 0.8, 0.0, 0.1, 0.0, 2.5];
 
+    public GaussianTests() => TorchRuntime.EnsureInitialized();
+
     [Theory]
     [InlineData(PosteriorKind.Full)]
     [InlineData(PosteriorKind.Diagonal)]
@@ -22,7 +25,7 @@ public class GaussianTests
         using Gaussian q = Make(kind, s_mean1, s_cov1);
         double[] cov = kind == PosteriorKind.Full ? s_cov1 : DiagonalOnly(s_cov1);
         double[] point = [1.0, 0.5, -0.3];
-        using Tensor theta = Tensor.From<double>(point, [1, 3]);
+        using Tensor theta = torch.tensor(point, [1, 3]);
         using Tensor logProb = q.LogProb(theta);
         Assert.Equal(DenseLogDensity(point, s_mean1, cov), logProb.ToDouble(), 10);
         using Tensor max = q.LogMaxDensity();
@@ -53,9 +56,9 @@ public class GaussianTests
         using var generator = new Generator(5);
         using var scope = torch.NewDisposeScope();
         Tensor samples = q.Sample(200_000, generator);
-        double[] mean = samples.mean(0).ToArray<double>();
-        Tensor centred = samples.sub(samples.mean(0));
-        double[] cov = centred.T().matmul(centred).div(200_000).flatten().ToArray<double>();
+        double[] mean = samples.mean([0]).data<double>().ToArray();
+        Tensor centred = samples.sub(samples.mean([0]));
+        double[] cov = centred.t().mm(centred).div(200_000).flatten().data<double>().ToArray();
         for (int i = 0; i < 3; i++)
         {
             Assert.Equal(s_mean1[i], mean[i], 1);
@@ -73,17 +76,17 @@ public class GaussianTests
         using var g1 = new Generator(9);
         using var g2 = new Generator(9);
         using var scope = torch.NewDisposeScope();
-        Assert.Equal(q.Sample(4, g1).ToArray<double>(), q.Sample(4, g2).ToArray<double>());
+        Assert.Equal(q.Sample(4, g1).data<double>().ToArray(), q.Sample(4, g2).data<double>().ToArray());
     }
 
     [Fact]
     public void Sample_IsDifferentiableInTheParameters()
     {
         using Gaussian q = Gaussian.Isotropic(PosteriorKind.Full, 3, 0.5, 2.0, ScalarType.Float64, torch.CPU, trainable: true);
-        using Gaussian target = q.clone();
+        using Gaussian target = q.Clone();
         using var generator = new Generator(1);
         using var scope = torch.NewDisposeScope();
-        Tensor loss = q.Sample(8, generator).square().Sum().Add(q.KlDivergence(target));
+        Tensor loss = q.Sample(8, generator).square().sum().add(q.KlDivergence(target));
         loss.backward();
         foreach (Tensor p in q.Parameters)
         {
@@ -96,7 +99,7 @@ public class GaussianTests
     {
         using Gaussian q = Make(PosteriorKind.Full, s_mean1, s_cov1);
         using Tensor cov = q.Covariance();
-        double[] actual = cov.flatten().ToArray<double>();
+        double[] actual = cov.flatten().data<double>().ToArray();
         for (int i = 0; i < 9; i++)
         {
             Assert.Equal(s_cov1[i], actual[i], 12);
@@ -112,9 +115,9 @@ public class GaussianTests
         Assert.Equal(PosteriorKind.Diagonal, diag.Kind);
         Assert.Equal(PosteriorKind.Full, back.Kind);
         Assert.True(back.Mean.requires_grad);
-        Assert.Equal(s_mean1, back.Mean.ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal(s_mean1, back.Mean.data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-12);
         using Tensor cov = back.Covariance();
-        Assert.Equal(DiagonalOnly(s_cov1), cov.flatten().ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal(DiagonalOnly(s_cov1), cov.flatten().data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-12);
     }
 
     [Fact]
@@ -126,7 +129,7 @@ public class GaussianTests
         using var generator = new Generator(2);
         using Gaussian fitted = VariationalInference.Fit(model, data, new VariationalOptions { Posterior = PosteriorKind.Full, Steps = 1, LearningRate = 1e-12 }, generator, initial);
         Assert.Equal(PosteriorKind.Full, fitted.Kind);
-        Assert.Equal(s_mean1, fitted.Mean.ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.Equal(s_mean1, fitted.Mean.data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-9);
         using Gaussian other = Gaussian.Isotropic(PosteriorKind.Diagonal, 4, 0, 1, ScalarType.Float64, torch.CPU);
         Assert.Throws<ArgumentException>(() => VariationalInference.Fit(model, data, new VariationalOptions { Steps = 1 }, generator, other));
     }
@@ -143,7 +146,7 @@ public class GaussianTests
     {
         int p = mean.Length;
         using var scope = torch.NewDisposeScope();
-        return Gaussian.FromMoments(kind, Tensor.From<double>(mean, [p]), Tensor.From<double>(cov, [p, p]));
+        return Gaussian.FromMoments(kind, torch.tensor(mean, [p]), torch.tensor(cov, [p, p]));
     }
 
     private static double[] DiagonalOnly(double[] cov)

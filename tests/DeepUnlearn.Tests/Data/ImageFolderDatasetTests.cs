@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using DeepUnlearn.Data;
+using DeepUnlearn.Data.Imaging;
 using DeepUnlearn.Data.Transforms;
 using Xunit;
 
@@ -140,7 +141,7 @@ public class ImageFolderDatasetTests
             foreach (Batch batch in loader.Epoch(0))
             {
                 Assert.Equal([5L, 3, 6, 6], batch.Images.shape);
-                Assert.Equal([0L, 0, 0, 1, 2], batch.Labels.ToArray<long>());
+                Assert.Equal([0L, 0, 0, 1, 2], batch.Labels.data<long>().ToArray());
             }
         }
     }

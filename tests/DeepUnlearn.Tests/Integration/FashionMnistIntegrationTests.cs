@@ -1,28 +1,24 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Unlearning;
+using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace DeepUnlearn.Tests.Integration;
 
 /// <summary>
-/// End to end on the real Fashion-MNIST: the demo's model reaches its accuracy, and FAMR — the demo's
-/// headline method — forgets a class while keeping the rest (the paper's class-forgetting claim, scaled
-/// to one epoch of smallcnn), in its head-only form; the paper's all-parameter form is held to what it
-/// was measured to do.
+/// End to end on the real Fashion-MNIST: FAMR — the demo's headline method — forgets a class while keeping
+/// the rest (the paper's class-forgetting claim, scaled to one epoch of smallcnn), in its head-only form; the
+/// paper's all-parameter form is held to what it was measured to do. (The original's own accuracy is
+/// <see cref="FashionMnistTrainingTests"/>'.)
 /// </summary>
-public class FashionMnistIntegrationTests(FashionMnistOriginal original, ITestOutputHelper output) : IClassFixture<FashionMnistOriginal>
+[Collection(FashionMnistCollection.Name)]
+public class FashionMnistIntegrationTests(FashionMnistOriginal original, ITestOutputHelper output)
 {
     private const int Trouser = 1;
-
-    [Fact]
-    public void OneEpochOfSmallCnn_ReachesEightyFivePercentTestAccuracy()
-    {
-        output.WriteLine($"smallcnn, 1 epoch: test accuracy {original.TestAccuracy:F2}% in {original.TrainingSeconds:F0} s");
-        Assert.True(original.TestAccuracy >= 85, $"test accuracy {original.TestAccuracy:F2}% < 85%");
-    }
 
     [Fact]
     public void Famr_ForgetsTrouser_AndKeepsTheRetainAccuracy()
@@ -48,7 +44,7 @@ public class FashionMnistIntegrationTests(FashionMnistOriginal original, ITestOu
 
     private (double ForgetBefore, double ForgetAfter, double RetainBefore, double RetainAfter) ForgetTrouser(params KeyValuePair<string, string>[] settings)
     {
-        UnlearningContext context = original.ForgetClass(Trouser);
+        UnlearningContext context = ForgetClass(Trouser);
         double retainBefore = original.Accuracy(original.Model, context.RetainIds);
         double forgetBefore = original.Accuracy(original.Model, context.ForgetIds);
         IUnlearningMethod famr = MethodRegistry.Create("famr", settings);
@@ -58,5 +54,12 @@ public class FashionMnistIntegrationTests(FashionMnistOriginal original, ITestOu
         string set = settings.Length == 0 ? "defaults" : string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"));
         output.WriteLine($"famr ({set}): forget {forgetBefore:F2}% → {forgetAfter:F2}%, retain {retainBefore:F2}% → {retainAfter:F2}% in {outcome.Seconds:F1} s");
         return (forgetBefore, forgetAfter, retainBefore, retainAfter);
+    }
+
+    /// <summary>A class-forgetting request for <paramref name="forgottenClass"/> over the training ids.</summary>
+    private UnlearningContext ForgetClass(int forgottenClass)
+    {
+        ForgetSets sets = ForgetRequest.ForClasses(forgottenClass).Resolve(original.Data.Train, original.Data.Split.Train);
+        return new UnlearningContext(original.Model, original.Data, sets.Forget, sets.Retain, original.Data.Split.Validation, sets.ForgottenClasses, FashionMnistOriginal.Recipe, torch.CPU, seed: 0) { Workers = 2 };
     }
 }

@@ -1,7 +1,8 @@
 using System;
+using System.Linq;
 using DeepUnlearn.Models;
 using TorchSharp;
-using static TorchSharp.torch;
+using TorchSharp.Modules;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Models;
@@ -16,7 +17,8 @@ public class SmallCnnTests
     {
         using var scope = torch.NewDisposeScope();
         using var model = new SmallCnn(1, 10, imageSize);
-        Assert.Equal([128L, fc1Inputs], model.Fc1.Weight.shape);
+        var fc1 = (Linear)model.named_children().Single(c => c.name == "fc1").module;
+        Assert.Equal([128L, fc1Inputs], fc1.weight!.shape);
         Assert.Equal(128, model.FeatureDim);
         Assert.Equal("fc2", model.HeadName);
     }

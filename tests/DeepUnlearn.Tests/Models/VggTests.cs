@@ -3,7 +3,6 @@ using System.Linq;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Models;
@@ -83,7 +82,7 @@ public class VggTests
     {
         using var scope = torch.NewDisposeScope();
         using Vgg model = Vgg.Vgg11Bn(3, 1000, ModelStem.ImageNet);
-        var state = model.StateDict();
+        var state = model.state_dict().ToList();
         Assert.Equal(s_torchvisionVgg11Bn.Select(e => e.Name), state.Select(kv => kv.Key));
         for (int i = 0; i < state.Count; i++)
         {
@@ -98,7 +97,7 @@ public class VggTests
     {
         using var scope = torch.NewDisposeScope();
         using Vgg model = Vgg.Vgg11Bn(3, 10, ModelStem.Cifar);
-        var state = model.StateDict();
+        var state = model.state_dict().ToList();
         // SalUn's vgg*_bn_lth: torchvision's features (the trailing max-pool has no state), then Linear(512, K).
         string[] features = s_torchvisionVgg11Bn.Select(e => e.Name).Where(n => n.StartsWith("features.", StringComparison.Ordinal)).ToArray();
         Assert.Equal([.. features, "classifier.weight", "classifier.bias"], state.Select(kv => kv.Key));
@@ -121,16 +120,16 @@ public class VggTests
     public void Init_LinearNormal001ZeroBias_ConvZeroBias()
     {
         using var scope = torch.NewDisposeScope();
-        using Vgg model = Vgg.Vgg11Bn(3, 10, ModelStem.Cifar, new Generator(3));
-        float[] w = model.Head.Weight.ToArray<float>();
+        using var model = (Vgg)ModelRegistry.Create("vgg11_bn", new ModelOptions { NumClasses = 10, ImageSize = 32, Seed = 3 });
+        float[] w = model.Head.weight!.data<float>().ToArray();
         double std = Math.Sqrt(w.Average(v => (double)v * v));
         Assert.InRange(std, 0.008, 0.012);
-        Assert.All(model.Head.Bias!.ToArray<float>(), v => Assert.Equal(0f, v));
-        Conv2d[] convs = model.NamedModules().Select(m => m.Module).OfType<Conv2d>().ToArray();
+        Assert.All(model.Head.bias!.data<float>().ToArray(), v => Assert.Equal(0f, v));
+        Conv2d[] convs = model.modules().OfType<Conv2d>().ToArray();
         Assert.Equal(8, convs.Length);
-        Assert.All(convs, c => Assert.All(c.Bias!.ToArray<float>(), v => Assert.Equal(0f, v)));
+        Assert.All(convs, c => Assert.All(c.bias!.data<float>().ToArray(), v => Assert.Equal(0f, v)));
         // kaiming_normal(fan_out, relu) on features.25 (512·3·3 fan-out, 2.4M samples).
-        float[] last = convs[^1].Weight.ToArray<float>();
+        float[] last = convs[^1].weight!.data<float>().ToArray();
         double lastStd = Math.Sqrt(last.Average(v => (double)v * v));
         Assert.InRange(lastStd / Math.Sqrt(2.0 / 4608), 0.99, 1.01);
     }

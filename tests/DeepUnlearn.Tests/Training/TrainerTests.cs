@@ -33,7 +33,7 @@ public class TrainerTests
     }
 
     private static float[][] Weights(ClassifierModel model) =>
-        model.StateDict().Where(kv => kv.Value.ScalarType == ScalarType.Float32).Select(kv => kv.Value.ToArray<float>()).ToArray();
+        model.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).Select(kv => kv.Value.data<float>().ToArray()).ToArray();
 
     private static TrainingResult Fit(ClassifierModel model, VisionData data, CheckpointMetadata metadata, string? directory, bool resume, int? stopAfter)
     {
@@ -51,7 +51,7 @@ public class TrainerTests
     [Fact]
     public void Fit_InterruptedAndResumed_EndsWithTheSameWeightsAsUninterrupted()
     {
-        LibTorch.ManualSeed(11);
+        SeedGlobalGenerator(11);
         var (straight, data, metadata) = Setup(initSeed: 5);
         float[][] expected;
         using (straight)
@@ -61,7 +61,7 @@ public class TrainerTests
         }
 
         using var dir = new TempDirectory();
-        LibTorch.ManualSeed(11);
+        SeedGlobalGenerator(11);
         var (first, _, _) = Setup(initSeed: 5);
         using (first)
         {
@@ -71,7 +71,7 @@ public class TrainerTests
         Assert.Equal(1, Checkpoint.ReadMetadata(Path.Combine(dir.Path, Trainer.LastCheckpoint)).Epoch);
 
         // A fresh process would start from other weights and another RNG state: the resume must restore both.
-        LibTorch.ManualSeed(999);
+        SeedGlobalGenerator(999);
         var (resumed, _, _) = Setup(initSeed: 77);
         using (resumed)
         {
@@ -85,6 +85,11 @@ public class TrainerTests
                 Assert.Equal(expected[i], actual[i]);
             }
         }
+    }
+
+    private static void SeedGlobalGenerator(long seed)
+    {
+        using Generator generator = torch.manual_seed(seed);
     }
 
     [Fact]

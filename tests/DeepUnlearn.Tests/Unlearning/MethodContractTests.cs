@@ -25,7 +25,7 @@ public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<Tiny
         ["pgu"] = [new("offset", "0.000001"), new("start_learning_rate", "0.5"), new("end_learning_rate", "0.1"), new("epochs", "30"), new("eval_every", "3"), new("covariance_samples", "200"), new("eval_samples", "200")],
         // With D_f a quarter of D, I_D is roughly ≥ I_f/4 everywhere, so I_f > α·I_D needs α < 4.
         ["ssd"] = [new("alpha", "2")],
-        ["deltagrad"] = [new("head_epochs", "10"), new("batch_size", "64")],
+        ["deltagrad-head"] = [new("head_epochs", "10"), new("batch_size", "64")],
         // The tiny model is saturated (forget loss ~1e-9, so ~1e-9 gradients): only a huge rate escapes, and the
         // ascent then explodes within a couple of steps, so the loss ceiling stops it there.
         ["gradient-ascent"] = [new("epochs", "5"), new("learning_rate", "5"), new("batch_size", "32"), new("max_forget_loss", "2")],

@@ -32,7 +32,7 @@ public class TransformTests
     public void Flip_MirrorsEveryRow()
     {
         FloatImage image = Numbered(2, 2, 3);
-        RandomHorizontalFlip.flip(image);
+        RandomHorizontalFlip.Flip(image);
         Assert.Equal([2f, 1, 0, 12, 11, 10, 102, 101, 100, 112, 111, 110], image.Pixels.ToArray());
     }
 

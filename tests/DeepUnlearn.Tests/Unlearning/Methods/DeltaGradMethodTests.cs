@@ -25,13 +25,13 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
         return new UnlearningContext(setup.Original, setup.Data, forget, train.Except(forget).ToArray(), c.ValidationIds, [], setup.Recipe, torch.CPU, 0) { Workers = 0 };
     }
 
-    private (float[] Head, float[] All, IReadOnlyDictionary<string, double> Diagnostics, double ForgetAccuracy) Run(DeltaGradMethodOptions options, UnlearningContext? context = null)
+    private (float[] Head, float[] All, IReadOnlyDictionary<string, double> Diagnostics, double ForgetAccuracy, string Label) Run(DeltaGradMethodOptions options, UnlearningContext? context = null)
     {
         using var single = new SingleThread();
         using UnlearningOutcome outcome = new DeltaGradMethod(options).Run(context ?? setup.Context, CancellationToken.None);
         using Tensor weights = outcome.Model.Head.Weight.flatten();
         float[] head = weights.ToArray<float>().Concat(outcome.Model.Head.Bias!.ToArray<float>()).ToArray();
-        return (head, setup.flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model));
+        return (head, setup.flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model), outcome.Label("deltagrad-head"));
     }
 
     private static double Norm(IEnumerable<double> values) => Math.Sqrt(values.Sum(v => v * v));
@@ -59,9 +59,12 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
         Assert.Equal(1, result.Diagnostics["exact_replay_for_classes"]);
         Assert.Equal(0, result.Diagnostics["approximate_steps"]);
         Assert.Equal(0, result.ForgetAccuracy);
+        // Reports name the run for what it was: the head only, replayed exactly.
+        Assert.Equal("deltagrad-head (T0=1)", result.Label);
         var approximate = Run(Options(period: 5) with { ApproximateClassRequests = true });
         Assert.Equal(0, approximate.Diagnostics["exact_replay_for_classes"]);
         Assert.True(approximate.Diagnostics["approximate_steps"] > 0);
+        Assert.Equal("deltagrad-head (T0=5)", approximate.Label);
     }
 
     [Fact]

@@ -8,9 +8,9 @@ using Xunit;
 namespace DeepUnlearn.Tests.Unlearning.Methods;
 
 /// <summary>
-/// PGU's class-wise stopping rule: the target forget accuracy is 0 and counts as reached at or below
-/// <c>class_target_tolerance</c>; the rule may keep the previous check's weights only when they are closer to
-/// the target, which for a target of 0 never overrides a check inside the tolerance.
+/// PGU's class-wise target rule (ours, on with <c>stop_at_target=true</c>): the target forget accuracy is 0 and
+/// counts as reached at or below <c>class_target_tolerance</c>; the rule may keep the previous check's weights only
+/// when they are closer to the target, which for a target of 0 never overrides a check inside the tolerance.
 /// </summary>
 public class PguStoppingTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningSetup>
 {
@@ -18,7 +18,8 @@ public class PguStoppingTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
     private static readonly KeyValuePair<string, string>[] s_tiny =
     [
         new("offset", "0.000001"), new("start_learning_rate", "0.5"), new("end_learning_rate", "0.1"), new("epochs", "30"),
-        new("eval_every", "3"), new("covariance_samples", "200"), new("eval_samples", "200"),
+        new("eval_every", "3"), new("covariance_samples", "200"), new("eval_samples", "200"), new("stop_at_target", "true"),
+        new("retain_drop_limit", "100"),
     ];
 
     [Fact]

@@ -14,10 +14,12 @@ namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 /// </summary>
 public sealed class DatasetChange
 {
+    private readonly long[] _ids;
+
     private DatasetChange(DatasetChangeKind kind, long[] ids, ulong placementSeed)
     {
         Kind = kind;
-        Ids = ids;
+        _ids = ids;
         PlacementSeed = placementSeed;
     }
 
@@ -25,7 +27,7 @@ public sealed class DatasetChange
     public DatasetChangeKind Kind { get; }
 
     /// <summary>The affected sample ids, distinct and ascending.</summary>
-    public IReadOnlyList<long> Ids { get; }
+    public IReadOnlyList<long> Ids => _ids;
 
     /// <summary>Seed of the batch placement of added samples (unused for deletions).</summary>
     public ulong PlacementSeed { get; }
@@ -62,6 +64,47 @@ public sealed class DatasetChange
         long[] pool = trainingIds.ToArray();
         BatchSchedule shuffled = BatchSchedule.Shuffled(pool, pool.Length, 1, seed);
         return Delete(shuffled.Batch(0)[..count].ToArray());
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> ids drawn without replacement from <paramref name="candidateIds"/> (samples
+    /// of the dataset that were not trained on) with a seeded generator; the batch placement is seeded by
+    /// <paramref name="seed"/> too.
+    /// </summary>
+    public static DatasetChange AddRandomCount(IReadOnlyList<long> candidateIds, int count, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(candidateIds);
+        if (count < 1 || count > candidateIds.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"must add between 1 and {candidateIds.Count} samples (the candidates not trained on)");
+        }
+        long[] pool = candidateIds.ToArray();
+        BatchSchedule shuffled = BatchSchedule.Shuffled(pool, pool.Length, 1, seed);
+        return Add(shuffled.Batch(0)[..count].ToArray(), seed);
+    }
+
+    /// <summary>
+    /// Splits this change into <paramref name="requests"/> changes of the same kind, applied one after another
+    /// (the paper's online setting): the ids, in ascending order, cut into consecutive chunks whose sizes differ
+    /// by at most one. Request i of an addition places its samples with seed <see cref="PlacementSeed"/> + i.
+    /// </summary>
+    public IReadOnlyList<DatasetChange> SplitInto(int requests)
+    {
+        if (requests < 1 || requests > Ids.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(requests), requests, $"a change of {Ids.Count} samples splits into 1 to {Ids.Count} requests");
+        }
+        var parts = new DatasetChange[requests];
+        long[] ids = _ids;
+        int start = 0;
+        for (int i = 0; i < requests; i++)
+        {
+            int length = (ids.Length / requests) + (i < ids.Length % requests ? 1 : 0);
+            long[] chunk = ids.AsSpan(start, length).ToArray();
+            parts[i] = new DatasetChange(Kind, chunk, Kind == DatasetChangeKind.Addition ? PlacementSeed + (ulong)i : 0);
+            start += length;
+        }
+        return parts;
     }
 
     /// <summary>

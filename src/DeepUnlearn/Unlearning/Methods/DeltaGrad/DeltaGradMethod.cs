@@ -16,7 +16,8 @@ using Microsoft.Extensions.Logging;
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
 /// <summary>
-/// DeltaGrad for vision models: the backbone is frozen and only the classification head is unlearned.
+/// DeltaGrad for vision models, registered as <c>deltagrad-head</c> because that is what it unlearns: the backbone
+/// is frozen and only the classification head is unlearned.
 /// The head is trained by plain SGD with weight decay over the frozen features of the whole training
 /// split (a linear probe from a seeded initialisation, or from the original head with
 /// <c>warm_start</c>), with the trajectory recorded; DeltaGrad then replays that trajectory without the
@@ -26,13 +27,14 @@ namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 /// sample deletions (tests: random 1–10% of a set, within 10⁻⁴ relative) but not when a whole class goes,
 /// where every deleted gradient points the same way and the replay drifts to a head that still predicts
 /// the class; class requests therefore replay exactly (T0 = 1) unless
-/// <see cref="DeltaGradMethodOptions.ApproximateClassRequests"/> is set. The outcome's time counts what a deletion costs once a trajectory exists (feature
+/// <see cref="DeltaGradMethodOptions.ApproximateClassRequests"/> is set; the outcome's qualifier says which T0 ran
+/// (<c>T0=1</c> in reports for such an exact replay). The outcome's time counts what a deletion costs once a trajectory exists (feature
 /// extraction and the replay); recording it is reported as <c>trajectory_record_seconds</c>.
 /// </summary>
 public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IUnlearningMethod
 {
     /// <inheritdoc />
-    public string Name => "deltagrad";
+    public string Name => "deltagrad-head";
 
     /// <summary>The options in force.</summary>
     public DeltaGradMethodOptions Options { get; } = options;
@@ -81,7 +83,8 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
                 ["approximate_steps"] = outcome.ApproximateSteps,
                 ["steps"] = trajectory.StepCount,
                 ["exact_replay_for_classes"] = forcedExact ? 1 : 0,
-            });
+                ["period"] = algorithm.Period,
+            }, qualifier: string.Create(CultureInfo.InvariantCulture, $"T0={algorithm.Period}"));
         }
         catch
         {
@@ -100,7 +103,7 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
                 existing.EnsureMatches(head.Identity, head.ParameterCount, table.Identity, table.Count);
                 if (Math.Abs(existing.Metadata.WeightDecay - Options.WeightDecay) > 0)
                 {
-                    throw new TrajectoryFormatException($"'{path}' was recorded with weight decay {existing.Metadata.WeightDecay}, not deltagrad.weight_decay={Options.WeightDecay}");
+                    throw new TrajectoryFormatException($"'{path}' was recorded with weight decay {existing.Metadata.WeightDecay}, not deltagrad-head.weight_decay={Options.WeightDecay}");
                 }
                 return existing;
             }
@@ -154,7 +157,7 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
         return new SampleTable(features, labels, identity, ownsTensors: true);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "deltagrad: whole-class request ({Count} samples): replaying exactly (T0 = 1), as the L-BFGS estimate does not follow the retrained path when a whole class goes; set deltagrad.approximate_class_requests=true to approximate anyway")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "deltagrad-head: whole-class request ({Count} samples): replaying exactly (T0 = 1), as the L-BFGS estimate does not follow the retrained path when a whole class goes; set deltagrad-head.approximate_class_requests=true to approximate anyway")]
     private static partial void LogExactForClasses(ILogger logger, int count);
 
     private static ulong Fingerprint(ClassifierModel model)

@@ -4,11 +4,11 @@ namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
 /// <summary>
 /// DeltaGrad's hyperparameters (Wu, Dobriban and Davidson, "DeltaGrad: Rapid retraining of machine
-/// learning models", ICML 2020, arXiv 2006.14755, Algorithm 1: period T0, burn-in j0, history m).
-/// Defaults follow the authors' published settings: their README runs MNIST logistic regression with
-/// <c>--period 5 --init 20 -m 2</c>, and their deletion-rate scripts sweep T0 ∈ {2, 5, 10} and
-/// j0 ∈ {10, 20, 30} with m = 2. DeepUnlearn takes T0 = 5, m = 2 and the shortest burn-in, j0 = 10,
-/// since its trajectories are often only a few tens of steps long.
+/// learning models", ICML 2020, arXiv 2006.14755, Algorithm 1: period T0, burn-in j0, history m). This record
+/// is the one place DeepUnlearn's defaults live; every other options type (the vision method's, the CLI's) takes
+/// them from here. They are the authors' published command for logistic regression on MNIST (README of
+/// github.com/thuwuyinjun/DeltaGrad: <c>--period 5 --init 20 -m 2</c>); their rate sweeps also run
+/// T0 ∈ {2, 5, 10} and j0 ∈ {10, 20, 30}, and their online runs j0 = 10.
 /// </summary>
 public sealed record DeltaGradOptions
 {
@@ -18,8 +18,11 @@ public sealed record DeltaGradOptions
     /// </summary>
     public int Period { get; init; } = 5;
 
-    /// <summary>j0: steps 0..j0 are exact (the burn-in while the trajectories part the most). Default 10.</summary>
-    public int BurnIn { get; init; } = 10;
+    /// <summary>
+    /// j0: steps 0..j0 are exact (the burn-in, while the original and updated paths part the most). Default 20,
+    /// the authors' <c>--init 20</c>; like their code, j0 counts optimiser steps (mini-batches), not epochs.
+    /// </summary>
+    public int BurnIn { get; init; } = 20;
 
     /// <summary>m: number of most recent (Δw, Δg) pairs the L-BFGS estimate keeps. Default 2.</summary>
     public int History { get; init; } = 2;

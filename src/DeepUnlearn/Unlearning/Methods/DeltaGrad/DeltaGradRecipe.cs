@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
@@ -29,8 +31,28 @@ public sealed record DeltaGradRecipe
     /// <summary>Epochs (with full-batch gradient descent, one step each).</summary>
     public int Epochs { get; init; } = 40;
 
-    /// <summary>Constant learning rate η.</summary>
-    public double LearningRate { get; init; } = 0.2;
+    /// <summary>
+    /// Learning rate η: one rate for every epoch, or with <see cref="LearningRateEpochs"/> one rate per stage
+    /// (the authors' <c>--lr 0.1 0.05 --lrlen 10 10</c>).
+    /// </summary>
+    public IReadOnlyList<double> LearningRates { get; init; } = [0.2];
+
+    /// <summary>
+    /// Epochs of each stage of <see cref="LearningRates"/> (they must add up to <see cref="Epochs"/>); empty when
+    /// there is one rate for the whole run.
+    /// </summary>
+    public IReadOnlyList<int> LearningRateEpochs { get; init; } = [];
+
+    /// <summary>A constant learning rate η (sets <see cref="LearningRates"/> to this one rate); reads the first stage's.</summary>
+    public double LearningRate
+    {
+        get => LearningRates[0];
+        init
+        {
+            LearningRates = [value];
+            LearningRateEpochs = [];
+        }
+    }
 
     /// <summary>L2 weight decay λ.</summary>
     public double WeightDecay { get; init; } = 5e-3;
@@ -47,9 +69,20 @@ public sealed record DeltaGradRecipe
         ArgumentOutOfRangeException.ThrowIfNegative(BatchSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(HiddenUnits, 1);
-        if (!double.IsFinite(LearningRate) || LearningRate <= 0)
+        if (LearningRates is null || LearningRates.Count == 0 || LearningRates.Any(r => !double.IsFinite(r) || r <= 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be finite and > 0");
+            throw new ArgumentOutOfRangeException(nameof(LearningRates), LearningRates is null ? "null" : string.Join(", ", LearningRates), "learning rates must be finite and > 0 (at least one)");
+        }
+        if (LearningRateEpochs is null || (LearningRateEpochs.Count == 0 && LearningRates.Count > 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRateEpochs), "none", $"{LearningRates.Count} learning rates need as many stage lengths in epochs");
+        }
+        if (LearningRateEpochs.Count > 0
+            && (LearningRateEpochs.Count != LearningRates.Count || LearningRateEpochs.Any(e => e < 1) || LearningRateEpochs.Sum() != Epochs))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(LearningRateEpochs), string.Join(", ", LearningRateEpochs),
+                $"one stage length (≥ 1 epoch) per learning rate ({LearningRates.Count}), adding up to the {Epochs} epochs");
         }
         if (!double.IsFinite(WeightDecay) || WeightDecay < 0)
         {
@@ -74,6 +107,11 @@ public sealed record DeltaGradRecipe
         ? BatchSchedule.FullBatch(trainingIds, Epochs)
         : BatchSchedule.Shuffled(trainingIds, BatchSize, Epochs, Seed);
 
+    /// <summary>The learning rate of every step, for a batch order of <paramref name="stepsPerEpoch"/> steps per epoch.</summary>
+    public LearningRateSchedule LearningRateSchedule(long stepsPerEpoch) => LearningRateEpochs.Count == 0
+        ? Training.Trajectory.LearningRateSchedule.Constant(LearningRates[0])
+        : Training.Trajectory.LearningRateSchedule.PiecewiseByEpoch(LearningRates, LearningRateEpochs, stepsPerEpoch);
+
     /// <summary>The trajectory metadata for training <paramref name="model"/> on <paramref name="data"/> with <paramref name="schedule"/>.</summary>
     public TrajectoryMetadata Metadata(FlatModel model, SampleTable data, BatchSchedule schedule)
     {
@@ -86,5 +124,9 @@ public sealed record DeltaGradRecipe
     /// <summary>A one-line description for logs and manifests.</summary>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Model} batch {(BatchSize == 0 ? "full" : BatchSize.ToString(CultureInfo.InvariantCulture))}, {Epochs} epochs, η {LearningRate}, λ {WeightDecay}, {DType}, seed {Seed}");
+        $"{Model} batch {(BatchSize == 0 ? "full" : BatchSize.ToString(CultureInfo.InvariantCulture))}, {Epochs} epochs, η {Rates()}, λ {WeightDecay}, {DType}, seed {Seed}");
+
+    private string Rates() => LearningRateEpochs.Count == 0
+        ? LearningRates[0].ToString(CultureInfo.InvariantCulture)
+        : string.Join(" then ", LearningRates.Select((r, i) => string.Create(CultureInfo.InvariantCulture, $"{r} ({LearningRateEpochs[i]} epochs)")));
 }

@@ -9,7 +9,6 @@ using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.Famr;
@@ -21,14 +20,13 @@ namespace DeepUnlearn.Unlearning.Methods.Famr;
 /// <code>
 /// min_θ  (1/|D_f|) Σ_{x∈D_f} KL(u ‖ softmax(f_θ(x)))  +  (ρ/2)·‖θ − θ0‖².
 /// </code>
-/// Each step is proximal gradient descent on that objective:
-/// <code>
-/// θ½ ← θ − η·∇_θ L_KL(θ)                               (the optimizer's step on the KL term of a batch)
-/// θ  ← prox_{ηρ/2·‖·−θ0‖²}(θ½) = (θ½ + ηρ·θ0)/(1 + ηρ)   (the anchor, in closed form)
-/// </code>
-/// The anchor is applied exactly rather than added to the gradient: an explicit step θ −= ηρ(θ − θ0)
-/// overshoots and diverges once ηρ &gt; 2, while the proximal step is a contraction towards θ0 for every
-/// ρ ≥ 0, is the same to first order in ηρ, and returns θ0 exactly as ρ → ∞.
+/// Every step applies the chosen optimizer to the gradient of that whole objective on a batch of D_f,
+/// ∇L_KL(θ) + ρ(θ − θ0) (<see cref="FamrUpdate"/>): SGD, with or without heavy-ball momentum, takes the anchor's
+/// term implicitly (a proximal step, stable for every ρ ≥ 0 and exactly θ0 as ρ → ∞); Adam takes it explicitly.
+/// Either way the run can only come to rest where ∇L_KL(θ) + ρ(θ − θ0) = 0, the objective's stationary point.
+/// (Before issue 10 the anchor was a proximal step after the optimizer's step on the KL term alone, which has
+/// that fixed point for plain SGD only: with momentum μ it stopped at ∇L_KL + ρ(1 − μ)(θ − θ0) = 0, a ten times
+/// weaker anchor at μ = 0.9, and with Adam at a point unrelated to ρ.)
 /// <para>
 /// BatchNorm: the model runs in evaluation mode throughout, so batch normalisation uses (and keeps) the
 /// original running statistics. Batches drawn from D_f alone (for class forgetting, a single class) would
@@ -105,13 +103,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                     anchors.Add(p.clone().DetachFromDisposeScope()); // θ0
                 }
             }
-            using optim.Optimizer optimizer = Options.Optimizer == OptimizerKind.Adam
-                ? new Adam(parameters, Options.LearningRate)
-                : new Sgd(parameters, Options.LearningRate, Options.Momentum);
-
-            // prox step θ ← (θ½ + ηρ·θ0)/(1 + ηρ) written as lerp(θ½, θ0, w) with w = ηρ/(1 + ηρ).
-            double etaRho = Options.LearningRate * Options.Rho;
-            double anchorWeight = double.IsPositiveInfinity(etaRho) ? 1.0 : etaRho / (1.0 + etaRho);
+            using var update = new FamrUpdate(parameters, anchors, Options);
 
             using DataLoader forget = context.ForgetLoader(Options.BatchSize, shuffle: true, augment: false);
             int totalSteps = Options.Steps ?? Options.Epochs * forget.BatchCount;
@@ -126,19 +118,11 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
                 {
                     using var scope = torch.NewDisposeScope();
-                    optimizer.zero_grad();
+                    model.zero_grad();
                     Tensor logits = headOnly ? HeadLogits(model, batch.Images) : model.call(batch.Images);
                     Tensor kl = UniformKl(logits); // (1/|B|) Σ_{x∈B} KL(u ‖ softmax(f_θ(x)))
                     kl.backward();
-                    optimizer.step(); // θ½ = θ − η ∇L_KL
-                    if (anchorWeight > 0)
-                    {
-                        using var noGrad = torch.no_grad();
-                        for (int i = 0; i < parameters.Count; i++)
-                        {
-                            parameters[i].lerp_(anchors[i], anchorWeight); // (θ½ + ηρθ0)/(1 + ηρ)
-                        }
-                    }
+                    update.Step(); // on ∇L_KL + ρ(θ − θ0)
                     step++;
                     if (step % ReportEvery == 0 || step == totalSteps)
                     {
@@ -161,7 +145,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                     }
                 }
             }
-            optimizer.zero_grad();
+            model.zero_grad();
             model.Train();
             var diagnostics = new Dictionary<string, double>
             {

@@ -35,24 +35,30 @@ namespace DeepUnlearn.Unlearning.Methods.Famr;
 public sealed record FamrOptions : IMethodOptions
 {
     /// <summary>Passes over the forget set D_f.</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "tuned on the demo's model; the paper's recipe was not available")]
     public int Epochs { get; init; } = 5;
 
     /// <summary>Total optimisation steps; overrides <see cref="Epochs"/> when set (the loader cycles over D_f).</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "unset: epochs decide")]
     public int? Steps { get; init; }
 
-    /// <summary>Step size η of the gradient step on the KL term (and of the proximal anchor step).</summary>
+    /// <summary>Step size η of the optimizer on the whole objective (for SGD also of the implicit anchor step).</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "tuned on the demo's model")]
     public double LearningRate { get; init; } = 0.01;
 
     /// <summary>
-    /// Anchor strength ρ of (ρ/2)·‖θ − θ0‖². Applied as an exact proximal step, so any ρ ≥ 0 is stable;
-    /// ρ = 0 drops the anchor, ρ = ∞ returns θ0.
+    /// Anchor strength ρ of (ρ/2)·‖θ − θ0‖². Every optimizer converges to ∇L_KL(θ) + ρ(θ − θ0) = 0. With SGD the
+    /// anchor's term is implicit (a proximal step), so any ρ ≥ 0 is stable and ρ = ∞ returns θ0; Adam needs a
+    /// finite ρ. ρ = 0 drops the anchor.
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Ours, "tuned on the demo's model")]
     public double Rho { get; init; } = 1.0;
 
     /// <summary>
     /// Which parameters move: <see cref="FamrParameters.All"/> (the paper's form) or
     /// <see cref="FamrParameters.Head"/> (the classification head; the feature extractor keeps θ0).
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Paper, "the objective over every weight")]
     public FamrParameters Parameters { get; init; } = FamrParameters.All;
 
     /// <summary>
@@ -61,15 +67,22 @@ public sealed record FamrOptions : IMethodOptions
     /// near-tie on D_f. With every parameter optimised the first epoch already costs most of the retain
     /// accuracy (see the remarks), so an early stop there returns a damaged model.
     /// </summary>
+    [DefaultFrom(DefaultOrigin.Ours, "extension, off")]
     public double? StopAtForgetAccuracy { get; init; }
 
     /// <summary>Mini-batch size over D_f.</summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public int BatchSize { get; init; } = 128;
 
-    /// <summary>The optimizer of the KL step: SGD (the proximal-gradient form of the objective) or Adam.</summary>
+    /// <summary>
+    /// The optimizer, run on the gradient of the whole objective: SGD (heavy-ball momentum <see cref="Momentum"/>,
+    /// the anchor taken implicitly) or Adam (torch defaults β = (0.9, 0.999), ε = 1e-8).
+    /// </summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
-    /// <summary>SGD momentum (ignored by Adam).</summary>
+    /// <summary>SGD's heavy-ball momentum μ, on the whole objective's gradient (ignored by Adam).</summary>
+    [DefaultFrom(DefaultOrigin.Ours)]
     public double Momentum { get; init; } = 0.9;
 
     /// <inheritdoc />
@@ -83,8 +96,9 @@ public sealed record FamrOptions : IMethodOptions
         OptionChecks.Positive(LearningRate, "famr", "learning_rate");
         OptionChecks.NonNegative(Rho, "famr", "rho");
         OptionChecks.AtLeastOne(BatchSize, "famr", "batch_size");
-        OptionChecks.Require(Optimizer is OptimizerKind.Sgd or OptimizerKind.Adam, "famr", "optimizer", "sgd or adam (the anchor replaces weight decay)", Optimizer);
+        OptionChecks.Require(optim.Optimizer is OptimizerKind.Sgd or OptimizerKind.Adam, "famr", "optimizer", "sgd or adam (the anchor replaces weight decay)", optim.Optimizer);
         OptionChecks.InRange(Momentum, 0, 0.999, "famr", "momentum");
+        OptionChecks.Require(Optimizer != OptimizerKind.Adam || double.IsFinite(Rho), "famr", "rho", "finite with optimizer=adam (Adam takes the anchor's gradient explicitly; sgd accepts rho=Infinity)", Rho);
         OptionChecks.Require(Enum.IsDefined(Parameters), "famr", "parameters", "all or head", Parameters);
         if (StopAtForgetAccuracy is double stop)
         {

@@ -7,15 +7,19 @@ namespace DeepUnlearn.Unlearning.Methods.FineTune;
 public sealed record FineTuneOptions : IMethodOptions
 {
     /// <summary>Epochs over the retain set.</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "scaled down for the demo's models; SalUn's FT: 10")]
     public int Epochs { get; init; } = 1;
 
     /// <summary>Learning rate (SGD, momentum 0.9, constant).</summary>
+    [DefaultFrom(DefaultOrigin.Paper, "SalUn's FT: 0.01 to 0.1")]
     public double LearningRate { get; init; } = 0.01;
 
     /// <summary>Mini-batch size.</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "arg_parser.py: 256")]
     public int BatchSize { get; init; } = 128;
 
     /// <summary>Weight decay.</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "arg_parser.py")]
     public double WeightDecay { get; init; } = 5e-4;
 
     /// <inheritdoc />

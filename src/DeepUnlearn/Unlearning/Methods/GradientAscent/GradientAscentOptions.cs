@@ -11,18 +11,23 @@ namespace DeepUnlearn.Unlearning.Methods.GradientAscent;
 public sealed record GradientAscentOptions : IMethodOptions
 {
     /// <summary>Epochs over the forget set (SalUn README: 5).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "Unlearn-Saliency README, first revision")]
     public int Epochs { get; init; } = 5;
 
     /// <summary>Learning rate of the ascent (SalUn README: 1e-4).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "Unlearn-Saliency README, first revision")]
     public double LearningRate { get; init; } = 1e-4;
 
     /// <summary>Mini-batch size (Unlearn-Saliency arg_parser.py: 256).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "arg_parser.py")]
     public int BatchSize { get; init; } = 256;
 
     /// <summary>SGD momentum (arg_parser.py: 0.9).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "arg_parser.py")]
     public double Momentum { get; init; } = 0.9;
 
     /// <summary>Weight decay, which keeps pulling the weights towards zero while the loss is ascended (arg_parser.py: 5e-4).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "arg_parser.py")]
     public double WeightDecay { get; init; } = 5e-4;
 
     /// <summary>
@@ -30,6 +35,7 @@ public sealed record GradientAscentOptions : IMethodOptions
     /// reference behaviour). The ascent is unbounded, so this turns it into a bounded procedure: ln K is the
     /// loss of a uniform guess, and a few times ln K means the forget samples are confidently misclassified.
     /// </summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "0: no early stop, as GA.py")]
     public double MaxForgetLoss { get; init; }
 
     /// <inheritdoc />

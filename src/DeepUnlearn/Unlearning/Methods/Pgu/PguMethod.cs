@@ -1,65 +1,53 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
-using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Unlearning.Methods.Pgu;
 
 /// <summary>
 /// Projected-Gradient Unlearning, PGU (Hoang, Rana, Gupta and Venkatesh, "Learn to Unlearn for Deep Neural
 /// Networks: Minimizing Unlearning Interference with Gradient Projection", WACV 2024, arXiv 2312.04095),
-/// following the authors' code (github.com/hnanhtuan/projected_gradient_unlearning, <c>unlearn.py</c>,
-/// <c>unlearn_class.py</c>, <c>utils/unlearn_utils.py</c>).
+/// following the authors' code (github.com/hnanhtuan/projected_gradient_unlearning, <c>unlearn_class.py</c>,
+/// <c>unlearn.py</c>, <c>utils/unlearn_utils.py</c>). docs/pgu.md has the protocol, its provenance and costs.
 /// <para>
-/// Retain space. For a layer with weight W ([out, in], or [out, in·k·k] for a convolution) the output on an
-/// input x is W·x; an update ΔW leaves it unchanged iff ΔW·x = 0. For each conv / linear layer l, with X_l
-/// the matrix of its inputs (a convolution's inputs unfolded into the patches it sees: same kernel, stride,
-/// padding and dilation):
+/// Retain space. For a layer with weight W ([out, in], or [out, in·k·k] for a convolution) the output on an input
+/// vector x is W·x; an update ΔW leaves it unchanged iff ΔW·x = 0. For each conv / linear layer l, with x its input
+/// vectors (a convolution's inputs unfolded into the patches its weights multiply: same kernel, stride, padding and
+/// dilation; the authors' code unfolds with stride 1 and dilation 1 whatever the convolution's):
 /// <code>
-/// R_D = X_lᵀX_l over D            (the whole training set, D_r ∪ D_f)
-/// R_f = X_lᵀX_l over D_f
-/// R_r = R_D − R_f = U·diag(σ²)·Uᵀ  (eigendecomposition, σ descending; negative noise clamped to 0)
-/// k   = the first k with Σ_{i≤k} σ_i / Σ_i σ_i &gt; ε   (<c>retained_var</c> ε; the code's rule, on σ, not σ²)
-/// P_l = U_k·U_kᵀ
+/// R_D = Σ_{D} x·xᵀ              (every training sample, one training-augmentation draw each; stored, see PguRetainSpace)
+/// R_f = Σ_{D_f} x·xᵀ            (the same draws)
+/// R_r = R_D − R_f = U·diag(σ²)·Uᵀ
+/// k   = #{i : Σ_{j≤i} σ_j / Σ_j σ_j ≤ ε} + 1,   P_l = U_k·U_kᵀ
 /// </code>
-/// R_D can be computed once after training and stored, so unlearning itself needs only D_f. Here both are
-/// estimated from seeded sub-samples rescaled to their sets' sizes (<see cref="PguOptions.CovarianceSamples"/>;
-/// 0 = every sample, when R_D − R_f is exactly the retain covariance). The paper's code unfolds with stride 1
-/// and dilation 1 whatever the convolution's; we use the convolution's own, which is the set of patches
-/// the weights actually multiply.
 /// </para>
 /// <para>
 /// Forget loss (the code's, per batch B of D_f, p = softmax(f_θ(x))):
 /// <code>
 /// L = w1·(1/|B|)·Σ −log(1 − (p_y − δ))  +  w2·(1/|B|)·Σ_k p_k·log p_k
 /// </code>
-/// pushing down the confidence in the true label and pushing up the entropy. Each step (plain SGD with an
-/// exponentially decaying learning rate) updates every projected weight by its gradient with the retain space
-/// projected out,
-/// <code>
-/// G ← ∇_W L + wd·W;   G ← G − G·P_l;   W ← W − η·G
-/// </code>
-/// and nothing else: biases and BatchNorm parameters keep their values (the code zeroes their gradients), and
-/// BatchNorm runs in evaluation mode with the original running statistics. Grouped convolutions (none in the
-/// built-in models) are left unchanged, as their weights do not multiply the full unfolded patch.
+/// Each step (plain SGD, learning rate decaying exponentially per epoch) updates every projected weight by its
+/// gradient with the retain space projected out, G ← ∇_W L + wd·W; G ← G − G·P_l; W ← W − η·G, and nothing else:
+/// biases and BatchNorm parameters keep their values (the code zeroes their gradients), and BatchNorm runs in
+/// evaluation mode with the original running statistics.
 /// </para>
 /// <para>
-/// Stopping (checked after every epoch, or every <see cref="PguOptions.EvalEvery"/> steps, on seeded subsets):
-/// forgetting is done when the accuracy on D_f reaches the accuracy a model that never saw D_f would have.
-/// For sample-wise requests that is the current model's accuracy on held-out data (the validation ids, or
-/// the test split when there are none), as in <c>unlearn.py</c>, which then keeps whichever of the current
-/// and the previous checkpoint is closer to it. For class-wise requests it is 0 (a model retrained without
-/// the class does not predict it), reached at or below <see cref="PguOptions.ClassTargetTolerance"/>. Unlearning also stops, keeping the current model, when the accuracy on a
-/// retain subset has dropped by more than <see cref="PguOptions.RetainDropLimit"/> points (the early stop of
-/// <c>unlearn_class.py</c>), and after <see cref="PguOptions.Epochs"/> epochs.
+/// Stopping, after every epoch (the authors') on seeded subsets (ours, <see cref="PguOptions.EvalSamples"/>): after
+/// <see cref="PguOptions.Epochs"/> passes; for class requests when retain accuracy has dropped by more than 5 points
+/// (<c>unlearn_class.py</c>); for sample requests when forget accuracy falls below the held-out accuracy, keeping the
+/// closer of this and the previous check (<c>unlearn.py</c>). A forget-accuracy plateau and a class target are ours,
+/// off by default.
 /// </para>
 /// </summary>
 public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
@@ -71,73 +59,6 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
 
     /// <summary>The options in force.</summary>
     public PguOptions Options { get; } = options;
-
-    /// <summary>
-    /// P = U_k·U_kᵀ for a symmetric positive semi-definite input covariance R = U·diag(σ²)·Uᵀ: the span of the
-    /// leading singular directions whose singular values σ first exceed the share <paramref name="retainedEnergy"/>
-    /// of Σσ (PGU's rule). Returns P (same dtype and device as <paramref name="covariance"/>) and k.
-    /// </summary>
-    public static (Tensor Projection, int Rank) ProjectionMatrix(Tensor covariance, double retainedEnergy)
-    {
-        ArgumentNullException.ThrowIfNull(covariance);
-        if (covariance.dim() != 2 || covariance.size(0) != covariance.size(1))
-        {
-            throw new ArgumentException($"the covariance must be square, got [{string.Join(", ", covariance.shape)}]", nameof(covariance));
-        }
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retainedEnergy);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(retainedEnergy, 1.0);
-        int d = (int)covariance.size(0);
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var (eigenvalues, eigenvectors) = Linalg.Eigh(covariance);
-        Tensor sigma = eigenvalues.flip(0).clamp(min: 0).sqrt(); // σ_i, descending
-        Tensor u = eigenvectors.flip(1);
-        double total = sigma.Sum().ToDouble();
-        int k = 0;
-        if (total > 0)
-        {
-            Tensor ratio = sigma.cumsum(0).div(total);
-            k = Math.Min(d, (int)ratio.le(retainedEnergy).Sum().ToInt64() + 1);
-        }
-        Tensor projection;
-        if (k == 0)
-        {
-            projection = torch.zeros([d, d], covariance.dtype, covariance.Device);
-        }
-        else
-        {
-            Tensor uk = u.narrow(1, 0, k);
-            projection = uk.mm(uk.T());
-        }
-        return (projection.MoveToOuterDisposeScope(), k);
-    }
-
-    /// <summary>
-    /// One PGU update of <paramref name="weight"/> from its gradient: G ← ∇W + wd·W, G ← G − G·P (rows of G
-    /// reshaped to [out, in·k·k] for a convolution), W ← W − η·G. Outputs W·x on inputs x in the span of P are
-    /// unchanged. Does nothing when the weight has no gradient.
-    /// </summary>
-    public static void ProjectedStep(Tensor weight, Tensor projection, double learningRate, double weightDecay = 0)
-    {
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(projection);
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        Tensor? grad = weight.grad;
-        if (grad is null)
-        {
-            return;
-        }
-        long rows = weight.size(0);
-        Tensor g = weightDecay == 0 ? grad : grad.Add(weight, weightDecay);
-        Tensor g2 = g.reshape(rows, -1);
-        if (g2.size(1) != projection.size(0))
-        {
-            throw new ArgumentException($"the projection is [{string.Join(", ", projection.shape)}] but the weight has {g2.size(1)} inputs per output", nameof(projection));
-        }
-        Tensor projected = g2.sub(g2.mm(projection)); // G − G·P
-        weight.sub_(projected.reshape(weight.shape), learningRate);
-    }
 
     /// <summary>
     /// PGU's forget loss of a batch: w1·mean(−log(1 − (p_y − δ))) + w2·mean(Σ_k p_k log p_k), p = softmax(logits).
@@ -158,6 +79,10 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         return loss.MoveToOuterDisposeScope();
     }
 
+    /// <summary>The learning rate of updating pass <paramref name="pass"/> (1-based) of <paramref name="passes"/>: the authors' η_start·α^pass, α = (η_end/η_start)^(1/(passes + 1)).</summary>
+    public static double LearningRate(double start, double end, int pass, int passes) =>
+        start * Math.Pow(end / start, (double)pass / (passes + 1));
+
     /// <inheritdoc />
     public UnlearningOutcome Run(UnlearningContext context, CancellationToken cancellationToken)
     {
@@ -165,40 +90,57 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         Options.Validate();
         var clock = Stopwatch.StartNew();
         ILogger logger = context.Logger(Name);
+        bool classWise = context.IsClassWise;
+        var times = new Dictionary<string, double>(StringComparer.Ordinal);
         ClassifierModel model = context.CopyOriginal();
-        var projections = new List<Tensor>();
+        var projectors = new List<PguProjector>();
         var snapshot = new List<Tensor>();
         var frozen = new List<Tensor>();
+        PguRetainSpace? stored = null;
+        Tensor[]? forgetSums = null;
+        int[] newlyRemoved = [];
+        PguRetainSpace? sidecar = null;
         try
         {
-            List<ProjectedLayer> layers = ProjectedLayers(model, logger);
+            IReadOnlyList<PguLayer> layers = PguLayer.Find(model, (name, groups) => LogGroupedConvolution(logger, name, groups));
             if (layers.Count == 0)
             {
                 throw new InvalidOperationException($"pgu found no convolution or linear layer to update in {model.GetType().Name}");
             }
 
-            // Retain space of every layer: R_r = R_D − R_f, P_l = U_k U_kᵀ.
+            // Retain space of every layer: R_r = R_D − R_f (PguRetainSpace), P_l from its eigendecomposition.
             model.Eval();
-            int[] allIds = [.. context.RetainIds, .. context.ForgetIds];
+            var watch = Stopwatch.StartNew();
+            (stored, forgetSums, Tensor[] retainSums, newlyRemoved, bool loaded, int covarianceSamples) = RetainSums(context, model, layers, logger, cancellationToken);
+            times["seconds_covariance"] = watch.Elapsed.TotalSeconds;
+            watch.Restart();
             long rank = 0;
             long dims = 0;
+            int frozenLayers = 0;
+            try
             {
-                using CovarianceSet full = Covariances(context, model, layers, allIds, 0, cancellationToken);
-                using CovarianceSet forget = Covariances(context, model, layers, context.ForgetIds, 1, cancellationToken);
                 for (int l = 0; l < layers.Count; l++)
                 {
-                    using var scope = torch.NewDisposeScope();
-                    Tensor retain = full.Matrices[l].sub(forget.Matrices[l]);
-                    var (p, k) = ProjectionMatrix(retain, Options.RetainedEnergy);
-                    projections.Add(p.to(ScalarType.Float32).DetachFromDisposeScope());
-                    rank += k;
-                    dims += layers[l].Inputs;
-                    LogLayer(logger, layers[l].Name, k, layers[l].Inputs);
+                    PguProjector projector = PguProjector.FromCovariance(retainSums[l], Options.RetainedEnergy, layers[l].Weight.dtype);
+                    projectors.Add(projector);
+                    rank += projector.Rank;
+                    dims += projector.Dimension;
+                    frozenLayers += projector.IsFrozen ? 1 : 0;
+                    LogLayer(logger, layers[l].Name, projector.Rank, projector.Dimension);
                 }
             }
+            finally
+            {
+                foreach (Tensor t in retainSums)
+                {
+                    t.Dispose();
+                }
+            }
+            times["seconds_eigen"] = watch.Elapsed.TotalSeconds;
 
-            // Only the projected weights move; everything else keeps θ0's values (and needs no gradient).
-            var moving = new HashSet<Tensor>(layers.Select(l => l.Weight), ReferenceEqualityComparer.Instance);
+            // Only the projected weights of layers with free directions move; everything else keeps θ0's values
+            // (and needs no gradient).
+            var moving = new HashSet<Tensor>(layers.Where((_, l) => !projectors[l].IsFrozen).Select(l => l.Weight), ReferenceEqualityComparer.Instance);
             foreach (Tensor p in model.Parameters())
             {
                 if (p.requires_grad && !moving.Contains(p))
@@ -208,30 +150,40 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                 }
             }
 
-            using var stopping = new StoppingRule(context, Options.EvalSamples, Options.ClassTargetTolerance);
-            double retainStart = stopping.RetainAccuracy(model, cancellationToken);
-            double forgetAccuracy = stopping.ForgetAccuracy(model, cancellationToken);
-            double target = stopping.TargetAccuracy(model, cancellationToken);
-            double previousGap = forgetAccuracy - target;
+            watch.Restart();
+            using var rule = new StoppingRule(context, Options, classWise);
+            double checkSeconds = 0;
+            var checkWatch = Stopwatch.StartNew();
+            rule.Start(model, cancellationToken);
+            checkSeconds += checkWatch.Elapsed.TotalSeconds;
+            LogStart(logger, rule.ForgetAccuracy, rule.RetainStart, rule.Target, Options.Epochs);
             TakeSnapshot(layers, snapshot);
 
             int step = 0;
             int epochsRun = 0;
             double lastLoss = double.NaN;
+            double projectionSeconds = 0;
             string outcome = "epochs";
-            bool done = previousGap <= stopping.Tolerance;
-            if (done)
+            bool done = false;
+            if (rule.AtTargetBeforeUnlearning)
             {
-                outcome = "already_at_target";
+                (done, outcome) = (true, "already_at_target");
             }
-            using DataLoader forgetLoader = context.ForgetLoader(Options.BatchSize, shuffle: true, augment: false);
-            int totalSteps = Options.Epochs * forgetLoader.BatchCount;
-            for (int epoch = 0; epoch < Options.Epochs && !done; epoch++)
+            else if (moving.Count == 0)
             {
-                // η_e = η_start·(η_end/η_start)^(e/E), the code's per-epoch exponential decay.
-                double lr = Options.StartLearningRate * Math.Pow(Options.EndLearningRate / Options.StartLearningRate, (double)epoch / Options.Epochs);
+                (done, outcome) = (true, "no_free_directions");
+                LogNoFreeDirections(logger, Options.RetainedEnergy);
+            }
+            int batchSize = Options.BatchSizeFor(classWise);
+            using DataLoader forgetLoader = context.ForgetLoader(batchSize, shuffle: true, augment: false);
+            int batches = forgetLoader.BatchCount;
+            var projectionWatch = new Stopwatch();
+            for (int pass = 1; pass <= Options.Epochs && !done; pass++)
+            {
+                double lr = LearningRate(Options.StartLearningRate, Options.EndLearningRate, pass, Options.Epochs);
                 TrainMode(model);
-                foreach (Batch batch in forgetLoader.Epoch(epoch, cancellationToken))
+                int inEpoch = 0;
+                foreach (Batch batch in forgetLoader.Epoch(pass - 1, cancellationToken))
                 {
                     using (var scope = torch.NewDisposeScope())
                     {
@@ -239,20 +191,25 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                         Tensor logits = model.call(batch.Images);
                         Tensor loss = ForgetLoss(logits, batch.Labels, Options.Offset, Options.ConfidenceWeight, Options.EntropyWeight);
                         loss.backward();
+                        projectionWatch.Restart();
                         for (int l = 0; l < layers.Count; l++)
                         {
-                            ProjectedStep(layers[l].Weight, projections[l], lr, Options.WeightDecay); // G ← G − G·P_l
+                            projectors[l].Step(layers[l].Weight, lr, Options.WeightDecay); // G ← G − G·P_l
                         }
+                        projectionSeconds += projectionWatch.Elapsed.TotalSeconds;
                         step++;
+                        inEpoch++;
                         lastLoss = loss.ToDouble();
-                        if (step % 10 == 0)
+                        if (inEpoch % 10 == 0 || inEpoch == batches)
                         {
-                            context.Report(Name, "forget", step, totalSteps, lastLoss);
+                            context.Report(Name, $"epoch {pass}/{Options.Epochs}", inEpoch, batches, lastLoss);
                         }
                     }
                     if (Options.EvalEvery > 0 && step % Options.EvalEvery == 0)
                     {
-                        (done, outcome) = Check();
+                        checkWatch.Restart();
+                        (done, outcome) = Check(pass);
+                        checkSeconds += checkWatch.Elapsed.TotalSeconds;
                         if (done)
                         {
                             break;
@@ -260,57 +217,71 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                         TrainMode(model);
                     }
                 }
-                epochsRun = epoch + 1;
+                epochsRun = pass;
                 if (!done && Options.EvalEvery == 0)
                 {
-                    (done, outcome) = Check();
+                    checkWatch.Restart();
+                    (done, outcome) = Check(pass);
+                    checkSeconds += checkWatch.Elapsed.TotalSeconds;
                 }
             }
-            if (done && step < totalSteps)
-            {
-                context.Report(Name, "forget", step, step, lastLoss); // stopped early: close the progress bar
-            }
+            times["seconds_unlearning"] = watch.Elapsed.TotalSeconds;
+            times["seconds_projection"] = projectionSeconds;
+            times["seconds_checks"] = checkSeconds;
+            LogStop(logger, outcome, epochsRun, rule.ForgetAccuracy, rule.RetainAccuracy);
             model.zero_grad();
             model.Train();
-            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
+            foreach (Tensor p in frozen)
+            {
+                p.requires_grad = true;
+            }
+            frozen.Clear();
+
+            // The retain space of the returned weights: R_D − R_f, so a later request on them needs only its D_f.
+            sidecar = stored.Without(newlyRemoved, forgetSums, PguRetainSpace.Fingerprint(model));
+            var diagnostics = new Dictionary<string, double>(times, StringComparer.Ordinal)
             {
                 ["steps"] = step,
                 ["epochs"] = epochsRun,
-                ["final_loss"] = lastLoss,
-                ["stop_forget_accuracy"] = forgetAccuracy,
-                ["stop_target_accuracy"] = target,
+                ["final_loss"] = double.IsNaN(lastLoss) ? 0 : lastLoss,
+                ["stop_forget_accuracy"] = rule.ForgetAccuracy,
                 ["target_reached"] = outcome is "target" or "already_at_target" ? 1 : 0,
                 ["retain_guard_stopped"] = outcome == "retain_guard" ? 1 : 0,
+                ["plateau_stopped"] = outcome == "plateau" ? 1 : 0,
                 ["retain_rank_fraction"] = dims == 0 ? 0 : (double)rank / dims,
-            });
-
-            // The stopping rule: forget accuracy at the target (keep the closer of this and the previous
-            // check), or the retain guard, else carry on from here.
-            (bool Done, string Outcome) Check()
+                ["frozen_layers"] = frozenLayers,
+                ["retain_space_loaded"] = loaded ? 1 : 0,
+                ["covariance_samples"] = covarianceSamples,
+            };
+            if (rule.TargetInUse)
             {
-                double current = stopping.ForgetAccuracy(model, cancellationToken);
-                double currentTarget = stopping.TargetAccuracy(model, cancellationToken);
-                double gap = current - currentTarget;
-                if (gap <= stopping.Tolerance)
+                diagnostics["stop_target_accuracy"] = rule.Target;
+            }
+            if (rule.RetainInUse)
+            {
+                diagnostics["stop_retain_accuracy"] = rule.RetainAccuracy;
+                diagnostics["start_retain_accuracy"] = rule.RetainStart;
+            }
+            var result = new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, diagnostics) { Sidecars = [sidecar] };
+            sidecar = null;
+            return result;
+
+            // The stopping rules after pass `pass`: target (keep the closer of this and the previous check), retain
+            // drop, plateau; otherwise carry on from here.
+            (bool Done, string Outcome) Check(int pass)
+            {
+                string? verdict = rule.Check(model, cancellationToken);
+                LogCheck(logger, pass, Options.Epochs, lastLoss, rule.ForgetAccuracy, rule.TargetInUse ? rule.Target : double.NaN, rule.RetainInUse ? rule.RetainAccuracy : double.NaN);
+                context.Report(Name, rule.Describe(pass, Options.Epochs), 1, 1, lastLoss);
+                if (verdict == "target" && rule.PreviousWasCloser)
                 {
-                    if (Math.Abs(previousGap) < Math.Abs(gap))
-                    {
-                        RestoreSnapshot(layers, snapshot);
-                    }
-                    else
-                    {
-                        forgetAccuracy = current;
-                        target = currentTarget;
-                    }
-                    return (true, "target");
+                    RestoreSnapshot(layers, snapshot);
+                    rule.RestoredPrevious();
                 }
-                forgetAccuracy = current;
-                target = currentTarget;
-                if (retainStart - stopping.RetainAccuracy(model, cancellationToken) > Options.RetainDropLimit)
+                if (verdict is not null)
                 {
-                    return (true, "retain_guard");
+                    return (true, verdict);
                 }
-                previousGap = gap;
                 TakeSnapshot(layers, snapshot);
                 return (false, "epochs");
             }
@@ -329,12 +300,152 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                     p.requires_grad = true;
                 }
             }
-            foreach (Tensor t in projections.Concat(snapshot))
+            foreach (PguProjector p in projectors)
+            {
+                p.Dispose();
+            }
+            foreach (Tensor t in snapshot.Concat(forgetSums ?? []))
             {
                 t.Dispose();
             }
+            stored?.Dispose();
+            sidecar?.Dispose();
         }
     }
+
+    /// <summary>
+    /// The stored retain space this request starts from (read beside the checkpoint, or computed: R_D = R_r + R_f),
+    /// the forget sums R_f of the ids it removes now, and R_r = R − R_f for the projections.
+    /// </summary>
+    private (PguRetainSpace Stored, Tensor[] ForgetSums, Tensor[] RetainSums, int[] NewlyRemoved, bool Loaded, int Samples) RetainSums(
+        UnlearningContext context, ClassifierModel model, IReadOnlyList<PguLayer> layers, ILogger logger, CancellationToken cancellationToken)
+    {
+        string? sidecarPath = context.CheckpointPath is { } checkpoint ? PguRetainSpace.PathFor(checkpoint) : null;
+        string fingerprint = PguRetainSpace.Fingerprint(context.Original);
+        PguRetainSpace? stored = Options.RetainSpace == PguRetainSpaceMode.Recompute ? null : TryLoad(context, layers, sidecarPath, fingerprint, logger);
+        if (stored is not null)
+        {
+            try
+            {
+                var removed = new HashSet<int>(stored.RemovedIds);
+                int[] newIds = context.ForgetIds.Where(id => !removed.Contains(id)).ToArray();
+                if (newIds.Length < context.ForgetIds.Length)
+                {
+                    LogAlreadyRemoved(logger, context.ForgetIds.Length - newIds.Length);
+                }
+                Tensor[] forget = Collect(context, model, layers, newIds, stored.Protocol, "covariance: forget", cancellationToken);
+                var retain = new Tensor[layers.Count];
+                using (torch.no_grad())
+                {
+                    for (int l = 0; l < layers.Count; l++)
+                    {
+                        retain[l] = stored.Representations[l].sub(forget[l]).DetachFromDisposeScope();
+                    }
+                }
+                LogLoaded(logger, sidecarPath!, stored.Samples, newIds.Length);
+                return (stored, forget, retain, newIds, true, newIds.Length);
+            }
+            catch
+            {
+                stored.Dispose();
+                throw;
+            }
+        }
+
+        // R_D from every training sample (the authors'), as R_r + R_f in one pass over D with the same draws.
+        var protocol = new PguCovarianceProtocol
+        {
+            Augment = Options.CovarianceAugment,
+            AugmentationSeed = DeterministicRandom.Hash(context.Seed, 0x70677552UL),
+            Samples = Options.CovarianceSamples,
+            BatchSize = Options.CovarianceBatchSize,
+        };
+        Tensor[] retainSums = Collect(context, model, layers, context.RetainIds, protocol, "covariance: retain", cancellationToken);
+        Tensor[]? forgetSums = null;
+        try
+        {
+            forgetSums = Collect(context, model, layers, context.ForgetIds, protocol, "covariance: forget", cancellationToken);
+            var full = new Tensor[layers.Count];
+            using (torch.no_grad())
+            {
+                for (int l = 0; l < layers.Count; l++)
+                {
+                    full[l] = retainSums[l].Add(forgetSums[l]).DetachFromDisposeScope();
+                }
+            }
+            int trainingSamples = context.RetainIds.Concat(context.ForgetIds).Distinct().Count();
+            var space = new PguRetainSpace(layers.Select(l => l.Name).ToArray(), full, fingerprint, context.Data.Specification, trainingSamples, [], protocol);
+            if (Options.RetainSpace == PguRetainSpaceMode.Auto && sidecarPath is not null)
+            {
+                Save(space, sidecarPath, logger);
+            }
+            int samples = protocol.Samples == 0
+                ? trainingSamples
+                : Math.Min(protocol.Samples, context.RetainIds.Length) + Math.Min(protocol.Samples, context.ForgetIds.Length);
+            return (space, forgetSums, retainSums, context.ForgetIds, false, samples);
+        }
+        catch
+        {
+            foreach (Tensor t in retainSums.Concat(forgetSums ?? []))
+            {
+                t.Dispose();
+            }
+            throw;
+        }
+    }
+
+    private PguRetainSpace? TryLoad(UnlearningContext context, IReadOnlyList<PguLayer> layers, string? path, string fingerprint, ILogger logger)
+    {
+        if (path is null || !File.Exists(path))
+        {
+            if (Options.RetainSpace == PguRetainSpaceMode.Stored)
+            {
+                throw new InvalidOperationException(path is null
+                    ? "pgu retain_space=stored needs the checkpoint's path to find its retain space; this request has none"
+                    : $"pgu retain_space=stored: no retain space at '{path}'; build it with 'deepunlearn train --pgu-retain-space' or run once with retain_space=auto");
+            }
+            return null;
+        }
+        PguRetainSpace space = PguRetainSpace.Load(path, context.Device);
+        int trainingSamples = context.RetainIds.Concat(context.ForgetIds).Concat(space.RemovedIds).Distinct().Count();
+        string? mismatch = space.Mismatch(fingerprint, layers, context.Data.Specification, trainingSamples);
+        if (mismatch is null)
+        {
+            return space;
+        }
+        space.Dispose();
+        if (Options.RetainSpace == PguRetainSpaceMode.Stored)
+        {
+            throw new InvalidOperationException($"pgu retain_space=stored: the retain space '{path}' cannot serve this request: {mismatch}");
+        }
+        LogMismatch(logger, path, mismatch);
+        return null;
+    }
+
+    private static void Save(PguRetainSpace space, string path, ILogger logger)
+    {
+        // A cache beside the checkpoint: failing to write it costs the next request a pass over D, not this one its result.
+        try
+        {
+            space.Save(path);
+            LogSaved(logger, path, space.Samples);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogSaveFailed(logger, path, e.Message);
+        }
+    }
+
+    private Tensor[] Collect(UnlearningContext context, ClassifierModel model, IReadOnlyList<PguLayer> layers, IReadOnlyList<int> ids, PguCovarianceProtocol protocol, string phase, CancellationToken cancellationToken) =>
+        PguCovarianceAccumulator.Collect(model, layers, context.Data, ids, protocol, context.Device, context.Workers,
+            (done, total) =>
+            {
+                if (done % 10 == 0 || done == total)
+                {
+                    context.Report(Name, phase, done, total, double.NaN);
+                }
+            },
+            cancellationToken);
 
     /// <summary>Training mode for dropout, evaluation mode (frozen running statistics) for BatchNorm.</summary>
     private static void TrainMode(ClassifierModel model)
@@ -349,12 +460,12 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         }
     }
 
-    private static void TakeSnapshot(List<ProjectedLayer> layers, List<Tensor> snapshot)
+    private static void TakeSnapshot(IReadOnlyList<PguLayer> layers, List<Tensor> snapshot)
     {
         using var noGrad = torch.no_grad();
         if (snapshot.Count == 0)
         {
-            foreach (ProjectedLayer layer in layers)
+            foreach (PguLayer layer in layers)
             {
                 snapshot.Add(layer.Weight.clone().DetachFromDisposeScope());
             }
@@ -366,7 +477,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         }
     }
 
-    private static void RestoreSnapshot(List<ProjectedLayer> layers, List<Tensor> snapshot)
+    private static void RestoreSnapshot(IReadOnlyList<PguLayer> layers, List<Tensor> snapshot)
     {
         using var noGrad = torch.no_grad();
         for (int l = 0; l < layers.Count; l++)
@@ -375,140 +486,74 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         }
     }
 
-    /// <summary>The conv (groups = 1) and linear layers, in module order.</summary>
-    private static List<ProjectedLayer> ProjectedLayers(ClassifierModel model, ILogger logger)
-    {
-        var layers = new List<ProjectedLayer>();
-        foreach (var (name, module) in model.NamedModules())
-        {
-            switch (module)
-            {
-                case Conv2d { Groups: 1 } conv:
-                    layers.Add(new ProjectedLayer(name, conv, null, conv.Weight, conv.InChannels * conv.KernelSize * conv.KernelSize));
-                    break;
-                case Conv2d conv:
-                    LogGroupedConvolution(logger, name, conv.Groups);
-                    break;
-                case Linear linear:
-                    layers.Add(new ProjectedLayer(name, null, linear, linear.Weight, linear.InFeatures));
-                    break;
-            }
-        }
-        return layers;
-    }
-
-    /// <summary>
-    /// Σ x·xᵀ of every layer's inputs (a convolution's unfolded patches) over a seeded sub-sample of
-    /// <paramref name="ids"/>, rescaled to the whole set (float64, on the model's device).
-    /// </summary>
-    private CovarianceSet Covariances(UnlearningContext context, ClassifierModel model, List<ProjectedLayer> layers, int[] ids, ulong seedOffset, CancellationToken cancellationToken)
-    {
-        int[] sample = ids;
-        if (Options.CovarianceSamples > 0 && ids.Length > Options.CovarianceSamples)
-        {
-            int[] copy = (int[])ids.Clone();
-            sample = new DeterministicRandom(DeterministicRandom.Hash(context.Seed, 0x707175UL, seedOffset)).SampleToFront<int>(copy, Options.CovarianceSamples).ToArray();
-        }
-        var set = new CovarianceSet(layers.Select(l => torch.zeros([l.Inputs, l.Inputs], ScalarType.Float64, context.Device).DetachFromDisposeScope()).ToArray());
-        try
-        {
-            for (int l = 0; l < layers.Count; l++)
-            {
-                ProjectedLayer layer = layers[l];
-                Tensor accumulator = set.Matrices[l];
-                if (layer.Conv is Conv2d conv)
-                {
-                    conv.ForwardPreHook = x =>
-                    {
-                        using var scope = torch.NewDisposeScope();
-                        Tensor patches = torch.nn.functional.unfold(x, conv.KernelSize, conv.Dilation, conv.Padding, conv.Stride); // [N, C·k·k, L]
-                        Tensor rows = patches.transpose(1, 2).reshape(-1, layer.Inputs);
-                        accumulator.add_(rows.T().mm(rows).to(ScalarType.Float64)); // batch sums in the model's dtype, the total in float64
-                    };
-                }
-                else
-                {
-                    layer.Linear!.ForwardPreHook = x =>
-                    {
-                        using var scope = torch.NewDisposeScope();
-                        Tensor rows = x.reshape(-1, layer.Inputs);
-                        accumulator.add_(rows.T().mm(rows).to(ScalarType.Float64));
-                    };
-                }
-            }
-            using (var noGrad = torch.no_grad())
-            using (DataLoader loader = context.Loader(sample, Options.CovarianceBatchSize, shuffle: false, augment: false))
-            {
-                foreach (Batch batch in loader.Epoch(0, cancellationToken))
-                {
-                    using var scope = torch.NewDisposeScope();
-                    model.call(batch.Images);
-                }
-            }
-            double scale = (double)ids.Length / sample.Length;
-            foreach (Tensor m in set.Matrices)
-            {
-                m.mul_(scale);
-            }
-            return set;
-        }
-        catch
-        {
-            set.Dispose();
-            throw;
-        }
-        finally
-        {
-            foreach (ProjectedLayer layer in layers)
-            {
-                if (layer.Conv is not null)
-                {
-                    layer.Conv.ForwardPreHook = null;
-                }
-                else
-                {
-                    layer.Linear!.ForwardPreHook = null;
-                }
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "pgu: layer {Layer} keeps a {Rank}-dimensional retain space of {Inputs} input dimensions")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: layer {Layer} keeps a {Rank}-dimensional retain space of {Inputs} input dimensions")]
     private static partial void LogLayer(ILogger logger, string layer, int rank, long inputs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "pgu: convolution {Layer} has {Groups} groups and is left unchanged")]
     private static partial void LogGroupedConvolution(ILogger logger, string layer, long groups);
 
-    private sealed record ProjectedLayer(string Name, Conv2d? Conv, Linear? Linear, Tensor Weight, long Inputs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pgu: every layer's retain space is its whole input space at retained_energy {Energy}: nothing can move")]
+    private static partial void LogNoFreeDirections(ILogger logger, double energy);
 
-    private sealed class CovarianceSet(Tensor[] matrices) : IDisposable
-    {
-        public Tensor[] Matrices { get; } = matrices;
+    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: retain space read from {Path} ({Samples} samples); subtracting {Forget} forget samples")]
+    private static partial void LogLoaded(ILogger logger, string path, int samples, int forget);
 
-        public void Dispose()
-        {
-            foreach (Tensor m in Matrices)
-            {
-                m.Dispose();
-            }
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: {Count} forget ids were removed by an earlier request and are already outside the retain space")]
+    private static partial void LogAlreadyRemoved(ILogger logger, int count);
 
-    /// <summary>The accuracies the stopping rule compares, on fixed seeded subsets (evaluation mode, no gradients).</summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pgu: not using the retain space {Path}: {Reason}; computing R_D from the training data")]
+    private static partial void LogMismatch(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: stored the retain space of the original ({Samples} samples) at {Path}")]
+    private static partial void LogSaved(ILogger logger, string path, int samples);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pgu: could not store the retain space at {Path} ({Reason}); later requests will recompute it")]
+    private static partial void LogSaveFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: before unlearning: forget accuracy {Forget:F2}%, retain accuracy {Retain:F2}%, target {Target:F2}%; up to {Epochs} passes")]
+    private static partial void LogStart(ILogger logger, double forget, double retain, double target, int epochs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: epoch {Epoch}/{Epochs}: loss {Loss:F4}, forget accuracy {Forget:F2}% (target {Target:F2}%), retain accuracy {Retain:F2}%")]
+    private static partial void LogCheck(ILogger logger, int epoch, int epochs, double loss, double forget, double target, double retain);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: stopped ({Reason}) after {Epochs} passes: forget accuracy {Forget:F2}%, retain accuracy {Retain:F2}%")]
+    private static partial void LogStop(ILogger logger, string reason, int epochs, double forget, double retain);
+
+    /// <summary>
+    /// The accuracies the stopping rules compare, on fixed seeded subsets (evaluation mode, no gradients), and the
+    /// rules: the authors' target (sample requests) and retain drop (class requests), our class target and plateau.
+    /// </summary>
     private sealed class StoppingRule : IDisposable
     {
         private readonly DataLoader _forget;
-        private readonly DataLoader _retain;
+        private readonly DataLoader? _retain;
         private readonly DataLoader? _heldOut;
-
+        private readonly bool _classWise;
+        private readonly bool _targetOn;
         private readonly double _classTolerance;
+        private readonly double _retainDropLimit;
+        private readonly int _plateauPatience;
+        private readonly double _plateauMinDelta;
+        private double _previousGap;
+        private double _previousForget;
+        private double _best;
+        private int _sinceBest;
 
-        public StoppingRule(UnlearningContext context, int samples, double classTolerance)
+        public StoppingRule(UnlearningContext context, PguOptions options, bool classWise)
         {
-            _classTolerance = classTolerance;
+            int samples = options.EvalSamples;
+            _classWise = classWise;
+            _targetOn = options.StopAtTargetFor(classWise);
+            _classTolerance = options.ClassTargetTolerance;
+            _retainDropLimit = options.RetainDropLimitFor(classWise);
+            _plateauPatience = options.PlateauPatience;
+            _plateauMinDelta = options.PlateauMinDelta;
             _forget = context.Loader(Subset(context.ForgetIds, samples, context.Seed, 1), EvalBatchSize, shuffle: false, augment: false);
-            _retain = context.Loader(Subset(context.RetainIds, samples, context.Seed, 2), EvalBatchSize, shuffle: false, augment: false);
-            if (!context.IsClassWise)
+            if (RetainInUse)
+            {
+                _retain = context.Loader(Subset(context.RetainIds, samples, context.Seed, 2), EvalBatchSize, shuffle: false, augment: false);
+            }
+            if (_targetOn && !classWise)
             {
                 _heldOut = context.ValidationIds.Length > 0
                     ? context.Loader(Subset(context.ValidationIds, samples, context.Seed, 3), EvalBatchSize, shuffle: false, augment: false)
@@ -516,31 +561,117 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             }
         }
 
-        public double ForgetAccuracy(ClassifierModel model, CancellationToken cancellationToken) => Accuracy(model, _forget, cancellationToken);
+        public bool RetainInUse => !double.IsPositiveInfinity(_retainDropLimit);
 
-        public double RetainAccuracy(ClassifierModel model, CancellationToken cancellationToken) => Accuracy(model, _retain, cancellationToken);
+        public bool TargetInUse => _targetOn;
+
+        public double ForgetAccuracy { get; private set; }
+
+        public double RetainAccuracy { get; private set; } = double.NaN;
+
+        public double RetainStart { get; private set; } = double.NaN;
 
         /// <summary>What a model that never saw D_f would score on it: held-out accuracy, or 0 for whole classes.</summary>
-        public double TargetAccuracy(ClassifierModel model, CancellationToken cancellationToken) =>
-            _heldOut is null ? 0 : Accuracy(model, _heldOut, cancellationToken);
+        public double Target { get; private set; }
 
-        /// <summary>How far above the target the forget accuracy may stay and count as reached (class requests only).</summary>
-        public double Tolerance => _heldOut is null ? _classTolerance : 0;
+        public bool AtTargetBeforeUnlearning { get; private set; }
+
+        public bool PreviousWasCloser { get; private set; }
+
+        /// <summary>Measures the original (the authors' evaluation-only epoch 0).</summary>
+        public void Start(ClassifierModel model, CancellationToken cancellationToken)
+        {
+            ForgetAccuracy = Accuracy(model, _forget, cancellationToken);
+            if (_retain is not null)
+            {
+                RetainStart = Accuracy(model, _retain, cancellationToken);
+                RetainAccuracy = RetainStart;
+            }
+            Target = _heldOut is null ? 0 : Accuracy(model, _heldOut, cancellationToken);
+            _previousGap = ForgetAccuracy - Target;
+            _previousForget = ForgetAccuracy;
+            _best = ForgetAccuracy;
+            AtTargetBeforeUnlearning = _targetOn && Reached(_previousGap);
+        }
+
+        /// <summary>Measures the current model and returns why to stop, or null to carry on.</summary>
+        public string? Check(ClassifierModel model, CancellationToken cancellationToken)
+        {
+            double forget = Accuracy(model, _forget, cancellationToken);
+            if (_heldOut is not null)
+            {
+                Target = Accuracy(model, _heldOut, cancellationToken);
+            }
+            if (_retain is not null)
+            {
+                RetainAccuracy = Accuracy(model, _retain, cancellationToken);
+            }
+            ForgetAccuracy = forget;
+            double gap = forget - Target;
+            PreviousWasCloser = false;
+            if (_targetOn && Reached(gap))
+            {
+                // unlearn.py keeps whichever of this and the previous epoch is closer to the held-out accuracy.
+                PreviousWasCloser = !_classWise && Math.Abs(_previousGap) < Math.Abs(gap);
+                return "target";
+            }
+            _previousGap = gap;
+            _previousForget = forget;
+            if (_retain is not null && RetainStart - RetainAccuracy > _retainDropLimit)
+            {
+                return "retain_guard";
+            }
+            if (_plateauPatience > 0)
+            {
+                if (forget <= _best - _plateauMinDelta)
+                {
+                    _best = forget;
+                    _sinceBest = 0;
+                }
+                else if (++_sinceBest >= _plateauPatience)
+                {
+                    return "plateau";
+                }
+            }
+            return null;
+        }
+
+        /// <summary>The previous check's weights were restored: report its forget accuracy.</summary>
+        public void RestoredPrevious() => ForgetAccuracy = _previousForget;
+
+        public string Describe(int pass, int passes)
+        {
+            CultureInfo inv = CultureInfo.InvariantCulture;
+            string text = string.Create(inv, $"check {pass}/{passes}: forget acc {ForgetAccuracy:F1}%");
+            if (_heldOut is not null)
+            {
+                text += string.Create(inv, $" (target {Target:F1}%)");
+            }
+            if (_retain is not null)
+            {
+                text += string.Create(inv, $", retain acc {RetainAccuracy:F1}% (start {RetainStart:F1}%)");
+            }
+            return text;
+        }
 
         public void Dispose()
         {
             _forget.Dispose();
-            _retain.Dispose();
+            _retain?.Dispose();
             _heldOut?.Dispose();
         }
 
+        // Sample requests: forget accuracy below the held-out accuracy (unlearn.py's acc_gap > 0). Class requests
+        // (ours): at or below the tolerance above 0.
+        private bool Reached(double gap) => _classWise ? gap <= _classTolerance : gap < 0;
+
         private static int[] Subset(int[] ids, int count, ulong seed, ulong salt)
         {
-            if (ids.Length <= count)
+            if (count == 0 || ids.Length <= count)
             {
                 return ids;
             }
-            int[] copy = (int[])ids.Clone();
+            int[] copy = (int[])ids.clone();
             return new DeterministicRandom(DeterministicRandom.Hash(seed, 0x70677565UL, salt)).SampleToFront<int>(copy, count).ToArray();
         }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
@@ -15,11 +14,11 @@ namespace DeepUnlearn.Unlearning.Methods.RandomLabel;
 
 /// <summary>
 /// Random labelling (RL; the RL baseline of SalUn / Unlearn-Sparse, OPTML-Group/Unlearn-Saliency
-/// <c>unlearn/RL.py</c>): fine-tune a copy of θ_o with cross-entropy on the forget set relabelled with random
-/// wrong classes (<see cref="RandomLabels"/>, redrawn every epoch) together with the retain set under its
-/// true labels. As RL.py does for CIFAR-100 and Tiny-ImageNet, the two are concatenated into one training
-/// set and shuffled together, so every batch mixes relabelled forget samples with retain samples. (RL.py's
-/// CIFAR-10 branch instead runs all forget batches, then all retain batches, each epoch.)
+/// <c>unlearn/RL.py</c>): fine-tune a copy of θ_o with cross-entropy on the forget set relabelled with random classes
+/// (<see cref="RandomLabels"/>, uniform over all K and redrawn every epoch, as RL.py) and on the retain set under its
+/// true labels, in training mode with the recipe's augmentation, one SGD step per batch. RL.py has two loops, chosen
+/// by dataset (<see cref="RandomLabelLoop"/>): for CIFAR-10 every epoch runs all forget batches and then all retain
+/// batches; for CIFAR-100 and Tiny-ImageNet D_f and D_r are concatenated and shuffled together.
 /// </summary>
 public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnlearningMethod
 {
@@ -39,13 +38,8 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
         {
             using var optimizer = new Sgd(model.TrainableParameters(), Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay);
             string hint = string.Create(CultureInfo.InvariantCulture, $"lower {Name}.learning_rate (now {Options.LearningRate})");
-            (int steps, double loss) = Train(context, model, optimizer, Name, Options.Epochs, Options.BatchSize, hint, afterBackward: null, cancellationToken);
-            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
-            {
-                ["epochs"] = Options.Epochs,
-                ["steps"] = steps,
-                ["final_train_loss"] = loss,
-            });
+            RandomLabelRun run = Train(context, model, optimizer, Name, Options.Training, hint, afterBackward: null, cancellationToken);
+            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, run.Diagnostics(Options.Epochs));
         }
         catch
         {
@@ -55,12 +49,13 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
     }
 
     /// <summary>
-    /// The RL loop shared with SalUn: <paramref name="epochs"/> shuffled passes over forget ∪ retain in training
-    /// mode, forget samples relabelled by <see cref="RandomLabels"/>, cross-entropy, backward,
-    /// <paramref name="afterBackward"/> (SalUn masks the gradients there), optimizer step. Returns the steps
-    /// taken and the mean loss of the last epoch.
+    /// The RL loop shared with SalUn: <see cref="RandomLabelTraining.Epochs"/> epochs in training mode, each either
+    /// all forget batches then all retain batches or one shuffled pass over forget ∪ retain
+    /// (<see cref="RandomLabelTraining.Resolve"/>), forget samples relabelled by <see cref="RandomLabels"/>;
+    /// cross-entropy, backward, <paramref name="afterBackward"/> (SalUn masks the gradients there), optimizer step.
+    /// <paramref name="observe"/> sees every batch's sample ids and the labels trained on (for tests).
     /// </summary>
-    internal static (int Steps, double FinalLoss) Train(UnlearningContext context, ClassifierModel model, optim.Optimizer optimizer, string method, int epochs, int batchSize, string hint, Action? afterBackward, CancellationToken cancellationToken)
+    internal static RandomLabelRun Train(UnlearningContext context, ClassifierModel model, optim.Optimizer optimizer, string method, RandomLabelTraining training, string hint, Action? afterBackward, CancellationToken cancellationToken, Action<long[], long[]>? observe = null)
     {
         IVisionDataset train = context.Data.Train;
         int numClasses = context.NumClasses;
@@ -70,46 +65,66 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
             isForget[id] = true;
         }
         ILogger logger = context.Logger(method);
-        using DataLoader loader = context.Loader(context.ForgetIds.Concat(context.RetainIds), batchSize, shuffle: true, augment: context.Recipe.Augment);
-        int steps = loader.BatchCount * epochs;
-        int step = 0;
-        double epochLoss = double.NaN;
-        var labels = new long[batchSize];
-        for (int epoch = 0; epoch < epochs; epoch++)
+        RandomLabelLoop loop = RandomLabelTraining.Resolve(training.Loop, numClasses);
+        bool augment = context.Recipe.Augment;
+        // RL.py's CIFAR-10 branch: a shuffled forget loader, then a shuffled retain loader; its CIFAR-100 branch: one
+        // shuffled loader over their concatenation.
+        DataLoader[] loaders = loop == RandomLabelLoop.Mixed
+            ? [context.Loader(context.ForgetIds.Concat(context.RetainIds), training.BatchSize, shuffle: true, augment: augment)]
+            : [context.ForgetLoader(training.BatchSize, shuffle: true, augment: augment), context.RetainLoader(training.BatchSize, shuffle: true, augment: augment, seedOffset: 1)];
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            model.Train();
-            double sum = 0;
-            long seen = 0;
-            foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
+            int steps = loaders.Sum(l => l.BatchCount) * training.Epochs;
+            int step = 0;
+            double epochLoss = double.NaN;
+            var labels = new long[training.BatchSize];
+            for (int epoch = 0; epoch < training.Epochs; epoch++)
             {
-                using var scope = torch.NewDisposeScope();
-                for (int i = 0; i < batch.Count; i++)
+                cancellationToken.ThrowIfCancellationRequested();
+                model.Train();
+                double sum = 0;
+                long seen = 0;
+                foreach (DataLoader loader in loaders)
                 {
-                    int id = (int)batch.Ids[i];
-                    int label = train.Label(id);
-                    labels[i] = isForget[id] ? RandomLabels.Draw(context.Seed, epoch, id, label, numClasses) : label;
+                    foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
+                    {
+                        using var scope = torch.NewDisposeScope();
+                        for (int i = 0; i < batch.Count; i++)
+                        {
+                            int id = (int)batch.Ids[i];
+                            int label = train.Label(id);
+                            labels[i] = isForget[id] ? RandomLabels.Draw(context.Seed, epoch, id, label, numClasses, training.ExcludeTrueLabel) : label;
+                        }
+                        observe?.Invoke(batch.Ids.ToArray(), labels.AsSpan(0, batch.Count).ToArray());
+                        Tensor targets = Tensor.From<long>(labels.AsSpan(0, batch.Count), [batch.Count], batch.Labels.Device);
+                        Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), targets);
+                        double value = loss.ToDouble();
+                        DivergenceGuard.CheckLoss(method, "training loss", value, epoch, step, hint);
+                        optimizer.zero_grad();
+                        loss.backward();
+                        afterBackward?.Invoke();
+                        optimizer.step();
+                        sum += value * batch.Count;
+                        seen += batch.Count;
+                        step++;
+                        context.Report(method, $"epoch {epoch + 1}/{training.Epochs}", step, steps, value);
+                    }
                 }
-                Tensor targets = Tensor.From<long>(labels.AsSpan(0, batch.Count), [batch.Count], batch.Labels.Device);
-                Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), targets);
-                double value = loss.ToDouble();
-                DivergenceGuard.CheckLoss(method, "training loss", value, epoch, step, hint);
-                optimizer.zero_grad();
-                loss.backward();
-                afterBackward?.Invoke();
-                optimizer.step();
-                sum += value * batch.Count;
-                seen += batch.Count;
-                step++;
-                context.Report(method, $"epoch {epoch + 1}/{epochs}", step, steps, value);
+                epochLoss = sum / Math.Max(seen, 1);
+                LogEpoch(logger, method, epoch + 1, training.Epochs, epochLoss);
             }
-            epochLoss = sum / Math.Max(seen, 1);
-            LogEpoch(logger, method, epoch + 1, epochs, epochLoss);
+            DivergenceGuard.CheckWeights(method, model, hint);
+            return new RandomLabelRun(step, epochLoss, loop);
         }
-        DivergenceGuard.CheckWeights(method, model, hint);
-        return (step, epochLoss);
+        finally
+        {
+            foreach (DataLoader loader in loaders)
+            {
+                loader.Dispose();
+            }
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} epoch {Epoch}/{Epochs}: mean loss {Loss:F4} (forget samples under random labels)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} epoch {Epoch}/{Epochs}: mean loss {Loss:F4} over forget (random labels) and retain batches")]
     private static partial void LogEpoch(ILogger logger, string method, int epoch, int epochs, double loss);
 }

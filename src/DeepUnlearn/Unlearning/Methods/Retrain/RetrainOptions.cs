@@ -7,9 +7,11 @@ namespace DeepUnlearn.Unlearning.Methods.Retrain;
 public sealed record RetrainOptions : IMethodOptions
 {
     /// <summary>Epochs; null repeats the original recipe's.</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "unset: the original's recipe")]
     public int? Epochs { get; init; }
 
     /// <summary>Learning rate; null repeats the original recipe's.</summary>
+    [DefaultFrom(DefaultOrigin.Ours, "unset: the original's recipe")]
     public double? LearningRate { get; init; }
 
     /// <inheritdoc />

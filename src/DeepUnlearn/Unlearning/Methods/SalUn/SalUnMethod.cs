@@ -16,7 +16,7 @@ namespace DeepUnlearn.Unlearning.Methods.SalUn;
 /// <summary>
 /// SalUn ("SalUn: Empowering Machine Unlearning via Gradient-based Weight Saliency", Fan et al., ICLR 2024):
 /// (1) the weight saliency map m_S of the forget loss at θ_o (<see cref="SaliencyMask"/>, eq. 5); (2) random-label
-/// unlearning (<see cref="RandomLabelMethod"/>'s loop over forget ∪ retain) in which only salient weights move,
+/// unlearning (<see cref="RandomLabelMethod"/>'s loop, RL.py's CIFAR-10 or CIFAR-100 form) in which only salient weights move,
 /// θ_u = m_S ⊙ (Δθ + θ_o) + (1 − m_S) ⊙ θ_o (eq. 6): every step multiplies each parameter's gradient by its mask.
 /// </summary>
 /// <remarks>
@@ -49,15 +49,11 @@ public sealed class SalUnMethod(SalUnOptions options) : IUnlearningMethod
             double weightDecay = Options.WeightDecay;
             using var optimizer = new Sgd(parameters.Select(p => p.Parameter), Options.LearningRate, Options.Momentum);
             string hint = string.Create(CultureInfo.InvariantCulture, $"lower {Name}.learning_rate (now {Options.LearningRate})");
-            (int steps, double loss) = RandomLabelMethod.Train(context, model, optimizer, Name, Options.Epochs, Options.BatchSize, hint, MaskGradients, cancellationToken);
-            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
-            {
-                ["epochs"] = Options.Epochs,
-                ["steps"] = steps,
-                ["final_train_loss"] = loss,
-                ["salient_fraction"] = mask.Fraction,
-                ["salient_weights"] = mask.Kept,
-            });
+            RandomLabelRun run = RandomLabelMethod.Train(context, model, optimizer, Name, Options.Training, hint, MaskGradients, cancellationToken);
+            Dictionary<string, double> diagnostics = run.Diagnostics(Options.Epochs);
+            diagnostics["salient_fraction"] = mask.Fraction;
+            diagnostics["salient_weights"] = mask.Kept;
+            return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, diagnostics);
 
             // g ← m_S ⊙ (g + λ·θ): weight decay first, then the mask, so masked weights get an exact zero update.
             void MaskGradients()

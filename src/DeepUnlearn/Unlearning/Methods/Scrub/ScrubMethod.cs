@@ -8,6 +8,7 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
@@ -96,26 +97,7 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
             student.Train();
             if (epoch < options.MaxStepEpochs)
             {
-                double sum = 0;
-                long seen = 0;
-                foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
-                {
-                    using var scope = torch.NewDisposeScope();
-                    Tensor logits = student.call(batch.Images);
-                    Tensor distance = DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature);
-                    double value = distance.ToDouble();
-                    DivergenceGuard.CheckLoss(name, "forget-set KL", value, epoch, step, hint);
-                    // Max-step: minimise −d, i.e. move the student away from the teacher on D_f.
-                    Tensor loss = distance.neg();
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    sum += value * batch.Count;
-                    seen += batch.Count;
-                    step++;
-                    context.Report(name, $"max-step epoch {epoch + 1}/{options.Epochs}", step, steps, -value);
-                }
-                maxLoss = sum / Math.Max(seen, 1);
+                maxLoss = MaxStepPass(context, student, teacher, forget, optimizer, options, epoch, ref step, steps, hint, cancellationToken);
             }
             double minSum = 0;
             long minSeen = 0;
@@ -154,6 +136,37 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
             diagnostics["final_forget_kl"] = maxLoss;
         }
         return diagnostics;
+    }
+
+    /// <summary>
+    /// One max-step pass of SCRUB over <paramref name="forget"/> (the student in training mode): for every batch, one
+    /// <paramref name="optimizer"/> step minimising −d(x; w_s), which moves the student away from the teacher on D_f.
+    /// Returns the batches' mean d, each measured before its step.
+    /// </summary>
+    internal static double MaxStepPass(UnlearningContext context, ClassifierModel student, ClassifierModel teacher, DataLoader forget, optim.Optimizer optimizer, ScrubOptions options, int epoch, ref int step, int steps, string hint, CancellationToken cancellationToken)
+    {
+        const string name = "scrub";
+        student.Train();
+        double sum = 0;
+        long seen = 0;
+        foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
+        {
+            using var scope = torch.NewDisposeScope();
+            Tensor logits = student.call(batch.Images);
+            Tensor distance = DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature);
+            double value = distance.ToDouble();
+            DivergenceGuard.CheckLoss(name, "forget-set KL", value, epoch, step, hint);
+            // Max-step: minimise −d, i.e. move the student away from the teacher on D_f.
+            Tensor loss = distance.neg();
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            sum += value * batch.Count;
+            seen += batch.Count;
+            step++;
+            context.Report(name, $"max-step epoch {epoch + 1}/{options.Epochs}", step, steps, -value);
+        }
+        return sum / Math.Max(seen, 1);
     }
 
     private static Tensor TeacherLogits(ClassifierModel teacher, Tensor images)

@@ -15,39 +15,51 @@ namespace DeepUnlearn.Unlearning.Methods.Scrub;
 public sealed record ScrubOptions : IMethodOptions
 {
     /// <summary>Epochs in all (SCRUB's <c>sgda_epochs</c>: 3); each ends with a min-step pass over D_r.</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "sgda_epochs")]
     public int Epochs { get; init; } = 3;
 
     /// <summary>The first this-many epochs start with a max-step pass over D_f (SCRUB's <c>msteps</c>: 2); 0 turns max-steps off.</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "msteps")]
     public int MaxStepEpochs { get; init; } = 2;
 
     /// <summary>Learning rate (SGD; <c>sgda_learning_rate</c>: 5e-4).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "sgda_learning_rate")]
     public double LearningRate { get; init; } = 5e-4;
 
     /// <summary>α, the weight of KL(teacher ‖ student) in the min-step loss (<c>alpha</c>: 0.001).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "alpha")]
     public double Alpha { get; init; } = 0.001;
 
     /// <summary>γ, the weight of the retain cross-entropy in the min-step loss (<c>gamma</c>: 0.99).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "gamma")]
     public double Gamma { get; init; } = 0.99;
 
     /// <summary>The distillation temperature T (<c>kd_T</c>: 4).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "kd_T")]
     public double Temperature { get; init; } = 4;
 
     /// <summary>Forget-set batch size of the max-steps (the notebook's forget loader: 512).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "the notebook's forget loader")]
     public int ForgetBatchSize { get; init; } = 512;
 
     /// <summary>Retain-set batch size of the min-steps (<c>sgda_batch_size</c>: 128).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "sgda_batch_size")]
     public int RetainBatchSize { get; init; } = 128;
 
     /// <summary>SGD momentum (<c>sgda_momentum</c>: 0.9), shared by max- and min-steps as in the reference (one optimizer).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "sgda_momentum")]
     public double Momentum { get; init; } = 0.9;
 
     /// <summary>Weight decay (<c>sgda_weight_decay</c>: 5e-4).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "sgda_weight_decay")]
     public double WeightDecay { get; init; } = 5e-4;
 
     /// <summary>Epochs (1-based) after which the rate is multiplied by <see cref="LrDecayRate"/> (<c>lr_decay_epochs</c>: 3, 5, 9; none is reached in 3 epochs).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "lr_decay_epochs")]
     public int[] LrDecayEpochs { get; init; } = [3, 5, 9];
 
     /// <summary>The decay factor (<c>lr_decay_rate</c>: 0.1).</summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "lr_decay_rate")]
     public double LrDecayRate { get; init; } = 0.1;
 
     /// <inheritdoc />

@@ -12,15 +12,18 @@ namespace DeepUnlearn.Unlearning.Methods.Ssd;
 public sealed record SsdOptions : IMethodOptions
 {
     /// <summary>α, the selection weighting: a parameter is dampened where I_f &gt; α·I_D (eq. 3).</summary>
+    [DefaultFrom(DefaultOrigin.Paper, "ResNet18 CIFAR tasks")]
     public double Alpha { get; init; } = 10;
 
     /// <summary>λ, the dampening constant: the chosen parameters are scaled by β = min(λ·I_D/I_f, 1) (eq. 4).</summary>
+    [DefaultFrom(DefaultOrigin.Paper, "ResNet18 CIFAR tasks")]
     public double Lambda { get; init; } = 1;
 
     /// <summary>
     /// Mini-batch size of the importance passes. The importances are means of squared batch gradients, so
     /// their scale depends on it; D and D_f use the same.
     /// </summary>
+    [DefaultFrom(DefaultOrigin.AuthorsCode, "loaders' batch size")]
     public int BatchSize { get; init; } = 64;
 
     /// <inheritdoc />

@@ -8,18 +8,20 @@ using Xunit;
 
 namespace DeepUnlearn.Tests.Unlearning.Methods;
 
-public class PguTests
+/// <summary>PGU's projection: the energy rule, either stored basis, and that a projected step leaves retain-span outputs unchanged.</summary>
+public class PguProjectorTests
 {
     [Fact]
-    public void ProjectedStep_Linear_KeepsOutputsOnTheRetainSubspaceAndChangesThemOffIt()
+    public void Step_Linear_KeepsOutputsOnTheRetainSubspaceAndChangesThemOffIt()
     {
         using var scope = torch.NewDisposeScope();
         using var generator = new Generator(7);
         // Retain inputs span a known 2-D subspace of R^6 (orthonormal basis Q).
         var (q, _) = Linalg.Qr(torch.randn([6, 2], ScalarType.Float64, generator: generator));
         Tensor retainInputs = torch.randn([40, 2], ScalarType.Float64, generator: generator).mm(q.T()); // rows in span(Q)
-        var (p, rank) = PguMethod.ProjectionMatrix(retainInputs.T().mm(retainInputs), 0.95);
-        Assert.Equal(2, rank);
+        using PguProjector projector = PguProjector.FromCovariance(retainInputs.T().mm(retainInputs), 0.95, ScalarType.Float64);
+        Assert.Equal(2, projector.Rank);
+        Tensor p = projector.Matrix();
         AssertClose(q.mm(q.T()), p, 1e-10);
 
         using var layer = new Linear(6, 3);
@@ -37,7 +39,7 @@ public class PguTests
         Tensor generic = torch.randn([8, 6], ScalarType.Float64, generator: generator);
         layer.call(generic).square().Sum().backward();
         Tensor biasBefore = layer.Bias!.detach().clone();
-        PguMethod.ProjectedStep(layer.Weight, p, learningRate: 0.5);
+        projector.Step(layer.Weight, learningRate: 0.5);
 
         using (torch.no_grad())
         {
@@ -49,7 +51,7 @@ public class PguTests
     }
 
     [Fact]
-    public void ProjectedStep_Conv_ProjectsRowsOfTheUnfoldedWeight()
+    public void Step_Conv_ProjectsRowsOfTheUnfoldedWeight()
     {
         using var scope = torch.NewDisposeScope();
         using var generator = new Generator(11);
@@ -59,8 +61,8 @@ public class PguTests
         // (channel-major, as the weight's rows [out, in·3·3]).
         Tensor retain = torch.randn([6, 2, 1, 1], ScalarType.Float64, generator: generator).Repeat(1, 1, 7, 7).contiguous();
         Tensor patches = torch.nn.functional.unfold(retain, 3, 1, 0, 2).transpose(1, 2).reshape(-1, 18);
-        var (p, rank) = PguMethod.ProjectionMatrix(patches.T().mm(patches), 0.99);
-        Assert.Equal(2, rank);
+        using PguProjector projector = PguProjector.FromCovariance(patches.T().mm(patches), 0.99, ScalarType.Float64);
+        Assert.Equal(2, projector.Rank);
         Tensor before;
         Tensor other = torch.randn([3, 2, 7, 7], ScalarType.Float64, generator: generator);
         Tensor otherBefore;
@@ -70,7 +72,7 @@ public class PguTests
             otherBefore = conv.call(other);
         }
         conv.call(other).square().Sum().backward();
-        PguMethod.ProjectedStep(conv.Weight, p, learningRate: 0.1);
+        projector.Step(conv.Weight, learningRate: 0.1);
         using (torch.no_grad())
         {
             AssertClose(before, conv.call(retain), 1e-9);
@@ -84,37 +86,41 @@ public class PguTests
     [InlineData(0.8, 3)]
     [InlineData(0.5, 2)]
     [InlineData(0.3, 1)]
-    public void ProjectionMatrix_KeepsDirectionsUntilTheirSingularValuesExceedTheShare(double energy, int expectedRank)
+    public void FromCovariance_KeepsDirectionsUntilTheirSingularValuesExceedTheShare(double energy, int expectedRank)
     {
         using var scope = torch.NewDisposeScope();
         // Eigenvalues 16, 9, 4, 1 and 0 in a rotated basis: σ = 4, 3, 2, 1, 0, cumulative shares .4 .7 .9 1 1.
         using var generator = new Generator(5);
         var (basis, _) = Linalg.Qr(torch.randn([5, 5], ScalarType.Float64, generator: generator));
         Tensor covariance = basis.mul(Tensor.From<double>([16, 9, 4, 1, 0], [5])).mm(basis.T()); // B·diag(λ)·Bᵀ
-        var (p, rank) = PguMethod.ProjectionMatrix(covariance, energy);
-        Assert.Equal(expectedRank, rank);
+        using PguProjector projector = PguProjector.FromCovariance(covariance, energy, ScalarType.Float64);
+        Assert.Equal(expectedRank, projector.Rank);
         Tensor kept = basis.narrow(1, 0, expectedRank);
-        AssertClose(kept.mm(kept.T()), p, 1e-9);
+        AssertClose(kept.mm(kept.T()), projector.Matrix(), 1e-9);
     }
 
-    [Fact]
-    public void ForgetLoss_MatchesTheClosedForm()
+    [Theory]
+    [InlineData(2)]    // k ≤ d/5: the projector keeps U_k and forms G − (G·U_k)·U_kᵀ
+    [InlineData(18)]   // d − k ≤ d/5: it keeps the complement U_⊥ and forms (G·U_⊥)·U_⊥ᵀ
+    [InlineData(10)]   // both large: it forms G·(I − P) with the dense complement projection
+    [InlineData(0)]    // nothing to protect: G unchanged
+    [InlineData(20)]   // everything protected: G·(I − P) = 0
+    public void Project_EveryForm_EqualsGMinusGTimesTheConstructedProjection(int rank)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor logits = Tensor.From<double>([2, 0, -1, 0.5, 0.5, 0.5], [2, 3]);
-        Tensor labels = Tensor.From<long>([0, 2], [2]);
-        double loss = PguMethod.ForgetLoss(logits, labels, offset: 0.05, confidenceWeight: 1, entropyWeight: 0.2).ToDouble();
-
-        double expected = 0;
-        double[][] rows = [[2, 0, -1], [0.5, 0.5, 0.5]];
-        int[] y = [0, 2];
-        for (int i = 0; i < 2; i++)
-        {
-            double norm = rows[i].Sum(Math.Exp);
-            double[] prob = rows[i].Select(v => Math.Exp(v) / norm).ToArray();
-            expected += (-Math.Log(1 - (prob[y[i]] - 0.05)) + (0.2 * prob.Sum(pk => pk * Math.Log(pk)))) / 2;
-        }
-        Assert.Equal(expected, loss, 12);
+        using var generator = new Generator(3);
+        const int d = 20;
+        // A covariance with a known rank-k range Q_k (eigenvalues 5..1 on it, 0 elsewhere).
+        var (q, _) = Linalg.Qr(torch.randn([d, d], ScalarType.Float64, generator: generator));
+        double[] lambda = Enumerable.Range(0, d).Select(i => i < rank ? 5.0 - (4.0 * i / Math.Max(rank - 1, 1)) : 0).ToArray();
+        Tensor covariance = q.mul(Tensor.From<double>(lambda, [d])).mm(q.T());
+        using PguProjector projector = PguProjector.FromCovariance(covariance, 0.99, ScalarType.Float64);
+        Assert.Equal(rank, projector.Rank);
+        Tensor qk = q.narrow(1, 0, rank);
+        Tensor g = torch.randn([4, d], ScalarType.Float64, generator: generator);
+        Tensor expected = g.sub(g.mm(qk).mm(qk.T())); // G − G·Q_k·Q_kᵀ
+        AssertClose(expected, projector.Project(g), 1e-9);
+        AssertClose(qk.mm(qk.T()), projector.Matrix(), 1e-9);
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, double tolerance)
