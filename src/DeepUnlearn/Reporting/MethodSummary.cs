@@ -72,7 +72,7 @@ public sealed record MethodSummary
         ForgottenClassTestAccuracy = Stat.Of(runs.Select(r => r.ForgottenClassTestAccuracy)),
         MiaEfficacy = Stat.Of(runs.Select(r => (double?)r.MiaEfficacy))!.Value,
         LossMiaEfficacy = Stat.Of(runs.Select(r => (double?)r.LossMiaEfficacy))!.Value,
-        Gap = reference is { Count: > 0 } ? HeadlineMetrics.mean(runs.Select(r => r.Headline).ToArray()).AverageGap(HeadlineMetrics.mean(reference.Select(r => r.Headline).ToArray())) : null,
+        Gap = reference is { Count: > 0 } ? HeadlineMetrics.Mean(runs.Select(r => r.Headline).ToArray()).AverageGap(HeadlineMetrics.Mean(reference.Select(r => r.Headline).ToArray())) : null,
         PerSeedGap = Stat.Of(runs.Select(r => r.AverageGap)),
         JsDivergenceForget = Stat.Of(runs.Select(r => r.JsDivergenceForget)),
         JsDivergenceTest = Stat.Of(runs.Select(r => r.JsDivergenceTest)),

@@ -104,7 +104,7 @@ public sealed class UnlearningContext
     {
         ClassifierModel copy = Original.DeepCopy();
         copy.to(Device);
-        copy.Train();
+        copy.train();
         return copy;
     }
 

@@ -3,7 +3,6 @@ using System.Linq;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
