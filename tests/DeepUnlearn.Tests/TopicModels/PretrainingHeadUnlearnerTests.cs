@@ -3,7 +3,6 @@ using System.Linq;
 using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using TorchSharp;
-using static TorchSharp.torch;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -4,7 +4,6 @@ using System.Linq;
 using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using TorchSharp;
-using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.TopicModels;

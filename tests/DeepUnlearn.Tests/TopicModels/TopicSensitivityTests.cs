@@ -159,7 +159,7 @@ public sealed class TopicSensitivityTests
         Tensor q2 = retained.Cooccurrence();
         Tensor qbar = TopicRecovery.RowNormalize(q, q.sum(1));
         Tensor qbar2 = TopicRecovery.RowNormalize(q2, q2.sum(1));
-        Tensor anchors = TopicRecovery.AnchorIndex(model.Anchors, q.Device);
+        Tensor anchors = TopicRecovery.AnchorIndex(model.Anchors, q.device);
         double l1 = (q - q2).abs().sum().ToDouble();
         double anchorChange = (qbar2.index_select(0, anchors) - qbar.index_select(0, anchors)).square().sum().ToDouble();
         double weighted = (q2.sum(1) * (qbar2 - qbar).abs().sum(1)).sum().ToDouble();
