@@ -743,7 +743,7 @@ internal static class TopicsCommand
         ["torchsharp_version"] = TorchRuntime.EnsureInitialized().TorchSharpVersion,
         ["libtorch_version"] = TorchRuntime.EnsureInitialized().LibTorchVersion,
         ["device"] = device.ToString(),
-        ["model_format"] = $"{TopicModelBundle.FormatName} v1 (JSON + raw float64 arrays.bin; safetensors once the binding has it)",
+        ["model_format"] = $"{TopicModelBundle.FormatName} v1 (JSON + raw float64 arrays.bin)",
         ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     };
 

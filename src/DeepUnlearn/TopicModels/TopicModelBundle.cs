@@ -14,9 +14,9 @@ namespace DeepUnlearn.TopicModels;
 /// training documents, and optionally a classifier head with the documents' labels.
 /// </summary>
 /// <remarks>
-/// Folder layout (format <c>deepunlearn.anchor-topic-model</c>, version 1). Until the binding's
-/// safetensors support lands, matrices are stored as raw little-endian float64 in <c>arrays.bin</c>,
-/// indexed (name, shape, byte offset) in <c>model.json</c>:
+/// Folder layout (format <c>deepunlearn.anchor-topic-model</c>, version 1). Matrices are stored as raw
+/// little-endian float64 in <c>arrays.bin</c>, indexed (name, shape, byte offset) in <c>model.json</c>
+/// (written before the engine had safetensors; moving to it would be a version 2 of the format):
 /// <list type="bullet">
 /// <item><c>model.json</c>: vocabulary, anchors, options, document ids, array index, top words.</item>
 /// <item><c>arrays.bin</c>: topic_word (A, V×K), joint_word_topic (Ã), topic_cooccurrence (R),
