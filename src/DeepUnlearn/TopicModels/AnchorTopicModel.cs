@@ -215,7 +215,7 @@ public sealed class AnchorTopicModel : IDisposable
         }
         using var scope = torch.NewDisposeScope();
         Tensor q = statistics.Cooccurrence();
-        Tensor qbar = TopicRecovery.RowNormalize(q, q.Sum(1));
+        Tensor qbar = TopicRecovery.RowNormalize(q, q.sum(1));
         return FastAnchorWords.Select(qbar, options.TopicCount, candidates, options.ProjectionDimension, options.Seed, options.AnchorCleanup);
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,7 +54,7 @@ public sealed class CooccurrenceStatistics : IDisposable
     public IReadOnlyList<int>? WordDocumentCounts => _wordDocumentCounts;
 
     /// <summary>The device of the sum tensor.</summary>
-    public Device Device => _sum.Device;
+    public Device Device => _sum.device;
 
     /// <summary>The sum Σ_d Q_d (V×V float64), borrowed: do not dispose or modify it.</summary>
     public Tensor Sum => _sum;
@@ -91,7 +92,7 @@ public sealed class CooccurrenceStatistics : IDisposable
         {
             throw new ArgumentException($"got {wordDocumentCounts.Count} word document counts for a {sum.size(0)}-word vocabulary", nameof(wordDocumentCounts));
         }
-        Tensor copy = sum.to(sum.Device, ScalarType.Float64, copy: true).contiguous();
+        Tensor copy = sum.to(ScalarType.Float64, sum.device, copy: true).contiguous();
         copy.DetachFromDisposeScope();
         return new CooccurrenceStatistics(copy, (int)sum.size(0), documentCount, wordDocumentCounts?.ToArray());
     }
@@ -151,7 +152,7 @@ public sealed class CooccurrenceStatistics : IDisposable
                 }
             }
         }
-        return Tensor.From<double>(dense, [vocabularySize, vocabularySize], device);
+        return torch.tensor(dense, [vocabularySize, vocabularySize], ScalarType.Float64, device);
     }
 
     /// <summary>A deep copy.</summary>
@@ -245,11 +246,13 @@ public sealed class CooccurrenceStatistics : IDisposable
     {
         int v = VocabularySize;
         int blockRows = (int)Math.Max(1, Math.Min(v, DenseBlockElements / v));
-        var block = new double[(long)blockRows * v];
+        // The block is accumulated in a host tensor's own memory, then added to the sum once (on its device).
+        using Tensor host = torch.empty([blockRows, v], ScalarType.Float64, torch.CPU);
         for (int r0 = 0; r0 < v; r0 += blockRows)
         {
             int rows = Math.Min(blockRows, v - r0);
-            Array.Clear(block);
+            Span<double> block = MemoryMarshal.Cast<byte, double>(host.bytes);
+            block.Clear();
             foreach (BagOfWordsDocument document in documents)
             {
                 double norm = sign / ((double)document.Length * (document.Length - 1));
@@ -263,7 +266,7 @@ public sealed class CooccurrenceStatistics : IDisposable
                         continue;
                     }
                     double wi = counts[a] * norm;
-                    long rowStart = (long)(i - r0) * v;
+                    int rowStart = (i - r0) * v;
                     for (int b = 0; b < ids.Length; b++)
                     {
                         block[rowStart + ids[b]] += wi * counts[b];
@@ -272,8 +275,7 @@ public sealed class CooccurrenceStatistics : IDisposable
                 }
             }
             using var scope = torch.NewDisposeScope();
-            Tensor rowsTensor = Tensor.From<double>(block.AsSpan(0, rows * v), [rows, v], _sum.Device);
-            _sum.narrow(0, r0, rows).add_(rowsTensor);
+            _sum.narrow(0, r0, rows).add_(host.narrow(0, 0, rows).to(_sum.device));
         }
     }
 
@@ -284,9 +286,9 @@ public sealed class CooccurrenceStatistics : IDisposable
             return;
         }
         using var scope = torch.NewDisposeScope();
-        Tensor ids = Tensor.From<long>(index.ToArray(), [index.Count], flat.Device);
-        Tensor vals = Tensor.From<double>(values.ToArray(), [values.Count], flat.Device);
-        flat.index_put_(ids, vals, accumulate: true);
+        Tensor ids = torch.tensor(index.ToArray(), ScalarType.Int64, flat.device);
+        Tensor vals = torch.tensor(values.ToArray(), ScalarType.Float64, flat.device);
+        flat.index_put_(vals, [ids], accumulate: true);
         index.Clear();
         values.Clear();
     }

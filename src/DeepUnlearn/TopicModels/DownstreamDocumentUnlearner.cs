@@ -61,7 +61,7 @@ public static class DownstreamDocumentUnlearner
         int p = head.Weights.Length;
         int c = head.ClassCount;
 
-        var hessianSum = (double[,])head.HessianSum.clone();
+        var hessianSum = (double[,])head.HessianSum.Clone();
         var gradient = new double[p];
         for (int d = 0; d < mU; d++)
         {
@@ -89,9 +89,9 @@ public static class DownstreamDocumentUnlearner
         double sigma = options.AddNoise ? GaussianMechanism.NoiseStd(gamma, options.Epsilon, options.Delta) : 0;
         if (sigma > 0)
         {
-            using var generator = new Generator(options.Seed);
+            using var generator = new torch.Generator(options.Seed);
             using var scope = torch.NewDisposeScope();
-            double[] noise = (torch.randn([p], ScalarType.Float64, torch.CPU, generator) * sigma).ToArray<double>();
+            double[] noise = DenseMatrix.ToArray(torch.randn([p], ScalarType.Float64, torch.CPU, generator: generator) * sigma);
             weights = TopicClassifierHead.Add(weights, noise, 1);
         }
         var removed = new HashSet<int>(forgetIds);

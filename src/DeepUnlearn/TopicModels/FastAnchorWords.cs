@@ -42,11 +42,12 @@ public static class FastAnchorWords
         }
         using var scope = torch.NewDisposeScope();
         long v = rowNormalized.size(0);
-        Tensor points = rowNormalized.index_select(0, Tensor.From(candidates.Select(c => (long)c).ToArray(), rowNormalized.Device));
+        Tensor points = rowNormalized.index_select(0, torch.tensor(candidates.Select(c => (long)c).ToArray(), ScalarType.Int64, rowNormalized.device));
         if (projectionDimension > 0 && projectionDimension < v)
         {
-            using var generator = new Generator(seed);
-            Tensor projection = torch.randn([v, projectionDimension], ScalarType.Float64, rowNormalized.Device, generator) / Math.Sqrt(projectionDimension);
+            // Drawn on the CPU from a seeded generator, so the projection is the same on every device.
+            using var generator = new torch.Generator(seed);
+            Tensor projection = torch.randn([v, projectionDimension], ScalarType.Float64, torch.CPU, generator: generator).to(rowNormalized.device) / Math.Sqrt(projectionDimension);
             points = points.mm(projection);
         }
         int[] chosen = Greedy(points, topicCount);
@@ -96,9 +97,9 @@ public static class FastAnchorWords
             Tensor shifted = points - origin;
             if (others.Length > 1)
             {
-                Tensor spanning = shifted.index_select(0, Tensor.From(others.Skip(1).Select(o => (long)o).ToArray(), points.Device));
-                (Tensor basis, _) = Linalg.Qr(spanning.T());
-                shifted = shifted - shifted.mm(basis).mm(basis.T());
+                Tensor spanning = shifted.index_select(0, torch.tensor(others.Skip(1).Select(o => (long)o).ToArray(), ScalarType.Int64, points.device));
+                (Tensor basis, _) = torch.linalg.qr(spanning.t());
+                shifted = shifted - shifted.mm(basis).mm(basis.t());
             }
             chosen[i] = ArgMaxRowNorm(shifted, others);
         }
@@ -107,7 +108,7 @@ public static class FastAnchorWords
     private static int ArgMaxRowNorm(Tensor rows, ReadOnlySpan<int> exclude)
     {
         using var scope = torch.NewDisposeScope();
-        double[] norms = rows.square().Sum(1).ToArray<double>();
+        double[] norms = DenseMatrix.ToArray(rows.square().sum(1));
         foreach (int e in exclude)
         {
             norms[e] = double.NegativeInfinity;

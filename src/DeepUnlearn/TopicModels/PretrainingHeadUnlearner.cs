@@ -84,7 +84,7 @@ public static class PretrainingHeadUnlearner
                 nameof(forget));
         }
 
-        using CooccurrenceStatistics retained = model.Statistics.clone();
+        using CooccurrenceStatistics retained = model.Statistics.Clone();
         retained.Remove(contributing);
         (double[,] released, _, int exactWords, RecoveryInputs after) = TopicModelUnlearner.NoiselessUpdate(model, retained, options.Update);
         double[,] joint = TopicRecovery.Assemble(retained, released, after.WordProbability).JointWordTopic;
@@ -97,7 +97,7 @@ public static class PretrainingHeadUnlearner
         double sigma = options.AddNoise ? GaussianMechanism.NoiseStd(sensitivity.Bound, options.Epsilon, options.Delta) : 0;
         (FineTunedTopicClassifier noisy, double noiseNorm) = AddNoise(noiseless, sigma, options.Seed);
 
-        double releaseNorm = FineTunedTopicClassifier.Compose(model.JointWordTopic, head).norm();
+        double releaseNorm = FineTunedTopicClassifier.Compose(model.JointWordTopic, head).Norm();
         double[] wordProbability = WordProbability(model.Statistics);
         double[] allGains = taskDocuments.Select(d => HeadSensitivity.FeatureGain(d, wordProbability)).ToArray();
         int capacity = HeadSensitivity.DeletionCapacity(constants, head.Lambda, head.ClassCount, allGains, options.Epsilon, options.Delta, options.UtilityTolerance, releaseNorm);
@@ -149,7 +149,7 @@ public static class PretrainingHeadUnlearner
     private static double[] WordProbability(CooccurrenceStatistics statistics)
     {
         using var scope = torch.NewDisposeScope();
-        return statistics.Cooccurrence().Sum(1).to(torch.CPU).ToArray<double>();
+        return DenseMatrix.ToArray(statistics.Cooccurrence().sum(1));
     }
 
     private static (FineTunedTopicClassifier Model, double NoiseNorm) AddNoise(FineTunedTopicClassifier model, double sigma, ulong seed)
@@ -161,10 +161,10 @@ public static class PretrainingHeadUnlearner
         int v = model.WordWeights.GetLength(0);
         int c = model.WordWeights.GetLength(1);
         double[] noise;
-        using (var generator = new Generator(seed))
+        using (var generator = new torch.Generator(seed))
         using (var scope = torch.NewDisposeScope())
         {
-            noise = (torch.randn([(v + 1) * c], ScalarType.Float64, torch.CPU, generator) * sigma).ToArray<double>();
+            noise = DenseMatrix.ToArray(torch.randn([(v + 1) * c], ScalarType.Float64, torch.CPU, generator: generator) * sigma);
         }
         var weights = new double[v, c];
         for (int i = 0; i < v; i++)

@@ -115,7 +115,7 @@ public sealed class TopicClassifierHead
             {
                 throw new ArgumentException($"the start weights are {start.GetLength(0)}×{start.GetLength(1)}, the head needs {k + 1}×{c}", nameof(start));
             }
-            w = (double[,])start.clone();
+            w = (double[,])start.Clone();
         }
         double objective = Objective(w, x, labels, lambda);
         for (int iteration = 0; iteration < 100; iteration++)
@@ -271,8 +271,8 @@ public sealed class TopicClassifierHead
     {
         using var scope = torch.NewDisposeScope();
         Tensor a = DenseMatrix.ToTensor(matrix);
-        Tensor b = Tensor.From<double>(rhs, [rhs.Length, 1]);
-        return Linalg.Solve(a, b).reshape(rhs.Length).ToArray<double>();
+        Tensor b = torch.tensor(rhs, [rhs.Length, 1], ScalarType.Float64);
+        return DenseMatrix.ToArray(torch.linalg.solve(a, b));
     }
 
     internal static double[,] Add(double[,] w, double[] flat, double scale)

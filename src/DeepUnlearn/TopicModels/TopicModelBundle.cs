@@ -14,9 +14,9 @@ namespace DeepUnlearn.TopicModels;
 /// training documents, and optionally a classifier head with the documents' labels.
 /// </summary>
 /// <remarks>
-/// Folder layout (format <c>deepunlearn.anchor-topic-model</c>, version 1). Until the binding's
-/// safetensors support lands, matrices are stored as raw little-endian float64 in <c>arrays.bin</c>,
-/// indexed (name, shape, byte offset) in <c>model.json</c>:
+/// Folder layout (format <c>deepunlearn.anchor-topic-model</c>, version 1). Matrices are stored as raw
+/// little-endian float64 in <c>arrays.bin</c>, indexed (name, shape, byte offset) in <c>model.json</c>
+/// (written before the engine had safetensors; moving to it would be a version 2 of the format):
 /// <list type="bullet">
 /// <item><c>model.json</c>: vocabulary, anchors, options, document ids, array index, top words.</item>
 /// <item><c>arrays.bin</c>: topic_word (A, V×K), joint_word_topic (Ã), topic_cooccurrence (R),
@@ -116,11 +116,11 @@ public sealed class TopicModelBundle : IDisposable
         AnchorTopicModel m = Model;
         var arrays = new List<(string Name, long[] Shape, double[] Data)>
         {
-            ("topic_word", [m.VocabularySize, m.TopicCount], DenseMatrix.flatten(m.TopicWord)),
-            ("joint_word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.flatten(m.JointWordTopic)),
-            ("topic_cooccurrence", [m.TopicCount, m.TopicCount], DenseMatrix.flatten(m.TopicCooccurrence)),
+            ("topic_word", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.TopicWord)),
+            ("joint_word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.JointWordTopic)),
+            ("topic_cooccurrence", [m.TopicCount, m.TopicCount], DenseMatrix.Flatten(m.TopicCooccurrence)),
             ("topic_prior", [m.TopicCount], m.TopicPrior.ToArray()),
-            ("word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.flatten(m.WordTopic)),
+            ("word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.WordTopic)),
         };
         var index = new Dictionary<string, ArrayEntry>();
         string binPath = Path.Combine(directory, "arrays.bin");
@@ -137,7 +137,7 @@ public sealed class TopicModelBundle : IDisposable
             }
             index["cooccurrence_sum"] = new ArrayEntry("float64", [m.VocabularySize, m.VocabularySize], stream.Position);
             using var scope = torch.NewDisposeScope();
-            writer.Write(m.Statistics.Sum.to(torch.CPU).contiguous().ToBytes());
+            writer.Write(m.Statistics.Sum.to(ScalarType.Float64, torch.CPU).contiguous().bytes);
         }
         File.Move(binPath + ".tmp", binPath, overwrite: true);
 
@@ -222,11 +222,11 @@ public sealed class TopicModelBundle : IDisposable
             return data;
         }
         var topics = new RecoveredTopics(
-            DenseMatrix.reshape(Read("word_topic", (long)v * k), v, k),
-            DenseMatrix.reshape(Read("joint_word_topic", (long)v * k), v, k),
-            DenseMatrix.reshape(Read("topic_word", (long)v * k), v, k),
+            DenseMatrix.Reshape(Read("word_topic", (long)v * k), v, k),
+            DenseMatrix.Reshape(Read("joint_word_topic", (long)v * k), v, k),
+            DenseMatrix.Reshape(Read("topic_word", (long)v * k), v, k),
             Read("topic_prior", k),
-            DenseMatrix.reshape(Read("topic_cooccurrence", (long)k * k), k, k));
+            DenseMatrix.Reshape(Read("topic_cooccurrence", (long)k * k), k, k));
         double[] sum = Read("cooccurrence_sum", (long)v * v);
         DocumentEntry[] docs = ReadJson<DocumentEntry[]>(Path.Combine(directory, "documents.json"));
         BagOfWordsDocument[] documents = docs.Select(d => new BagOfWordsDocument(d.Id, d.Words, d.Counts)).ToArray();
@@ -244,7 +244,7 @@ public sealed class TopicModelBundle : IDisposable
         CooccurrenceStatistics statistics;
         using (var scope = torch.NewDisposeScope())
         {
-            statistics = CooccurrenceStatistics.FromSum(Tensor.From<double>(sum, [v, v], device), header.StatisticsDocumentCount, wordCounts);
+            statistics = CooccurrenceStatistics.FromSum(torch.tensor(sum, [v, v], ScalarType.Float64, device), header.StatisticsDocumentCount, wordCounts);
         }
         var vocabulary = new Vocabulary(header.Vocabulary, header.DocumentFrequencies);
         var model = new AnchorTopicModel(vocabulary, header.Options, header.Anchors, topics, statistics, header.DocumentIds, header.DeletedDocumentIds, header.CorpusDocumentCount);

@@ -64,7 +64,7 @@ public static class TopicModelUnlearner
                 nameof(forget));
         }
 
-        CooccurrenceStatistics statistics = model.Statistics.clone();
+        CooccurrenceStatistics statistics = model.Statistics.Clone();
         try
         {
             statistics.Remove(contributing);
@@ -195,7 +195,7 @@ public static class TopicModelUnlearner
     private static double[,] Refine(double[,] newton, bool[] exact, RecoveryInputs after, double lambdaMax, AnchorTopicModelOptions options)
     {
         int[] rows = Enumerable.Range(0, exact.Length).Where(i => !exact[i]).ToArray();
-        var stored = (double[,])newton.clone();
+        var stored = (double[,])newton.Clone();
         if (rows.Length == 0)
         {
             return stored;
@@ -275,7 +275,7 @@ public static class TopicModelUnlearner
     private static double CooccurrenceChange(CooccurrenceStatistics before, CooccurrenceStatistics after)
     {
         using var scope = torch.NewDisposeScope();
-        return (before.Cooccurrence() - after.Cooccurrence()).abs().Sum().ToDouble();
+        return (before.Cooccurrence() - after.Cooccurrence()).abs().sum().ToDouble();
     }
 
     private static (RecoveredTopics Topics, double NoiseNorm) AddNoise(CooccurrenceStatistics statistics, RecoveredTopics topics, double sigma, ulong seed)
@@ -287,10 +287,10 @@ public static class TopicModelUnlearner
         int v = topics.JointWordTopic.GetLength(0);
         int k = topics.JointWordTopic.GetLength(1);
         double[,] noise;
-        using (var generator = new Generator(seed))
+        using (var generator = new torch.Generator(seed))
         using (var scope = torch.NewDisposeScope())
         {
-            noise = DenseMatrix.FromTensor(torch.randn([v, k], ScalarType.Float64, torch.CPU, generator) * sigma);
+            noise = DenseMatrix.FromTensor(torch.randn([v, k], ScalarType.Float64, torch.CPU, generator: generator) * sigma);
         }
         var joint = new double[v, k];
         for (int i = 0; i < v; i++)

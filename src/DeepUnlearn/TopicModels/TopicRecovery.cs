@@ -27,12 +27,12 @@ internal static class TopicRecovery
     {
         using var scope = torch.NewDisposeScope();
         Tensor q = statistics.Cooccurrence();
-        Tensor p = q.Sum(1);
+        Tensor p = q.sum(1);
         Tensor qbar = RowNormalize(q, p);
-        Tensor x = qbar.index_select(0, AnchorIndex(anchors, q.Device));
-        double[,] gram = DenseMatrix.FromTensor(x.mm(x.T()));
-        double[,] cross = DenseMatrix.FromTensor(qbar.mm(x.T()));
-        return new RecoveryInputs(p.to(torch.CPU).ToArray<double>(), gram, cross);
+        Tensor x = qbar.index_select(0, AnchorIndex(anchors, q.device));
+        double[,] gram = DenseMatrix.FromTensor(x.mm(x.t()));
+        double[,] cross = DenseMatrix.FromTensor(qbar.mm(x.t()));
+        return new RecoveryInputs(DenseMatrix.ToArray(p), gram, cross);
     }
 
     /// <summary>Q̄: rows of Q divided by their sums; rows with zero sum stay zero.</summary>
@@ -95,11 +95,11 @@ internal static class TopicRecovery
     {
         using var scope = torch.NewDisposeScope();
         Tensor a = DenseMatrix.ToTensor(topicWord, statistics.Device);
-        Tensor pinv = Linalg.Pinv(a);
+        Tensor pinv = torch.linalg.pinv(a);
         Tensor q = statistics.Cooccurrence();
-        return DenseMatrix.FromTensor(pinv.mm(q).mm(pinv.T()));
+        return DenseMatrix.FromTensor(pinv.mm(q).mm(pinv.t()));
     }
 
     public static Tensor AnchorIndex(IReadOnlyList<int> anchors, Device device) =>
-        Tensor.From(anchors.Select(a => (long)a).ToArray(), device);
+        torch.tensor(anchors.Select(a => (long)a).ToArray(), ScalarType.Int64, device);
 }

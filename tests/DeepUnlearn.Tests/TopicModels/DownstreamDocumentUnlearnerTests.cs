@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using Xunit;
 using Xunit.Abstractions;
@@ -13,6 +14,7 @@ public sealed class DownstreamDocumentUnlearnerTests : IClassFixture<SyntheticTo
 
     public DownstreamDocumentUnlearnerTests(SyntheticTopicFixture fixture, ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _fixture = fixture;
         _output = output;
     }
@@ -27,7 +29,7 @@ public sealed class DownstreamDocumentUnlearnerTests : IClassFixture<SyntheticTo
         int[] ids = Enumerable.Range(0, docs.Count).ToArray();
         var head = TopicClassifierHead.Train(features, labels, classes, lambda: 1e-2, documentIds: ids, featureBound: TopicFeatures.Bound);
         double trainAccuracy = head.Accuracy(features, labels);
-        double[,] topicsBefore = (double[,])_fixture.Model.TopicWord.clone();
+        double[,] topicsBefore = (double[,])_fixture.Model.TopicWord.Clone();
 
         int[] forget = _fixture.ForgetIds;
         var result = DownstreamDocumentUnlearner.Unlearn(head, forget, forget.Select(i => features[i]).ToArray(), forget.Select(i => labels[i]).ToArray(), new TopicUnlearningOptions { AddNoise = false });

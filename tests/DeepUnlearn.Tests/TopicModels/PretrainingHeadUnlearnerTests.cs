@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using TorchSharp;
-using static TorchSharp.torch;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -20,6 +20,7 @@ public sealed class PretrainingHeadUnlearnerTests
 
     public PretrainingHeadUnlearnerTests(LargeSyntheticTopicFixture fixture, ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _fixture = fixture;
         _output = output;
     }
@@ -30,7 +31,7 @@ public sealed class PretrainingHeadUnlearnerTests
         var docs = _fixture.Synthetic.Corpus.Documents;
         var random = new Random(3);
         int max = _fixture.MaxCoveredDeletion;
-        double[,] topicWordBefore = (double[,])_fixture.Model.TopicWord.clone();
+        double[,] topicWordBefore = (double[,])_fixture.Model.TopicWord.Clone();
         double sumBefore = StatisticsChecksum();
         double worst = 0;
         foreach (int size in new[] { 1, 3, max })
@@ -94,7 +95,7 @@ public sealed class PretrainingHeadUnlearnerTests
     private (FineTunedTopicClassifier FineTuned, TopicClassifierHead Head) Reference(BagOfWordsDocument[] forget)
     {
         AnchorTopicModel model = _fixture.Model;
-        using CooccurrenceStatistics retained = model.Statistics.clone();
+        using CooccurrenceStatistics retained = model.Statistics.Clone();
         retained.Remove(forget);
         RecoveryInputs after = TopicRecovery.Prepare(retained, model.Anchors);
         double[,] refit = SimplexLeastSquares.SolveRows(after.Gram, after.Cross, DenseMatrix.EigenvalueRange(after.Gram).Max, 1e-14, 200_000);
@@ -109,6 +110,6 @@ public sealed class PretrainingHeadUnlearnerTests
     private double StatisticsChecksum()
     {
         using var scope = torch.NewDisposeScope();
-        return _fixture.Model.Statistics.Sum.Sum().ToDouble() + _fixture.Model.Statistics.DocumentCount;
+        return _fixture.Model.Statistics.Sum.sum().ToDouble() + _fixture.Model.Statistics.DocumentCount;
     }
 }

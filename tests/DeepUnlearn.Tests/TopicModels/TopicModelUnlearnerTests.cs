@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,6 +16,7 @@ public sealed class TopicModelUnlearnerTests : IClassFixture<SyntheticTopicFixtu
 
     public TopicModelUnlearnerTests(SyntheticTopicFixture fixture, ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _fixture = fixture;
         _output = output;
     }
@@ -26,17 +28,17 @@ public sealed class TopicModelUnlearnerTests : IClassFixture<SyntheticTopicFixtu
         int v = _fixture.Synthetic.Corpus.Vocabulary.Count;
         int[] forget = _fixture.ForgetIds;
         using var full = CooccurrenceStatistics.Build(docs, v);
-        using var downdated = full.clone();
+        using var downdated = full.Clone();
         downdated.Remove(forget.Select(i => docs[i]));
         using var recomputed = CooccurrenceStatistics.Build(docs.Where(d => !forget.Contains(d.Id)), v);
         Assert.Equal(recomputed.DocumentCount, downdated.DocumentCount);
         using var scope = torch.NewDisposeScope();
-        double diff = (downdated.Cooccurrence() - recomputed.Cooccurrence()).abs().Max().ToDouble();
-        double scale = recomputed.Cooccurrence().abs().Max().ToDouble();
+        double diff = (downdated.Cooccurrence() - recomputed.Cooccurrence()).abs().max().ToDouble();
+        double scale = recomputed.Cooccurrence().abs().max().ToDouble();
         _output.WriteLine($"max |Q_downdated - Q_recomputed| = {diff:E3} (max |Q| = {scale:E3})");
         Assert.True(diff < 1e-12, $"downdate differs by {diff}");
         // And the full statistics really changed, so the check is not vacuous.
-        Assert.True((full.Cooccurrence() - recomputed.Cooccurrence()).abs().Max().ToDouble() > 1e-6);
+        Assert.True((full.Cooccurrence() - recomputed.Cooccurrence()).abs().max().ToDouble() > 1e-6);
     }
 
     [Fact]
@@ -45,8 +47,8 @@ public sealed class TopicModelUnlearnerTests : IClassFixture<SyntheticTopicFixtu
         var doc = BagOfWordsDocument.FromWordIds(0, [1, 1, 2, 3, 3, 3]);
         using var scope = torch.NewDisposeScope();
         Tensor q = CooccurrenceStatistics.DocumentTerm(doc, 5);
-        Assert.Equal(1.0, q.Sum().ToDouble(), 12);
-        double[] rows = q.Sum(1).ToArray<double>();
+        Assert.Equal(1.0, q.sum().ToDouble(), 12);
+        double[] rows = DenseMatrix.ToArray(q.sum(1));
         Assert.Equal(2.0 / 6, rows[1], 12);
         Assert.Equal(3.0 / 6, rows[3], 12);
         // (w wᵀ − diag w) / (n(n−1)): entry (3,3) = (9 − 3)/30, entry (1,2) = 2/30.
@@ -83,7 +85,7 @@ public sealed class TopicModelUnlearnerTests : IClassFixture<SyntheticTopicFixtu
     public void NewtonStep_RetainedGram_EqualsRefitOnRetainedDocumentsWhereSupportKept_FullGramDoesNot()
     {
         AnchorTopicModel model = _fixture.Model;
-        using CooccurrenceStatistics retained = model.Statistics.clone();
+        using CooccurrenceStatistics retained = model.Statistics.Clone();
         retained.Remove(_fixture.ForgetDocuments);
         RecoveryInputs before = TopicRecovery.Prepare(model.Statistics, model.Anchors);
         RecoveryInputs after = TopicRecovery.Prepare(retained, model.Anchors);
@@ -218,6 +220,7 @@ public sealed class SyntheticTopicFixture : IDisposable
 {
     public SyntheticTopicFixture()
     {
+        TorchRuntime.EnsureInitialized();
         Synthetic = SyntheticLdaCorpus.Generate(new SyntheticLdaOptions { Seed = 11 });
         Options = new AnchorTopicModelOptions { TopicCount = 5, AnchorMinDocuments = 100 };
         Model = AnchorTopicModel.Train(Synthetic.Corpus, Options);
@@ -226,7 +229,7 @@ public sealed class SyntheticTopicFixture : IDisposable
         ForgetDocuments = ForgetIds.Select(i => Synthetic.Corpus.Documents[i]).ToArray();
         Retrained = AnchorTopicModel.Train(Synthetic.Corpus, Options, documentIds: Enumerable.Range(0, Synthetic.Corpus.Count).Except(ForgetIds), anchors: Model.Anchors);
         using var scope = torch.NewDisposeScope();
-        WordProbability = Model.Statistics.Cooccurrence().Sum(1).ToArray<double>();
+        WordProbability = DenseMatrix.ToArray(Model.Statistics.Cooccurrence().sum(1));
     }
 
     public SyntheticLdaCorpus Synthetic { get; }

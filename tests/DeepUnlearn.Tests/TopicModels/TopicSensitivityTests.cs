@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,6 +23,7 @@ public sealed class TopicSensitivityTests
 
     public TopicSensitivityTests(LargeSyntheticTopicFixture fixture, ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _fixture = fixture;
         _output = output;
     }
@@ -143,7 +145,7 @@ public sealed class TopicSensitivityTests
     private Realised Realise(BagOfWordsDocument[] deletion)
     {
         AnchorTopicModel model = _fixture.Model;
-        using CooccurrenceStatistics retained = model.Statistics.clone();
+        using CooccurrenceStatistics retained = model.Statistics.Clone();
         retained.Remove(deletion);
         (double[,] released, _, _, RecoveryInputs after) = TopicModelUnlearner.NoiselessUpdate(model, retained, TopicUnlearningUpdate.NewtonStep);
         RecoveryInputs before = TopicRecovery.Prepare(model.Statistics, model.Anchors);
@@ -155,12 +157,12 @@ public sealed class TopicSensitivityTests
         using var scope = torch.NewDisposeScope();
         Tensor q = model.Statistics.Cooccurrence();
         Tensor q2 = retained.Cooccurrence();
-        Tensor qbar = TopicRecovery.RowNormalize(q, q.Sum(1));
-        Tensor qbar2 = TopicRecovery.RowNormalize(q2, q2.Sum(1));
-        Tensor anchors = TopicRecovery.AnchorIndex(model.Anchors, q.Device);
-        double l1 = (q - q2).abs().Sum().ToDouble();
-        double anchorChange = (qbar2.index_select(0, anchors) - qbar.index_select(0, anchors)).square().Sum().ToDouble();
-        double weighted = (q2.Sum(1) * (qbar2 - qbar).abs().Sum(1)).Sum().ToDouble();
+        Tensor qbar = TopicRecovery.RowNormalize(q, q.sum(1));
+        Tensor qbar2 = TopicRecovery.RowNormalize(q2, q2.sum(1));
+        Tensor anchors = TopicRecovery.AnchorIndex(model.Anchors, q.device);
+        double l1 = (q - q2).abs().sum().ToDouble();
+        double anchorChange = (qbar2.index_select(0, anchors) - qbar.index_select(0, anchors)).square().sum().ToDouble();
+        double weighted = (q2.sum(1) * (qbar2 - qbar).abs().sum(1)).sum().ToDouble();
         var deltaG = new double[model.TopicCount, model.TopicCount];
         for (int a = 0; a < model.TopicCount; a++)
         {
