@@ -62,21 +62,6 @@ internal static class CommonOptions
 
     private const string DefaultDataset = "fashion-mnist";
 
-    /// <summary>Resolves "auto", "cpu", "cuda" or "cuda:N" without throwing; false (and the CPU) when it is not usable here.</summary>
-    public static bool TryParseDevice(string text, out torch.Device device)
-    {
-        try
-        {
-            device = DeviceResolver.Resolve(text);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            device = torch.CPU;
-            return false;
-        }
-    }
-
     /// <summary>The device named by --device, checked against what libtorch can use (an absent device is an error, never a fallback).</summary>
     /// <exception cref="ArgumentException">An unknown spelling, or a CUDA device this machine does not have; the message lists what is valid.</exception>
     public static torch.Device ResolveDevice(string text)
