@@ -32,14 +32,16 @@ public class FashionMnistIntegrationTests(FashionMnistOriginal original, ITestOu
     }
 
     [Fact]
-    public void Famr_PaperDefaults_ForgetTrouser_AtACostToTheRetainAccuracy()
+    public void Famr_PaperDefaults_ForgetMostOfTrouser_AtACostToTheRetainAccuracy()
     {
-        // The paper's form (every parameter, registered defaults) forgets as well but costs the retain set
-        // about 4 points here (measured: 88.5% → 84.8%, and 83.5% at the objective's stationary point; see
-        // FamrOptions). This guards that measured behaviour, so a change that makes it worse shows up.
+        // The paper's form (every parameter, registered defaults), minimising its composite objective with the anchor
+        // at full strength under momentum (FamrUpdate): measured 98.9% → 17.1% forget accuracy and 88.2% → 83.5%
+        // retain accuracy (TorchSharp 0.107 / libtorch 2.10, 2026-12-07). The earlier "forgets completely" came from
+        // an anchor weakened ten-fold by momentum; at the true objective the anchor holds part of the class. This
+        // guards that measured behaviour, so a change that makes either number worse shows up.
         var (_, forgetAfter, retainBefore, retainAfter) = ForgetTrouser();
-        Assert.True(forgetAfter <= 5, $"famr left {forgetAfter:F2}% forget accuracy (> 5%)");
-        Assert.True(retainAfter >= retainBefore - 6, $"famr dropped the retain accuracy from {retainBefore:F2}% to {retainAfter:F2}% (> 6 points)");
+        Assert.True(forgetAfter <= 30, $"famr left {forgetAfter:F2}% forget accuracy (> 30%; measured 17.1%)");
+        Assert.True(retainAfter >= retainBefore - 7, $"famr dropped the retain accuracy from {retainBefore:F2}% to {retainAfter:F2}% (> 7 points; measured 4.7)");
     }
 
     private (double ForgetBefore, double ForgetAfter, double RetainBefore, double RetainAfter) ForgetTrouser(params KeyValuePair<string, string>[] settings)
