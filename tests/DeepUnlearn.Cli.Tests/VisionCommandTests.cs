@@ -30,6 +30,23 @@ public class VisionCommandTests(TrainedIdxRun run)
     }
 
     [Fact]
+    public void Compare_SaveModels_KeepsEveryModelAsALoadableCheckpoint()
+    {
+        string dir = run.Out("compare-save");
+        var (exit, _, error) = CliRunner.RunWithErrors(
+            "compare", "--checkpoint", run.Checkpoint, "--methods", "ssd", "--forget-class", "1", "--save-models",
+            "--set", "retrain.epochs=1", "--workers", "0", "--device", "cpu", "--out", dir);
+        Assert.True(exit == Program.ExitOk, error);
+        foreach (string method in new[] { "retrain", "ssd" })
+        {
+            string path = Path.Combine(dir, "models", $"{method}-seed0.safetensors");
+            Assert.True(File.Exists(path), $"{path} was not written");
+            var (evalExit, _, evalError) = CliRunner.RunWithErrors("evaluate", "--checkpoint", path, "--device", "cpu", "--out", run.Out($"compare-save-eval-{method}"));
+            Assert.True(evalExit == Program.ExitOk, evalError);
+        }
+    }
+
+    [Fact]
     public void Compare_TwoSeeds_WritesTablesAndCharts()
     {
         string dir = run.Out("compare");

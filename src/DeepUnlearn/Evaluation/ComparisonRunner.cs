@@ -132,6 +132,8 @@ public sealed class ComparisonRunner(UnlearningSession session)
         {
             return;
         }
+        // The atomic writer needs the directory (a missing OUT/models used to fail the first save after the retrain).
+        Directory.CreateDirectory(ModelDirectory);
         string path = Path.Combine(ModelDirectory, $"{method}-seed{seed}.safetensors");
         Checkpoint.Save(path, outcome.Model, _session.MetadataFor(method, outcome.Model) with { Seconds = outcome.Seconds });
         foreach (ICheckpointSidecar sidecar in outcome.Sidecars)
