@@ -143,6 +143,12 @@ internal static class UnlearnCommand
             sb.AppendLine();
             sb.AppendLine(inv, $"Test accuracy on the forgotten class(es): {f:F2}% (original {original.ForgottenClassTestAccuracy:F2}%); TA above is on the remaining classes.");
         }
+        if (unlearned.ProbeAccuracy is double probe)
+        {
+            sb.AppendLine();
+            string retrainedProbe = retrained?.ProbeAccuracy is double r ? string.Create(inv, $", retrained {r:F2}% / {retrained.ProbeAuc:F3}") : string.Empty;
+            sb.AppendLine(inv, $"Representation probe (logistic regression on the frozen penultimate features, forgotten class vs the rest, balanced held-out half of a test-set split; 50% / 0.5 = chance): accuracy {probe:F2}% / AUC {unlearned.ProbeAuc:F3}, original {original.ProbeAccuracy:F2}% / {original.ProbeAuc:F3}{retrainedProbe}. Near the original: the class is still encoded in the features (forgotten in the outputs only); compare with the retrained model, not with chance.");
+        }
         if (unlearned.AverageGap is double gap)
         {
             sb.AppendLine();

@@ -19,6 +19,13 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
 {
     private readonly UnlearningContext _context = context ?? throw new ArgumentNullException(nameof(context));
     private float[]? _originalParameters;
+    private ProbeSplit? _probeSplit;
+
+    /// <summary>
+    /// Whether <see cref="Evaluate"/> runs the representation probe on class-wise requests (on by default: one pass
+    /// over at most 2 × <see cref="ProbeSplit.DefaultMaxPositives"/> test images and a small logistic regression).
+    /// </summary>
+    public bool Probe { get; init; } = true;
 
     /// <summary>Predictions of <paramref name="model"/> on the request's forget, retain and test sets.</summary>
     public ModelEvaluation Evaluate(ClassifierModel model, CancellationToken cancellationToken = default)
@@ -46,7 +53,14 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             forgottenTest = test.WhereLabel(forgotten.Contains);
             test = test.WhereLabel(c => !forgotten.Contains(c));
         }
-        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model));
+        ProbeResult? probe = null;
+        if (Probe && _context.IsClassWise)
+        {
+            // One split per evaluator, so the original, unlearned and retrained models are probed on the same samples.
+            _probeSplit ??= ProbeSplit.Balanced(_context.Data.Test.Labels.Span, _context.ForgottenClasses, _context.Seed);
+            probe = RepresentationProbe.Run(model, _context.Data, _probeSplit, _context.Device, _context.Workers, batchSize, cancellationToken);
+        }
+        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model)) { Probe = probe };
     }
 
     /// <summary>The metrics of <paramref name="evaluation"/> on their own (no retrained reference).</summary>
@@ -66,6 +80,8 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             ForgottenClassTestAccuracy = evaluation.ForgottenTest?.AccuracyPercent(),
             MiaEfficacy = MembershipInference.SvcEfficacyPercent(members.TrueClassConfidence(), evaluation.Test.TrueClassConfidence(), evaluation.Forget.TrueClassConfidence()),
             LossMiaEfficacy = MembershipInference.LossThresholdEfficacyPercent(members.Losses, evaluation.Test.Losses, evaluation.Forget.Losses).EfficacyPercent,
+            ProbeAccuracy = evaluation.Probe?.AccuracyPercent,
+            ProbeAuc = evaluation.Probe?.Auc,
             DistanceToOriginal = ModelEvaluation.Distance(evaluation.Parameters, _originalParameters),
             Seconds = seconds,
             Diagnostics = diagnostics ?? new Dictionary<string, double>(),

@@ -39,6 +39,15 @@ public sealed record UnlearningMetrics
     /// <summary>Mean JS divergence to the retrained model's predictions on the test set.</summary>
     public double? JsDivergenceTest { get; init; }
 
+    /// <summary>
+    /// Representation probe (class-wise requests): balanced held-out accuracy, in percent, of a logistic-regression
+    /// probe telling the forgotten class from the rest on the frozen penultimate features (50 = chance).
+    /// </summary>
+    public double? ProbeAccuracy { get; init; }
+
+    /// <summary>The same probe's held-out ROC AUC (0–1, 0.5 = chance).</summary>
+    public double? ProbeAuc { get; init; }
+
     /// <summary>‖θ − θ0‖ (L2 over all parameters).</summary>
     public required double DistanceToOriginal { get; init; }
 

@@ -108,10 +108,36 @@ public sealed record ComparisonReport
             sb.AppendLine(inv, $"| {s.Method} | {s.DistanceToOriginal.Format(3)} | {s.DistanceToRetrained?.Format(3) ?? "–"} | {s.JsDivergenceTest?.Format(4) ?? "–"} |");
         }
         sb.AppendLine();
+        if (Original.ProbeAccuracy is not null)
+        {
+            AppendProbe(sb);
+        }
         sb.AppendLine("![UA, RA, TA and MIA per method](metrics.svg)");
         sb.AppendLine();
         sb.AppendLine("![Time per method](time.svg)");
         return sb.ToString();
+    }
+
+    /// <summary>The representation-probe table, with its definition beside the numbers.</summary>
+    private void AppendProbe(StringBuilder sb)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine("Representation probe: can the forgotten class still be read off the features? A logistic-regression probe "
+            + "(scikit-learn's defaults: L2, C = 1, standardised features) is trained on the frozen penultimate features of a "
+            + "balanced split of the test set (the forgotten class against as many samples of the other classes, at most "
+            + $"{ProbeSplit.DefaultMaxPositives} each, half for training the probe) and measured on the held-out half: probe acc = "
+            + "balanced accuracy (%, 50 = chance), probe AUC = ROC AUC (0.5 = chance). Compare a method with retrain, not with "
+            + "chance: features trained on the other classes often still separate the class. A method close to the original "
+            + "here forgot the class in its outputs only.");
+        sb.AppendLine();
+        sb.AppendLine("| model | probe acc | probe AUC |");
+        sb.AppendLine("| --- | ---: | ---: |");
+        sb.AppendLine(inv, $"| original | {Original.ProbeAccuracy:F2} | {Original.ProbeAuc:F3} |");
+        foreach (MethodSummary s in Summaries)
+        {
+            sb.AppendLine(inv, $"| {s.Method} | {s.ProbeAccuracy?.Format() ?? "–"} | {s.ProbeAuc?.Format(3) ?? "–"} |");
+        }
+        sb.AppendLine();
     }
 
     /// <summary>Writes compare.json, compare.md, metrics.svg and time.svg into <paramref name="directory"/>.</summary>

@@ -46,6 +46,12 @@ public sealed record MethodSummary
     /// <summary>JS divergence to the retrained model on the test set.</summary>
     public Stat? JsDivergenceTest { get; init; }
 
+    /// <summary>Representation-probe accuracy (percent; class-wise requests).</summary>
+    public Stat? ProbeAccuracy { get; init; }
+
+    /// <summary>Representation-probe AUC (0–1; class-wise requests).</summary>
+    public Stat? ProbeAuc { get; init; }
+
     /// <summary>‖θ − θ0‖.</summary>
     public required Stat DistanceToOriginal { get; init; }
 
@@ -76,6 +82,8 @@ public sealed record MethodSummary
         PerSeedGap = Stat.Of(runs.Select(r => r.AverageGap)),
         JsDivergenceForget = Stat.Of(runs.Select(r => r.JsDivergenceForget)),
         JsDivergenceTest = Stat.Of(runs.Select(r => r.JsDivergenceTest)),
+        ProbeAccuracy = Stat.Of(runs.Select(r => r.ProbeAccuracy)),
+        ProbeAuc = Stat.Of(runs.Select(r => r.ProbeAuc)),
         DistanceToOriginal = Stat.Of(runs.Select(r => (double?)r.DistanceToOriginal))!.Value,
         DistanceToRetrained = Stat.Of(runs.Select(r => r.DistanceToRetrained)),
         Seconds = Stat.Of(runs.Select(r => (double?)r.Seconds))!.Value,
