@@ -27,6 +27,9 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
     /// </summary>
     public bool Probe { get; init; } = true;
 
+    /// <summary>The seed of the probe split, the same for every run so that all models are probed on the same samples.</summary>
+    public const ulong ProbeSeed = 0;
+
     /// <summary>Predictions of <paramref name="model"/> on the request's forget, retain and test sets.</summary>
     public ModelEvaluation Evaluate(ClassifierModel model, CancellationToken cancellationToken = default)
     {
@@ -56,8 +59,8 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
         ProbeResult? probe = null;
         if (Probe && _context.IsClassWise)
         {
-            // One split per evaluator, so the original, unlearned and retrained models are probed on the same samples.
-            _probeSplit ??= ProbeSplit.Balanced(_context.Data.Test.Labels.Span, _context.ForgottenClasses, _context.Seed);
+            // One fixed split (not the run's seed), so every model of every seed is probed on the same samples.
+            _probeSplit ??= ProbeSplit.Balanced(_context.Data.Test.Labels.Span, _context.ForgottenClasses, ProbeSeed);
             probe = RepresentationProbe.Run(model, _context.Data, _probeSplit, _context.Device, _context.Workers, batchSize, cancellationToken);
         }
         return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model)) { Probe = probe };
@@ -70,6 +73,8 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
         _originalParameters ??= ModelEvaluation.Flatten(_context.Original);
         // SalUn: shadow members are the first |test| retain samples, shadow non-members the test set.
         Predictions members = evaluation.Retain.Take(evaluation.Test.Count);
+        double[] forgetConfidence = evaluation.Forget.TrueClassConfidence();
+        double mia = MembershipInference.SvcEfficacyPercent(members.TrueClassConfidence(), evaluation.Test.TrueClassConfidence(), forgetConfidence);
         return new UnlearningMetrics
         {
             Method = method,
@@ -78,7 +83,8 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             RetainAccuracy = evaluation.Retain.AccuracyPercent(),
             TestAccuracy = evaluation.Test.AccuracyPercent(),
             ForgottenClassTestAccuracy = evaluation.ForgottenTest?.AccuracyPercent(),
-            MiaEfficacy = MembershipInference.SvcEfficacyPercent(members.TrueClassConfidence(), evaluation.Test.TrueClassConfidence(), evaluation.Forget.TrueClassConfidence()),
+            MiaEfficacy = mia,
+            MiaDegenerate = MembershipInference.IsDegenerate(forgetConfidence, mia),
             LossMiaEfficacy = MembershipInference.LossThresholdEfficacyPercent(members.Losses, evaluation.Test.Losses, evaluation.Forget.Losses).EfficacyPercent,
             ProbeAccuracy = evaluation.Probe?.AccuracyPercent,
             ProbeAuc = evaluation.Probe?.Auc,

@@ -30,6 +30,12 @@ public sealed record UnlearningMetrics
     /// <summary>MIA-efficacy: share of forget samples SalUn's SVC attack calls non-members.</summary>
     public required double MiaEfficacy { get; init; }
 
+    /// <summary>
+    /// True when <see cref="MiaEfficacy"/> is uninformative: all-or-nothing on near-constant forget confidences
+    /// (<see cref="MembershipInference.IsDegenerate"/>).
+    /// </summary>
+    public bool MiaDegenerate { get; init; }
+
     /// <summary>The same with a loss-threshold attack (Yeom et al. 2018).</summary>
     public required double LossMiaEfficacy { get; init; }
 

@@ -28,6 +28,9 @@ public sealed record MethodSummary
     /// <summary>MIA-efficacy (SVC).</summary>
     public required Stat MiaEfficacy { get; init; }
 
+    /// <summary>Runs whose MIA-efficacy is uninformative (<see cref="UnlearningMetrics.MiaDegenerate"/>).</summary>
+    public int MiaDegenerateRuns { get; init; }
+
     /// <summary>Loss-threshold MIA-efficacy.</summary>
     public required Stat LossMiaEfficacy { get; init; }
 
@@ -77,6 +80,7 @@ public sealed record MethodSummary
         TestAccuracy = Stat.Of(runs.Select(r => (double?)r.TestAccuracy))!.Value,
         ForgottenClassTestAccuracy = Stat.Of(runs.Select(r => r.ForgottenClassTestAccuracy)),
         MiaEfficacy = Stat.Of(runs.Select(r => (double?)r.MiaEfficacy))!.Value,
+        MiaDegenerateRuns = runs.Count(r => r.MiaDegenerate),
         LossMiaEfficacy = Stat.Of(runs.Select(r => (double?)r.LossMiaEfficacy))!.Value,
         Gap = reference is { Count: > 0 } ? HeadlineMetrics.Mean(runs.Select(r => r.Headline).ToArray()).AverageGap(HeadlineMetrics.Mean(reference.Select(r => r.Headline).ToArray())) : null,
         PerSeedGap = Stat.Of(runs.Select(r => r.AverageGap)),
