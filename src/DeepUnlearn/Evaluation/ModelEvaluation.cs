@@ -13,6 +13,9 @@ public sealed record ModelEvaluation(Predictions Forget, Predictions Retain, Pre
     /// <summary>The representation probe's verdict on the forgotten class (class-wise requests with the probe on; else null).</summary>
     public ProbeResult? Probe { get; init; }
 
+    /// <summary>Relearn time (when the evaluator was given <see cref="RelearnOptions"/>; else null).</summary>
+    public RelearnResult? Relearn { get; init; }
+
     /// <summary>Flattens the trainable parameters of <paramref name="model"/> (state-dict order, buffers excluded).</summary>
     public static float[] Flatten(ClassifierModel model)
     {

@@ -20,12 +20,19 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
     private readonly UnlearningContext _context = context ?? throw new ArgumentNullException(nameof(context));
     private float[]? _originalParameters;
     private ProbeSplit? _probeSplit;
+    private double? _relearnThreshold;
 
     /// <summary>
     /// Whether <see cref="Evaluate"/> runs the representation probe on class-wise requests (on by default: one pass
     /// over at most 2 × <see cref="ProbeSplit.DefaultMaxPositives"/> test images and a small logistic regression).
     /// </summary>
     public bool Probe { get; init; } = true;
+
+    /// <summary>
+    /// Relearn-time settings; null (the default) skips the check, which costs up to <see cref="RelearnOptions.MaxSteps"/>
+    /// fine-tuning steps and evaluations per model.
+    /// </summary>
+    public RelearnOptions? Relearn { get; init; }
 
     /// <summary>The seed of the probe split, the same for every run so that all models are probed on the same samples.</summary>
     public const ulong ProbeSeed = 0;
@@ -63,7 +70,14 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             _probeSplit ??= ProbeSplit.Balanced(_context.Data.Test.Labels.Span, _context.ForgottenClasses, ProbeSeed);
             probe = RepresentationProbe.Run(model, _context.Data, _probeSplit, _context.Device, _context.Workers, batchSize, cancellationToken);
         }
-        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model)) { Probe = probe };
+        RelearnResult? relearn = null;
+        if (Relearn is not null)
+        {
+            // One threshold for every model: a share of the original's accuracy on the same held-out forget samples.
+            _relearnThreshold ??= Relearn.RecoverFraction * RelearnTime.ForgetAccuracy(_context.Original, _context, Relearn, cancellationToken);
+            relearn = RelearnTime.Measure(model, _context, Relearn, _relearnThreshold.Value, cancellationToken);
+        }
+        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model)) { Probe = probe, Relearn = relearn };
     }
 
     /// <summary>The metrics of <paramref name="evaluation"/> on their own (no retrained reference).</summary>
@@ -88,6 +102,7 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             LossMiaEfficacy = MembershipInference.LossThresholdEfficacyPercent(members.Losses, evaluation.Test.Losses, evaluation.Forget.Losses).EfficacyPercent,
             ProbeAccuracy = evaluation.Probe?.AccuracyPercent,
             ProbeAuc = evaluation.Probe?.Auc,
+            Relearn = evaluation.Relearn,
             DistanceToOriginal = ModelEvaluation.Distance(evaluation.Parameters, _originalParameters),
             Seconds = seconds,
             Diagnostics = diagnostics ?? new Dictionary<string, double>(),

@@ -54,6 +54,12 @@ public sealed record UnlearningMetrics
     /// <summary>The same probe's held-out ROC AUC (0–1, 0.5 = chance).</summary>
     public double? ProbeAuc { get; init; }
 
+    /// <summary>
+    /// Relearn time (by option): full-batch SGD steps on a few forget samples until the held-out forget accuracy
+    /// recovers to the threshold (null steps: not within the budget).
+    /// </summary>
+    public RelearnResult? Relearn { get; init; }
+
     /// <summary>‖θ − θ0‖ (L2 over all parameters).</summary>
     public required double DistanceToOriginal { get; init; }
 

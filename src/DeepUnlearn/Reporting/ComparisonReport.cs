@@ -200,10 +200,32 @@ public sealed record ComparisonReport
         {
             AppendProbe(sb);
         }
+        if (Original.Relearn is not null || Runs.Any(r => r.Relearn is not null))
+        {
+            AppendRelearn(sb);
+        }
         sb.AppendLine("![UA, RA, TA and MIA per method](metrics.svg)");
         sb.AppendLine();
         sb.AppendLine("![Time per method](time.svg)");
         return sb.ToString();
+    }
+
+    /// <summary>The relearn-time table, with its definition beside the numbers.</summary>
+    private void AppendRelearn(StringBuilder sb)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        RelearnResult? any = Runs.Select(r => r.Relearn).FirstOrDefault(r => r is not null) ?? Original.Relearn;
+        sb.AppendLine(string.Create(inv, $"Relearn time: a copy of each model is fine-tuned (full-batch SGD, momentum 0.9) on {any!.Samples} forget samples; steps = steps until its accuracy on other, held-out forget samples reaches {any.ThresholdPercent:F2}% (a fixed share of the original's), examples = steps × samples; budget {any.MaxSteps} steps, '> budget' = not recovered. Every model gets the same samples and budget. Suppressed knowledge comes back in a few steps; compare a method with retrain, which never learned the forget set."));
+        sb.AppendLine();
+        sb.AppendLine("| model | relearn steps | examples | not recovered |");
+        sb.AppendLine("| --- | ---: | ---: | ---: |");
+        foreach (MethodSummary s in Summaries.Where(s => s.RelearnRuns > 0))
+        {
+            string steps = s.RelearnSteps?.Format(1) ?? "> budget";
+            string examples = s.RelearnSteps is Stat st ? (st.Mean * any.Samples).ToString("F0", inv) : "–";
+            sb.AppendLine(inv, $"| {s.Method} | {steps} | {examples} | {s.RelearnNotRecovered} of {s.RelearnRuns} |");
+        }
+        sb.AppendLine();
     }
 
     /// <summary>The representation-probe table, with its definition beside the numbers.</summary>

@@ -55,6 +55,15 @@ public sealed record MethodSummary
     /// <summary>Representation-probe AUC (0–1; class-wise requests).</summary>
     public Stat? ProbeAuc { get; init; }
 
+    /// <summary>Relearn steps over the runs that recovered within the budget (null when none did or none ran).</summary>
+    public Stat? RelearnSteps { get; init; }
+
+    /// <summary>Runs with a relearn measurement.</summary>
+    public int RelearnRuns { get; init; }
+
+    /// <summary>Runs that did not recover within the relearn budget.</summary>
+    public int RelearnNotRecovered { get; init; }
+
     /// <summary>‖θ − θ0‖.</summary>
     public required Stat DistanceToOriginal { get; init; }
 
@@ -88,6 +97,9 @@ public sealed record MethodSummary
         JsDivergenceTest = Stat.Of(runs.Select(r => r.JsDivergenceTest)),
         ProbeAccuracy = Stat.Of(runs.Select(r => r.ProbeAccuracy)),
         ProbeAuc = Stat.Of(runs.Select(r => r.ProbeAuc)),
+        RelearnSteps = Stat.Of(runs.Select(r => (double?)r.Relearn?.Steps)),
+        RelearnRuns = runs.Count(r => r.Relearn is not null),
+        RelearnNotRecovered = runs.Count(r => r.Relearn is { Steps: null }),
         DistanceToOriginal = Stat.Of(runs.Select(r => (double?)r.DistanceToOriginal))!.Value,
         DistanceToRetrained = Stat.Of(runs.Select(r => r.DistanceToRetrained)),
         Seconds = Stat.Of(runs.Select(r => (double?)r.Seconds))!.Value,

@@ -83,6 +83,29 @@ public class ComparisonReportTests
         Assert.Equal(97.5, report.Summaries.Single(s => s.Method == "headonly").ProbeAccuracy!.Value.Mean, 12);
     }
 
+    [Fact]
+    public void ToMarkdown_RelearnTimes_TableWithItsDefinitionAndNotRecoveredShown()
+    {
+        var budget = new RelearnResult(null, 600, 81, 12, 6, 100);
+        ComparisonReport report = Report(Run("suppressor", 100, 98, 89, 100) with { Relearn = new RelearnResult(3, 18, 81, 85, 6, 100) }, Run("eraser", 100, 98, 89, 100) with { Relearn = budget }) with
+        {
+            Runs =
+            [
+                s_retrain with { Relearn = new RelearnResult(40, 240, 81, 82, 6, 100) },
+                s_original with { Method = ComparisonReport.DoNothing, Relearn = new RelearnResult(0, 0, 81, 90, 6, 100) },
+                Run("suppressor", 100, 98, 89, 100) with { Relearn = new RelearnResult(3, 18, 81, 85, 6, 100) },
+                Run("eraser", 100, 98, 89, 100) with { Relearn = budget },
+            ],
+        };
+        string markdown = report.ToMarkdown();
+        Assert.Contains("Relearn time: a copy of each model is fine-tuned (full-batch SGD, momentum 0.9) on 6 forget samples", markdown, StringComparison.Ordinal);
+        Assert.Contains("reaches 81.00%", markdown, StringComparison.Ordinal);
+        Assert.Contains("| retrain | 40.0 | 240 | 0 of 1 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| do nothing | 0.0 | 0 | 0 of 1 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| suppressor | 3.0 | 18 | 0 of 1 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| eraser | > budget | – | 1 of 1 |", markdown, StringComparison.Ordinal);
+    }
+
     /// <summary>A one-seed, 4-class class-wise report with the retrain and "do nothing" rows the runner adds.</summary>
     private static ComparisonReport Report(params UnlearningMetrics[] methods) => new()
     {
