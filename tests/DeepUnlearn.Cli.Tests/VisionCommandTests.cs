@@ -31,6 +31,24 @@ public class VisionCommandTests(TrainedIdxRun run)
     }
 
     [Fact]
+    public void Unlearn_Relearn_OriginalRelearnsInZeroStepsAndTheReportSaysWhatWasMeasured()
+    {
+        string dir = run.Out("unlearn-relearn");
+        var (exit, output, error) = CliRunner.RunWithErrors(
+            "unlearn", "--checkpoint", run.Checkpoint, "--method", "famr", "--forget-class", "1", "--set", "famr.epochs=2",
+            "--relearn", "--relearn-samples", "8", "--relearn-steps", "20", "--workers", "0", "--device", "cpu", "--out", dir);
+        Assert.True(exit == Program.ExitOk, error);
+        using JsonDocument metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        JsonElement original = metrics.RootElement.GetProperty("original").GetProperty("relearn");
+        Assert.Equal(0, original.GetProperty("steps").GetInt32());
+        Assert.Equal(8, original.GetProperty("samples").GetInt32());
+        JsonElement unlearned = metrics.RootElement.GetProperty("unlearned").GetProperty("relearn");
+        Assert.Equal(20, unlearned.GetProperty("max_steps").GetInt32());
+        Assert.Contains("Relearn time", output, StringComparison.Ordinal);
+        Assert.Contains("Representation probe", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compare_TwoSeeds_WritesTablesAndCharts()
     {
         string dir = run.Out("compare");

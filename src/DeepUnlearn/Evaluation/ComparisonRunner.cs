@@ -25,6 +25,12 @@ public sealed class ComparisonRunner(UnlearningSession session)
     /// <summary>Progress inside methods.</summary>
     public IProgress<UnlearningProgress>? Progress { get; init; }
 
+    /// <summary>Whether the evaluation runs the representation probe (class-wise requests; on by default).</summary>
+    public bool Probe { get; init; } = true;
+
+    /// <summary>Relearn-time settings for every model (null: not measured).</summary>
+    public RelearnOptions? Relearn { get; init; }
+
     /// <summary>Where to save each unlearned model (<c>{method}-seed{seed}.safetensors</c>); null to keep none.</summary>
     public string? ModelDirectory { get; init; }
 
@@ -55,7 +61,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
         foreach (ulong seed in seeds)
         {
             UnlearningContext context = _session.Context(seed, Progress);
-            var evaluator = new UnlearningEvaluator(context);
+            var evaluator = new UnlearningEvaluator(context) { Probe = Probe, Relearn = Relearn };
             if (original is null)
             {
                 Status?.Report("evaluating the original model");
