@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using Xunit;
 
@@ -47,6 +48,24 @@ public class VisionCommandTests(TrainedIdxRun run)
     }
 
     [Fact]
+    public void Unlearn_Relearn_OriginalRelearnsInZeroStepsAndTheReportSaysWhatWasMeasured()
+    {
+        string dir = run.Out("unlearn-relearn");
+        var (exit, output, error) = CliRunner.RunWithErrors(
+            "unlearn", "--checkpoint", run.Checkpoint, "--method", "famr", "--forget-class", "1", "--set", "famr.epochs=2",
+            "--relearn", "--relearn-samples", "8", "--relearn-steps", "20", "--workers", "0", "--device", "cpu", "--out", dir);
+        Assert.True(exit == Program.ExitOk, error);
+        using JsonDocument metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        JsonElement original = metrics.RootElement.GetProperty("original").GetProperty("relearn");
+        Assert.Equal(0, original.GetProperty("steps").GetInt32());
+        Assert.Equal(8, original.GetProperty("samples").GetInt32());
+        JsonElement unlearned = metrics.RootElement.GetProperty("unlearned").GetProperty("relearn");
+        Assert.Equal(20, unlearned.GetProperty("max_steps").GetInt32());
+        Assert.Contains("Relearn time", output, StringComparison.Ordinal);
+        Assert.Contains("Representation probe", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compare_TwoSeeds_WritesTablesAndCharts()
     {
         string dir = run.Out("compare");
@@ -65,6 +84,21 @@ public class VisionCommandTests(TrainedIdxRun run)
         Assert.Contains("| deltagrad-head (T0=1) |", markdown, StringComparison.Ordinal);
         Assert.Contains("retrain", markdown, StringComparison.Ordinal);
         Assert.Contains("per-seed gap", markdown, StringComparison.Ordinal);
+        // The honest-table rows and the probe, wired end to end: "do nothing" is the original scored against the
+        // retrained model, so its Gap is recomputed here from the original's and retrain's numbers in compare.json.
+        Assert.Contains("| do nothing |", markdown, StringComparison.Ordinal);
+        Assert.Contains("Representation probe", markdown, StringComparison.Ordinal);
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "compare.json")));
+        JsonElement report = json.RootElement.GetProperty("report");
+        JsonElement originalRow = report.GetProperty("original");
+        JsonElement[] summaries = [.. json.RootElement.GetProperty("summaries").EnumerateArray()];
+        JsonElement retrain = summaries.Single(s => s.GetProperty("method").GetString() == "retrain");
+        JsonElement doNothing = summaries.Single(s => s.GetProperty("method").GetString() == "do nothing");
+        string[] headline = ["unlearning_accuracy", "retain_accuracy", "test_accuracy", "mia_efficacy"];
+        double expectedGap = headline.Average(m => Math.Abs(originalRow.GetProperty(m).GetDouble() - retrain.GetProperty(m).GetProperty("mean").GetDouble()));
+        Assert.Equal(expectedGap, doNothing.GetProperty("gap").GetDouble(), 9);
+        Assert.InRange(originalRow.GetProperty("probe_accuracy").GetDouble(), 0, 100);
+        Assert.True(retrain.GetProperty("probe_auc").GetProperty("mean").GetDouble() is >= 0 and <= 1);
     }
 
     [Theory]

@@ -10,6 +10,12 @@ namespace DeepUnlearn.Evaluation;
 /// <param name="Parameters">The model's parameters, flattened (float32), for distances.</param>
 public sealed record ModelEvaluation(Predictions Forget, Predictions Retain, Predictions Test, Predictions? ForgottenTest, float[] Parameters)
 {
+    /// <summary>The representation probe's verdict on the forgotten class (class-wise requests with the probe on; else null).</summary>
+    public ProbeResult? Probe { get; init; }
+
+    /// <summary>Relearn time (when the evaluator was given <see cref="RelearnOptions"/>; else null).</summary>
+    public RelearnResult? Relearn { get; init; }
+
     /// <summary>Flattens the trainable parameters of <paramref name="model"/> (state-dict order, buffers excluded).</summary>
     public static float[] Flatten(ClassifierModel model)
     {
