@@ -152,8 +152,8 @@ public static class LeaderboardWriter
             foreach (SelectionRecord s in board.Selections)
             {
                 sb.AppendLine();
-                sb.AppendLine(s_inv, $"`{s.Method}` on `{s.ValidationRequest}` (used for {string.Join(", ", s.ReportRequests.Select(r => $"`{r}`"))}): "
-                    + (s.Chosen is null ? $"**no choice**: {s.Error}" : $"chose **{FormatSettings(s.Chosen)}**"));
+                string choice = s.Chosen is null ? $"**no choice**: {s.Error}" : $"chose **{FormatSettings(s.Chosen)}**";
+                sb.AppendLine(s_inv, $"`{s.Method}` on `{s.ValidationRequest}` (used for {string.Join(", ", s.ReportRequests.Select(r => $"`{r}`"))}): {choice}");
                 sb.AppendLine();
                 sb.AppendLine("| # | settings | seeds | failed | UA | RA | VA | MIA | validation Gap ↓ |");
                 sb.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
