@@ -38,7 +38,7 @@ internal static class OraclesCommand
                 ArtefactRecord r = a.Record;
                 double megabytes = r.Files.Where(f => f.Name == r.File).Sum(f => f.Bytes) / 1e6;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {r.Kind} | {r.Key[..16]} | {Text(r, "protocol")} {Text(r, "scale")} | {Text(r, "request")} | {Text(r, "seed")} | {r.File} | {megabytes:F1} | {r.Seconds:F1} | {(r.TestAccuracy is double t ? t.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {r.Engine.Runner} {r.Engine.Device} |"));
+                    $"| {r.Kind} | {CanonicalJson.Short(r.Key, 16)} | {Text(r, "protocol")} {Text(r, "scale")} | {Text(r, "request")} | {Text(r, "seed")} | {r.File} | {megabytes:F1} | {r.Seconds:F1} | {(r.TestAccuracy is double t ? t.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {r.Engine.Runner} {r.Engine.Device} |"));
             }
             return Task.FromResult(Program.ExitOk);
         });

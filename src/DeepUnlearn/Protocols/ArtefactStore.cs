@@ -137,7 +137,7 @@ public sealed class ArtefactStore
         var key = new ArtefactKey(record.Kind, record.Material);
         if (key.Hash != record.Key)
         {
-            problems.Add($"the key {record.Key[..12]}… is not the hash of its material ({key.Hash[..12]}…): the record was edited");
+            problems.Add($"the key {CanonicalJson.Short(record.Key)}… is not the hash of its material ({key.Hash[..12]}…): the record was edited");
         }
         if (Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)) != $"{record.Kind}-{record.Key}")
         {

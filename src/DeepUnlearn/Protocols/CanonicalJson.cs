@@ -41,6 +41,10 @@ public static class CanonicalJson
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
+    /// <summary>The first <paramref name="length"/> characters of a hash read from a file (which may be shorter), for messages.</summary>
+    public static string Short(string? hash, int length = 12) =>
+        hash is null ? "(none)" : hash.Length <= length ? hash : hash[..length];
+
     /// <summary>A JSON object from string pairs, keys sorted (for settings dictionaries).</summary>
     public static JsonObject Object(IEnumerable<KeyValuePair<string, string>> pairs)
     {

@@ -54,7 +54,7 @@ public static class LeaderboardBuilder
             {
                 if (cell.Manifest.RecipeHash != recipe.Hash)
                 {
-                    throw new InvalidOperationException($"cell {cell.Directory} was produced by recipe hash {cell.Manifest.RecipeHash[..12]}, not this directory's {recipe.ShortHash}");
+                    throw new InvalidOperationException($"cell {cell.Directory} was produced by recipe hash {CanonicalJson.Short(cell.Manifest.RecipeHash)}, not this directory's {recipe.ShortHash}");
                 }
                 // A success wins over a failure; between two copies of one cell, the first directory's.
                 if (!cells.TryGetValue(id, out CellRecord? existing) || (!existing.Ok && cell.Ok))

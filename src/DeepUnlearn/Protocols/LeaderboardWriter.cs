@@ -200,7 +200,7 @@ public static class LeaderboardWriter
         }
         foreach (OriginalCheck check in board.Originals)
         {
-            sb.AppendLine(s_inv, $"- original `{check.Key[..12]}`: {check.Message}");
+            sb.AppendLine(s_inv, $"- original `{CanonicalJson.Short(check.Key)}`: {check.Message}");
         }
         sb.AppendLine(s_inv, $"- merged from: {string.Join(", ", board.Sources)}");
         return sb.ToString();

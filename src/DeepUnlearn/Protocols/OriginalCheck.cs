@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DeepUnlearn.Protocols;
 
 /// <summary>The original model of a sweep and what the accuracy guard made of it.</summary>
@@ -16,5 +18,6 @@ public sealed record OriginalCheck(string Key, double? TestAccuracy, double? Exp
     public const string BelowExpected = "below-expected";
 
     /// <summary>Whether the report must carry a warning about the original.</summary>
+    [JsonIgnore]
     public bool NeedsWarning => Verdict != Ok;
 }
