@@ -57,7 +57,8 @@ internal sealed class ProtocolCliOptions
             {
                 TrainingDelay = TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(SyntheticDelayMs))),
                 TrainingLog = parse.GetValue(SyntheticTrainingLog),
-                OriginalTestAccuracy = parse.GetValue(SyntheticOriginalAccuracy),
+                // The plumbing test passes the guard unless asked otherwise: the made-up original meets the recipe's expectation.
+                OriginalTestAccuracy = parse.GetValue(SyntheticOriginalAccuracy) ?? recipe.Original.ExpectedTestAccuracy,
             };
         }
         var progress = new ConsoleProgress(label);
