@@ -8,13 +8,15 @@ using System.Text;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Protocols;
 
@@ -46,7 +48,7 @@ public sealed class EngineCellRunner : ICellRunner
     }
 
     /// <inheritdoc />
-    public EngineDescription Engine => new("engine", LibTorch.Version, _device.ToString(), LibTorch.NumThreads);
+    public EngineDescription Engine => new("engine", TorchRuntime.EnsureInitialized().LibTorchVersion, _device.ToString(), torch.get_num_threads());
 
     /// <summary>Progress of trainings (original and oracles).</summary>
     public IProgress<TrainingProgress>? TrainingProgress { get; init; }
@@ -77,7 +79,7 @@ public sealed class EngineCellRunner : ICellRunner
     {
         ArgumentNullException.ThrowIfNull(job);
         TrainingConfig config = RecipeVocabulary.TrainingConfig(job.Training) with { Seed = job.Subset.Seed, Workers = _workers };
-        LibTorch.ManualSeed(config.Seed);
+        Seed(config.Seed);
         VisionData data = Data(job.DataSpec, config.ValidationFraction, config.Seed);
         int[] trainIds = TrainIds(data, job.Subset);
         using ClassifierModel model = ModelRegistry.Create(job.Model.Name, new ModelOptions
@@ -88,7 +90,7 @@ public sealed class EngineCellRunner : ICellRunner
             Stem = job.Model.Stem switch { "cifar" => ModelStem.Cifar, "imagenet" => ModelStem.ImageNet, _ => null },
             Seed = config.Seed,
         });
-        model.To(_device);
+        ModelPlacement.MoveTo(model, _device);
         var metadata = new CheckpointMetadata
         {
             Model = model.Spec!,
@@ -139,7 +141,7 @@ public sealed class EngineCellRunner : ICellRunner
     {
         ArgumentNullException.ThrowIfNull(job);
         using Opened opened = Open(job.DataSpec, job.Original, job.Request, job.Subset, job.Seed);
-        LibTorch.ManualSeed(job.Seed);
+        Seed(job.Seed);
         IUnlearningMethod retrain = MethodRegistry.Create(Cell.Retrain);
         using UnlearningOutcome outcome = retrain.Run(opened.Context, cancellationToken);
         Checkpoint.Save(Path.Combine(outputDirectory, ModelFile), outcome.Model, opened.Metadata with
@@ -174,7 +176,7 @@ public sealed class EngineCellRunner : ICellRunner
             }
             var (entry, label) = MethodRegistry.FindLabel(job.Method);
             IUnlearningMethod method = entry.Factory(RecipeVocabulary.MethodOptions(label, job.Settings));
-            LibTorch.ManualSeed(job.Seed);
+            Seed(job.Seed);
             using UnlearningOutcome outcome = method.Run(context, cancellationToken);
             ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
             UnlearningMetrics metrics = evaluator.Metrics(label, evaluation, outcome.Seconds, outcome.Diagnostics);
@@ -182,6 +184,13 @@ public sealed class EngineCellRunner : ICellRunner
             return ToCellMetrics(metrics, ValidationAccuracy(outcome.Model, context, cancellationToken));
         }
     }
+
+    /// <summary>
+    /// Seeds the global generator before each unit of work, as <c>train</c> does: library code draws from its own
+    /// seeded generators, but anything left on the global one then depends on the cell alone, not on which cells this
+    /// process ran before (so a sharded sweep and a single process give the same results).
+    /// </summary>
+    private static void Seed(ulong seed) => torch.manual_seed(unchecked((long)seed)).Dispose();
 
     private static CellMetrics ToCellMetrics(UnlearningMetrics m, double? validationAccuracy) => new()
     {
