@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
+using DeepUnlearn.Engine;
 using Xunit;
 
 namespace DeepUnlearn.Cli.Tests;
@@ -195,7 +196,9 @@ public sealed class ProtocolCommandTests : IDisposable
         JsonElement engine = manifest.RootElement.GetProperty("engine");
         Assert.Equal("engine", engine.GetProperty("runner").GetString());
         Assert.Equal("cpu", engine.GetProperty("device").GetString());
-        Assert.StartsWith("1.", engine.GetProperty("libtorch").GetString(), StringComparison.Ordinal);
+        // The libtorch the sweep process ran on (TorchSharp's torch.__version__), not TorchSharp's own version.
+        string libtorch = TorchRuntime.EnsureInitialized().LibTorchVersion;
+        Assert.Equal(libtorch, engine.GetProperty("libtorch").GetString());
         Assert.Equal("ok", manifest.RootElement.GetProperty("original").GetProperty("verdict").GetString());
 
         using JsonDocument retrain = JsonDocument.Parse(File.ReadAllText(Path.Combine(PathOf("engine"), "cells", "retrain.class-1.s0", "metrics.json")));
@@ -206,7 +209,7 @@ public sealed class ProtocolCommandTests : IDisposable
         var (mergeExit, board, mergeError) = CliRunner.RunWithErrors("merge", PathOf("engine"));
         Assert.True(mergeExit == Program.ExitOk, mergeError);
         Assert.Contains("| famr | 1 |", board, StringComparison.Ordinal);
-        Assert.Contains("engine runner, libtorch 1.", board, StringComparison.Ordinal);
+        Assert.Contains($"engine runner, libtorch {libtorch}, cpu,", board, StringComparison.Ordinal);
         Assert.Equal(Program.ExitOk, CliRunner.Run("oracles", "verify", PathOf("engine")).ExitCode);
 
         var (again, againOutput, againError) = await CliProcess.Start("sweep", recipe, "--out", PathOf("engine"), "--device", "cpu", "--workers", "0").WaitAsync(s_timeout);
