@@ -47,6 +47,12 @@ public sealed record CellMetrics
     /// <summary>The method's wall time in seconds (for retrain: the oracle's training time).</summary>
     public required double Seconds { get; init; }
 
+    /// <summary>
+    /// What the run was when the request decided it (the method's outcome qualifier, e.g. <c>T0=1</c> for DeltaGrad's
+    /// exact replay of a class request); tables print it beside the method. Null when there is nothing to add.
+    /// </summary>
+    public string? Qualifier { get; init; }
+
     /// <summary>Method-specific diagnostics.</summary>
     public IReadOnlyDictionary<string, double> Diagnostics { get; init; } = new Dictionary<string, double>();
 }

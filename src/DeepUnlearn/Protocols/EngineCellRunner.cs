@@ -140,20 +140,11 @@ public sealed class EngineCellRunner : ICellRunner
     public TrainedModel TrainOracle(OracleJob job, string outputDirectory, string workDirectory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        using Opened opened = Open(job.DataSpec, job.Original, job.Request, job.Subset, job.Seed);
+        using UnlearningSession session = Open(job.DataSpec, job.Original, job.Request, job.Subset);
         Seed(job.Seed);
         IUnlearningMethod retrain = MethodRegistry.Create(Cell.Retrain);
-        using UnlearningOutcome outcome = retrain.Run(opened.Context, cancellationToken);
-        Checkpoint.Save(Path.Combine(outputDirectory, ModelFile), outcome.Model, opened.Metadata with
-        {
-            Model = outcome.Model.Spec ?? opened.Metadata.Model,
-            Producer = "unlearn:retrain",
-            ForgottenIds = opened.Context.ForgetIds,
-            ValidationAccuracy = null,
-            Seconds = outcome.Seconds,
-            CreatedUtc = DateTimeOffset.UtcNow,
-            DeepUnlearnVersion = ToolkitInfo.Version,
-        });
+        using UnlearningOutcome outcome = retrain.Run(session.Context(job.Seed, MethodProgress), cancellationToken);
+        Checkpoint.Save(Path.Combine(outputDirectory, ModelFile), outcome.Model, session.MetadataFor(Cell.Retrain, outcome.Model) with { Seconds = outcome.Seconds });
         return new TrainedModel(ModelFile, outcome.Seconds, null, outcome.Diagnostics);
     }
 
@@ -161,8 +152,8 @@ public sealed class EngineCellRunner : ICellRunner
     public CellMetrics RunCell(CellJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        using Opened opened = Open(job.DataSpec, job.Original, job.Request, job.Subset, job.Seed);
-        UnlearningContext context = opened.Context;
+        using UnlearningSession session = Open(job.DataSpec, job.Original, job.Request, job.Subset);
+        UnlearningContext context = session.Context(job.Seed, MethodProgress);
         var evaluator = new UnlearningEvaluator(context, EvaluationBatch);
         var (oracle, _) = Checkpoint.Load(job.Oracle.File, _device);
         using (oracle)
@@ -181,7 +172,7 @@ public sealed class EngineCellRunner : ICellRunner
             ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
             UnlearningMetrics metrics = evaluator.Metrics(label, evaluation, outcome.Seconds, outcome.Diagnostics);
             metrics = UnlearningEvaluator.CompareToRetrained(metrics, evaluation, oracleMetrics, oracleEvaluation);
-            return ToCellMetrics(metrics, ValidationAccuracy(outcome.Model, context, cancellationToken));
+            return ToCellMetrics(metrics, ValidationAccuracy(outcome.Model, context, cancellationToken)) with { Qualifier = outcome.Qualifier };
         }
     }
 
@@ -229,28 +220,17 @@ public sealed class EngineCellRunner : ICellRunner
         return predictions.Count == 0 ? null : predictions.AccuracyPercent();
     }
 
-    /// <summary>The original, its data and the request resolved over the protocol's training ids, as a context for <paramref name="seed"/>.</summary>
-    private Opened Open(string dataSpec, ModelArtefact original, string request, TrainSubset subset, ulong seed)
+    /// <summary>
+    /// The original, its data and the request resolved over the protocol's training ids, as <c>unlearn</c> and
+    /// <c>compare</c> open them (<see cref="UnlearningSession"/>: the split redrawn with the original's seed and
+    /// fraction, its classes checked against the data's).
+    /// </summary>
+    private UnlearningSession Open(string dataSpec, ModelArtefact original, string request, TrainSubset subset)
     {
-        var (model, metadata) = Checkpoint.Load(original.File, _device);
-        try
-        {
-            TrainingConfig recipe = metadata.Config ?? throw new InvalidDataException($"'{original.File}' records no training config; it is not an original from a sweep");
-            VisionData data = Data(dataSpec, recipe.ValidationFraction, recipe.Seed);
-            ForgetSets sets = ForgetRequest.Parse(request).Resolve(data.Train, TrainIds(data, subset));
-            var context = new UnlearningContext(model, data, sets.Forget, sets.Retain, data.Split.Validation, sets.ForgottenClasses, recipe, _device, seed)
-            {
-                Workers = _workers,
-                LoggerFactory = _logging,
-                Progress = MethodProgress,
-            };
-            return new Opened(model, metadata, context);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        TrainingConfig recipe = Checkpoint.ReadMetadata(original.File).Config
+            ?? throw new InvalidDataException($"'{original.File}' records no training config; it is not an original from a sweep");
+        int[] trainIds = TrainIds(Data(dataSpec, recipe.ValidationFraction, recipe.Seed), subset);
+        return UnlearningSession.Open(original.File, dataSpec, ForgetRequest.Parse(request), _device, _workers, _logging, trainIds);
     }
 
     private VisionData Data(string spec, double validationFraction, ulong seed)
@@ -273,14 +253,5 @@ public sealed class EngineCellRunner : ICellRunner
         // A stratified random "request" of that size is exactly a class-stratified subset; reuse its draw.
         ForgetSets draw = ForgetRequest.RandomCount(samples, subset.Seed, stratified: true).Resolve(data.Train, data.Split.Train);
         return draw.Forget;
-    }
-
-    private sealed class Opened(ClassifierModel original, CheckpointMetadata metadata, UnlearningContext context) : IDisposable
-    {
-        public CheckpointMetadata Metadata { get; } = metadata;
-
-        public UnlearningContext Context { get; } = context;
-
-        public void Dispose() => original.Dispose();
     }
 }

@@ -8,6 +8,12 @@ public sealed record LeaderboardRow
     /// <summary>The method label (retrain first).</summary>
     public required string Method { get; init; }
 
+    /// <summary>The outcome qualifiers its seeds reported (e.g. <c>T0=1</c>), distinct and ordered; empty when none did.</summary>
+    public IReadOnlyList<string> Qualifiers { get; init; } = [];
+
+    /// <summary>The method with its qualifiers, as tables print it: <c>deltagrad-head (T0=1)</c>.</summary>
+    public string Label => Qualifiers.Count == 0 ? Method : $"{Method} ({string.Join("; ", Qualifiers)})";
+
     /// <summary>The settings its reported cells ran with (for searched methods, the search's choice).</summary>
     public required IReadOnlyDictionary<string, string> Settings { get; init; }
 

@@ -219,7 +219,7 @@ public static class LeaderboardWriter
         {
             string n = row.Failed + row.Missing > 0 ? $"{row.Seeds} (+{row.Failed} failed, {row.Missing} missing)" : row.Seeds.ToString(s_inv);
             string pareto = row.Pareto switch { true => "✓", false => "", null => "–" };
-            sb.AppendLine($"| {row.Method} | {n} | {string.Join(" | ", columns.Select(c => Value(row, c)))} | {pareto} |");
+            sb.AppendLine($"| {row.Label} | {n} | {string.Join(" | ", columns.Select(c => Value(row, c)))} | {pareto} |");
         }
         return sb.ToString();
     }
@@ -252,7 +252,7 @@ public static class LeaderboardWriter
         foreach (LeaderboardRow row in table.Rows)
         {
             PublishedRow? paper = published.Rows.FirstOrDefault(r => r.Method == row.Method);
-            string name = paper?.PaperName is string p && p != row.Method ? $"{row.Method} ({p})" : row.Method;
+            string name = paper?.PaperName is string p && p != row.Method ? $"{row.Label} ({p})" : row.Label;
             sb.AppendLine($"| {name} | {string.Join(" | ", keys.Select(k => $"{Value(row, k)} | {PaperValue(paper, k)}"))} |");
         }
         return sb.ToString();
@@ -337,7 +337,7 @@ public static class LeaderboardWriter
             sb.AppendLine("\\midrule");
             foreach (LeaderboardRow row in table.Rows)
             {
-                sb.AppendLine(s_inv, $"{Tex(row.Method)} & {string.Join(" & ", columns.Select(c => TexValue(row, c)))} \\\\");
+                sb.AppendLine(s_inv, $"{Tex(row.Label)} & {string.Join(" & ", columns.Select(c => TexValue(row, c)))} \\\\");
                 if (row.Method == Cell.Retrain)
                 {
                     sb.AppendLine("\\midrule");

@@ -15,7 +15,7 @@ public class LeaderboardTests
     /// <summary>Two seeds, famr and finetune fixed (no search), cells written by hand with round numbers.</summary>
     private static ProtocolRecipe HandRecipe(string extra = "") => ProtocolTestRecipes.Recipe(seeds: 2, gridPoints: 0, extra: extra);
 
-    private static void WriteCell(string root, ProtocolRecipe recipe, string method, ulong seed, double ua, double ra, double ta, double mia, double seconds, bool failed = false)
+    private static void WriteCell(string root, ProtocolRecipe recipe, string method, ulong seed, double ua, double ra, double ta, double mia, double seconds, bool failed = false, string? qualifier = null)
     {
         string id = SweepPlan.CellId(method, "trouser", seed, null);
         string dir = SweepDirectory.Cell(root, id);
@@ -52,6 +52,7 @@ public class LeaderboardTests
                 ForgottenClassTestAccuracy = 100 - ua,
                 MiaEfficacy = mia,
                 Seconds = seconds,
+                Qualifier = qualifier,
             });
         }
     }
@@ -65,6 +66,31 @@ public class LeaderboardTests
         WriteCell(root, recipe, "famr", 2, ua: 100, ra: 88, ta: 86, mia: 100, seconds: 12);
         WriteCell(root, recipe, "finetune", 1, ua: 10, ra: 95, ta: 91, mia: 20, seconds: 5);
         WriteCell(root, recipe, "finetune", 2, ua: 20, ra: 97, ta: 93, mia: 30, seconds: 7);
+    }
+
+    [Fact]
+    public void Build_CellsWithOutcomeQualifiers_RowsCarryThemDistinctAndTablesPrintThemBesideTheMethod()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = HandRecipe();
+        SweepDirectory.Initialize(temp.Path, recipe);
+        WriteCell(temp.Path, recipe, "retrain", 1, ua: 100, ra: 90, ta: 88, mia: 100, seconds: 100);
+        WriteCell(temp.Path, recipe, "retrain", 2, ua: 100, ra: 92, ta: 90, mia: 100, seconds: 120);
+        WriteCell(temp.Path, recipe, "famr", 1, ua: 98, ra: 86, ta: 84, mia: 96, seconds: 10, qualifier: "T0=1");
+        WriteCell(temp.Path, recipe, "famr", 2, ua: 100, ra: 88, ta: 86, mia: 100, seconds: 12, qualifier: "T0=1");
+        WriteCell(temp.Path, recipe, "finetune", 1, ua: 10, ra: 95, ta: 91, mia: 20, seconds: 5, qualifier: "b");
+        WriteCell(temp.Path, recipe, "finetune", 2, ua: 20, ra: 97, ta: 93, mia: 30, seconds: 7, qualifier: "a");
+
+        Leaderboard board = LeaderboardBuilder.Build([temp.Path], timeBudgetSeconds: null);
+        LeaderboardTable table = Assert.Single(board.Tables);
+        Assert.Equal(["retrain", "famr", "finetune"], table.Rows.Select(r => r.Method));
+        Assert.Empty(table.Rows[0].Qualifiers);
+        Assert.Equal(["T0=1"], table.Rows[1].Qualifiers);
+        Assert.Equal(["a", "b"], table.Rows[2].Qualifiers);
+        string markdown = LeaderboardWriter.MarkdownTable(board, table);
+        Assert.Contains("| famr (T0=1) | 2 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| finetune (a; b) | 2 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| retrain | 2 |", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
