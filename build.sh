@@ -9,15 +9,18 @@
 #   ./build.sh deps            prerequisites only
 #   ./build.sh cli [args]      prerequisites + build + `deepunlearn <args>`
 #
-# Environment: TORCH_DIR=<libtorch>/share/cmake/Torch builds against another libtorch (CUDA);
-# CONFIGURATION=Debug|Release (default Release).
+# The tensor engine is TorchSharp 0.107 with libtorch 2.10, restored from NuGet by the build (CPU package by
+# default). Environment: TORCH_BACKEND=cuda builds against libtorch-cuda-12.8-linux-x64 instead (NuGet.org;
+# needs an NVIDIA driver at run time); CONFIGURATION=Debug|Release (default Release).
 set -euo pipefail
 
 cd "$(dirname "$0")"
 CONFIGURATION="${CONFIGURATION:-Release}"
-# libopenblas0-openmp replaces the reference BLAS that Debian's libtorch links by default (several times
-# faster Linear layers, sharing libtorch's OpenMP threads).
-APT_PACKAGES=(libtorch-dev libopenblas0-openmp cmake g++ make pkg-config libturbojpeg0-dev libpng-dev libsvm-dev dataset-fashion-mnist)
+# cmake, a C compiler, libjpeg-turbo and libpng: the image codecs (src/DeepUnlearn.Native/codecs); libsvm: the
+# SVC of the membership-inference audit; patchelf: the build patches a copy of TorchSharp's native library where
+# the system libstdc++ is older than GCC 13 (Debian 12; see src/DeepUnlearn/Engine/LoaderFix); Fashion-MNIST: the
+# demo's and the tests' real data.
+APT_PACKAGES=(cmake gcc g++ make pkg-config patchelf libturbojpeg0-dev libpng-dev libsvm-dev dataset-fashion-mnist)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -54,8 +57,8 @@ ensure_deps() {
 
 build() {
     local torch_args=()
-    if [ -n "${TORCH_DIR:-}" ]; then
-        torch_args=("-p:TorchDir=${TORCH_DIR}")
+    if [ -n "${TORCH_BACKEND:-}" ]; then
+        torch_args=("-p:TorchBackend=${TORCH_BACKEND}")
     fi
     dotnet build DeepUnlearn.sln -c "$CONFIGURATION" --nologo -v quiet "${torch_args[@]}"
 }

@@ -1,11 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
-using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Configuration;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli;
 
@@ -14,7 +15,7 @@ internal static class CommonOptions
 {
     public static Option<string> Device() => new("--device")
     {
-        Description = "cpu, cuda, cuda:N or auto (CUDA when libtorch sees a GPU).",
+        Description = "cpu, cuda, cuda:N or auto (CUDA device 0 when libtorch sees a GPU, else the CPU).",
         DefaultValueFactory = _ => "auto",
     };
 
@@ -32,7 +33,7 @@ internal static class CommonOptions
 
     public static Option<string> Data() => new("--data")
     {
-        Description = "Dataset: fashion-mnist (built in, Debian package), cifar10:DIR, cifar100:DIR, idx:DIR or folder:DIR.",
+        Description = "Dataset: fashion-mnist (built in, Debian package), cifar10:DIR, cifar100:DIR, idx:DIR, folder:DIR or packed:DIR.",
         DefaultValueFactory = _ => DefaultDataset,
     };
 
@@ -61,39 +62,20 @@ internal static class CommonOptions
 
     private const string DefaultDataset = "fashion-mnist";
 
-    /// <summary>Parses "auto", "cpu", "cuda" or "cuda:N" without throwing.</summary>
-    public static bool TryParseDevice(string text, out Torch.Device device)
+    /// <summary>The device named by --device, checked against what libtorch can use (an absent device is an error, never a fallback).</summary>
+    /// <exception cref="ArgumentException">An unknown spelling, or a CUDA device this machine does not have; the message lists what is valid.</exception>
+    public static torch.Device ResolveDevice(string text)
     {
-        if (string.Equals(text, "auto", StringComparison.OrdinalIgnoreCase))
-        {
-            device = Torch.Device.Auto;
-            return true;
-        }
         try
         {
-            device = Torch.Device.Parse(text);
-            return true;
+            return DeviceResolver.Resolve(text);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (ArgumentException e) when (e.ParamName is not null)
         {
-            device = Torch.Device.Cpu;
-            return false;
+            // The resolver's message already names the device and the valid ones; drop .NET's "(Parameter 'spec')".
+            string message = e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw new ArgumentException($"--device: {message}", e);
         }
-    }
-
-    /// <summary>The device named by --device, checked against what libtorch can use.</summary>
-    public static Torch.Device ResolveDevice(string text)
-    {
-        Torch.Device device = Torch.Device.Parse(text);
-        if (device.IsCuda && !LibTorch.CudaIsAvailable)
-        {
-            throw new ArgumentException($"--device {text}: CUDA is not available in this libtorch ({LibTorch.Version}); use --device cpu or auto");
-        }
-        if (device.IsCuda && device.Index >= LibTorch.CudaDeviceCount)
-        {
-            throw new ArgumentException($"--device {text}: there are {LibTorch.CudaDeviceCount} CUDA devices (cuda:0 .. cuda:{LibTorch.CudaDeviceCount - 1})");
-        }
-        return device;
     }
 
     /// <summary>
@@ -112,11 +94,7 @@ internal static class CommonOptions
         }
         if (configPath is not null)
         {
-            if (!File.Exists(configPath))
-            {
-                throw new FileNotFoundException($"--config '{configPath}' does not exist", configPath);
-            }
-            using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+            using JsonDocument doc = ParseConfig(configPath);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new ArgumentException($"--config '{configPath}' must hold a JSON object of scopes ({string.Join(", ", knownScopes)})");
@@ -138,5 +116,60 @@ internal static class CommonOptions
             result = SettingsBinder.Apply(result, pairs, scope);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The --config file as JSON: read with a size limit, a syntax error reported with the file and line, and a key that
+    /// appears twice in one object refused (JSON parsers keep the last silently, so one of two settings would vanish).
+    /// </summary>
+    internal static JsonDocument ParseConfig(string configPath)
+    {
+        string text = InputFile.ReadAllText(configPath, "--config", 16L << 20);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"--config '{configPath}' is not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}", e);
+        }
+        try
+        {
+            RefuseDuplicateKeys(doc.RootElement, configPath, string.Empty);
+        }
+        catch
+        {
+            doc.Dispose();
+            throw;
+        }
+        return doc;
+    }
+
+    private static void RefuseDuplicateKeys(JsonElement element, string configPath, string prefix)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (JsonElement item in element.EnumerateArray())
+            {
+                RefuseDuplicateKeys(item, configPath, $"{prefix}[{i++}]");
+            }
+            return;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty p in element.EnumerateObject())
+        {
+            string key = prefix.Length == 0 ? p.Name : prefix + "." + p.Name;
+            if (!seen.Add(p.Name))
+            {
+                throw new ArgumentException($"--config '{configPath}': '{key}' is set twice; keep one");
+            }
+            RefuseDuplicateKeys(p.Value, configPath, key);
+        }
     }
 }

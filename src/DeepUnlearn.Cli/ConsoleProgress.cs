@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using DeepUnlearn.Data;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 
@@ -10,7 +11,7 @@ namespace DeepUnlearn.Cli;
 /// Training progress on standard error: a live single-line bar on a terminal (epoch, step, loss, img/s,
 /// ETA), and a line every few seconds when the output is redirected (CI logs stay readable).
 /// </summary>
-internal sealed class ConsoleProgress : IProgress<TrainingProgress>, IProgress<UnlearningProgress>
+internal sealed class ConsoleProgress : IProgress<TrainingProgress>, IProgress<UnlearningProgress>, IProgress<DataProgress>
 {
     private readonly string _label;
     private readonly bool _interactive = !Console.IsErrorRedirected;
@@ -35,6 +36,13 @@ internal sealed class ConsoleProgress : IProgress<TrainingProgress>, IProgress<U
         value.Steps,
         $"{value.Method} {value.Phase}",
         double.IsNaN(value.Loss) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"loss {value.Loss:F4}"));
+
+    public void Report(DataProgress value) => Write(
+        value.Phase.GetHashCode(StringComparison.Ordinal),
+        (int)Math.Min(value.Done, int.MaxValue),
+        (int)Math.Min(value.Total, int.MaxValue),
+        $"{_label} {value.Phase}",
+        string.Empty);
 
     private void Write(int phase, int step, int steps, string head, string tail)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using DeepUnlearn.Cli.Commands;
+using DeepUnlearn.Engine;
 
 namespace DeepUnlearn.Cli;
 
@@ -19,6 +20,17 @@ public static class Program
     /// <summary>Runs the command line and returns the process exit code.</summary>
     public static int Main(string[] args)
     {
+        // Before the first tensor: malloc thresholds, OpenMP's wait policy (read once, when libtorch loads libgomp)
+        // and the thread count. A bad DU_NUM_THREADS / DU_MALLOC_TUNING is the user's setting to correct.
+        try
+        {
+            TorchRuntime.EnsureInitialized();
+        }
+        catch (EngineConfigurationException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitUsage;
+        }
         RootCommand root = BuildRootCommand();
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -38,7 +50,9 @@ public static class Program
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Console.Error.WriteLine($"deepunlearn: {e.Message}");
+            // A libtorch error arrives as TorchSharp's ExternalException: libtorch's message, then a C++ backtrace
+            // of no use to the user; Summarize keeps the message.
+            Console.Error.WriteLine($"deepunlearn: {LibTorchErrors.Summarize(e)}");
             return ExitFailure;
         }
     }
@@ -46,7 +60,7 @@ public static class Program
     /// <summary>The full command tree.</summary>
     public static RootCommand BuildRootCommand()
     {
-        var root = new RootCommand("DeepUnlearn: machine unlearning for image classifiers on libtorch.");
+        var root = new RootCommand("DeepUnlearn: machine unlearning for image classifiers on TorchSharp (libtorch).");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
@@ -55,9 +69,14 @@ public static class Program
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(TopicsCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DeltaGradCommand.Create());
         root.Subcommands.Add(VbuCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
+        root.Subcommands.Add(OraclesCommand.Create());
+        root.Subcommands.Add(ReproduceCommand.Create());
         return root;
     }
 }

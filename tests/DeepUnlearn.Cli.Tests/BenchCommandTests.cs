@@ -5,29 +5,42 @@ namespace DeepUnlearn.Cli.Tests;
 
 public class BenchCommandTests
 {
-    [Fact]
-    public void BenchEngine_Json_RunsBothLoopsAndReportsTheRatio()
+    [Theory]
+    [InlineData("smallcnn", 4, 2)]
+    [InlineData("resnet18", 2, 1)]
+    public void BenchEngine_Json_RunsBothLoopsOnTheSameNetworkAndReportsTheRatio(string model, int batch, int steps)
     {
-        var (exit, output) = CliRunner.Run("bench", "engine", "--model", "smallcnn", "--batch", "4", "--steps", "2", "--warmup", "1", "--rounds", "1", "--json");
+        var (exit, output) = CliRunner.Run(
+            "bench", "engine", "--model", model, "--batch", batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warmup", "1", "--rounds", "1", "--json");
         Assert.Equal(Program.ExitOk, exit);
         using var doc = JsonDocument.Parse(output);
         JsonElement root = doc.RootElement;
-        Assert.Equal("smallcnn", root.GetProperty("model").GetString());
-        Assert.Equal(4, root.GetProperty("batch").GetInt32());
-        JsonElement cs = root.GetProperty("c_sharp").GetProperty("runs")[0];
-        JsonElement cpp = root.GetProperty("cpp").GetProperty("runs")[0];
-        Assert.True(cs.GetProperty("images_per_second").GetDouble() > 0);
-        Assert.True(cpp.GetProperty("images_per_second").GetDouble() > 0);
-        // The steps run inside scopes: the C# loop leaves no tensor behind.
-        Assert.Equal(cs.GetProperty("live_tensors_before").GetInt64(), cs.GetProperty("live_tensors_after").GetInt64());
+        Assert.Equal(model, root.GetProperty("model").GetString());
+        Assert.Equal(batch, root.GetProperty("batch").GetInt32());
+        JsonElement toolkit = root.GetProperty("toolkit").GetProperty("runs")[0];
+        JsonElement bare = root.GetProperty("bare").GetProperty("runs")[0];
+        foreach (JsonElement run in new[] { toolkit, bare })
+        {
+            Assert.True(run.GetProperty("images_per_second").GetDouble() > 0);
+            // Each step runs in a dispose scope: neither loop leaves a tensor behind.
+            Assert.Equal(run.GetProperty("live_tensors_before").GetInt64(), run.GetProperty("live_tensors_after").GetInt64());
+        }
+        // The bare twin has the zoo model's weights: the first step's loss on the same batch is the same number.
+        double loss = toolkit.GetProperty("first_loss").GetDouble();
+        Assert.True(double.IsFinite(loss) && loss > 0);
+        Assert.True(root.GetProperty("first_loss_difference").GetDouble() <= 1e-5 * loss, $"toolkit {loss} vs bare {bare.GetProperty("first_loss").GetDouble()}");
         double ratio = root.GetProperty("ratio").GetDouble();
-        Assert.Equal(cs.GetProperty("images_per_second").GetDouble() / cpp.GetProperty("images_per_second").GetDouble(), ratio, 9);
+        Assert.Equal(toolkit.GetProperty("images_per_second").GetDouble() / bare.GetProperty("images_per_second").GetDouble(), ratio, 9);
     }
 
-    [Fact]
-    public void BenchEngine_UnknownModel_IsUsageError()
+    [Theory]
+    [InlineData("--model", "vgg16_bn")]
+    [InlineData("--threads", "0")]
+    [InlineData("--warmup", "0")]
+    public void BenchEngine_BadOption_IsUsageError(string option, string value)
     {
-        var (exit, _) = CliRunner.Run("bench", "engine", "--model", "vgg16_bn");
+        var (exit, _) = CliRunner.Run("bench", "engine", option, value);
         Assert.Equal(Program.ExitUsage, exit);
     }
 }

@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 using System.Text.Json;
+using DeepUnlearn.Engine;
+using TorchSharp;
 using Xunit;
 
 namespace DeepUnlearn.Cli.Tests;
@@ -14,9 +16,26 @@ public class InfoCommandTests
         Assert.Equal(Program.ExitOk, exit);
         using var doc = JsonDocument.Parse(output);
         JsonElement root = doc.RootElement;
-        Assert.StartsWith("1.", root.GetProperty("libtorch_version").GetString() ?? string.Empty, StringComparison.Ordinal);
-        Assert.Equal(Environment.ProcessorCount, root.GetProperty("threads").GetInt32());
+        RuntimeInfo runtime = TorchRuntime.EnsureInitialized();
+        Assert.StartsWith("0.107.", root.GetProperty("torch_sharp_version").GetString() ?? string.Empty, StringComparison.Ordinal);
+        Assert.StartsWith("2.10.", root.GetProperty("libtorch_version").GetString() ?? string.Empty, StringComparison.Ordinal);
+        Assert.Equal(runtime.Threads, root.GetProperty("threads").GetInt32());
+        Assert.Equal(torch.get_num_threads(), runtime.Threads);
+        Assert.Equal(Environment.ProcessorCount, root.GetProperty("processor_count").GetInt32());
+        Assert.Equal(runtime.OmpWaitPolicy, root.GetProperty("omp_wait_policy").GetString());
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("malloc").GetString()));
+        Assert.Equal("CPU build, libtorch-cpu-linux-x64", root.GetProperty("backend").GetString());
         Assert.Equal(root.GetProperty("cuda_available").GetBoolean() ? "cuda:0" : "cpu", root.GetProperty("default_device").GetString());
+    }
+
+    [Fact]
+    public void Info_Text_NamesTorchSharpAndLibtorch()
+    {
+        var (exit, output) = CliRunner.Run("info");
+        Assert.Equal(Program.ExitOk, exit);
+        Assert.Contains("TorchSharp 0.107.", output, StringComparison.Ordinal);
+        Assert.Contains("libtorch 2.10.", output, StringComparison.Ordinal);
+        Assert.Contains("OpenMP wait", output, StringComparison.Ordinal);
     }
 
     [Fact]

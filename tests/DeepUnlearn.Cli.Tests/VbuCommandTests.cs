@@ -44,7 +44,9 @@ public sealed class VbuCommandTests : IDisposable
         using (var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir("unlearned"), "run.json"))))
         {
             Assert.Equal(method, run.RootElement.GetProperty("config").GetProperty("method").GetString());
-            Assert.StartsWith("1.", run.RootElement.GetProperty("libtorch_version").GetString() ?? string.Empty, StringComparison.Ordinal);
+            // The engine: TorchSharp 0.107 over libtorch 2.10.
+            Assert.StartsWith("2.10.", run.RootElement.GetProperty("libtorch_version").GetString() ?? string.Empty, StringComparison.Ordinal);
+            Assert.StartsWith("0.107.", run.RootElement.GetProperty("torchsharp_version").GetString() ?? string.Empty, StringComparison.Ordinal);
         }
         Run(0, "vbu", "fit", "--data", "moons", "--moons-count", "100", "--posterior", "full", "--steps", "800", "--seed", "1",
             "--exclude-ids", Path.Combine(Dir("unlearned"), "excluded_ids.txt"), "--out", Dir("retrained"));

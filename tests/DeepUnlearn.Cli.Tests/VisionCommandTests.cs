@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -7,108 +6,10 @@ using Xunit;
 
 namespace DeepUnlearn.Cli.Tests;
 
-/// <summary>
-/// A tiny four-class image dataset in the real IDX format (a bright square in one quadrant per class, on
-/// noise) and smallcnn trained on it once through <c>deepunlearn train</c>.
-/// </summary>
-public sealed class TrainedIdxRun : IDisposable
+/// <summary><c>deepunlearn unlearn</c>, <c>compare</c> and <c>list methods</c> on the tiny IDX dataset.</summary>
+[Collection(TrainedIdxCollection.Name)]
+public class VisionCommandTests(TrainedIdxRun run)
 {
-    public const int Classes = 4;
-
-    public TrainedIdxRun()
-    {
-        Directory.CreateDirectory(Root);
-        WriteIdx(Path.Combine(Root, "data"), "train", 240, seed: 1);
-        WriteIdx(Path.Combine(Root, "data"), "t10k", 80, seed: 2);
-        // A three-class dataset of the same images, for the class-count mismatch.
-        WriteIdx(Path.Combine(Root, "three"), "train", 90, seed: 3, classes: 3);
-        WriteIdx(Path.Combine(Root, "three"), "t10k", 30, seed: 4, classes: 3);
-        var (exit, _, error) = CliRunner.RunWithErrors(
-            "train", "--data", Data, "--model", "smallcnn", "--epochs", "4", "--batch-size", "32", "--lr", "0.05",
-            "--workers", "0", "--device", "cpu", "--out", TrainDir);
-        Assert.True(exit == Program.ExitOk, error);
-    }
-
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "du-vision-cli-" + Guid.NewGuid().ToString("N"));
-
-    public string Data => "idx:" + Path.Combine(Root, "data");
-
-    public string TrainDir => Path.Combine(Root, "train");
-
-    public string Checkpoint => Path.Combine(TrainDir, "last.safetensors");
-
-    public string Out(string name) => Path.Combine(Root, name);
-
-    public void Dispose() => Directory.Delete(Root, recursive: true);
-
-    private static void WriteIdx(string directory, string prefix, int count, int seed, int classes = Classes)
-    {
-        Directory.CreateDirectory(directory);
-        var random = new Random(seed);
-        var pixels = new byte[count * 28 * 28];
-        var labels = new byte[count];
-        for (int i = 0; i < count; i++)
-        {
-            int label = i % classes;
-            labels[i] = (byte)label;
-            int top = label / 2 * 14;
-            int left = label % 2 * 14;
-            for (int y = 0; y < 28; y++)
-            {
-                for (int x = 0; x < 28; x++)
-                {
-                    bool inside = y >= top + 2 && y < top + 12 && x >= left + 2 && x < left + 12;
-                    pixels[(i * 784) + (y * 28) + x] = (byte)(inside ? 200 + random.Next(56) : random.Next(60));
-                }
-            }
-        }
-        WriteFile(Path.Combine(directory, $"{prefix}-images-idx3-ubyte"), 0x803, [count, 28, 28], pixels);
-        WriteFile(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte"), 0x801, [count], labels);
-    }
-
-    private static void WriteFile(string path, int magic, int[] dims, byte[] body)
-    {
-        using var stream = File.Create(path);
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, magic);
-        stream.Write(word);
-        foreach (int d in dims)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(word, d);
-            stream.Write(word);
-        }
-        stream.Write(body);
-    }
-}
-
-public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun>
-{
-    [Fact]
-    public void Train_WritesCheckpointsRunAndMetrics()
-    {
-        Assert.True(File.Exists(run.Checkpoint));
-        Assert.True(File.Exists(Path.Combine(run.TrainDir, "best.safetensors")));
-        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.TrainDir, "run.json")));
-        Assert.Equal("train", manifest.RootElement.GetProperty("command").GetString());
-        string metrics = File.ReadAllText(Path.Combine(run.TrainDir, "metrics.json"));
-        Assert.Contains("accuracy", metrics, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Evaluate_ReportsAccuracyPerClassAndConfusion()
-    {
-        string dir = run.Out("evaluate");
-        var (exit, output, error) = CliRunner.RunWithErrors("evaluate", "--checkpoint", run.Checkpoint, "--out", dir, "--device", "cpu");
-        Assert.True(exit == Program.ExitOk, error);
-        Assert.Contains("onfusion", output, StringComparison.Ordinal);
-        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "evaluation.json")));
-        double accuracy = report.RootElement.GetProperty("accuracy").GetDouble();
-        Assert.True(accuracy > 90, $"the synthetic quadrants should be learnt, got {accuracy:F1}%");
-        Assert.Equal(TrainedIdxRun.Classes, report.RootElement.GetProperty("per_class").EnumerateObject().Count());
-        Assert.True(File.Exists(Path.Combine(dir, "evaluation.md")));
-        Assert.True(File.Exists(Path.Combine(dir, "metrics.json")));
-    }
-
     [Fact]
     public void Unlearn_Famr_WritesCheckpointMetricsAndReport_AndForgets()
     {
@@ -130,6 +31,41 @@ public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun
     }
 
     [Fact]
+    public void Compare_SaveModels_KeepsEveryModelAsALoadableCheckpoint()
+    {
+        string dir = run.Out("compare-save");
+        var (exit, _, error) = CliRunner.RunWithErrors(
+            "compare", "--checkpoint", run.Checkpoint, "--methods", "ssd", "--forget-class", "1", "--save-models",
+            "--set", "retrain.epochs=1", "--workers", "0", "--device", "cpu", "--out", dir);
+        Assert.True(exit == Program.ExitOk, error);
+        foreach (string method in new[] { "retrain", "ssd" })
+        {
+            string path = Path.Combine(dir, "models", $"{method}-seed0.safetensors");
+            Assert.True(File.Exists(path), $"{path} was not written");
+            var (evalExit, _, evalError) = CliRunner.RunWithErrors("evaluate", "--checkpoint", path, "--device", "cpu", "--out", run.Out($"compare-save-eval-{method}"));
+            Assert.True(evalExit == Program.ExitOk, evalError);
+        }
+    }
+
+    [Fact]
+    public void Unlearn_Relearn_OriginalRelearnsInZeroStepsAndTheReportSaysWhatWasMeasured()
+    {
+        string dir = run.Out("unlearn-relearn");
+        var (exit, output, error) = CliRunner.RunWithErrors(
+            "unlearn", "--checkpoint", run.Checkpoint, "--method", "famr", "--forget-class", "1", "--set", "famr.epochs=2",
+            "--relearn", "--relearn-samples", "8", "--relearn-steps", "20", "--workers", "0", "--device", "cpu", "--out", dir);
+        Assert.True(exit == Program.ExitOk, error);
+        using JsonDocument metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        JsonElement original = metrics.RootElement.GetProperty("original").GetProperty("relearn");
+        Assert.Equal(0, original.GetProperty("steps").GetInt32());
+        Assert.Equal(8, original.GetProperty("samples").GetInt32());
+        JsonElement unlearned = metrics.RootElement.GetProperty("unlearned").GetProperty("relearn");
+        Assert.Equal(20, unlearned.GetProperty("max_steps").GetInt32());
+        Assert.Contains("Relearn time", output, StringComparison.Ordinal);
+        Assert.Contains("Representation probe", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compare_TwoSeeds_WritesTablesAndCharts()
     {
         string dir = run.Out("compare");
@@ -148,6 +84,21 @@ public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun
         Assert.Contains("| deltagrad-head (T0=1) |", markdown, StringComparison.Ordinal);
         Assert.Contains("retrain", markdown, StringComparison.Ordinal);
         Assert.Contains("per-seed gap", markdown, StringComparison.Ordinal);
+        // The honest-table rows and the probe, wired end to end: "do nothing" is the original scored against the
+        // retrained model, so its Gap is recomputed here from the original's and retrain's numbers in compare.json.
+        Assert.Contains("| do nothing |", markdown, StringComparison.Ordinal);
+        Assert.Contains("Representation probe", markdown, StringComparison.Ordinal);
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "compare.json")));
+        JsonElement report = json.RootElement.GetProperty("report");
+        JsonElement originalRow = report.GetProperty("original");
+        JsonElement[] summaries = [.. json.RootElement.GetProperty("summaries").EnumerateArray()];
+        JsonElement retrain = summaries.Single(s => s.GetProperty("method").GetString() == "retrain");
+        JsonElement doNothing = summaries.Single(s => s.GetProperty("method").GetString() == "do nothing");
+        string[] headline = ["unlearning_accuracy", "retain_accuracy", "test_accuracy", "mia_efficacy"];
+        double expectedGap = headline.Average(m => Math.Abs(originalRow.GetProperty(m).GetDouble() - retrain.GetProperty(m).GetProperty("mean").GetDouble()));
+        Assert.Equal(expectedGap, doNothing.GetProperty("gap").GetDouble(), 9);
+        Assert.InRange(originalRow.GetProperty("probe_accuracy").GetDouble(), 0, 100);
+        Assert.True(retrain.GetProperty("probe_auc").GetProperty("mean").GetDouble() is >= 0 and <= 1);
     }
 
     [Theory]
@@ -200,29 +151,7 @@ public class VisionCommandTests(TrainedIdxRun run) : IClassFixture<TrainedIdxRun
         Assert.Contains("4", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Evaluate_MissingCheckpoint_SaysSo()
-    {
-        var (exit, _, error) = CliRunner.RunWithErrors("evaluate", "--checkpoint", run.Out("nowhere.safetensors"), "--device", "cpu");
-        Assert.Equal(Program.ExitFailure, exit);
-        Assert.Contains("nowhere.safetensors", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Evaluate_CorruptCheckpoint_FailsAndLeavesTheFile()
-    {
-        string path = run.Out("corrupt.safetensors");
-        byte[] bytes = File.ReadAllBytes(run.Checkpoint).Take(200).ToArray();
-        File.WriteAllBytes(path, bytes);
-        var (exit, _, error) = CliRunner.RunWithErrors("evaluate", "--checkpoint", path, "--device", "cpu");
-        Assert.Equal(Program.ExitFailure, exit);
-        Assert.Contains("corrupt.safetensors", error, StringComparison.Ordinal);
-        Assert.Equal(bytes, File.ReadAllBytes(path));
-    }
-
     [Theory]
-    [InlineData("models", "resnet18")]
-    [InlineData("datasets", "cifar10:DIR")]
     [InlineData("methods", "famr")]
     [InlineData("methods", "settings (famr.KEY=VALUE): batch_size=128, epochs=5, learning_rate=0.01, momentum=0.9, optimizer=sgd, parameters=all, rho=1, steps=default, stop_at_forget_accuracy=default")]
     [InlineData("methods", "defaults from paper: alpha (ResNet18 CIFAR tasks), lambda (ResNet18 CIFAR tasks); authors' code: batch_size (loaders' batch size); ours: none")]

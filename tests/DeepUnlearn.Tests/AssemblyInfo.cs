@@ -1,5 +1,5 @@
 using Xunit;
 
-// Every test here touches libtorch through the shim; run them serially (one native collection), so
+// Every test here touches libtorch (TorchSharp) or the native codecs; run them serially (one native collection), so
 // thread counts, grad mode and live-tensor counts are not shared between concurrent tests.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -12,6 +12,7 @@ using DeepUnlearn.Evaluation;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Unlearning;
 using Microsoft.Extensions.Logging;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -33,18 +34,21 @@ internal static class CompareCommand
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
         var verbose = CommonOptions.Verbose();
+        var evidence = new EvidenceOptions();
         var command = new Command("compare", "Run several unlearning methods and the retrained reference on one request; writes compare.md, compare.json and SVG charts.")
         {
             checkpoint, methods, seeds, retrained, data, saveModels, device, output, workers, config, set, verbose,
         };
         forget.AddTo(command);
+        evidence.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             IReadOnlyList<string> names = ParseMethods(parse.GetValue(methods)!);
             IReadOnlyList<ulong> seedList = ParseSeeds(parse.GetValue(seeds)!);
             var settings = ResolveSettings(names, parse.GetValue(config), parse.GetValue(set) ?? []);
             ComparisonReport report = Run(parse.GetValue(checkpoint)!, parse.GetValue(data), forget.Resolve(parse), names, settings, seedList, parse.GetValue(retrained),
-                CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(saveModels), parse.GetValue(verbose), cancellationToken);
+                CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(saveModels), parse.GetValue(verbose), cancellationToken,
+                evidence.Probe(parse), evidence.Relearn(parse));
             Console.WriteLine(report.ToMarkdown());
             return Task.FromResult(Program.ExitOk);
         });
@@ -97,7 +101,7 @@ internal static class CompareCommand
         return result;
     }
 
-    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, Torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken)
+    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null)
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
         Directory.CreateDirectory(output);
@@ -113,6 +117,8 @@ internal static class CompareCommand
                 ["methods"] = methods,
                 ["seeds"] = seeds,
                 ["retrained"] = retrained,
+                ["probe"] = probe,
+                ["relearn"] = relearn,
                 ["settings"] = settings.ToDictionary(kv => kv.Key, kv => (object)SettingsBinder.Describe(kv.Value)),
             },
             Seed = seeds[0],
@@ -124,6 +130,8 @@ internal static class CompareCommand
             Status = new ConsoleStatus("compare"),
             Progress = new ConsoleProgress("compare"),
             ModelDirectory = saveModels ? Path.Combine(output, "models") : null,
+            Probe = probe,
+            Relearn = relearn,
         };
         ComparisonReport report = runner.Run(methods, settings, seeds, retrained, cancellationToken);
         report.Write(output);

@@ -1,53 +1,100 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using DeepUnlearn.Data;
+using DeepUnlearn.Data.Imaging;
+using DeepUnlearn.Data.Packed;
 using DeepUnlearn.Data.Transforms;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Vision;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
 
 /// <summary>
-/// <c>deepunlearn bench data</c>: decode + augment throughput of the loader for the three on-disk formats
-/// (CIFAR binary, IDX, a JPEG folder) beside the training throughput of the model that consumes each, so
-/// the ratio says whether the loader can ever limit training (target ≥ 5×). The CIFAR and JPEG inputs
-/// are generated in their exact formats in a temporary folder (no downloads); IDX is the real Fashion-MNIST.
+/// <c>deepunlearn bench data</c>: decode + augment throughput of the loader for the on-disk formats (CIFAR binary, IDX,
+/// a JPEG folder, and the same JPEGs packed by <c>data pack</c>) beside the training throughput of the model that
+/// consumes each, so the ratio says whether the loader can ever limit training (target ≥ 5×). Rates are given per
+/// second of wall clock and per CPU-second of this process (all its threads), the per-core rate, which is the one to
+/// compare on a shared machine. The CIFAR and JPEG inputs are generated in their exact formats in a temporary folder
+/// (no downloads); IDX is the real Fashion-MNIST.
 /// </summary>
 internal static class DataBenchCommand
 {
+    private static readonly string[] s_formats = ["cifar", "idx", "folder", "packed"];
+
     public static Command Create()
     {
-        var batches = new Option<int>("--batches") { Description = "Batches timed per format.", DefaultValueFactory = _ => 40 };
+        var batches = new Option<int>("--batches") { Description = "Batches timed per format (the JPEG formats time a quarter as many, of 32).", DefaultValueFactory = _ => 40 };
         var workers = CommonOptions.Workers();
         var jpegs = new Option<int>("--jpegs") { Description = "Images in the generated JPEG folder (500×375 each).", DefaultValueFactory = _ => 256 };
-        var command = new Command("data", "Loader throughput (decode + augment) for CIFAR bin, IDX and a JPEG folder against the training throughput of their models.")
+        var shortSide = new Option<int>("--short-side") { Description = "Short side of the packed store.", DefaultValueFactory = _ => PackOptions.DefaultShortSide };
+        var formats = new Option<string>("--formats") { Description = $"Comma-separated formats to measure: {string.Join(", ", s_formats)}.", DefaultValueFactory = _ => string.Join(",", s_formats) };
+        var noConsumer = new Option<bool>("--no-consumer") { Description = "Skip the consumer models' training throughput (the slow part on a CPU)." };
+        var command = new Command("data", "Loader throughput (decode + augment) for CIFAR bin, IDX, a JPEG folder and its packed store, per second and per CPU-second, against the training throughput of their models.")
         {
-            batches, workers, jpegs,
+            batches, workers, jpegs, shortSide, formats, noConsumer,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             int n = parse.GetValue(batches);
             int w = parse.GetValue(workers);
+            string[] chosen = parse.GetValue(formats)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string[] unknown = chosen.Except(s_formats).ToArray();
+            if (n < 2 || w < 0 || parse.GetValue(jpegs) < 32 || unknown.Length > 0 || chosen.Length == 0)
+            {
+                Console.Error.WriteLine($"error: --batches must be at least 2, --workers at least 0, --jpegs at least 32, --formats among {string.Join(", ", s_formats)}");
+                return Task.FromResult(Program.ExitUsage);
+            }
+            var consumers = new Dictionary<string, double>(StringComparer.Ordinal);
+            bool measureConsumer = !parse.GetValue(noConsumer);
             string root = Path.Combine(Path.GetTempPath(), $"du-bench-data-{Guid.NewGuid():N}");
             Directory.CreateDirectory(root);
             try
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench data: {w} loader workers, {LibTorch.NumThreads} libtorch threads, {Environment.ProcessorCount} cores"));
-                Console.WriteLine("| data | pipeline | loader img/s | consumer | consumer train img/s | ratio |");
-                Console.WriteLine("| --- | --- | ---: | --- | ---: | ---: |");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"bench data: {w} loader workers, {TorchRuntime.EnsureInitialized().Threads} libtorch threads, {Environment.ProcessorCount} cores; img/CPU-s = images per CPU-second of this process (every thread), the per-core rate"));
+                Console.WriteLine("| data | pipeline | loader img/s | img/CPU-s | consumer | consumer train img/s | ratio |");
+                Console.WriteLine("| --- | --- | ---: | ---: | --- | ---: | ---: |");
+                var row = new RowWriter(w, measureConsumer, consumers, cancellationToken);
 
-                IVisionDataset cifar = Cifar10.Load(WriteCifar10(root, 2000), DatasetSplit.Train);
-                Row("CIFAR-10 bin", cifar, TransformPresets.Train(cifar, 32), 128, n, w, "resnet18 (CIFAR stem)", () => ModelRegistry.Create("resnet18", new ModelOptions { ImageSize = 32 }), 3, 32, cancellationToken);
-
-                IVisionDataset fashion = FashionMnist.Load(DatasetSplit.Train);
-                Row("Fashion-MNIST IDX", fashion, TransformPresets.Train(fashion, 28), 128, n, w, "smallcnn", () => ModelRegistry.Create("smallcnn", new ModelOptions { InChannels = 1, ImageSize = 28 }), 1, 28, cancellationToken);
-
-                var folder = new ImageFolderDataset(WriteJpegFolder(root, parse.GetValue(jpegs)), ImageChannels.Rgb);
-                Row("JPEG folder 500×375", folder, TransformPresets.ImageNetTrain(224), 32, Math.Max(2, n / 4), w, "resnet18 (ImageNet stem, 224)", () => ModelRegistry.Create("resnet18", new ModelOptions { ImageSize = 224 }), 3, 224, cancellationToken);
+                if (chosen.Contains("cifar"))
+                {
+                    IVisionDataset cifar = Cifar10.Load(WriteCifar10(root, 2000), DatasetSplit.Train);
+                    row.Write("CIFAR-10 bin", cifar, TransformPresets.Train(cifar, 32), 128, n, "resnet18 (CIFAR stem)", () => ModelRegistry.Create("resnet18", new ModelOptions { ImageSize = 32 }), 3, 32);
+                }
+                if (chosen.Contains("idx"))
+                {
+                    IVisionDataset fashion = FashionMnist.Load(DatasetSplit.Train);
+                    row.Write("Fashion-MNIST IDX", fashion, TransformPresets.Train(fashion, 28), 128, n, "smallcnn", () => ModelRegistry.Create("smallcnn", new ModelOptions { InChannels = 1, ImageSize = 28 }), 1, 28);
+                }
+                if (chosen.Contains("folder") || chosen.Contains("packed"))
+                {
+                    const string Consumer = "resnet18 (ImageNet stem, 224)";
+                    static ClassifierModel ResNet() => ModelRegistry.Create("resnet18", new ModelOptions { ImageSize = 224 });
+                    int jpegBatches = Math.Max(2, n / 4);
+                    var folder = new ImageFolderDataset(WriteJpegFolder(root, parse.GetValue(jpegs)), ImageChannels.Rgb);
+                    if (chosen.Contains("folder"))
+                    {
+                        row.Write("JPEG folder 500×375", folder, TransformPresets.ImageNetTrain(224), 32, jpegBatches, Consumer, ResNet, 3, 224);
+                        row.Write("JPEG folder 500×375", folder, TransformPresets.ImageNetEval(224), 32, jpegBatches, Consumer, ResNet, 3, 224);
+                    }
+                    if (chosen.Contains("packed"))
+                    {
+                        int side = parse.GetValue(shortSide);
+                        string store = Path.Combine(root, "jpegs" + PackedDataset.Extension);
+                        PackedStore.Pack(folder, store, new PackOptions { ShortSide = side, Workers = Math.Max(1, Environment.ProcessorCount) }, cancellationToken: cancellationToken);
+                        using PackedDataset packed = PackedDataset.Open(store);
+                        string label = string.Create(CultureInfo.InvariantCulture, $"packed store, short side {side}");
+                        row.Write(label, packed, TransformPresets.ImageNetTrain(224), 32, jpegBatches, Consumer, ResNet, 3, 224);
+                        row.Write(label, packed, TransformPresets.ImageNetEval(224), 32, jpegBatches, Consumer, ResNet, 3, 224);
+                    }
+                }
             }
             finally
             {
@@ -58,13 +105,27 @@ internal static class DataBenchCommand
         return command;
     }
 
-    private static void Row(string name, IVisionDataset dataset, IImageTransform transform, int batch, int batches, int workers, string consumer, Func<Models.ClassifierModel> model, int channels, int size, System.Threading.CancellationToken cancellationToken)
+    /// <summary>Measures and prints one table row; the consumer model's throughput is measured once per model.</summary>
+    private sealed class RowWriter(int workers, bool measureConsumer, Dictionary<string, double> consumers, CancellationToken cancellationToken)
     {
-        DataBenchmarkResult loader = DataBenchmark.Measure(dataset, transform, batch, batches, workers, cancellationToken: cancellationToken);
-        using Models.ClassifierModel net = model();
-        double train = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, Device.Cpu);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {transform} | {loader.ImagesPerSecond:F0} | {consumer} | {train:F0} | {loader.ImagesPerSecond / train:F1}× |"));
+        public void Write(string name, IVisionDataset dataset, IImageTransform transform, int batch, int batches, string consumer, Func<ClassifierModel> model, int channels, int size)
+        {
+            DataBenchmarkResult loader = DataBenchmark.Measure(dataset, transform, batch, batches, workers, cancellationToken: cancellationToken);
+            string train = "-", ratio = "-";
+            if (measureConsumer)
+            {
+                if (!consumers.TryGetValue(consumer, out double rate))
+                {
+                    using ClassifierModel net = model();
+                    rate = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, torch.CPU);
+                    consumers[consumer] = rate;
+                }
+                train = rate.ToString("F0", CultureInfo.InvariantCulture);
+                ratio = string.Create(CultureInfo.InvariantCulture, $"{loader.ImagesPerSecond / rate:F1}×");
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {transform} | {loader.ImagesPerSecond:F0} | {loader.ImagesPerCpuSecond:F0} | {consumer} | {train} | {ratio} |"));
+        }
     }
 
     /// <summary>Five CIFAR-10 training batches in the binary format (label byte + 3072 pixel bytes per record).</summary>
@@ -119,9 +180,7 @@ internal static class DataBenchCommand
                     }
                 }
             }
-            using var scope = TensorScope.Begin();
-            Tensor image = Tensor.From<byte>(pixels, [3, h, w]);
-            File.WriteAllBytes(Path.Combine(classDir, $"{i:D5}.jpg"), Image.EncodeJpeg(image, 90));
+            File.WriteAllBytes(Path.Combine(classDir, $"{i:D5}.jpg"), ImageCodec.EncodeJpeg(pixels, 3, h, w, quality: 90));
         }
         return dir;
     }

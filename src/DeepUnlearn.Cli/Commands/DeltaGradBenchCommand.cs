@@ -5,7 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Spectre.Console;
 
@@ -78,8 +79,8 @@ internal static class DeltaGradBenchCommand
             }
             Device target = shared.TargetDevice(parse);
             bool asJson = parse.GetValue(json);
-            using var scope = TensorScope.Begin();
-            var (train, test) = DeltaGradData.Load(parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), parse.GetValue(shared.TrainSize), recipe.DType, target, recipe.Seed);
+            using var scope = torch.NewDisposeScope();
+            var (train, test) = DeltaGradData.Load(parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), parse.GetValue(shared.TrainSize), recipe.ScalarType, target, recipe.Seed);
             using (train)
             using (test)
             {

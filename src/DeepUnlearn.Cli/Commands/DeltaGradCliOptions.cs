@@ -2,7 +2,8 @@ using System;
 using System.CommandLine;
 using System.Globalization;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -94,7 +95,7 @@ internal sealed class DeltaGradCliOptions(
             Epochs = epochs,
             WeightDecay = parse.GetValue(WeightDecay),
             Seed = parse.GetValue(Seed),
-            DType = parse.GetValue(Precision) == "float32" ? DType.Float32 : DType.Float64,
+            ScalarType = parse.GetValue(Precision) == "float32" ? ScalarType.Float32 : ScalarType.Float64,
         };
         recipe.Validate();
         return recipe;
@@ -109,7 +110,7 @@ internal sealed class DeltaGradCliOptions(
     }
 
     /// <summary>The device named by --device, checked against what libtorch can use.</summary>
-    public Torch.Device TargetDevice(ParseResult parse) => CommonOptions.ResolveDevice(parse.GetValue(Device) ?? "auto");
+    public torch.Device TargetDevice(ParseResult parse) => CommonOptions.ResolveDevice(parse.GetValue(Device) ?? "auto");
 
     private static T[] ParseList<T>(string? text, string name, Func<string, T> parse)
     {

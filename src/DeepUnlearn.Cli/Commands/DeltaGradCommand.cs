@@ -5,8 +5,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -95,8 +97,8 @@ internal static class DeltaGradCommand
     private static int Run(Settings settings)
     {
         DeltaGradRecipe recipe = settings.Recipe;
-        using var scope = TensorScope.Begin();
-        var (train, test) = DeltaGradData.Load(settings.Dataset, settings.DataDirectory, settings.TrainSize, recipe.DType, settings.Device, recipe.Seed);
+        using var scope = torch.NewDisposeScope();
+        var (train, test) = DeltaGradData.Load(settings.Dataset, settings.DataDirectory, settings.TrainSize, recipe.ScalarType, settings.Device, recipe.Seed);
         using (train)
         using (test)
         using (FlatModel model = recipe.CreateModel(train.FeatureCount, train.ClassCount(), settings.Device))
@@ -271,7 +273,7 @@ internal static class DeltaGradCommand
             ["trajectory_weight_decay"] = trajectory.Metadata.WeightDecay,
             ["git_commit"] = plus >= 0 ? version[(plus + 1)..] : "unknown",
             ["deepunlearn_version"] = version,
-            ["libtorch_version"] = LibTorch.Version,
+            ["libtorch_version"] = TorchRuntime.EnsureInitialized().LibTorchVersion,
             ["device"] = settings.Device.ToString(),
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };

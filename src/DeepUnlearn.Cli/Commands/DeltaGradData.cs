@@ -1,6 +1,7 @@
 using System;
 using DeepUnlearn.Data;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -12,7 +13,7 @@ internal static class DeltaGradData
     public const string Synthetic = "synthetic";
     public const string DefaultFashionMnistDirectory = Data.FashionMnist.DefaultDirectory;
 
-    public static (SampleTable Train, SampleTable Test) Load(string dataset, string? directory, int trainSize, DType dtype, Device device, ulong seed) => dataset switch
+    public static (SampleTable Train, SampleTable Test) Load(string dataset, string? directory, int trainSize, ScalarType dtype, Device device, ulong seed) => dataset switch
     {
         Synthetic => LoadSynthetic(trainSize == 0 ? 2000 : trainSize, dtype, device, seed),
         FashionMnist => LoadFashionMnist(directory, trainSize, dtype, device),
@@ -23,9 +24,9 @@ internal static class DeltaGradData
     /// Fashion-MNIST as 784 pixels in [0, 1], centred by the training mean (train and test alike), optionally
     /// only the first <paramref name="trainSize"/> training images.
     /// </summary>
-    private static (SampleTable Train, SampleTable Test) LoadFashionMnist(string? directory, int trainSize, DType dtype, Device device)
+    private static (SampleTable Train, SampleTable Test) LoadFashionMnist(string? directory, int trainSize, ScalarType dtype, Device device)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using SampleTable rawTrain = SampleTable.FromImages(Data.FashionMnist.Load(DatasetSplit.Train, directory), DatasetSplit.Train, dtype, device);
         using SampleTable rawTest = SampleTable.FromImages(Data.FashionMnist.Load(DatasetSplit.Test, directory), DatasetSplit.Test, dtype, device);
         SampleTable train = rawTrain;
@@ -33,8 +34,8 @@ internal static class DeltaGradData
         if (trainSize > 0 && trainSize < rawTrain.Count)
         {
             subset = new SampleTable(
-                scope.Keep(rawTrain.Features.Narrow(0, 0, trainSize).Clone()),
-                scope.Keep(rawTrain.Labels.Narrow(0, 0, trainSize).Clone()),
+                rawTrain.Features.narrow(0, 0, trainSize).clone().MoveToOuterDisposeScope(),
+                rawTrain.Labels.narrow(0, 0, trainSize).clone().MoveToOuterDisposeScope(),
                 $"{rawTrain.Identity}[0:{trainSize}]",
                 ownsTensors: true);
             train = subset;
@@ -47,19 +48,19 @@ internal static class DeltaGradData
     }
 
     /// <summary>Gaussian clusters: 20 features, 5 classes, 500 test samples, all drawn from <paramref name="seed"/>.</summary>
-    private static (SampleTable Train, SampleTable Test) LoadSynthetic(int trainSize, DType dtype, Device device, ulong seed)
+    private static (SampleTable Train, SampleTable Test) LoadSynthetic(int trainSize, ScalarType dtype, Device device, ulong seed)
     {
         const int Features = 20;
         const int Classes = 5;
         const int TestSize = 500;
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var generator = new Generator(seed);
-        Tensor centres = Tensor.Randn([Classes, Features], DType.Float64, null, generator).Mul(0.6);
+        Tensor centres = torch.randn([Classes, Features], ScalarType.Float64, generator: generator).mul(0.6);
         SampleTable Draw(int count, string split)
         {
-            Tensor labels = Tensor.Randint(0, Classes, [count], DType.Int64, null, generator);
-            Tensor x = centres.IndexSelect(0, labels).Add(Tensor.Randn([count, Features], DType.Float64, null, generator)).To(device, dtype);
-            return new SampleTable(scope.Keep(x), scope.Keep(labels.To(device)), $"synthetic-clusters(seed {seed})/{split}", ownsTensors: true);
+            Tensor labels = torch.randint(0, Classes, [count], ScalarType.Int64, generator: generator);
+            Tensor x = centres.index_select(0, labels).add(torch.randn([count, Features], ScalarType.Float64, generator: generator)).to(dtype, device);
+            return new SampleTable(x.MoveToOuterDisposeScope(), labels.to(device).MoveToOuterDisposeScope(), $"synthetic-clusters(seed {seed})/{split}", ownsTensors: true);
         }
         SampleTable train = Draw(trainSize, "train");
         SampleTable test = Draw(TestSize, "test");

@@ -4,11 +4,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using DeepUnlearn.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -16,23 +17,24 @@ namespace DeepUnlearn.Cli.Commands;
 internal sealed record EngineBenchOptions(string Model, int Batch, int Steps, int Warmup, int Rounds, ulong Seed);
 
 // Figures per run: Seconds (wall time of the timed steps), ImagesPerSecond (their throughput),
-// BestStepImagesPerSecond (the fastest single step), CpuSeconds (user + system CPU time of the timed steps,
-// all threads: the figure least disturbed by other processes on a shared machine).
+// BestStepImagesPerSecond (the fastest single step), CpuSeconds (user + system CPU time of the process during the
+// timed steps, all threads: the figure least disturbed by other processes on a shared machine).
 
-/// <summary>One timed run of one engine.</summary>
+/// <summary>One timed run of one loop.</summary>
 internal sealed record LoopResult(
-    string Engine,
+    string Loop,
     double Seconds,
     double ImagesPerSecond,
     double BestStepImagesPerSecond,
     double CpuSeconds,
-    long? LiveTensorsBefore,
-    long? LiveTensorsAfter,
-    double? RssMbBefore,
-    double? RssMbAfter);
+    double FirstLoss,
+    long LiveTensorsBefore,
+    long LiveTensorsAfter,
+    double RssMbBefore,
+    double RssMbAfter);
 
-/// <summary>The runs of one engine.</summary>
-internal sealed record EngineSummary(string Engine, List<LoopResult> Runs)
+/// <summary>The runs of one loop.</summary>
+internal sealed record LoopSummary(string Loop, List<LoopResult> Runs)
 {
     public LoopResult Best => Runs.MaxBy(r => r.ImagesPerSecond)!;
 
@@ -63,173 +65,171 @@ internal sealed record EngineBenchReport(
     int Warmup,
     int Rounds,
     int Threads,
+    string TorchSharp,
     string Libtorch,
-    EngineSummary CSharp,
-    EngineSummary Cpp)
+    string OmpWaitPolicy,
+    string Malloc,
+    LoopSummary Toolkit,
+    LoopSummary Bare)
 {
-    /// <summary>Best C# images/s over best C++ images/s.</summary>
-    public double Ratio => CSharp.BestImagesPerSecond / Cpp.BestImagesPerSecond;
+    /// <summary>The ratio the toolkit's step must reach (issue 12): at least 0.97 of the bare loop.</summary>
+    public const double Target = 0.97;
 
-    /// <summary>Median C# images/s over median C++ images/s.</summary>
-    public double MedianRatio => CSharp.MedianImagesPerSecond / Cpp.MedianImagesPerSecond;
+    /// <summary>Best toolkit images/s over best bare images/s.</summary>
+    public double Ratio => Toolkit.BestImagesPerSecond / Bare.BestImagesPerSecond;
 
-    /// <summary>The fastest C# step over the fastest C++ step.</summary>
-    public double BestStepRatio => CSharp.BestStepImagesPerSecond / Cpp.BestStepImagesPerSecond;
+    /// <summary>Median toolkit images/s over median bare images/s.</summary>
+    public double MedianRatio => Toolkit.MedianImagesPerSecond / Bare.MedianImagesPerSecond;
 
-    /// <summary>C# images per CPU-second over C++ images per CPU-second (the CPU cost of the binding).</summary>
-    public double CpuRatio => CSharp.ImagesPerCpuSecond / Cpp.ImagesPerCpuSecond;
+    /// <summary>The fastest toolkit step over the fastest bare step.</summary>
+    public double BestStepRatio => Toolkit.BestStepImagesPerSecond / Bare.BestStepImagesPerSecond;
+
+    /// <summary>Toolkit images per CPU-second over bare images per CPU-second (what the toolkit's layers cost).</summary>
+    public double CpuRatio => Toolkit.ImagesPerCpuSecond / Bare.ImagesPerCpuSecond;
+
+    /// <summary>
+    /// The largest difference between the two loops' first-step losses (same weights, same batch): both loops train
+    /// the same network, so it is at rounding level; a larger value means the two models differ.
+    /// </summary>
+    public double FirstLossDifference =>
+        Toolkit.Runs.Zip(Bare.Runs, (t, b) => Math.Abs(t.FirstLoss - b.FirstLoss)).DefaultIfEmpty(0).Max();
 }
 
 /// <summary>
-/// The engine benchmark: the same training step (forward, cross entropy, backward, SGD with momentum
-/// 0.9) of the same model on the same random batch, through the C# binding and in the pure C++ program
-/// du_engine_bench, alternately, with libtorch's thread count shared.
+/// The engine benchmark (issue 12, point 6): the toolkit's own training step — the zoo's model, <see cref="Trainer.Step"/>,
+/// the optimizer <see cref="OptimizerFactory"/> makes (<see cref="SgdOptimizer"/>), its dispose scope — against a bare
+/// TorchSharp loop (a plain TorchSharp module of the same architecture with the same weights, <c>torch.optim.SGD</c>,
+/// a dispose scope per step, nothing else), on the same fixed random batch, alternately in one process (ABBA), with
+/// the same libtorch threads.
 /// </summary>
 internal static class EngineBenchmark
 {
     public const int Classes = 10;
     public const int ImageSize = 32;
-    public const double LearningRate = 0.01;
-    public const double Momentum = 0.9;
+    public const string ToolkitLoop = "toolkit";
+    public const string BareLoop = "bare TorchSharp";
 
-    /// <summary>The models du_engine_bench implements.</summary>
+    /// <summary>The models with a bare twin here.</summary>
     public static readonly string[] Models = ["smallcnn", "resnet18"];
+
+    // The toolkit's training defaults (SGD, momentum 0.9, weight decay 5e-4), for both loops.
+    private static readonly TrainingConfig s_recipe = new();
 
     public static EngineBenchReport Run(EngineBenchOptions options, Action<string>? progress)
     {
-        string program = NativeProgramPath();
-        int threads = LibTorch.NumThreads;
-        var cs = new List<LoopResult>();
-        var cpp = new List<LoopResult>();
-        // ABBA order (C#, C++, C++, C#, ...): a drift in the machine's load over the runs hits both engines alike.
+        ArgumentNullException.ThrowIfNull(options);
+        RuntimeInfo runtime = TorchRuntime.EnsureInitialized();
+        var toolkit = new List<LoopResult>();
+        var bare = new List<LoopResult>();
+        // ABBA order (toolkit, bare, bare, toolkit, ...): a drift in the machine's load over the runs hits both alike.
         for (int round = 1; round <= options.Rounds; round++)
         {
-            bool csharpFirst = round % 2 == 1;
+            bool toolkitFirst = round % 2 == 1;
             for (int turn = 0; turn < 2; turn++)
             {
-                if ((turn == 0) == csharpFirst)
-                {
-                    progress?.Invoke($"run {round}/{options.Rounds}: C# ({options.Model}, batch {options.Batch}, {options.Warmup} + {options.Steps} steps) ...");
-                    cs.Add(RunCSharp(options));
-                    progress?.Invoke($"  C#   {cs[^1].ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture)} img/s");
-                }
-                else
-                {
-                    progress?.Invoke($"run {round}/{options.Rounds}: C++ ({Path.GetFileName(program)}) ...");
-                    cpp.Add(RunCpp(program, options, threads));
-                    progress?.Invoke($"  C++  {cpp[^1].ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture)} img/s");
-                }
+                bool runToolkit = (turn == 0) == toolkitFirst;
+                string loop = runToolkit ? ToolkitLoop : BareLoop;
+                progress?.Invoke($"run {round}/{options.Rounds}: {loop} ({options.Model}, batch {options.Batch}, {options.Warmup} + {options.Steps} steps) ...");
+                LoopResult result = RunLoop(options, runToolkit);
+                (runToolkit ? toolkit : bare).Add(result);
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"  {loop}: {result.ImagesPerSecond:F1} img/s"));
             }
         }
         return new EngineBenchReport(
-            options.Model, options.Batch, options.Steps, options.Warmup, options.Rounds, threads, LibTorch.Version,
-            new EngineSummary("C#", cs), new EngineSummary("C++", cpp));
+            options.Model, options.Batch, options.Steps, options.Warmup, options.Rounds, torch.get_num_threads(),
+            runtime.TorchSharpVersion, runtime.LibTorchVersion, runtime.OmpWaitPolicy, runtime.Malloc.ToString(),
+            new LoopSummary(ToolkitLoop, toolkit), new LoopSummary(BareLoop, bare));
     }
 
-    /// <summary>The C# loop: one model, one fixed batch, each step in its own <see cref="TensorScope"/>.</summary>
-    public static LoopResult RunCSharp(EngineBenchOptions options)
+    /// <summary>
+    /// One run of one loop: builds the zoo's model (seeded), the bare twin with the very same weights when
+    /// <paramref name="toolkit"/> is false, a fixed batch, then times <see cref="EngineBenchOptions.Steps"/> steps
+    /// after <see cref="EngineBenchOptions.Warmup"/> untimed ones.
+    /// </summary>
+    public static LoopResult RunLoop(EngineBenchOptions options, bool toolkit)
     {
-        var modelOptions = new ModelOptions
+        ArgumentNullException.ThrowIfNull(options);
+        using ClassifierModel model = ModelRegistry.Create(options.Model, new ModelOptions
         {
             NumClasses = Classes,
             InChannels = 3,
             ImageSize = ImageSize,
             Stem = ModelStem.Cifar,
             Seed = options.Seed,
-        };
-        using ClassifierModel model = ModelRegistry.Create(options.Model, modelOptions);
+        });
         using var generator = new Generator(options.Seed);
-        using Tensor x = TensorScope.Detach(Tensor.Randn([options.Batch, 3, ImageSize, ImageSize], generator: generator));
-        using Tensor y = TensorScope.Detach(Tensor.Randint(0, Classes, [options.Batch], generator: generator));
-        using var sgd = new Sgd(model.Parameters(), LearningRate, Momentum);
+        using Tensor x = torch.randn([options.Batch, 3, ImageSize, ImageSize], generator: generator).DetachFromDisposeScope();
+        using Tensor y = torch.randint(0, Classes, [options.Batch], generator: generator).DetachFromDisposeScope();
+        return toolkit ? TimeToolkit(model, x, y, options) : TimeBare(model, x, y, options);
+    }
+
+    // The toolkit's step: Trainer.Step with the optimizer the Trainer makes.
+    private static LoopResult TimeToolkit(ClassifierModel model, Tensor x, Tensor y, EngineBenchOptions options)
+    {
+        model.train();
+        using OptimizerHelper optimizer = OptimizerFactory.Create(s_recipe, model.TrainableParameters());
+        double firstLoss = double.NaN;
+        return Time(ToolkitLoop, options, step =>
+        {
+            double loss = Trainer.Step(model, optimizer, x, y).Loss;
+            if (step == 0)
+            {
+                firstLoss = loss;
+            }
+        }, () => firstLoss);
+    }
+
+    // The bare loop: a plain TorchSharp module with the zoo model's weights, torch.optim.SGD, a scope per step.
+    private static LoopResult TimeBare(ClassifierModel zoo, Tensor x, Tensor y, EngineBenchOptions options)
+    {
+        using nn.Module<Tensor, Tensor> model = options.Model == "resnet18"
+            ? new BareResNet18(3, Classes)
+            : new BareSmallCnn(3, Classes, ImageSize);
+        StrictStateLoader.Load(model, zoo.state_dict());
+        model.train();
+        using var optimizer = torch.optim.SGD(model.parameters().ToList(), s_recipe.LearningRate, s_recipe.Momentum, weight_decay: s_recipe.WeightDecay);
+        double firstLoss = double.NaN;
+        return Time(BareLoop, options, step =>
+        {
+            using var scope = torch.NewDisposeScope();
+            Tensor loss = nn.functional.cross_entropy(model.call(x), y);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            if (step == 0)
+            {
+                // Outside the timed steps (step 0 is a warm-up step, or the only step when there is none).
+                firstLoss = loss.ToDouble();
+            }
+        }, () => firstLoss);
+    }
+
+    private static LoopResult Time(string loop, EngineBenchOptions options, Action<int> step, Func<double> firstLoss)
+    {
+        int index = 0;
         for (int i = 0; i < options.Warmup; i++)
         {
-            Step(model, sgd, x, y);
+            step(index++);
         }
-        long liveBefore = Tensor.LiveCount;
-        double? rssBefore = RssMb();
+        // Settled counts (garbage finalized) outside the timed steps; no Parameter is made in between (see LiveTensors).
+        long liveBefore = LiveTensors.Settled();
+        double rssBefore = RssMb();
         double bestStep = double.MaxValue;
         TimeSpan cpuStart = CpuTime();
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < options.Steps; i++)
         {
             long stepStart = Stopwatch.GetTimestamp();
-            Step(model, sgd, x, y);
+            step(index++);
             bestStep = Math.Min(bestStep, Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
         }
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         double cpuSeconds = (CpuTime() - cpuStart).TotalSeconds;
-        return new LoopResult("C#", seconds, options.Batch * (double)options.Steps / seconds, options.Batch / bestStep, cpuSeconds, liveBefore, Tensor.LiveCount, rssBefore, RssMb());
-    }
-
-    // One training step; du_engine_bench issues the same ATen ops in the same order. Sgd is torch.optim.SGD:
-    // buf = grad.clone() on the first step, then buf.mul_(momentum).add_(grad); p.add_(buf, -lr).
-    private static void Step(ClassifierModel model, Sgd sgd, Tensor x, Tensor y)
-    {
-        using var scope = TensorScope.Begin();
-        Tensor loss = Functional.CrossEntropy(model.Forward(x), y);
-        sgd.ZeroGrad();
-        loss.Backward();
-        sgd.Step();
-    }
-
-    /// <summary>Runs du_engine_bench once and reads its JSON line.</summary>
-    public static LoopResult RunCpp(string program, EngineBenchOptions options, int threads)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[]
-        {
-            "--model", options.Model,
-            "--batch", options.Batch.ToString(CultureInfo.InvariantCulture),
-            "--steps", options.Steps.ToString(CultureInfo.InvariantCulture),
-            "--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture),
-            "--threads", threads.ToString(CultureInfo.InvariantCulture),
-            "--seed", options.Seed.ToString(CultureInfo.InvariantCulture),
-            "--lr", LearningRate.ToString("R", CultureInfo.InvariantCulture),
-            "--momentum", Momentum.ToString("R", CultureInfo.InvariantCulture),
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(program)} failed (exit code {process.ExitCode}): {stderr.Result.Trim()}");
-        }
-        string line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
-            ?? throw new InvalidOperationException($"{Path.GetFileName(program)} printed nothing");
-        using JsonDocument json = JsonDocument.Parse(line);
-        JsonElement root = json.RootElement;
+        double rssAfter = RssMb();
+        long liveAfter = LiveTensors.Settled();
         return new LoopResult(
-            "C++",
-            root.GetProperty("seconds").GetDouble(),
-            root.GetProperty("images_per_second").GetDouble(),
-            options.Batch / root.GetProperty("best_step_seconds").GetDouble(),
-            root.GetProperty("cpu_seconds").GetDouble(),
-            null,
-            null,
-            null,
-            root.TryGetProperty("rss_mb", out JsonElement rss) ? rss.GetDouble() : null);
-    }
-
-    /// <summary>du_engine_bench beside the managed assemblies (the build copies it there with the shim).</summary>
-    public static string NativeProgramPath()
-    {
-        string name = OperatingSystem.IsWindows() ? "du_engine_bench.exe" : "du_engine_bench";
-        string path = Path.Combine(AppContext.BaseDirectory, name);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"the C++ reference program {name} is not next to the DeepUnlearn assemblies ({AppContext.BaseDirectory}); rebuild with 'dotnet build', which builds it with the libtorch shim", path);
-        }
-        return path;
+            loop, seconds, options.Batch * (double)options.Steps / seconds, options.Batch / bestStep, cpuSeconds, firstLoss(),
+            liveBefore, liveAfter, rssBefore, rssAfter);
     }
 
     private static TimeSpan CpuTime()
@@ -239,7 +239,7 @@ internal static class EngineBenchmark
     }
 
     /// <summary>This process's resident set size in MB (VmRSS of /proc/self/status; the working set elsewhere).</summary>
-    public static double? RssMb()
+    public static double RssMb()
     {
         const string status = "/proc/self/status";
         if (File.Exists(status))

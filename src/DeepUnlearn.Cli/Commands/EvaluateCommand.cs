@@ -7,6 +7,7 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -29,7 +30,7 @@ internal static class EvaluateCommand
         command.SetAction((parse, cancellationToken) =>
         {
             string path = parse.GetValue(checkpoint)!;
-            Torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
+            torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
             var (model, metadata) = Checkpoint.Load(path, target);
             using (model)
             {

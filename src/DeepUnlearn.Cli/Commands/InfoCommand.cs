@@ -1,38 +1,42 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
+using System.Linq;
+using System.Reflection;
 using System.Text.Json;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
 
-/// <summary><c>deepunlearn info</c>: versions, threads and devices.</summary>
+/// <summary><c>deepunlearn info</c>: versions of the toolkit and its engine, threads, malloc and OpenMP settings, devices.</summary>
 internal static class InfoCommand
 {
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print the facts as one JSON object." };
-        var command = new Command("info", "Show the DeepUnlearn and libtorch versions, thread count and devices.") { json };
+        var command = new Command("info", "Show the DeepUnlearn, TorchSharp and libtorch versions, threads, malloc and OpenMP settings, and devices.") { json };
         command.SetAction(parse =>
         {
-            var facts = Collect();
+            InfoFacts facts = Collect();
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(facts, JsonFile.Options));
+                return Program.ExitOk;
             }
-            else
+            string threadsFrom = facts.ThreadsFromVariable ? TorchRuntime.ThreadsVariable : "the cores";
+            Console.WriteLine($"DeepUnlearn  {facts.DeepUnlearnVersion}");
+            Console.WriteLine($"engine       TorchSharp {facts.TorchSharpVersion} on libtorch {facts.LibtorchVersion} ({facts.Backend})");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads      {facts.Threads} intra-op (from {threadsFrom}; this machine has {facts.ProcessorCount} cores)"));
+            Console.WriteLine($"malloc       {facts.Malloc}");
+            Console.WriteLine($"OpenMP wait  {facts.OmpWaitPolicy}");
+            Console.WriteLine($"CUDA         {(facts.CudaAvailable ? string.Create(CultureInfo.InvariantCulture, $"available, {facts.CudaDevices.Length} device(s)") : "not available")}");
+            foreach (string device in facts.CudaDevices)
             {
-                Console.WriteLine($"DeepUnlearn  {facts.DeepUnlearnVersion}");
-                Console.WriteLine($"libtorch     {facts.LibtorchVersion}");
-                Console.WriteLine($"threads      {facts.Threads.ToString(CultureInfo.InvariantCulture)} (intra-op; machine has {facts.ProcessorCount.ToString(CultureInfo.InvariantCulture)} cores)");
-                Console.WriteLine($"CUDA         {(facts.CudaAvailable ? $"available, {facts.CudaDevices.Length.ToString(CultureInfo.InvariantCulture)} device(s)" : "not available")}");
-                foreach (string device in facts.CudaDevices)
-                {
-                    Console.WriteLine($"  device     {device}");
-                }
-                Console.WriteLine($"default      {facts.DefaultDevice}");
+                Console.WriteLine($"  device     {device}");
             }
+            Console.WriteLine($"default      {facts.DefaultDevice} (--device auto)");
             return Program.ExitOk;
         });
         return command;
@@ -40,29 +44,61 @@ internal static class InfoCommand
 
     internal static InfoFacts Collect()
     {
-        int count = LibTorch.CudaDeviceCount;
-        var devices = new string[LibTorch.CudaIsAvailable ? count : 0];
+        RuntimeInfo runtime = TorchRuntime.EnsureInitialized();
+        var devices = new string[runtime.CudaAvailable ? runtime.CudaDeviceCount : 0];
         for (int i = 0; i < devices.Length; i++)
         {
-            devices[i] = Device.Cuda(i).ToString();
+            devices[i] = new torch.Device(DeviceType.CUDA, i).ToString();
         }
         return new InfoFacts(
             ToolkitInfo.Version,
-            LibTorch.Version,
-            LibTorch.NumThreads,
-            Environment.ProcessorCount,
-            LibTorch.CudaIsAvailable,
+            runtime.TorchSharpVersion,
+            runtime.LibTorchVersion,
+            Backend(),
+            runtime.Threads,
+            runtime.ThreadsFromVariable,
+            runtime.Cores,
+            DescribeMalloc(runtime.Malloc),
+            runtime.OmpWaitPolicy,
+            runtime.CudaAvailable,
             devices,
-            Device.Auto.ToString());
+            DeviceResolver.Resolve("auto").ToString());
+    }
+
+    private static string DescribeMalloc(MallocTuning malloc) => malloc switch
+    {
+        MallocTuning.Applied => string.Create(CultureInfo.InvariantCulture,
+            $"tuned: mmap threshold {TorchRuntime.MmapThresholdBytes >> 20} MiB, trim threshold {TorchRuntime.TrimThresholdBytes >> 20} MiB ({TorchRuntime.MallocTuningVariable}=0 keeps glibc's defaults)"),
+        MallocTuning.DisabledByVariable => $"glibc defaults ({TorchRuntime.MallocTuningVariable} turned the tuning off)",
+        MallocTuning.LeftToUserSettings => "the user's settings (GLIBC_TUNABLES or MALLOC_*_ variables)",
+        _ => "glibc defaults (not tunable here: not glibc, or mallopt refused)",
+    };
+
+    // The libtorch package the toolkit was built with (-p:TorchBackend=cpu|cuda), recorded in its assembly.
+    private static string Backend()
+    {
+        string? backend = typeof(ToolkitInfo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "DeepUnlearn.TorchBackend")?.Value;
+        return backend switch
+        {
+            "cpu" => "CPU build, libtorch-cpu-linux-x64",
+            "cuda" => "CUDA build, libtorch-cuda-12.8-linux-x64",
+            _ => "unknown build",
+        };
     }
 }
 
 /// <summary>What <c>deepunlearn info</c> reports.</summary>
 internal sealed record InfoFacts(
     string DeepUnlearnVersion,
+    string TorchSharpVersion,
     string LibtorchVersion,
+    string Backend,
     int Threads,
+    bool ThreadsFromVariable,
     int ProcessorCount,
+    string Malloc,
+    string OmpWaitPolicy,
     bool CudaAvailable,
     string[] CudaDevices,
     string DefaultDevice);

@@ -29,7 +29,8 @@ internal static class ListCommand
                     Console.WriteLine("cifar100:DIR       CIFAR-100 binary version, fine labels (train.bin, test.bin, fine_label_names.txt)");
                     Console.WriteLine("cifar100-coarse:DIR CIFAR-100 with the 20 coarse labels");
                     Console.WriteLine("idx:DIR            MNIST-style IDX files (gzipped or not)");
-                    Console.WriteLine("folder:DIR         ImageFolder: DIR/train/<class>/*.jpg|png and DIR/val/<class>/... (ImageNet-100)");
+                    Console.WriteLine("folder:DIR         ImageFolder: DIR/train/<class>/*.jpg|png and DIR/val/<class>/... (ImageNet-100: deepunlearn data imagenet100)");
+                    Console.WriteLine("packed:DIR         a folder decoded once into DIR/train.dupack, DIR/val.dupack (deepunlearn data pack); same ids as folder:");
                     break;
                 case "methods":
                     foreach (MethodEntry entry in MethodRegistry.List())

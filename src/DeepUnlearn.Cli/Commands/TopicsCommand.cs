@@ -6,9 +6,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.TopicModels;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -39,7 +40,7 @@ internal static class TopicsCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0UL };
         var labels = new Option<string?>("--labels") { Description = "CSV of 'id,label' lines: also fine-tune a linear classifier head on the topic features Ãᵀx̄ / (x̄ᵀp)." };
         var lambda = new Option<double>("--lambda") { Description = "L2 regularisation of the classifier head.", DefaultValueFactory = _ => 1e-2 };
-        var device = new Option<string>("--device") { Description = "Device of the co-occurrence matrices: auto, cpu, cuda[:n].", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = $"Device of the co-occurrence matrices: {DeviceResolver.ValidSpecs}.", DefaultValueFactory = _ => "auto" };
         var output = new Option<string>("--out") { Description = "Output folder for the model, run.json and metrics.json.", Required = true };
         var command = new Command("train", "Learn a topic model (FastAnchorWords + RecoverL2) from a corpus.")
         {
@@ -52,9 +53,15 @@ internal static class TopicsCommand
             {
                 return Usage("--topics, --min-count, --anchor-min-docs and --max-vocab must be at least 1, --projection-dim at least 0, --lambda positive");
             }
-            if (!CommonOptions.TryParseDevice(parse.GetValue(device)!, out Device dev))
+            Device dev;
+            try
             {
-                return Usage($"unknown device '{parse.GetValue(device)}'; valid: auto, cpu, cuda, cuda:N");
+                // Before any work: an unknown spelling, or CUDA where libtorch sees none, is a usage error.
+                dev = CommonOptions.ResolveDevice(parse.GetValue(device)!);
+            }
+            catch (ArgumentException e)
+            {
+                return Usage(e.Message);
             }
             var options = new AnchorTopicModelOptions
             {
@@ -733,9 +740,10 @@ internal static class TopicsCommand
         ["config"] = config,
         ["seed"] = seed,
         ["deepunlearn_version"] = ToolkitInfo.Version,
-        ["libtorch_version"] = LibTorch.Version,
+        ["torchsharp_version"] = TorchRuntime.EnsureInitialized().TorchSharpVersion,
+        ["libtorch_version"] = TorchRuntime.EnsureInitialized().LibTorchVersion,
         ["device"] = device.ToString(),
-        ["model_format"] = $"{TopicModelBundle.FormatName} v1 (JSON + raw float64 arrays.bin; safetensors once the binding has it)",
+        ["model_format"] = $"{TopicModelBundle.FormatName} v1 (JSON + raw float64 arrays.bin)",
         ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     };
 

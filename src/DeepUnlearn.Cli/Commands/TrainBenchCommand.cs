@@ -6,10 +6,10 @@ using System.Linq;
 using System.Threading.Tasks;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -43,7 +43,7 @@ internal static class TrainBenchCommand
                 ImageSize = vision.ImageSize,
                 Seed = 0,
             });
-            net.To(target);
+            ModelPlacement.MoveTo(net, target);
             var recipe = new TrainingConfig { Epochs = 1, BatchSize = batchSize, Workers = parse.GetValue(workers), Schedule = ScheduleKind.Constant };
             int[] ids = vision.Split.Train;
             if (parse.GetValue(steps) is int n)
@@ -51,11 +51,11 @@ internal static class TrainBenchCommand
                 ids = ids.Take(Math.Max(1, n) * batchSize).ToArray();
             }
             using DataLoader loader = vision.TrainLoader(ids, training: true, batchSize, 0, target, recipe.Workers);
-            using Optimizer optimizer = OptimizerFactory.Create(recipe, net.TrainableParameters());
+            using var optimizer = OptimizerFactory.Create(recipe, net.TrainableParameters());
             var (_, _, seconds, imagesPerSecond) = Trainer.TrainOneEpoch(net, loader, optimizer, recipe, epoch: 0, cancellationToken: cancellationToken);
             double epochSeconds = vision.Split.Train.Length / imagesPerSecond;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"bench train: {parse.GetValue(model)} on {vision.Specification}, batch {batchSize}, {target}, {LibTorch.NumThreads} threads, {recipe.Workers} loader workers"));
+                $"bench train: {parse.GetValue(model)} on {vision.Specification}, batch {batchSize}, {target}, {torch.get_num_threads()} threads, {recipe.Workers} loader workers"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {ids.Length:N0} images in {seconds:F1} s: {imagesPerSecond:F0} img/s, {epochSeconds:F1} s per epoch of {vision.Split.Train.Length:N0} images"));
             return Task.FromResult(Program.ExitOk);
@@ -67,11 +67,11 @@ internal static class TrainBenchCommand
     public static double ModelThroughput(ClassifierModel model, int channels, int size, int batch, int steps, Device device)
     {
         ArgumentNullException.ThrowIfNull(model);
-        model.To(device);
-        model.Train();
-        using var sgd = new Sgd(model.Parameters(), 0.01, momentum: 0.9);
-        using Tensor x = TensorScope.Detach(Tensor.Randn([batch, channels, size, size], device: device));
-        using Tensor y = TensorScope.Detach(Tensor.Randint(0, model.NumClasses, [batch], device: device));
+        ModelPlacement.MoveTo(model, device);
+        model.train();
+        using var sgd = torch.optim.SGD(model.parameters(), 0.01, momentum: 0.9);
+        using Tensor x = torch.randn([batch, channels, size, size], device: device).DetachFromDisposeScope();
+        using Tensor y = torch.randint(0, model.NumClasses, [batch], device: device).DetachFromDisposeScope();
         var clock = new Stopwatch();
         for (int step = 0; step <= steps; step++)
         {
@@ -79,12 +79,12 @@ internal static class TrainBenchCommand
             {
                 clock.Start();
             }
-            using var scope = TensorScope.Begin();
-            Tensor loss = Functional.CrossEntropy(model.Forward(x), y);
-            sgd.ZeroGrad();
-            loss.Backward();
-            sgd.Step();
-            _ = loss.Item();
+            using var scope = torch.NewDisposeScope();
+            Tensor loss = torch.nn.functional.cross_entropy(model.call(x), y);
+            sgd.zero_grad();
+            loss.backward();
+            sgd.step();
+            _ = loss.ToDouble();
         }
         return (double)batch * steps / clock.Elapsed.TotalSeconds;
     }

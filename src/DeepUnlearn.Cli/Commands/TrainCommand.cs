@@ -9,10 +9,12 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeepUnlearn.Configuration;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.Pgu;
@@ -35,6 +37,7 @@ internal static class TrainCommand
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Out();
         var resume = new Option<bool>("--resume") { Description = "Continue from OUT/last.safetensors when it exists." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in OUT (without it, a non-empty OUT is refused unless --resume)." };
         var pguRetainSpace = new Option<bool>("--pgu-retain-space") { Description = "Also store PGU's representation of the training data beside last.safetensors and best.safetensors (*.pgu.safetensors), so PGU requests on them need only the forget set." };
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
@@ -42,7 +45,7 @@ internal static class TrainCommand
         var verbose = CommonOptions.Verbose();
         var command = new Command("train", "Train an image classifier; writes last/best checkpoints (safetensors), run.json and metrics.json.")
         {
-            data, model, epochs, batchSize, lr, optimizer, device, seed, output, resume, pguRetainSpace, workers, config, set, verbose,
+            data, model, epochs, batchSize, lr, optimizer, device, seed, output, resume, overwrite, pguRetainSpace, workers, config, set, verbose,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -58,16 +61,22 @@ internal static class TrainCommand
                 Seed = parse.GetResult(seed) is { Implicit: false } ? parse.GetValue(seed) : recipe.Seed,
                 Workers = parse.GetResult(workers) is { Implicit: false } ? parse.GetValue(workers) : recipe.Workers,
             };
-            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken, parse.GetValue(pguRetainSpace)));
+            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken, parse.GetValue(pguRetainSpace), parse.GetValue(overwrite)));
         });
         return command;
     }
 
-    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken, bool pguRetainSpace = false)
+    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken, bool pguRetainSpace = false, bool overwrite = false)
     {
+        if (resume && overwrite)
+        {
+            throw new ArgumentException("--resume continues the run in --out and --overwrite replaces it: give one of them");
+        }
         using ILoggerFactory logging = CliLogging.Create(verbose);
-        Directory.CreateDirectory(output);
-        LibTorch.ManualSeed(recipe.Seed);
+        using RunDirectory runDirectory = RunDirectory.Claim(output, resume ? RunDirectoryMode.Resume : overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
+        // Library code draws from its own seeded generators; the global one is seeded too, for anything that uses it
+        // (the returned handle is a second reference to the default generator, released at once).
+        torch.manual_seed(unchecked((long)recipe.Seed)).Dispose();
         VisionData data = VisionData.Open(dataSpec, recipe.ValidationFraction, recipe.Seed, loggerFactory: logging);
         var manifest = new RunManifest
         {
@@ -91,7 +100,7 @@ internal static class TrainCommand
             ImageSize = data.ImageSize,
             Seed = recipe.Seed,
         });
-        model.To(device);
+        ModelPlacement.MoveTo(model, device);
         var metadata = new CheckpointMetadata
         {
             Model = model.Spec!,
@@ -104,7 +113,7 @@ internal static class TrainCommand
         using DataLoader validationLoader = data.TrainLoader(data.Split.Validation, training: false, recipe.BatchSize * 2, recipe.Seed, device, recipe.Workers);
         using DataLoader testLoader = data.TestLoader(recipe.BatchSize * 2, device, workers: recipe.Workers);
 
-        Console.Error.WriteLine($"train: {modelName} ({model.ParameterCount():N0} parameters) on {dataSpec}: {data.Split.Train.Length:N0} train / {data.Split.Validation.Length:N0} validation / {data.Test.Count:N0} test, {device}, {LibTorch.NumThreads} threads");
+        Console.Error.WriteLine($"train: {modelName} ({model.ParameterCount():N0} parameters) on {dataSpec}: {data.Split.Train.Length:N0} train / {data.Split.Validation.Length:N0} validation / {data.Test.Count:N0} test, {device}, {torch.get_num_threads()} threads");
         var trainer = new Trainer(logging.CreateLogger<Trainer>());
         TrainingResult result = trainer.Fit(model, trainLoader, validationLoader, recipe, new TrainingOptions
         {

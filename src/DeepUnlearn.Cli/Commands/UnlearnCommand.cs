@@ -13,6 +13,7 @@ using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 using Microsoft.Extensions.Logging;
+using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -33,11 +34,13 @@ internal static class UnlearnCommand
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
         var verbose = CommonOptions.Verbose();
+        var evidence = new EvidenceOptions();
         var command = new Command("unlearn", "Unlearn a deletion request with one method; writes the unlearned checkpoint, run.json, metrics.json and report.md.")
         {
             checkpoint, method, retrained, data, device, seed, output, workers, config, set, verbose,
         };
         forget.AddTo(command);
+        evidence.AddTo(command);
         command.SetAction((parse, cancellationToken) => Task.FromResult(Run(
             parse.GetValue(checkpoint)!,
             parse.GetValue(method)!,
@@ -51,11 +54,13 @@ internal static class UnlearnCommand
             parse.GetValue(workers),
             parse.GetValue(output)!,
             parse.GetValue(verbose),
+            evidence.Probe(parse),
+            evidence.Relearn(parse),
             cancellationToken)));
         return command;
     }
 
-    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, Torch.Device device, ulong seed, int workers, string output, bool verbose, CancellationToken cancellationToken)
+    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, bool probe, RelearnOptions? relearn, CancellationToken cancellationToken)
     {
         MethodEntry entry = MethodRegistry.Find(methodName);
         IMethodOptions options = CommonOptions.Resolve(entry.Defaults(), entry.Name, configPath, assignments, [entry.Name]);
@@ -74,6 +79,8 @@ internal static class UnlearnCommand
                 ["method"] = entry.Name,
                 [entry.Name] = SettingsBinder.Describe(options),
                 ["retrained"] = retrainedPath,
+                ["probe"] = probe,
+                ["relearn"] = relearn,
                 ["forget_count"] = session.Sets.Forget.Length,
                 ["retain_count"] = session.Sets.Retain.Length,
             },
@@ -93,7 +100,7 @@ internal static class UnlearnCommand
         }
 
         Console.Error.WriteLine("unlearn: evaluating (forget, retain and test sets)");
-        var evaluator = new UnlearningEvaluator(context);
+        var evaluator = new UnlearningEvaluator(context) { Probe = probe, Relearn = relearn };
         UnlearningMetrics original = evaluator.Metrics("original", evaluator.Evaluate(session.Original, cancellationToken), 0);
         ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
         UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(entry.Name), evaluation, outcome.Seconds, outcome.Diagnostics);
@@ -141,6 +148,18 @@ internal static class UnlearnCommand
         {
             sb.AppendLine();
             sb.AppendLine(inv, $"Test accuracy on the forgotten class(es): {f:F2}% (original {original.ForgottenClassTestAccuracy:F2}%); TA above is on the remaining classes.");
+        }
+        if (unlearned.ProbeAccuracy is double probe)
+        {
+            sb.AppendLine();
+            string retrainedProbe = retrained?.ProbeAccuracy is double r ? string.Create(inv, $", retrained {r:F2}% / {retrained.ProbeAuc:F3}") : string.Empty;
+            sb.AppendLine(inv, $"Representation probe (logistic regression on the frozen penultimate features, forgotten class vs the rest, balanced held-out half of a test-set split; 50% / 0.5 = chance): accuracy {probe:F2}% / AUC {unlearned.ProbeAuc:F3}, original {original.ProbeAccuracy:F2}% / {original.ProbeAuc:F3}{retrainedProbe}. Near the original: the class is still encoded in the features (forgotten in the outputs only); compare with the retrained model, not with chance.");
+        }
+        if (unlearned.Relearn is RelearnResult relearn)
+        {
+            string Steps(RelearnResult? r) => r is null ? "–" : r.Steps is int n ? string.Create(inv, $"{n} steps ({r.Examples} examples)") : string.Create(inv, $"not within {r.MaxSteps} steps");
+            sb.AppendLine();
+            sb.AppendLine(string.Create(inv, $"Relearn time (fine-tuning a copy on {relearn.Samples} forget samples, full-batch SGD, until the accuracy on other forget samples reaches {relearn.ThresholdPercent:F2}%, a fixed share of the original's): unlearned {Steps(relearn)}, original {Steps(original.Relearn)}{(retrained is null ? string.Empty : ", retrained " + Steps(retrained.Relearn))}. Few steps: the knowledge was suppressed, not removed; compare with the retrained model."));
         }
         if (unlearned.AverageGap is double gap)
         {

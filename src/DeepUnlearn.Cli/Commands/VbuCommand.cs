@@ -7,8 +7,10 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Bayesian;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
@@ -78,7 +80,7 @@ internal static class VbuCommand
         var fashionRows = FashionRowsOption();
         var seed = new Option<ulong>("--seed") { Description = "Seed of the Monte-Carlo samples, minibatches and inducing inputs.", DefaultValueFactory = _ => 0UL };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (these models are small: 1 is usually fastest).", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda[:n].", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = $"The device of the tensors: {DeviceResolver.ValidSpecs}.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("fit", "Fit q(θ|D) by variational inference (maximise the ELBO with Adam).")
         {
             data, modelName, posterior, output, exclude, steps, lr, samples, batch, priorStd, inducing, lengthScale, variance, initFrom, inducingFrom,
@@ -113,9 +115,16 @@ internal static class VbuCommand
             {
                 return Usage("--batch-size must be >= 0, --inducing and --threads >= 1");
             }
-            if (!CommonOptions.TryParseDevice(parse.GetValue(device)!, out Device dev))
+            Device dev;
+            try
             {
-                return Usage($"unknown device '{parse.GetValue(device)}'; valid: auto, cpu, cuda, cuda:N");
+                // Before any work: an unknown spelling, or CUDA where libtorch sees none, is a usage error.
+                TorchRuntime.EnsureInitialized();
+                dev = DeviceResolver.Resolve(parse.GetValue(device)!);
+            }
+            catch (ArgumentException e)
+            {
+                return Usage(e.Message);
             }
             var settings = new FitSettings(
                 spec, model, kind, parse.GetValue(exclude), parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(samples), parse.GetValue(batch),
@@ -314,7 +323,7 @@ internal static class VbuCommand
     {
         if (s.Model == BayesianLogisticRegression.RegistryName)
         {
-            return new BayesianLogisticRegression(all.FeatureCount, all.ClassCount, s.PriorStd, DType.Float64, s.Device);
+            return new BayesianLogisticRegression(all.FeatureCount, all.ClassCount, s.PriorStd, ScalarType.Float64, s.Device);
         }
         if (all.ClassCount != 2)
         {
@@ -331,7 +340,7 @@ internal static class VbuCommand
             {
                 throw new InvalidDataException($"--inducing-from '{s.InducingFrom}' has {gp.FeatureCount} input features; the data has {all.FeatureCount}");
             }
-            return new SparseGpClassifier(gp.InducingPoints, gp.LengthScale, gp.Variance, gp.Jitter, DType.Float64, s.Device);
+            return new SparseGpClassifier(gp.InducingPoints, gp.LengthScale, gp.Variance, gp.Jitter, ScalarType.Float64, s.Device);
         }
         if (s.Inducing > train.Count)
         {
@@ -345,8 +354,8 @@ internal static class VbuCommand
     internal static SparseGpClassifier CreateSparseGp(double[] inducingPoints, int featureCount, double? lengthScale, double variance, Device device)
     {
         double scale = lengthScale ?? MedianDistance(inducingPoints, featureCount);
-        using Tensor zt = TensorScope.Detach(Tensor.From<double>(inducingPoints, [inducingPoints.Length / featureCount, featureCount]));
-        return new SparseGpClassifier(zt, scale, variance, 1e-6, DType.Float64, device);
+        using Tensor zt = torch.tensor(inducingPoints, [inducingPoints.Length / featureCount, featureCount]).DetachFromDisposeScope();
+        return new SparseGpClassifier(zt, scale, variance, 1e-6, ScalarType.Float64, device);
     }
 
     private static int Unlearn(UnlearnSettings s, string output)
@@ -508,7 +517,7 @@ internal static class VbuCommand
                 ["model"] = Path.GetFullPath(modelDir),
                 ["retrained"] = Path.GetFullPath(retrainedDir),
                 ["samples"] = samples,
-            }, seed, Device.Cpu));
+            }, seed, torch.CPU));
         }
         return Program.ExitOk;
     }
@@ -630,17 +639,19 @@ internal static class VbuCommand
         return problem is null;
     }
 
+    /// <summary>Runs <paramref name="action"/> with <paramref name="threads"/> (≥ 1, checked by the caller) libtorch intra-op threads.</summary>
     internal static int WithThreads(int threads, Func<int> action)
     {
-        int previous = LibTorch.NumThreads;
-        LibTorch.SetNumThreads(threads);
+        TorchRuntime.EnsureInitialized();
+        int previous = torch.get_num_threads();
+        torch.set_num_threads(threads);
         try
         {
             return action();
         }
         finally
         {
-            LibTorch.SetNumThreads(previous);
+            torch.set_num_threads(previous);
         }
     }
 
@@ -652,9 +663,10 @@ internal static class VbuCommand
         ["config"] = config,
         ["seed"] = seed,
         ["deepunlearn_version"] = ToolkitInfo.Version,
-        ["libtorch_version"] = LibTorch.Version,
+        ["torchsharp_version"] = TorchRuntime.EnsureInitialized().TorchSharpVersion,
+        ["libtorch_version"] = TorchRuntime.EnsureInitialized().LibTorchVersion,
         ["device"] = device.ToString(),
-        ["threads"] = LibTorch.NumThreads,
+        ["threads"] = torch.get_num_threads(),
         ["paper"] = "Nguyen, Low and Jaillet, Variational Bayesian Unlearning, NeurIPS 2020 (arXiv 2010.12883)",
         ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     };

@@ -8,7 +8,8 @@ using System.Linq;
 using System.Text;
 using DeepUnlearn.Bayesian;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -165,7 +166,7 @@ internal static class VbuSweepCommand
             ["erase_seed"] = s.EraseSeed,
             ["seeds"] = s.Seeds,
             ["options"] = options,
-        }, 0, Device.Cpu));
+        }, 0, torch.CPU));
         Console.WriteLine(markdown);
         VbuCommand.Progress($"done in {total.Elapsed.TotalSeconds:F0} s -> {output}");
         return Program.ExitOk;
@@ -175,7 +176,7 @@ internal static class VbuSweepCommand
     {
         if (s.Model == BayesianLogisticRegression.RegistryName)
         {
-            return new BayesianLogisticRegression(all.FeatureCount, all.ClassCount, s.PriorStd, DType.Float64, Device.Cpu);
+            return new BayesianLogisticRegression(all.FeatureCount, all.ClassCount, s.PriorStd, ScalarType.Float64, torch.CPU);
         }
         if (all.ClassCount != 2)
         {
@@ -186,14 +187,14 @@ internal static class VbuSweepCommand
             // As the authors' MoonClassification: inducing inputs from an independent two-moons draw, so the model
             // does not depend on which rows are erased.
             ClassificationData draw = TwoMoons.Generate(s.Inducing, s.Data.Noise ?? 0.2, (s.Data.Seed ?? 0) + 1);
-            return VbuCommand.CreateSparseGp(draw.Features.ToArray(), 2, s.LengthScale ?? MoonsLengthScale, s.Variance ?? MoonsVariance, Device.Cpu);
+            return VbuCommand.CreateSparseGp(draw.Features.ToArray(), 2, s.LengthScale ?? MoonsLengthScale, s.Variance ?? MoonsVariance, torch.CPU);
         }
         if (s.Inducing > all.Count)
         {
             throw new InvalidDataException($"--inducing {s.Inducing} exceeds the {all.Count} rows");
         }
         double[] z = SparseGpClassifier.KMeansInducingPoints(all, s.Inducing, 0);
-        return VbuCommand.CreateSparseGp(z, all.FeatureCount, s.LengthScale, s.Variance ?? 4.0, Device.Cpu);
+        return VbuCommand.CreateSparseGp(z, all.FeatureCount, s.LengthScale, s.Variance ?? 4.0, torch.CPU);
     }
 
     /// <summary>The erase set named by --erase (or the default), as sorted ids.</summary>

@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -91,20 +92,20 @@ public sealed class AdjustedLikelihood : IDisposable
     public Tensor LogLikelihood(Tensor theta, Tensor? rows, out double counted)
     {
         ArgumentNullException.ThrowIfNull(theta);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor logLikelihood = _erased.LogLikelihood(theta, rows);
-        if (rows is not null && rows.Size(0) > 0)
+        if (rows is not null && rows.size(0) > 0)
         {
-            logLikelihood = logLikelihood.Mul((double)ErasedCount / rows.Size(0));
+            logLikelihood = logLikelihood.mul((double)ErasedCount / rows.size(0));
         }
         Tensor? inside = Inside(theta);
         if (inside is null)
         {
             counted = 1;
-            return scope.Keep(logLikelihood);
+            return logLikelihood.MoveToOuterDisposeScope();
         }
-        counted = inside.To(DType.Float64).Mean().Item();
-        return scope.Keep(Tensor.Where(inside, logLikelihood, logLikelihood.ZerosLike()));
+        counted = inside.to(ScalarType.Float64).mean().ToDouble();
+        return torch.where(inside, logLikelihood, logLikelihood.zeros_like()).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -114,9 +115,9 @@ public sealed class AdjustedLikelihood : IDisposable
     public Tensor InRegion(Tensor theta)
     {
         ArgumentNullException.ThrowIfNull(theta);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor? inside = Inside(theta);
-        return scope.Keep(inside ?? Tensor.Ones([theta.Size(0)], DType.Bool, theta.Device));
+        return (inside ?? torch.ones([theta.size(0)], ScalarType.Bool, theta.device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Checks λ ∈ [0, 1] and returns it.</summary>
@@ -144,9 +145,9 @@ public sealed class AdjustedLikelihood : IDisposable
         {
             return null;
         }
-        using var noGrad = LibTorch.NoGrad();
+        using var noGrad = torch.no_grad();
         // VBU's adjusted likelihood: count p(D_e | θ) where log q(θ | D) > log λ + log max q(θ | D).
-        return _full.LogProb(theta.Detach()).Gt(LogThreshold);
+        return _full.LogProb(theta.detach()).gt(LogThreshold);
     }
 
     private static double Threshold(Gaussian full, double lambda)
@@ -155,8 +156,8 @@ public sealed class AdjustedLikelihood : IDisposable
         {
             return double.NegativeInfinity;
         }
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        return Math.Log(lambda) + full.LogMaxDensity().Item();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return Math.Log(lambda) + full.LogMaxDensity().ToDouble();
     }
 }

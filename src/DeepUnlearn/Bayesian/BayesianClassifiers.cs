@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -13,7 +13,7 @@ public static class BayesianClassifiers
 
     /// <summary>Rebuilds the model named <paramref name="name"/> from its <see cref="IBayesianClassifier.Configuration"/> and <see cref="IBayesianClassifier.Tensors"/>.</summary>
     /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones) or a missing or malformed setting.</exception>
-    public static IBayesianClassifier Create(string name, IReadOnlyDictionary<string, string> configuration, IReadOnlyDictionary<string, Tensor> tensors, DType dtype = DType.Float64, Device? device = null)
+    public static IBayesianClassifier Create(string name, IReadOnlyDictionary<string, string> configuration, IReadOnlyDictionary<string, Tensor> tensors, ScalarType dtype = ScalarType.Float64, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(tensors);

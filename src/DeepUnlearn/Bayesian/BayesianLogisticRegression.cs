@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -26,7 +28,7 @@ public sealed class BayesianLogisticRegression : IBayesianClassifier
     /// <param name="priorStd">The prior standard deviation s &gt; 0 of every weight and bias.</param>
     /// <param name="dtype">Floating-point type of the prior (float64 recommended).</param>
     /// <param name="device">Device of the prior.</param>
-    public BayesianLogisticRegression(int featureCount, int classCount, double priorStd = 10, DType dtype = DType.Float64, Device? device = null)
+    public BayesianLogisticRegression(int featureCount, int classCount, double priorStd = 10, ScalarType dtype = ScalarType.Float64, Device? device = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         if (classCount < 2)
@@ -37,7 +39,7 @@ public sealed class BayesianLogisticRegression : IBayesianClassifier
         ClassCount = classCount;
         PriorStd = priorStd;
         ParameterCount = (classCount - 1) * (featureCount + 1);
-        Prior = Gaussian.Isotropic(PosteriorKind.Diagonal, ParameterCount, 0, priorStd, dtype, device ?? Device.Cpu);
+        Prior = Gaussian.Isotropic(PosteriorKind.Diagonal, ParameterCount, 0, priorStd, dtype, device ?? torch.CPU);
         _configuration = new Dictionary<string, string>
         {
             ["features"] = featureCount.ToString(CultureInfo.InvariantCulture),
@@ -75,23 +77,24 @@ public sealed class BayesianLogisticRegression : IBayesianClassifier
     {
         ArgumentNullException.ThrowIfNull(theta);
         ArgumentNullException.ThrowIfNull(features);
-        if (theta.Dim != 2 || theta.Size(1) != ParameterCount)
+        if (theta.dim() != 2 || theta.size(1) != ParameterCount)
         {
-            throw new ArgumentException($"expected parameters [S, {ParameterCount}]; got [{string.Join(", ", theta.ShapeArray())}]", nameof(theta));
+            throw new ArgumentException($"expected parameters [S, {ParameterCount}]; got [{string.Join(", ", theta.shape)}]", nameof(theta));
         }
-        if (features.Dim != 2 || features.Size(1) != FeatureCount)
+        if (features.dim() != 2 || features.size(1) != FeatureCount)
         {
-            throw new ArgumentException($"expected features [N, {FeatureCount}]; got [{string.Join(", ", features.ShapeArray())}]", nameof(features));
+            throw new ArgumentException($"expected features [N, {FeatureCount}]; got [{string.Join(", ", features.shape)}]", nameof(features));
         }
-        using var scope = TensorScope.Begin();
-        long s = theta.Size(0);
-        long n = features.Size(0);
-        Tensor w = theta.View(s, ClassCount - 1, FeatureCount + 1);
-        Tensor weights = w.Narrow(2, 0, FeatureCount);
-        Tensor bias = w.Narrow(2, FeatureCount, 1).Transpose(1, 2);
-        Tensor free = features.MatMul(weights.Transpose(1, 2)).Add(bias);
-        Tensor reference = Tensor.Zeros([s, n, 1], free.DType, free.Device);
-        return scope.Keep(Tensor.Cat([free, reference], 2));
+        using var scope = torch.NewDisposeScope();
+        long s = theta.size(0);
+        long n = features.size(0);
+        Tensor w = theta.view(s, ClassCount - 1, FeatureCount + 1);
+        Tensor weights = w.narrow(2, 0, FeatureCount);
+        Tensor bias = w.narrow(2, FeatureCount, 1).transpose(1, 2);
+        // [N, D] @ [S, D, K − 1] broadcasts to [S, N, K − 1] (matmul through the guard: its native call has no try/catch).
+        Tensor free = NativeGuards.MatMul(features, weights.transpose(1, 2)).add(bias);
+        Tensor reference = torch.zeros([s, n, 1], free.dtype, free.device);
+        return torch.cat([free, reference], 2).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -85,20 +86,16 @@ public sealed class ClassificationData
     public ClassificationData Without(IEnumerable<int> ids) => Partition(ids, keep: false);
 
     /// <summary>The features as a [N, D] tensor.</summary>
-    public Tensor FeaturesTensor(DType dtype = DType.Float64, Device? device = null)
+    public Tensor FeaturesTensor(ScalarType dtype = ScalarType.Float64, Device? device = null)
     {
-        using var scope = TensorScope.Begin();
-        Tensor cpu = Tensor.From<double>(_features, [Count, FeatureCount]);
-        return scope.Keep(cpu.To(device ?? Device.Cpu, dtype, copy: true));
+        return torch.tensor(_features, [Count, FeatureCount], dtype, device ?? torch.CPU);
     }
 
     /// <summary>The labels as an int64 [N] tensor.</summary>
     public Tensor LabelsTensor(Device? device = null)
     {
-        using var scope = TensorScope.Begin();
         long[] labels = Array.ConvertAll(_labels, l => (long)l);
-        Tensor cpu = Tensor.From<long>(labels, [Count]);
-        return scope.Keep(cpu.To(device ?? Device.Cpu, DType.Int64, copy: true));
+        return torch.tensor(labels, [Count], ScalarType.Int64, device ?? torch.CPU);
     }
 
     private ClassificationData Partition(IEnumerable<int> ids, bool keep)

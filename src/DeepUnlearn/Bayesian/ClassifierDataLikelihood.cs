@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -11,14 +12,14 @@ internal sealed class ClassifierDataLikelihood : IDataLikelihood
     private readonly Tensor _labels;
 
     /// <summary>The rows of <paramref name="data"/> (copied to <paramref name="dtype"/> on <paramref name="device"/>) under <paramref name="model"/> (borrowed).</summary>
-    public ClassifierDataLikelihood(IBayesianClassifier model, ClassificationData data, DType dtype, Device device)
+    public ClassifierDataLikelihood(IBayesianClassifier model, ClassificationData data, ScalarType dtype, Device device)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         VariationalInference.RequireCompatible(model, data);
         _model = model;
-        _features = TensorScope.Detach(data.FeaturesTensor(dtype, device));
-        _labels = TensorScope.Detach(data.LabelsTensor(device));
+        _features = data.FeaturesTensor(dtype, device).DetachFromDisposeScope();
+        _labels = data.LabelsTensor(device).DetachFromDisposeScope();
         Count = data.Count;
     }
 
@@ -32,13 +33,14 @@ internal sealed class ClassifierDataLikelihood : IDataLikelihood
     public Tensor LogLikelihood(Tensor theta, Tensor? rows = null)
     {
         ArgumentNullException.ThrowIfNull(theta);
-        using var scope = TensorScope.Begin();
-        Tensor features = rows is null ? _features : _features.IndexSelect(0, rows);
-        Tensor labels = rows is null ? _labels : _labels.IndexSelect(0, rows);
+        using var scope = torch.NewDisposeScope();
+        Tensor features = rows is null ? _features : _features.index_select(0, rows);
+        Tensor labels = rows is null ? _labels : _labels.index_select(0, rows);
         // Without gradients, score in chunks of rows so a large erased set fits in memory.
-        return scope.Keep(LibTorch.IsGradEnabled && theta.RequiresGrad
+        Tensor result = torch.is_grad_enabled() && theta.requires_grad
             ? ClassifierLikelihood.LogLikelihood(_model, theta, features, labels)
-            : ClassifierLikelihood.LogLikelihoodChunked(_model, theta, features, labels));
+            : ClassifierLikelihood.LogLikelihoodChunked(_model, theta, features, labels);
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -1,6 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -13,29 +13,29 @@ internal static class ClassifierLikelihood
     /// <summary>log p(D | θ) = Σₙ log p(yₙ | xₙ, θ) for every row of <paramref name="theta"/> [S, P], as [S] (differentiable).</summary>
     public static Tensor LogLikelihood(IBayesianClassifier model, Tensor theta, Tensor features, Tensor labels)
     {
-        using var scope = TensorScope.Begin();
-        if (features.Size(0) == 0)
+        using var scope = torch.NewDisposeScope();
+        if (features.size(0) == 0)
         {
-            return scope.Keep(Tensor.Zeros([theta.Size(0)], theta.DType, theta.Device));
+            return torch.zeros([theta.size(0)], theta.dtype, theta.device).MoveToOuterDisposeScope();
         }
-        Tensor logProbs = Functional.LogSoftmax(model.Logits(theta, features), 2);
-        Tensor index = labels.View(1, -1, 1).Expand(theta.Size(0), labels.Size(0), 1);
-        return scope.Keep(logProbs.Gather(2, index).Squeeze(2).Sum(1));
+        Tensor logProbs = model.Logits(theta, features).log_softmax(2);
+        Tensor index = labels.view(1, -1, 1).expand(theta.size(0), labels.size(0), 1);
+        return logProbs.gather(2, index).squeeze(2).sum(1).MoveToOuterDisposeScope();
     }
 
     /// <summary><see cref="LogLikelihood"/> without gradients, in chunks of rows so large data sets fit in memory.</summary>
     public static Tensor LogLikelihoodChunked(IBayesianClassifier model, Tensor theta, Tensor features, Tensor labels)
     {
-        using var noGrad = LibTorch.NoGrad();
-        using var outer = TensorScope.Begin();
-        Tensor total = Tensor.Zeros([theta.Size(0)], theta.DType, theta.Device);
-        long n = features.Size(0);
+        using var noGrad = torch.no_grad();
+        using var outer = torch.NewDisposeScope();
+        Tensor total = torch.zeros([theta.size(0)], theta.dtype, theta.device);
+        long n = features.size(0);
         for (long start = 0; start < n; start += ChunkRows)
         {
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             long length = Math.Min(ChunkRows, n - start);
-            total.AddInPlace(LogLikelihood(model, theta, features.Narrow(0, start, length), labels.Narrow(0, start, length)));
+            total.add_(LogLikelihood(model, theta, features.narrow(0, start, length), labels.narrow(0, start, length)));
         }
-        return outer.Keep(total);
+        return total.MoveToOuterDisposeScope();
     }
 }

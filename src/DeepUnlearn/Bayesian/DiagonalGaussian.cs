@@ -1,5 +1,7 @@
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -9,7 +11,7 @@ namespace DeepUnlearn.Bayesian;
 /// </summary>
 public sealed class DiagonalGaussian : Gaussian
 {
-    private readonly Tensor[] _parameters;
+    private readonly Parameter[] _parameters;
     private readonly Dictionary<string, Tensor> _named;
 
     /// <summary>Takes ownership of <paramref name="mean"/> [P] and <paramref name="logStd"/> [P].</summary>
@@ -17,56 +19,59 @@ public sealed class DiagonalGaussian : Gaussian
         : base(mean)
     {
         System.ArgumentNullException.ThrowIfNull(logStd);
-        if (logStd.Dim != 1 || logStd.Size(0) != Dimension)
+        if (logStd.dim() != 1 || logStd.size(0) != Dimension)
         {
-            throw new System.ArgumentException($"log_std must be [{Dimension}]; got [{string.Join(", ", logStd.ShapeArray())}]", nameof(logStd));
+            throw new System.ArgumentException($"log_std must be [{Dimension}]; got [{string.Join(", ", logStd.shape)}]", nameof(logStd));
         }
-        LogStd = TensorScope.Detach(logStd);
+        LogStd = Own(logStd);
         _parameters = [Mean, LogStd];
         _named = new Dictionary<string, Tensor> { ["mean"] = Mean, ["log_std"] = LogStd };
     }
 
     /// <summary>log σ, [P].</summary>
-    public Tensor LogStd { get; }
+    public Parameter LogStd { get; }
 
     /// <inheritdoc />
     public override PosteriorKind Kind => PosteriorKind.Diagonal;
 
     /// <inheritdoc />
-    public override IReadOnlyList<Tensor> Parameters => _parameters;
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, Tensor> NamedTensors => _named;
 
     /// <inheritdoc />
-    public override Tensor ScaleTril() => Matrices.DiagEmbed(LogStd.Exp());
+    public override Tensor ScaleTril()
+    {
+        using var scope = torch.NewDisposeScope();
+        return LogStd.exp().diag().MoveToOuterDisposeScope();
+    }
 
     /// <inheritdoc />
-    public override Tensor LogScaleDiagonal() => LogStd.Mul(1.0);
+    public override Tensor LogScaleDiagonal() => LogStd.mul(1.0);
 
     /// <inheritdoc />
     public override Gaussian Clone(bool trainable = false)
     {
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        var copy = new DiagonalGaussian(Mean.Detach().Clone(), LogStd.Detach().Clone());
-        copy.Mean.RequiresGrad = trainable;
-        copy.LogStd.RequiresGrad = trainable;
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var copy = new DiagonalGaussian(Mean.detach().clone(), LogStd.detach().clone());
+        copy.SetTrainable(trainable);
         return copy;
     }
 
     /// <inheritdoc />
     protected override Tensor Transform(Tensor epsilon)
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(epsilon.Mul(LogStd.Exp()).Add(Mean));
+        using var scope = torch.NewDisposeScope();
+        return epsilon.mul(LogStd.exp()).add(Mean).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     protected override Tensor Whiten(Tensor theta)
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(theta.Sub(Mean).Mul(LogStd.Neg().Exp()));
+        using var scope = torch.NewDisposeScope();
+        return theta.sub(Mean).mul(LogStd.neg().exp()).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

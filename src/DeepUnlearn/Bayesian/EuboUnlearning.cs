@@ -1,8 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -91,35 +92,32 @@ public static class EuboUnlearning
         try
         {
             using var batches = new MiniBatches((int)likelihood.ErasedCount, options.BatchSize, generator, q.Device);
-            using var adam = new Adam(q.Parameters, lr: options.LearningRate);
-            var schedule = new CosineAnnealingLr(adam, options.Steps);
+            using Adam adam = torch.optim.Adam(q.Parameters, lr: options.LearningRate);
+            // PyTorch's CosineAnnealingLR(T_max = steps), stepped once per iteration.
+            var schedule = torch.optim.lr_scheduler.CosineAnnealingLR(adam, options.Steps);
             double objective = double.NaN;
             double countedSum = 0;
             for (int step = 1; step <= options.Steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var scope = TensorScope.Begin();
+                using var scope = torch.NewDisposeScope();
                 Tensor theta = q.Sample(options.Samples, generator);
                 // Ũ_λ(q) = E_q[log p̃(D_e | θ; λ)] + KL[q ‖ q(θ | D)]  (VBU, EUBO with adjusted likelihood).
                 Tensor? rows = batches.IsFull ? null : batches.Next();
-                Tensor expected = likelihood.LogLikelihood(theta, rows, out double counted).Mean();
-                Tensor eubo = expected.Add(q.KlDivergence(likelihood.FullPosterior));
-                adam.ZeroGrad();
-                eubo.Backward();
-                adam.Step();
-                schedule.Step();
-                objective = eubo.Item();
+                Tensor expected = likelihood.LogLikelihood(theta, rows, out double counted).mean();
+                Tensor eubo = expected.add(q.KlDivergence(likelihood.FullPosterior));
+                adam.zero_grad();
+                eubo.backward();
+                adam.step();
+                schedule.step();
+                objective = eubo.ToDouble();
                 countedSum += counted;
                 if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
                 {
                     BayesianLog.Progress(logger, "EUBO", step, options.Steps, objective);
                 }
             }
-            foreach (Tensor p in q.Parameters)
-            {
-                p.Grad = null;
-                p.RequiresGrad = false;
-            }
+            q.SetTrainable(false);
             return new VbuOutcome(q, objective, countedSum / options.Steps, null, clock.Elapsed.TotalSeconds);
         }
         catch

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -10,8 +12,7 @@ namespace DeepUnlearn.Bayesian;
 /// </summary>
 public sealed class FullCovarianceGaussian : Gaussian
 {
-    private readonly Tensor _strictLower;
-    private readonly Tensor[] _parameters;
+    private readonly Parameter[] _parameters;
     private readonly Dictionary<string, Tensor> _named;
 
     /// <summary>Takes ownership of <paramref name="mean"/> [P], <paramref name="logDiagonal"/> [P] and <paramref name="lower"/> [P, P].</summary>
@@ -20,32 +21,31 @@ public sealed class FullCovarianceGaussian : Gaussian
     {
         System.ArgumentNullException.ThrowIfNull(logDiagonal);
         System.ArgumentNullException.ThrowIfNull(lower);
-        if (logDiagonal.Dim != 1 || logDiagonal.Size(0) != Dimension)
+        if (logDiagonal.dim() != 1 || logDiagonal.size(0) != Dimension)
         {
-            throw new System.ArgumentException($"log_diagonal must be [{Dimension}]; got [{string.Join(", ", logDiagonal.ShapeArray())}]", nameof(logDiagonal));
+            throw new System.ArgumentException($"log_diagonal must be [{Dimension}]; got [{string.Join(", ", logDiagonal.shape)}]", nameof(logDiagonal));
         }
-        if (lower.Dim != 2 || lower.Size(0) != Dimension || lower.Size(1) != Dimension)
+        if (lower.dim() != 2 || lower.size(0) != Dimension || lower.size(1) != Dimension)
         {
-            throw new System.ArgumentException($"lower must be [{Dimension}, {Dimension}]; got [{string.Join(", ", lower.ShapeArray())}]", nameof(lower));
+            throw new System.ArgumentException($"lower must be [{Dimension}, {Dimension}]; got [{string.Join(", ", lower.shape)}]", nameof(lower));
         }
-        LogDiagonal = TensorScope.Detach(logDiagonal);
-        Lower = TensorScope.Detach(lower);
-        _strictLower = TensorScope.Detach(Matrices.StrictLowerMask(Dimension, Mean.DType, Mean.Device));
+        LogDiagonal = Own(logDiagonal);
+        Lower = Own(lower);
         _parameters = [Mean, LogDiagonal, Lower];
         _named = new Dictionary<string, Tensor> { ["mean"] = Mean, ["log_diagonal"] = LogDiagonal, ["lower"] = Lower };
     }
 
     /// <summary>d = log diag(L), [P].</summary>
-    public Tensor LogDiagonal { get; }
+    public Parameter LogDiagonal { get; }
 
     /// <summary>W, whose strictly lower part is the strictly lower part of L, [P, P].</summary>
-    public Tensor Lower { get; }
+    public Parameter Lower { get; }
 
     /// <inheritdoc />
     public override PosteriorKind Kind => PosteriorKind.Full;
 
     /// <inheritdoc />
-    public override IReadOnlyList<Tensor> Parameters => _parameters;
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, Tensor> NamedTensors => _named;
@@ -53,40 +53,37 @@ public sealed class FullCovarianceGaussian : Gaussian
     /// <inheritdoc />
     public override Tensor ScaleTril()
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(Lower.Mul(_strictLower).Add(Matrices.DiagEmbed(LogDiagonal.Exp())));
+        using var scope = torch.NewDisposeScope();
+        return Lower.tril(-1).add(LogDiagonal.exp().diag()).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
-    public override Tensor LogScaleDiagonal() => LogDiagonal.Mul(1.0);
+    public override Tensor LogScaleDiagonal() => LogDiagonal.mul(1.0);
 
     /// <inheritdoc />
     public override Gaussian Clone(bool trainable = false)
     {
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        var copy = new FullCovarianceGaussian(Mean.Detach().Clone(), LogDiagonal.Detach().Clone(), Lower.Detach().Clone());
-        foreach (Tensor t in copy._parameters)
-        {
-            t.RequiresGrad = trainable;
-        }
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var copy = new FullCovarianceGaussian(Mean.detach().clone(), LogDiagonal.detach().clone(), Lower.detach().clone());
+        copy.SetTrainable(trainable);
         return copy;
     }
 
     /// <inheritdoc />
     protected override Tensor Transform(Tensor epsilon)
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(epsilon.MatMul(ScaleTril().T()).Add(Mean));
+        using var scope = torch.NewDisposeScope();
+        return epsilon.mm(ScaleTril().t()).add(Mean).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     protected override Tensor Whiten(Tensor theta)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         // z = L⁻¹ (θ − μ) for every row: solve L Z = (θ − μ)ᵀ.
-        Tensor residuals = theta.Sub(Mean).T();
-        return scope.Keep(Linalg.Solve(ScaleTril(), residuals).T());
+        Tensor residuals = theta.sub(Mean).t();
+        return torch.linalg.solve(ScaleTril(), residuals).t().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -96,7 +93,6 @@ public sealed class FullCovarianceGaussian : Gaussian
         {
             LogDiagonal.Dispose();
             Lower.Dispose();
-            _strictLower.Dispose();
         }
         base.Dispose(disposing);
     }

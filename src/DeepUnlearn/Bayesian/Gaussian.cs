@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -8,7 +11,8 @@ namespace DeepUnlearn.Bayesian;
 /// A multivariate Gaussian N(μ, Σ = L Lᵀ) over a flat parameter vector θ ∈ ℝᴾ, used both as a variational
 /// posterior (its tensors are trainable leaves) and as a fixed prior. Every density, sample and divergence is
 /// a differentiable function of the parameters, so objectives built from them train with autograd; sampling
-/// is reparameterised (θ = μ + L ε, ε ~ N(0, I)). The object owns its tensors; dispose it.
+/// is reparameterised (θ = μ + L ε, ε ~ N(0, I)). The object owns its tensors; dispose it. The tensors that define
+/// the distribution are TorchSharp <see cref="Parameter"/>s (trainable or not), so an optimizer takes them as they are.
 /// </summary>
 public abstract class Gaussian : IDisposable
 {
@@ -19,31 +23,31 @@ public abstract class Gaussian : IDisposable
     private protected Gaussian(Tensor mean)
     {
         ArgumentNullException.ThrowIfNull(mean);
-        if (mean.Dim != 1 || mean.Size(0) == 0)
+        if (mean.dim() != 1 || mean.size(0) == 0)
         {
-            throw new ArgumentException($"the mean must be a non-empty vector; got shape [{string.Join(", ", mean.ShapeArray())}]", nameof(mean));
+            throw new ArgumentException($"the mean must be a non-empty vector; got shape [{string.Join(", ", mean.shape)}]", nameof(mean));
         }
-        Mean = TensorScope.Detach(mean);
-        Dimension = (int)mean.Size(0);
+        Dimension = (int)mean.size(0);
+        Mean = Own(mean);
     }
 
     /// <summary>The mean μ, [P].</summary>
-    public Tensor Mean { get; }
+    public Parameter Mean { get; }
 
     /// <summary>The dimension P.</summary>
     public int Dimension { get; }
 
     /// <summary>The floating-point type of every tensor.</summary>
-    public DType DType => Mean.DType;
+    public ScalarType DType => Mean.dtype;
 
     /// <summary>The device of every tensor.</summary>
-    public Device Device => Mean.Device;
+    public Device Device => Mean.device;
 
     /// <summary>The family.</summary>
     public abstract PosteriorKind Kind { get; }
 
     /// <summary>The leaves an optimizer updates (borrowed).</summary>
-    public abstract IReadOnlyList<Tensor> Parameters { get; }
+    public abstract IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The tensors that define the distribution, by stable name, for saving (borrowed).</summary>
     public abstract IReadOnlyDictionary<string, Tensor> NamedTensors { get; }
@@ -70,39 +74,40 @@ public abstract class Gaussian : IDisposable
     public Tensor Sample(long count, Generator? generator)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        using var scope = TensorScope.Begin();
-        Tensor epsilon = Tensor.Randn([count, Dimension], DType, Device, generator);
-        return scope.Keep(Transform(epsilon));
+        using var scope = torch.NewDisposeScope();
+        // Drawn on the CPU (where the generator lives) and moved, so a seed gives the same θ on every device.
+        Tensor epsilon = torch.randn([count, Dimension], DType, torch.CPU, generator: generator).to(Device);
+        return Transform(epsilon).MoveToOuterDisposeScope();
     }
 
     /// <summary>log q(θ) for each row of <paramref name="theta"/> [S, P], as [S].</summary>
     public Tensor LogProb(Tensor theta)
     {
         ArgumentNullException.ThrowIfNull(theta);
-        if (theta.Dim != 2 || theta.Size(1) != Dimension)
+        if (theta.dim() != 2 || theta.size(1) != Dimension)
         {
-            throw new ArgumentException($"expected samples of shape [S, {Dimension}]; got [{string.Join(", ", theta.ShapeArray())}]", nameof(theta));
+            throw new ArgumentException($"expected samples of shape [S, {Dimension}]; got [{string.Join(", ", theta.shape)}]", nameof(theta));
         }
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor z = Whiten(theta);
-        Tensor quadratic = z.Square().Sum(1).Mul(-0.5);
-        Tensor constant = LogScaleDiagonal().Sum().Add(0.5 * Dimension * s_logTwoPi);
-        return scope.Keep(quadratic.Sub(constant));
+        Tensor quadratic = z.square().sum(1).mul(-0.5);
+        Tensor constant = LogScaleDiagonal().sum().add(0.5 * Dimension * s_logTwoPi);
+        return quadratic.sub(constant).MoveToOuterDisposeScope();
     }
 
     /// <summary>log max_θ q(θ) = log q(μ) = −½ P log 2π − ½ log det Σ, a scalar.</summary>
     public Tensor LogMaxDensity()
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(LogScaleDiagonal().Sum().Add(0.5 * Dimension * s_logTwoPi).Neg());
+        using var scope = torch.NewDisposeScope();
+        return LogScaleDiagonal().sum().add(0.5 * Dimension * s_logTwoPi).neg().MoveToOuterDisposeScope();
     }
 
     /// <summary>The dense covariance Σ = L Lᵀ, [P, P].</summary>
     public Tensor Covariance()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor l = ScaleTril();
-        return scope.Keep(l.MatMul(l.T()));
+        return l.mm(l.t()).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -116,33 +121,33 @@ public abstract class Gaussian : IDisposable
         {
             throw new ArgumentException($"cannot compare Gaussians of dimension {Dimension} and {other.Dimension}", nameof(other));
         }
-        using var scope = TensorScope.Begin();
-        Tensor logDet1 = LogScaleDiagonal().Sum();
-        Tensor logDet2 = other.LogScaleDiagonal().Sum();
-        Tensor diff = other.Mean.Sub(Mean);
+        using var scope = torch.NewDisposeScope();
+        Tensor logDet1 = LogScaleDiagonal().sum();
+        Tensor logDet2 = other.LogScaleDiagonal().sum();
+        Tensor diff = other.Mean.sub(Mean);
         Tensor trace;
         Tensor mahalanobis;
         if (other is DiagonalGaussian otherDiag)
         {
-            Tensor invStd2 = otherDiag.LogStd.Neg().Exp();
+            Tensor invStd2 = otherDiag.LogStd.neg().exp();
             if (this is DiagonalGaussian thisDiag)
             {
-                trace = thisDiag.LogStd.Exp().Mul(invStd2).Square().Sum();
+                trace = thisDiag.LogStd.exp().mul(invStd2).square().sum();
             }
             else
             {
-                trace = ScaleTril().Mul(invStd2.Unsqueeze(1)).Square().Sum();
+                trace = ScaleTril().mul(invStd2.unsqueeze(1)).square().sum();
             }
-            mahalanobis = diff.Mul(invStd2).Square().Sum();
+            mahalanobis = diff.mul(invStd2).square().sum();
         }
         else
         {
             Tensor l2 = other.ScaleTril();
-            trace = Linalg.Solve(l2, ScaleTril()).Square().Sum();
-            mahalanobis = Linalg.Solve(l2, diff.Unsqueeze(1)).Square().Sum();
+            trace = torch.linalg.solve(l2, ScaleTril()).square().sum();
+            mahalanobis = torch.linalg.solve(l2, diff.unsqueeze(1)).square().sum();
         }
-        Tensor kl = trace.Add(mahalanobis).Sub(Dimension).Mul(0.5).Add(logDet2).Sub(logDet1);
-        return scope.Keep(kl);
+        Tensor kl = trace.add(mahalanobis).sub(Dimension).mul(0.5).add(logDet2).sub(logDet1);
+        return kl.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -156,8 +161,8 @@ public abstract class Gaussian : IDisposable
         {
             return Clone(trainable);
         }
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         return FromMoments(kind, Mean, Covariance(), trainable);
     }
 
@@ -170,73 +175,67 @@ public abstract class Gaussian : IDisposable
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(covariance);
-        long p = mean.Size(0);
-        if (covariance.Dim != 2 || covariance.Size(0) != p || covariance.Size(1) != p)
+        long p = mean.size(0);
+        if (covariance.dim() != 2 || covariance.size(0) != p || covariance.size(1) != p)
         {
-            throw new ArgumentException($"the covariance must be [{p}, {p}]; got [{string.Join(", ", covariance.ShapeArray())}]", nameof(covariance));
+            throw new ArgumentException($"the covariance must be [{p}, {p}]; got [{string.Join(", ", covariance.shape)}]", nameof(covariance));
         }
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        Tensor mu = mean.Detach().Clone();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        Tensor mu = mean.detach().clone();
         Gaussian result = kind switch
         {
-            PosteriorKind.Diagonal => new DiagonalGaussian(mu, Matrices.Diagonal(covariance).Log().Mul(0.5)),
-            PosteriorKind.Full => FullFromCholesky(mu, Linalg.Cholesky(covariance.Detach())),
+            PosteriorKind.Diagonal => new DiagonalGaussian(mu, covariance.detach().diagonal().log().mul(0.5)),
+            PosteriorKind.Full => FullFromCholesky(mu, torch.linalg.cholesky(covariance.detach())),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "valid posterior kinds: Diagonal, Full"),
         };
-        foreach (Tensor t in result.Parameters)
-        {
-            t.RequiresGrad = trainable;
-        }
+        result.SetTrainable(trainable);
         return result;
     }
 
     /// <summary>N(<paramref name="mean"/>·1, <paramref name="std"/>²·I) of family <paramref name="kind"/>.</summary>
-    public static Gaussian Isotropic(PosteriorKind kind, int dimension, double mean, double std, DType dtype, Device device, bool trainable = false)
+    public static Gaussian Isotropic(PosteriorKind kind, int dimension, double mean, double std, ScalarType dtype, Device device, bool trainable = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
         if (!(std > 0) || double.IsInfinity(std))
         {
             throw new ArgumentOutOfRangeException(nameof(std), std, "the standard deviation must be a positive finite number");
         }
-        using var scope = TensorScope.Begin();
-        Tensor mu = Tensor.Full([dimension], mean, dtype, device);
-        Tensor logScale = Tensor.Full([dimension], Math.Log(std), dtype, device);
+        using var scope = torch.NewDisposeScope();
+        Tensor mu = torch.full([dimension], mean, dtype, device);
+        Tensor logScale = torch.full([dimension], Math.Log(std), dtype, device);
         Gaussian result = kind switch
         {
             PosteriorKind.Diagonal => new DiagonalGaussian(mu, logScale),
-            PosteriorKind.Full => new FullCovarianceGaussian(mu, logScale, Tensor.Zeros([dimension, dimension], dtype, device)),
+            PosteriorKind.Full => new FullCovarianceGaussian(mu, logScale, torch.zeros([dimension, dimension], dtype, device)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "valid posterior kinds: Diagonal, Full"),
         };
-        foreach (Tensor t in result.Parameters)
-        {
-            t.RequiresGrad = trainable;
-        }
+        result.SetTrainable(trainable);
         return result;
     }
 
     /// <summary>The Gaussian stored as <see cref="NamedTensors"/> (copied), as written by <see cref="PosteriorFile"/>.</summary>
     /// <exception cref="ArgumentException">A tensor the family needs is missing or has the wrong shape.</exception>
-    public static Gaussian FromNamedTensors(PosteriorKind kind, IReadOnlyDictionary<string, Tensor> tensors, DType dtype, Device device)
+    public static Gaussian FromNamedTensors(PosteriorKind kind, IReadOnlyDictionary<string, Tensor> tensors, ScalarType dtype, Device device)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         Tensor Get(string name)
         {
             if (!tensors.TryGetValue(name, out Tensor? t))
             {
                 throw new ArgumentException($"a {KindName(kind)} Gaussian needs tensor '{name}'; present: {string.Join(", ", tensors.Keys)}", nameof(tensors));
             }
-            return t.To(device, dtype, copy: true);
+            return t.to(dtype, device, copy: true);
         }
         Tensor mean = Get("mean");
-        long p = mean.Dim == 1 ? mean.Size(0) : -1;
+        long p = mean.dim() == 1 ? mean.size(0) : -1;
         void Check(Tensor t, string name, params long[] shape)
         {
-            if (p <= 0 || !t.Shape.SequenceEqual(shape))
+            if (p <= 0 || !t.shape.SequenceEqual(shape))
             {
-                throw new ArgumentException($"tensor '{name}' has shape [{string.Join(", ", t.ShapeArray())}]; expected [{string.Join(", ", shape)}]", nameof(tensors));
+                throw new ArgumentException($"tensor '{name}' has shape [{string.Join(", ", t.shape)}]; expected [{string.Join(", ", shape)}]", nameof(tensors));
             }
         }
         switch (kind)
@@ -277,6 +276,16 @@ public abstract class Gaussian : IDisposable
         _ => throw new ArgumentException($"unknown posterior '{name}'; valid: diag, full", nameof(name)),
     };
 
+    /// <summary>Turns gradients of every parameter on (an optimizer will update them) or off, and drops any gradient.</summary>
+    public void SetTrainable(bool trainable)
+    {
+        foreach (Parameter p in Parameters)
+        {
+            p.grad = null;
+            p.requires_grad = trainable;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -298,9 +307,20 @@ public abstract class Gaussian : IDisposable
         }
     }
 
+    /// <summary>
+    /// <paramref name="tensor"/> as a <see cref="Parameter"/> owned by this object: the handle moves into the parameter
+    /// (the argument is left empty) with its requires_grad unchanged, and leaves every dispose scope.
+    /// </summary>
+    private protected static Parameter Own(Tensor tensor)
+    {
+        var parameter = tensor as Parameter ?? new Parameter(tensor, tensor.requires_grad);
+        parameter.DetachFromDisposeScope();
+        return parameter;
+    }
+
     private static FullCovarianceGaussian FullFromCholesky(Tensor mean, Tensor l)
     {
-        Tensor logDiagonal = Matrices.Diagonal(l).Log();
-        return new FullCovarianceGaussian(mean, logDiagonal, l.Clone());
+        Tensor logDiagonal = l.diagonal().log();
+        return new FullCovarianceGaussian(mean, logDiagonal, l.clone());
     }
 }

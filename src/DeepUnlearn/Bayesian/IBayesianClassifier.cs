@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 

@@ -1,5 +1,5 @@
 using System;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 

@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -23,7 +24,7 @@ public sealed class LinearRegressionLikelihood : IDataLikelihood
     /// <param name="noiseStd">σ &gt; 0.</param>
     /// <param name="dtype">Floating-point type (float64 recommended).</param>
     /// <param name="device">Device of the tensors.</param>
-    public LinearRegressionLikelihood(double[] features, double[] targets, int featureCount, double noiseStd, DType dtype = DType.Float64, Device? device = null)
+    public LinearRegressionLikelihood(double[] features, double[] targets, int featureCount, double noiseStd, ScalarType dtype = ScalarType.Float64, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
@@ -43,10 +44,10 @@ public sealed class LinearRegressionLikelihood : IDataLikelihood
         ParameterCount = featureCount;
         Count = targets.Length;
         NoiseStd = noiseStd;
-        Device d = device ?? Device.Cpu;
-        using var scope = TensorScope.Begin();
-        _features = TensorScope.Detach(Tensor.From<double>(features, [Count, featureCount]).To(d, dtype, copy: true));
-        _targets = TensorScope.Detach(Tensor.From<double>(targets, [Count]).To(d, dtype, copy: true));
+        Device d = device ?? torch.CPU;
+        using var scope = torch.NewDisposeScope();
+        _features = torch.tensor(features, [Count, featureCount], dtype, d).DetachFromDisposeScope();
+        _targets = torch.tensor(targets, [Count], dtype, d).DetachFromDisposeScope();
     }
 
     /// <inheritdoc />
@@ -62,22 +63,22 @@ public sealed class LinearRegressionLikelihood : IDataLikelihood
     public Tensor LogLikelihood(Tensor theta, Tensor? rows = null)
     {
         ArgumentNullException.ThrowIfNull(theta);
-        if (theta.Dim != 2 || theta.Size(1) != ParameterCount)
+        if (theta.dim() != 2 || theta.size(1) != ParameterCount)
         {
-            throw new ArgumentException($"expected parameters [S, {ParameterCount}]; got [{string.Join(", ", theta.ShapeArray())}]", nameof(theta));
+            throw new ArgumentException($"expected parameters [S, {ParameterCount}]; got [{string.Join(", ", theta.shape)}]", nameof(theta));
         }
-        using var scope = TensorScope.Begin();
-        Tensor x = rows is null ? _features : _features.IndexSelect(0, rows);
-        Tensor y = rows is null ? _targets : _targets.IndexSelect(0, rows);
-        long n = x.Size(0);
+        using var scope = torch.NewDisposeScope();
+        Tensor x = rows is null ? _features : _features.index_select(0, rows);
+        Tensor y = rows is null ? _targets : _targets.index_select(0, rows);
+        long n = x.size(0);
         if (n == 0)
         {
-            return scope.Keep(Tensor.Zeros([theta.Size(0)], theta.DType, theta.Device));
+            return torch.zeros([theta.size(0)], theta.dtype, theta.device).MoveToOuterDisposeScope();
         }
         // [S, N] residuals yₙ − xₙᵀθ_s.
-        Tensor residuals = y.Unsqueeze(0).Sub(theta.MatMul(x.T()));
+        Tensor residuals = y.unsqueeze(0).sub(theta.mm(x.t()));
         double constant = -0.5 * n * (s_logTwoPi + (2 * Math.Log(NoiseStd)));
-        return scope.Keep(residuals.Square().Sum(1).Mul(-0.5 / (NoiseStd * NoiseStd)).Add(constant));
+        return residuals.square().sum(1).mul(-0.5 / (NoiseStd * NoiseStd)).add(constant).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -31,15 +32,19 @@ internal sealed class MiniBatches : IDisposable
     {
         if (IsFull)
         {
-            return Tensor.Arange(_count, _device);
+            return torch.arange(_count, device: _device);
         }
         if (_permutation is null || _position + BatchSize > _count)
         {
             _permutation?.Dispose();
-            _permutation = TensorScope.Detach(Tensor.Randperm(_count, _device, _generator));
+            // Drawn on the CPU (where the generator lives) and moved, so a seed gives the same batches on every device.
+            using (var scope = torch.NewDisposeScope())
+            {
+                _permutation = torch.randperm(_count, ScalarType.Int64, generator: _generator).to(_device).DetachFromDisposeScope();
+            }
             _position = 0;
         }
-        Tensor batch = _permutation.Narrow(0, _position, BatchSize);
+        Tensor batch = _permutation.narrow(0, _position, BatchSize);
         _position += BatchSize;
         return batch;
     }

@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Serialization;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -71,7 +72,7 @@ public static class PosteriorFile
     public static LoadedPosterior Load(string path, Device? device = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        Device d = device ?? Device.Cpu;
+        Device d = device ?? torch.CPU;
         using SafeTensorsFile file = SafeTensors.Load(path);
         IReadOnlyDictionary<string, string> meta = file.Metadata;
         if (!meta.TryGetValue("format", out string? format) || format != Format)
@@ -97,8 +98,8 @@ public static class PosteriorFile
         IBayesianClassifier? model = null;
         try
         {
-            model = BayesianClassifiers.Create(modelName, configuration, modelTensors, DType.Float64, d);
-            Gaussian posterior = Gaussian.FromNamedTensors(kind, posteriorTensors, DType.Float64, d);
+            model = BayesianClassifiers.Create(modelName, configuration, modelTensors, ScalarType.Float64, d);
+            Gaussian posterior = Gaussian.FromNamedTensors(kind, posteriorTensors, ScalarType.Float64, d);
             if (posterior.Dimension != model.ParameterCount)
             {
                 posterior.Dispose();

@@ -1,6 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -30,8 +30,8 @@ public static class PredictiveDivergence
         {
             return result;
         }
-        using var noGrad = LibTorch.NoGrad();
-        using var outer = TensorScope.Begin();
+        using var noGrad = torch.no_grad();
+        using var outer = torch.NewDisposeScope();
         using var generator = new Generator(seed);
         Tensor theta = posterior.Sample(samples, generator);
         Tensor x = data.FeaturesTensor(posterior.DType, posterior.Device);
@@ -39,11 +39,11 @@ public static class PredictiveDivergence
         long chunk = Math.Max(1, (4L << 20) / ((long)samples * k));
         for (long start = 0; start < n; start += chunk)
         {
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             long length = Math.Min(chunk, n - start);
-            Tensor probabilities = Functional.Softmax(model.Logits(theta, x.Narrow(0, start, length)), 2).Mean(0);
-            using Tensor cpu = TensorScope.Detach(probabilities.To(Device.Cpu, DType.Float64, copy: true));
-            cpu.CopyTo<double>(result.AsSpan((int)(start * k), (int)(length * k)));
+            Tensor probabilities = model.Logits(theta, x.narrow(0, start, length)).softmax(2).mean([0]);
+            Tensor cpu = probabilities.to(ScalarType.Float64, torch.CPU).contiguous();
+            cpu.data<double>().CopyTo(result.AsSpan((int)(start * k), (int)(length * k)));
         }
         return result;
     }

@@ -1,8 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -73,7 +74,7 @@ public static class ReverseKlUnlearning
 
         if (options.MomentMatching)
         {
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             Tensor samples = SampleWithoutGrad(full, options.Samples, generator);
             Tensor logWeights = LogImportanceWeights(likelihood, samples, out double counted);
             double ess = EffectiveSampleSize(logWeights);
@@ -85,8 +86,9 @@ public static class ReverseKlUnlearning
         Gaussian q = full.Clone(trainable: true);
         try
         {
-            using var adam = new Adam(q.Parameters, lr: options.LearningRate);
-            var schedule = new CosineAnnealingLr(adam, options.Steps);
+            using Adam adam = torch.optim.Adam(q.Parameters, lr: options.LearningRate);
+            // PyTorch's CosineAnnealingLR(T_max = steps), stepped once per iteration.
+            var schedule = torch.optim.lr_scheduler.CosineAnnealingLR(adam, options.Steps);
             Tensor? pool = null;
             Tensor? poolWeights = null;
             double poolCounted = 0;
@@ -98,7 +100,7 @@ public static class ReverseKlUnlearning
                 for (int step = 1; step <= options.Steps; step++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = TensorScope.Begin();
+                    using var scope = torch.NewDisposeScope();
                     Tensor samples;
                     Tensor logWeights;
                     double counted;
@@ -108,8 +110,8 @@ public static class ReverseKlUnlearning
                         logWeights = LogImportanceWeights(likelihood, samples, out counted);
                         if (!options.ResampleEachStep)
                         {
-                            pool = TensorScope.Detach(samples);
-                            poolWeights = TensorScope.Detach(logWeights);
+                            pool = samples.DetachFromDisposeScope();
+                            poolWeights = logWeights.DetachFromDisposeScope();
                             poolCounted = counted;
                         }
                     }
@@ -122,12 +124,12 @@ public static class ReverseKlUnlearning
                     countedSum += counted;
                     essSum += EffectiveSampleSize(logWeights);
                     // KL[p̃(θ | D_r; λ) ‖ q] = const − Σ_s w_s log q(θ_s)  (VBU, reverse KL).
-                    Tensor loss = logWeights.Exp().Mul(q.LogProb(samples)).Sum().Neg();
-                    adam.ZeroGrad();
-                    loss.Backward();
-                    adam.Step();
-                    schedule.Step();
-                    objective = loss.Item();
+                    Tensor loss = logWeights.exp().mul(q.LogProb(samples)).sum().neg();
+                    adam.zero_grad();
+                    loss.backward();
+                    adam.step();
+                    schedule.step();
+                    objective = loss.ToDouble();
                     if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
                     {
                         BayesianLog.Progress(logger, "reverse KL", step, options.Steps, objective);
@@ -139,11 +141,7 @@ public static class ReverseKlUnlearning
                 pool?.Dispose();
                 poolWeights?.Dispose();
             }
-            foreach (Tensor p in q.Parameters)
-            {
-                p.Grad = null;
-                p.RequiresGrad = false;
-            }
+            q.SetTrainable(false);
             return new VbuOutcome(q, objective, countedSum / options.Steps, essSum / options.Steps, clock.Elapsed.TotalSeconds);
         }
         catch
@@ -161,10 +159,10 @@ public static class ReverseKlUnlearning
     {
         ArgumentNullException.ThrowIfNull(likelihood);
         ArgumentNullException.ThrowIfNull(samples);
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        Tensor inverse = likelihood.LogLikelihood(samples, out counted).Neg();
-        return scope.Keep(inverse.Sub(inverse.LogSumExp(0)));
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        Tensor inverse = likelihood.LogLikelihood(samples, out counted).neg();
+        return (inverse.sub(inverse.logsumexp(0))).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -179,54 +177,54 @@ public static class ReverseKlUnlearning
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(logWeights);
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        Tensor w = logWeights.Sub(logWeights.LogSumExp(0)).Exp().Unsqueeze(1);
-        Tensor mean = samples.Mul(w).Sum(0);
-        Tensor centred = samples.Sub(mean);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        Tensor w = logWeights.sub(logWeights.logsumexp(0)).exp().unsqueeze(1);
+        // dim: named, because TorchSharp binds a literal 0 to sum(ScalarType? type), the sum of everything.
+        Tensor mean = samples.mul(w).sum(dim: 0);
+        Tensor centred = samples.sub(mean);
         if (kind == PosteriorKind.Diagonal)
         {
-            Tensor variance = centred.Square().Mul(w).Sum(0);
-            if (variance.Le(0).Any().Item() != 0)
+            Tensor variance = centred.square().mul(w).sum(dim: 0);
+            if (variance.le(0).any().ToBoolean())
             {
                 throw Degenerate(samples, logWeights);
             }
-            return new DiagonalGaussian(mean, variance.Log().Mul(0.5));
+            return new DiagonalGaussian(mean, variance.log().mul(0.5));
         }
-        Tensor covariance = centred.Mul(w).T().MatMul(centred);
-        try
-        {
-            return Gaussian.FromMoments(PosteriorKind.Full, mean, covariance);
-        }
-        catch (TorchException)
+        Tensor covariance = centred.mul(w).t().mm(centred);
+        // Only a covariance that is not positive definite is the degenerate case; other libtorch errors propagate.
+        (_, Tensor info) = torch.linalg.cholesky_ex(covariance);
+        if (info.ToInt64() != 0)
         {
             throw Degenerate(samples, logWeights);
         }
+        return Gaussian.FromMoments(PosteriorKind.Full, mean, covariance);
     }
 
     /// <summary>The effective sample size 1 / Σ w_s² of normalised log weights.</summary>
     public static double EffectiveSampleSize(Tensor logWeights)
     {
         ArgumentNullException.ThrowIfNull(logWeights);
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        return 1.0 / logWeights.Mul(2).Exp().Sum().Item();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return 1.0 / logWeights.mul(2).exp().sum().ToDouble();
     }
 
     private static Tensor SampleWithoutGrad(Gaussian q, int count, Generator generator)
     {
-        using var noGrad = LibTorch.NoGrad();
+        using var noGrad = torch.no_grad();
         return q.Sample(count, generator);
     }
 
     private static double WeightedNegativeLogDensity(Gaussian q, Tensor samples, Tensor logWeights)
     {
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        return logWeights.Exp().Mul(q.LogProb(samples)).Sum().Neg().Item();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return logWeights.exp().mul(q.LogProb(samples)).sum().neg().ToDouble();
     }
 
     private static InvalidOperationException Degenerate(Tensor samples, Tensor logWeights) => new(
-        $"the importance-weighted covariance is singular: the effective sample size is {EffectiveSampleSize(logWeights):G3} for {samples.Size(1)} parameters " +
+        $"the importance-weighted covariance is singular: the effective sample size is {EffectiveSampleSize(logWeights):G3} for {samples.size(1)} parameters " +
         "(1/p(D_e|θ) weights concentrate on few samples); use more samples, a larger lambda, or the gradient solver");
 }

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -31,12 +32,12 @@ public sealed class SparseGpClassifier : IBayesianClassifier
     /// <param name="jitter">Added to K_ZZ's diagonal for a stable Cholesky factor, ≥ 0.</param>
     /// <param name="dtype">Floating-point type (float64 recommended).</param>
     /// <param name="device">Device.</param>
-    public SparseGpClassifier(Tensor inducingPoints, double lengthScale, double variance, double jitter = 1e-6, DType dtype = DType.Float64, Device? device = null)
+    public SparseGpClassifier(Tensor inducingPoints, double lengthScale, double variance, double jitter = 1e-6, ScalarType dtype = ScalarType.Float64, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(inducingPoints);
-        if (inducingPoints.Dim != 2 || inducingPoints.Size(0) == 0 || inducingPoints.Size(1) == 0)
+        if (inducingPoints.dim() != 2 || inducingPoints.size(0) == 0 || inducingPoints.size(1) == 0)
         {
-            throw new ArgumentException($"inducing points must be a non-empty [M, D] matrix; got [{string.Join(", ", inducingPoints.ShapeArray())}]", nameof(inducingPoints));
+            throw new ArgumentException($"inducing points must be a non-empty [M, D] matrix; got [{string.Join(", ", inducingPoints.shape)}]", nameof(inducingPoints));
         }
         RequirePositive(lengthScale, nameof(lengthScale));
         RequirePositive(variance, nameof(variance));
@@ -47,20 +48,20 @@ public sealed class SparseGpClassifier : IBayesianClassifier
         LengthScale = lengthScale;
         Variance = variance;
         Jitter = jitter;
-        FeatureCount = (int)inducingPoints.Size(1);
-        ParameterCount = (int)inducingPoints.Size(0);
-        Device d = device ?? Device.Cpu;
+        FeatureCount = (int)inducingPoints.size(1);
+        ParameterCount = (int)inducingPoints.size(0);
+        Device d = device ?? torch.CPU;
 
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
-        _inducing = TensorScope.Detach(inducingPoints.To(d, dtype, copy: true));
-        Tensor kzz = Kernel(_inducing, _inducing).Add(Tensor.Eye(ParameterCount, dtype: dtype, device: d).Mul(jitter));
-        Tensor l = Linalg.Cholesky(kzz);
-        _kzzInverse = TensorScope.Detach(Linalg.Inverse(kzz));
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        _inducing = inducingPoints.to(dtype, d, copy: true).DetachFromDisposeScope();
+        Tensor kzz = Kernel(_inducing, _inducing).add(torch.eye(ParameterCount, dtype: dtype, device: d).mul(jitter));
+        Tensor l = torch.linalg.cholesky(kzz);
+        _kzzInverse = torch.linalg.inv(kzz).DetachFromDisposeScope();
         Prior = new FullCovarianceGaussian(
-            Tensor.Zeros([ParameterCount], dtype, d),
-            Matrices.Diagonal(l).Log(),
-            l.Clone());
+            torch.zeros([ParameterCount], dtype, d),
+            l.diagonal().log(),
+            l.clone());
         _configuration = new Dictionary<string, string>
         {
             ["inducing"] = ParameterCount.ToString(CultureInfo.InvariantCulture),
@@ -110,19 +111,19 @@ public sealed class SparseGpClassifier : IBayesianClassifier
     {
         ArgumentNullException.ThrowIfNull(theta);
         ArgumentNullException.ThrowIfNull(features);
-        if (theta.Dim != 2 || theta.Size(1) != ParameterCount)
+        if (theta.dim() != 2 || theta.size(1) != ParameterCount)
         {
-            throw new ArgumentException($"expected parameters [S, {ParameterCount}]; got [{string.Join(", ", theta.ShapeArray())}]", nameof(theta));
+            throw new ArgumentException($"expected parameters [S, {ParameterCount}]; got [{string.Join(", ", theta.shape)}]", nameof(theta));
         }
-        if (features.Dim != 2 || features.Size(1) != FeatureCount)
+        if (features.dim() != 2 || features.size(1) != FeatureCount)
         {
-            throw new ArgumentException($"expected features [N, {FeatureCount}]; got [{string.Join(", ", features.ShapeArray())}]", nameof(features));
+            throw new ArgumentException($"expected features [N, {FeatureCount}]; got [{string.Join(", ", features.shape)}]", nameof(features));
         }
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         // f(x) = k(x, Z) K_ZZ⁻¹ u for every sample u (row of θ): [S, N].
-        Tensor projection = Kernel(features, _inducing).MatMul(_kzzInverse);
-        Tensor f = theta.MatMul(projection.T());
-        return scope.Keep(Tensor.Stack([f.ZerosLike(), f], 2));
+        Tensor projection = Kernel(features, _inducing).mm(_kzzInverse);
+        Tensor f = theta.mm(projection.t());
+        return (torch.stack([f.zeros_like(), f], 2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -228,11 +229,11 @@ public sealed class SparseGpClassifier : IBayesianClassifier
 
     private Tensor Kernel(Tensor a, Tensor b)
     {
-        using var scope = TensorScope.Begin();
-        Tensor squaredA = a.Square().Sum(1, keepDim: true);
-        Tensor squaredB = b.Square().Sum(1, keepDim: true).T();
-        Tensor squared = squaredA.Add(squaredB).Sub(a.MatMul(b.T()).Mul(2)).Clamp(min: 0);
-        return scope.Keep(squared.Mul(-0.5 / (LengthScale * LengthScale)).Exp().Mul(Variance));
+        using var scope = torch.NewDisposeScope();
+        Tensor squaredA = a.square().sum(1, keepdim: true);
+        Tensor squaredB = b.square().sum(1, keepdim: true).t();
+        Tensor squared = squaredA.add(squaredB).sub(a.mm(b.t()).mul(2)).clamp(min: 0);
+        return squared.mul(-0.5 / (LengthScale * LengthScale)).exp().mul(Variance).MoveToOuterDisposeScope();
     }
 
     private static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

@@ -1,7 +1,8 @@
 using System;
 using System.Threading;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -36,7 +37,7 @@ public static class VariationalInference
             throw new ArgumentException("variational inference needs at least one training row", nameof(data));
         }
         logger ??= NullLogger.Instance;
-        DType dtype = model.Prior.DType;
+        ScalarType dtype = model.Prior.DType;
         Device device = model.Prior.Device;
         if (initial is not null && initial.Dimension != model.ParameterCount)
         {
@@ -47,40 +48,41 @@ public static class VariationalInference
             : initial.Convert(options.Posterior, trainable: true);
         try
         {
-            using Tensor x = TensorScope.Detach(data.FeaturesTensor(dtype, device));
-            using Tensor y = TensorScope.Detach(data.LabelsTensor(device));
+            using Tensor x = data.FeaturesTensor(dtype, device).DetachFromDisposeScope();
+            using Tensor y = data.LabelsTensor(device).DetachFromDisposeScope();
             using var batches = new MiniBatches(data.Count, options.BatchSize, generator, device);
-            using var adam = new Adam(q.Parameters, lr: options.LearningRate);
-            var schedule = new CosineAnnealingLr(adam, options.Steps);
+            using Adam adam = torch.optim.Adam(q.Parameters, lr: options.LearningRate);
+            // PyTorch's CosineAnnealingLR(T_max = steps), stepped once per iteration.
+            var schedule = torch.optim.lr_scheduler.CosineAnnealingLR(adam, options.Steps);
             double scale = (double)data.Count / batches.BatchSize;
             for (int step = 1; step <= options.Steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var scope = TensorScope.Begin();
+                using var scope = torch.NewDisposeScope();
                 Tensor xb = x;
                 Tensor yb = y;
                 if (!batches.IsFull)
                 {
                     Tensor index = batches.Next();
-                    xb = x.IndexSelect(0, index);
-                    yb = y.IndexSelect(0, index);
+                    xb = x.index_select(0, index);
+                    yb = y.index_select(0, index);
                 }
                 // ELBO: E_q[log p(D | θ)] − KL[q ‖ p(θ)].
                 Tensor theta = q.Sample(options.Samples, generator);
-                Tensor expectedLogLikelihood = ClassifierLikelihood.LogLikelihood(model, theta, xb, yb).Mean().Mul(scale);
-                Tensor loss = q.KlDivergence(model.Prior).Sub(expectedLogLikelihood);
-                adam.ZeroGrad();
-                loss.Backward();
-                adam.Step();
-                schedule.Step();
+                Tensor expectedLogLikelihood = ClassifierLikelihood.LogLikelihood(model, theta, xb, yb).mean().mul(scale);
+                Tensor loss = q.KlDivergence(model.Prior).sub(expectedLogLikelihood);
+                adam.zero_grad();
+                loss.backward();
+                adam.step();
+                schedule.step();
                 if (step % Math.Max(1, options.Steps / 10) == 0 && logger.IsEnabled(LogLevel.Debug))
                 {
-                    BayesianLog.Progress(logger, "ELBO", step, options.Steps, -loss.Item());
+                    BayesianLog.Progress(logger, "ELBO", step, options.Steps, -loss.ToDouble());
                 }
             }
-            foreach (Tensor p in q.Parameters)
+            foreach (Parameter p in q.Parameters)
             {
-                p.Grad = null;
+                p.grad = null;
             }
             return q;
         }
@@ -99,13 +101,13 @@ public static class VariationalInference
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
         RequireCompatible(model, data);
-        using var noGrad = LibTorch.NoGrad();
-        using var scope = TensorScope.Begin();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         Tensor x = data.FeaturesTensor(q.DType, q.Device);
         Tensor y = data.LabelsTensor(q.Device);
         Tensor theta = q.Sample(samples, generator);
-        double logLikelihood = ClassifierLikelihood.LogLikelihoodChunked(model, theta, x, y).Mean().Item();
-        return logLikelihood - q.KlDivergence(model.Prior).Item();
+        double logLikelihood = ClassifierLikelihood.LogLikelihoodChunked(model, theta, x, y).mean().ToDouble();
+        return logLikelihood - q.KlDivergence(model.Prior).ToDouble();
     }
 
     internal static void RequireCompatible(IBayesianClassifier model, ClassificationData data)

@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -68,10 +69,10 @@ public static class VbuSweep
             double[] onErased = PredictiveDivergence.Probabilities(model, q, erased, options.EvaluationSamples, evaluationSeed);
             double[] onRemaining = PredictiveDivergence.Probabilities(model, q, remaining, options.EvaluationSamples, evaluationSeed);
             double posteriorKl;
-            using (LibTorch.NoGrad())
+            using (torch.no_grad())
             using (Tensor kl = q.KlDivergence(retrained))
             {
-                posteriorKl = kl.Item();
+                posteriorKl = kl.ToDouble();
             }
             var row = new VbuSweepRow(
                 seed,

@@ -1,11 +1,11 @@
 using System;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Data;
 
 /// <summary>
 /// One batch from a <see cref="DataLoader"/>: images, labels and the ids of the samples, in the same
-/// order. The batch owns its tensors (they belong to no <see cref="TensorScope"/>); the loader's
+/// order. The batch owns its tensors (they belong to no dispose scope); the loader's
 /// enumerator disposes a batch when it moves to the next one, so clone anything you keep longer.
 /// </summary>
 public sealed class Batch : IDisposable
@@ -38,7 +38,7 @@ public sealed class Batch : IDisposable
     public int Count => Ids.Length;
 
     /// <summary>True once the tensors have been released.</summary>
-    public bool IsDisposed => Images.IsDisposed;
+    public bool IsDisposed => Images.IsInvalid;
 
     /// <summary>Releases the tensors (idempotent).</summary>
     public void Dispose()

@@ -24,6 +24,18 @@ public sealed record DataBenchmarkResult(
     /// <summary>Steady-state throughput, images per second.</summary>
     public double ImagesPerSecond => Elapsed > TimeSpan.Zero ? Images / Elapsed.TotalSeconds : double.PositiveInfinity;
 
+    /// <summary>
+    /// CPU time the whole process used (every thread: loader workers, the consumer, the garbage collector) while the
+    /// timed batches were delivered; zero when not measured.
+    /// </summary>
+    public TimeSpan CpuTime { get; init; }
+
+    /// <summary>
+    /// Images per CPU-second of this process (<see cref="Images"/> / <see cref="CpuTime"/>): the throughput of one
+    /// fully used core, which stays meaningful on a shared machine where wall-clock rates depend on the neighbours.
+    /// </summary>
+    public double ImagesPerCpuSecond => CpuTime > TimeSpan.Zero ? Images / CpuTime.TotalSeconds : double.NaN;
+
     /// <summary>Steady-state batches per second.</summary>
     public double BatchesPerSecond => Elapsed > TimeSpan.Zero ? Batches / Elapsed.TotalSeconds : double.PositiveInfinity;
 }

@@ -4,9 +4,11 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using DeepUnlearn.Data.Transforms;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,8 +28,8 @@ namespace DeepUnlearn.Data;
 /// for (int epoch = 0; epoch &lt; epochs; epoch++)
 ///     foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
 ///     {
-///         using var scope = TensorScope.Begin();
-///         Tensor loss = Functional.CrossEntropy(model.Forward(batch.Images), batch.Labels);
+///         using var scope = torch.NewDisposeScope();
+///         Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels);
 ///         ...
 ///     }
 /// </code>
@@ -138,6 +140,22 @@ public sealed class DataLoader : IDisposable
         return EnumerateEpoch(epoch, cancellationToken);
     }
 
+    /// <summary>A tensor holding a copy of <paramref name="data"/> with <paramref name="shape"/>, on <paramref name="device"/>.</summary>
+    private static Tensor HostTensor<T>(ReadOnlySpan<T> data, long[] shape, ScalarType dtype, Device device)
+        where T : unmanaged
+    {
+        Tensor host = torch.empty(shape, dtype);
+        MemoryMarshal.AsBytes(data).CopyTo(host.bytes);
+        if (device.type == DeviceType.CPU)
+        {
+            return host;
+        }
+        using (host)
+        {
+            return host.to(device);
+        }
+    }
+
     /// <summary>Stops any running epoch and its workers.</summary>
     public void Dispose()
     {
@@ -235,7 +253,7 @@ public sealed class DataLoader : IDisposable
                 Dataset.Read(id, state.Bytes);
                 TransformContext context = state.Context;
                 context.BeginSample(epoch, id);
-                context.Image.LoadFrom(state.Bytes);
+                context.SetSource(state.Bytes);
                 Transform?.Apply(context);
                 FloatImage image = context.Image;
                 if (k == 0)
@@ -253,10 +271,11 @@ public sealed class DataLoader : IDisposable
                 ids[k] = id;
                 labels[k] = Dataset.Label(id);
             }
-            Tensor images = TensorScope.Detach(Tensor.From<float>(pixels.AsSpan(0, count * length), [count, channels, height, width], Options.Device));
+            // Loader threads run outside any dispose scope: the batch owns its tensors and hands them to the consumer.
+            Tensor images = HostTensor<float>(pixels.AsSpan(0, count * length), [count, channels, height, width], ScalarType.Float32, Options.Device);
             try
             {
-                Tensor labelTensor = TensorScope.Detach(Tensor.From<long>(labels, [count], Options.Device));
+                Tensor labelTensor = HostTensor<long>(labels, [count], ScalarType.Int64, Options.Device);
                 return new Batch(images, labelTensor, ids, epoch, index);
             }
             catch

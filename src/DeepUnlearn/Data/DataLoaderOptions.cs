@@ -1,4 +1,5 @@
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Data;
 
@@ -24,5 +25,5 @@ public sealed record DataLoaderOptions
     public ulong Seed { get; init; }
 
     /// <summary>Where batches are delivered; they are built on the CPU and moved there by the workers.</summary>
-    public Device Device { get; init; } = Device.Cpu;
+    public Device Device { get; init; } = torch.CPU;
 }

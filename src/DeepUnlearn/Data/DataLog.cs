@@ -12,6 +12,15 @@ internal static partial class DataLog
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Image folder {Root}: {Count} images in {Classes} classes")]
     public static partial void FolderScanned(ILogger logger, string root, int count, int classes);
 
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Packed store {Path}: {Count} images in {Classes} classes, short side {ShortSide}")]
+    public static partial void PackedOpened(ILogger logger, string path, int count, int classes, int shortSide);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Packed {Count} images of {Source} into {Path} ({Bytes} bytes of pixels) in {Elapsed}")]
+    public static partial void Packed(ILogger logger, int count, string source, string path, long bytes, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "{Path} is already packed from {Source} at short side {ShortSide}: kept")]
+    public static partial void AlreadyPacked(ILogger logger, string path, string source, int shortSide);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Loader epoch {Epoch}: {Samples} samples in {Batches} batches, {Workers} workers, prefetch {Prefetch}")]
     public static partial void EpochStarted(ILogger logger, int epoch, int samples, int batches, int workers, int prefetch);
 

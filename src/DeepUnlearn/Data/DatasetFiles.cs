@@ -39,7 +39,7 @@ internal static class DatasetFiles
     /// <summary>Class names from a text file, one per line, blank lines ignored.</summary>
     public static string[] ReadNames(string path)
     {
-        string[] names = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        string[] names = InputFile.ReadAllLines(path, "class-name file", 16L << 20).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
         if (names.Length == 0)
         {
             throw new InvalidDataException($"{path}: holds no class names (expected one name per line)");

@@ -2,8 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Vision;
+using DeepUnlearn.Data.Imaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -137,23 +136,7 @@ public sealed class ImageFolderDataset : IVisionDataset
     public void Read(int id, ImageBuffer destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        string path = FilePath(id);
-        Tensor image;
-        try
-        {
-            image = Image.ReadFile(path, _channels);
-        }
-        catch (TorchIOException e)
-        {
-            throw new InvalidDataException(e.Message, e);
-        }
-        using (image)
-        {
-            TensorScope.Detach(image);
-            ReadOnlySpan<long> shape = image.Shape;
-            destination.Resize((int)shape[0], (int)shape[1], (int)shape[2]);
-            image.CopyTo<byte>(destination.Pixels);
-        }
+        ImageCodec.ReadFile(FilePath(id), destination, _channels);
     }
 
     private static bool IsImageFile(string path)

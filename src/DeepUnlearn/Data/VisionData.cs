@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Data.Transforms;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Data;

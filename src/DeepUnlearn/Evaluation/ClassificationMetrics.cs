@@ -125,4 +125,52 @@ public static class ClassificationMetrics
         }
         return [.. set];
     }
+
+    /// <summary>
+    /// ROC AUC of <paramref name="scores"/> for the positives marked in <paramref name="positive"/>: the probability that a
+    /// random positive scores above a random negative, ties counting one half (the Mann–Whitney U statistic over
+    /// |positives|·|negatives|, as scikit-learn's <c>roc_auc_score</c>). Needs at least one of each.
+    /// </summary>
+    public static double RocAuc(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive)
+    {
+        if (scores.Length != positive.Length)
+        {
+            throw new ArgumentException($"{scores.Length} scores but {positive.Length} labels");
+        }
+        int n = scores.Length;
+        var order = new int[n];
+        var keys = scores.ToArray();
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+        Array.Sort(keys, order);
+        // Mid-ranks over runs of tied scores; U = Σ ranks of positives − P(P + 1)/2.
+        double rankSum = 0;
+        long positives = 0;
+        for (int start = 0; start < n;)
+        {
+            int end = start;
+            while (end + 1 < n && keys[end + 1] == keys[start])
+            {
+                end++;
+            }
+            double midRank = ((start + end) / 2.0) + 1;
+            for (int i = start; i <= end; i++)
+            {
+                if (positive[order[i]])
+                {
+                    rankSum += midRank;
+                    positives++;
+                }
+            }
+            start = end + 1;
+        }
+        long negatives = n - positives;
+        if (positives == 0 || negatives == 0)
+        {
+            throw new ArgumentException($"the AUC needs positives and negatives; got {positives} and {negatives}");
+        }
+        return (rankSum - (positives * (positives + 1) / 2.0)) / ((double)positives * negatives);
+    }
 }

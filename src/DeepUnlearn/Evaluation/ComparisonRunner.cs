@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
+using TorchSharp;
 
 namespace DeepUnlearn.Evaluation;
 
@@ -22,6 +24,12 @@ public sealed class ComparisonRunner(UnlearningSession session)
 
     /// <summary>Progress inside methods.</summary>
     public IProgress<UnlearningProgress>? Progress { get; init; }
+
+    /// <summary>Whether the evaluation runs the representation probe (class-wise requests; on by default).</summary>
+    public bool Probe { get; init; } = true;
+
+    /// <summary>Relearn-time settings for every model (null: not measured).</summary>
+    public RelearnOptions? Relearn { get; init; }
 
     /// <summary>Where to save each unlearned model (<c>{method}-seed{seed}.safetensors</c>); null to keep none.</summary>
     public string? ModelDirectory { get; init; }
@@ -48,22 +56,26 @@ public sealed class ComparisonRunner(UnlearningSession session)
         var runs = new List<UnlearningMetrics>();
         var references = new List<UnlearningMetrics>();
         UnlearningMetrics? original = null;
+        ModelEvaluation? originalEvaluation = null;
+        double? chance = null;
         foreach (ulong seed in seeds)
         {
             UnlearningContext context = _session.Context(seed, Progress);
-            var evaluator = new UnlearningEvaluator(context);
+            var evaluator = new UnlearningEvaluator(context) { Probe = Probe, Relearn = Relearn };
             if (original is null)
             {
                 Status?.Report("evaluating the original model");
-                original = evaluator.Metrics("original", evaluator.Evaluate(_session.Original, cancellationToken), 0);
+                originalEvaluation = evaluator.Evaluate(_session.Original, cancellationToken);
+                original = evaluator.Metrics("original", originalEvaluation, 0);
+                chance = 100.0 / (context.NumClasses - context.ForgottenClasses.Length);
             }
 
             var (retrainedMetrics, retrainedEvaluation) = Reference(context, evaluator, instances["retrain"], retrainedCheckpoint, seed, cancellationToken);
             references.Add(retrainedMetrics);
-            if (retrainedCheckpoint is null)
-            {
-                runs.Add(retrainedMetrics);
-            }
+            // The retrained model's own row, whether it was retrained here or loaded with --retrained.
+            runs.Add(retrainedMetrics);
+            // "Do nothing": the original scored against this seed's retrained model, the baseline every method must beat.
+            runs.Add(UnlearningEvaluator.CompareToRetrained(original with { Method = ComparisonReport.DoNothing, Seed = seed }, originalEvaluation!, retrainedMetrics, retrainedEvaluation));
             foreach (string method in methods.Where(m => m != "retrain"))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -75,6 +87,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
             }
         }
+        string libtorch = TorchRuntime.EnsureInitialized().LibTorchVersion;
         return new ComparisonReport
         {
             Dataset = _session.Data.Specification,
@@ -84,8 +97,9 @@ public sealed class ComparisonRunner(UnlearningSession session)
             ForgetCount = _session.Sets.Forget.Length,
             RetainCount = _session.Sets.Retain.Length,
             Seeds = seeds,
-            Environment = $"{_session.Device}, {Torch.LibTorch.NumThreads} threads, {System.Environment.ProcessorCount} cores, libtorch {Torch.LibTorch.Version}",
+            Environment = $"{_session.Device}, {torch.get_num_threads()} threads, {System.Environment.ProcessorCount} cores, libtorch {libtorch}",
             Original = original!,
+            ChanceTestAccuracy = chance,
             Runs = runs,
             References = references,
         };
@@ -112,7 +126,8 @@ public sealed class ComparisonRunner(UnlearningSession session)
                     throw new ArgumentException($"--retrained '{retrainedCheckpoint}' is a {metadata.Model.Name} with {metadata.Model.NumClasses} classes; the original is a {_session.Metadata.Model.Name} with {_session.Metadata.Model.NumClasses}");
                 }
                 ModelEvaluation evaluation = evaluator.Evaluate(model, cancellationToken);
-                return (evaluator.Metrics("retrain", evaluation, metadata.Seconds ?? 0), evaluation);
+                UnlearningMetrics loaded = evaluator.Metrics("retrain", evaluation, metadata.Seconds ?? 0);
+                return (UnlearningEvaluator.CompareToRetrained(loaded, evaluation, loaded, evaluation), evaluation);
             }
         }
         Status?.Report($"seed {seed}: retrain (the reference)");
@@ -129,6 +144,8 @@ public sealed class ComparisonRunner(UnlearningSession session)
         {
             return;
         }
+        // The atomic writer needs the directory (a missing OUT/models used to fail the first save after the retrain).
+        Directory.CreateDirectory(ModelDirectory);
         string path = Path.Combine(ModelDirectory, $"{method}-seed{seed}.safetensors");
         Checkpoint.Save(path, outcome.Model, _session.MetadataFor(method, outcome.Model) with { Seconds = outcome.Seconds });
         foreach (ICheckpointSidecar sidecar in outcome.Sidecars)

@@ -1,5 +1,5 @@
 using System;
-using DeepUnlearn.Torch.Svm;
+using DeepUnlearn.Evaluation.Svm;
 
 namespace DeepUnlearn.Evaluation;
 
@@ -70,6 +70,36 @@ public static class MembershipInference
             parts++;
         }
         return 100.0 * sum / parts;
+    }
+
+    /// <summary>Half-width of the band around the median that counts as "the same confidence" in <see cref="IsDegenerate"/>.</summary>
+    public const double DegenerateBand = 0.01;
+
+    /// <summary>
+    /// Whether an MIA-efficacy is uninformative because the forget outputs are degenerate: it is all-or-nothing (≤ 1 or
+    /// ≥ 99) and at least 95% of the forget samples' true-class confidences lie within ±<see cref="DegenerateBand"/> of
+    /// their median (near-uniform or constant outputs). The 1-D SVC then puts the whole forget set on one side of its
+    /// threshold, and 0 or 100 only says on which side that one confidence value falls, not whether the samples look
+    /// like members.
+    /// </summary>
+    public static bool IsDegenerate(ReadOnlySpan<double> forgetConfidence, double efficacyPercent)
+    {
+        if (forgetConfidence.IsEmpty || (efficacyPercent > 1 && efficacyPercent < 99))
+        {
+            return false;
+        }
+        double[] sorted = forgetConfidence.ToArray();
+        Array.Sort(sorted);
+        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]);
+        int inside = 0;
+        foreach (double c in sorted)
+        {
+            if (Math.Abs(c - median) <= DegenerateBand)
+            {
+                inside++;
+            }
+        }
+        return inside >= 0.95 * sorted.Length;
     }
 
     private static double Share(ReadOnlySpan<int> predicted, int label)

@@ -10,15 +10,23 @@ namespace DeepUnlearn.Evaluation;
 /// <param name="Parameters">The model's parameters, flattened (float32), for distances.</param>
 public sealed record ModelEvaluation(Predictions Forget, Predictions Retain, Predictions Test, Predictions? ForgottenTest, float[] Parameters)
 {
+    /// <summary>The representation probe's verdict on the forgotten class (class-wise requests with the probe on; else null).</summary>
+    public ProbeResult? Probe { get; init; }
+
+    /// <summary>Relearn time (when the evaluator was given <see cref="RelearnOptions"/>; else null).</summary>
+    public RelearnResult? Relearn { get; init; }
+
     /// <summary>Flattens the trainable parameters of <paramref name="model"/> (state-dict order, buffers excluded).</summary>
     public static float[] Flatten(ClassifierModel model)
     {
         System.ArgumentNullException.ThrowIfNull(model);
         var values = new System.Collections.Generic.List<float>();
-        foreach (var (_, p) in model.NamedParameters())
+        foreach (var (_, p) in model.named_parameters())
         {
-            using Torch.Tensor host = p.To(Torch.Device.Cpu, Torch.DType.Float32);
-            values.AddRange(host.ToArray<float>());
+            // The detached view and the float32/CPU copies are temporaries of this parameter only.
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            TorchSharp.torch.Tensor host = p.detach().to(TorchSharp.torch.ScalarType.Float32).cpu();
+            values.AddRange(host.data<float>().ToArray());
         }
         return [.. values];
     }

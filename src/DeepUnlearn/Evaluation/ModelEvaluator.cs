@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Evaluation;
 
@@ -24,8 +25,8 @@ public static class ModelEvaluator
         {
             throw new ArgumentException($"the model predicts {k} classes but the dataset '{loader.Dataset.Name}' has {loader.Dataset.NumClasses}");
         }
-        bool wasTraining = model.IsTraining;
-        model.Eval();
+        bool wasTraining = model.training;
+        model.eval();
         var ids = new List<int>(loader.SampleCount);
         var labels = new List<int>(loader.SampleCount);
         var losses = new List<double>(loader.SampleCount);
@@ -33,15 +34,15 @@ public static class ModelEvaluator
         int row = 0;
         try
         {
-            using var noGrad = LibTorch.NoGrad();
+            using var noGrad = torch.no_grad();
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                Tensor logits = model.Forward(batch.Images);
-                Tensor p = Functional.Softmax(logits, 1).To(Device.Cpu, DType.Float32);
-                p.CopyTo<float>(probabilities.AsSpan(row * k, batch.Count * k));
-                double[] batchLosses = Functional.CrossEntropy(logits, batch.Labels, reduction: Reduction.None).To(Device.Cpu, DType.Float64).ToArray<double>();
-                long[] batchLabels = batch.Labels.To(Device.Cpu).ToArray<long>();
+                using var scope = torch.NewDisposeScope();
+                Tensor logits = model.call(batch.Images);
+                Tensor p = torch.nn.functional.softmax(logits, 1).to(ScalarType.Float32).cpu().contiguous();
+                p.data<float>().CopyTo(probabilities, row * k);
+                double[] batchLosses = torch.nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.None).to(ScalarType.Float64).cpu().data<double>().ToArray();
+                long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();
                 for (int i = 0; i < batch.Count; i++)
                 {
                     ids.Add((int)batch.Ids[i]);
@@ -53,7 +54,7 @@ public static class ModelEvaluator
         }
         finally
         {
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
         return new Predictions([.. ids], [.. labels], probabilities, [.. losses], k);
     }

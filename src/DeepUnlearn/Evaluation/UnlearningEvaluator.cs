@@ -19,6 +19,23 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
 {
     private readonly UnlearningContext _context = context ?? throw new ArgumentNullException(nameof(context));
     private float[]? _originalParameters;
+    private ProbeSplit? _probeSplit;
+    private double? _relearnThreshold;
+
+    /// <summary>
+    /// Whether <see cref="Evaluate"/> runs the representation probe on class-wise requests (on by default: one pass
+    /// over at most 2 × <see cref="ProbeSplit.DefaultMaxPositives"/> test images and a small logistic regression).
+    /// </summary>
+    public bool Probe { get; init; } = true;
+
+    /// <summary>
+    /// Relearn-time settings; null (the default) skips the check, which costs up to <see cref="RelearnOptions.MaxSteps"/>
+    /// fine-tuning steps and evaluations per model.
+    /// </summary>
+    public RelearnOptions? Relearn { get; init; }
+
+    /// <summary>The seed of the probe split, the same for every run so that all models are probed on the same samples.</summary>
+    public const ulong ProbeSeed = 0;
 
     /// <summary>Predictions of <paramref name="model"/> on the request's forget, retain and test sets.</summary>
     public ModelEvaluation Evaluate(ClassifierModel model, CancellationToken cancellationToken = default)
@@ -46,7 +63,21 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             forgottenTest = test.WhereLabel(forgotten.Contains);
             test = test.WhereLabel(c => !forgotten.Contains(c));
         }
-        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model));
+        ProbeResult? probe = null;
+        if (Probe && _context.IsClassWise)
+        {
+            // One fixed split (not the run's seed), so every model of every seed is probed on the same samples.
+            _probeSplit ??= ProbeSplit.Balanced(_context.Data.Test.Labels.Span, _context.ForgottenClasses, ProbeSeed);
+            probe = RepresentationProbe.Run(model, _context.Data, _probeSplit, _context.Device, _context.Workers, batchSize, cancellationToken);
+        }
+        RelearnResult? relearn = null;
+        if (Relearn is not null)
+        {
+            // One threshold for every model: a share of the original's accuracy on the same held-out forget samples.
+            _relearnThreshold ??= Relearn.RecoverFraction * RelearnTime.ForgetAccuracy(_context.Original, _context, Relearn, cancellationToken);
+            relearn = RelearnTime.Measure(model, _context, Relearn, _relearnThreshold.Value, cancellationToken);
+        }
+        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model)) { Probe = probe, Relearn = relearn };
     }
 
     /// <summary>The metrics of <paramref name="evaluation"/> on their own (no retrained reference).</summary>
@@ -56,6 +87,8 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
         _originalParameters ??= ModelEvaluation.Flatten(_context.Original);
         // SalUn: shadow members are the first |test| retain samples, shadow non-members the test set.
         Predictions members = evaluation.Retain.Take(evaluation.Test.Count);
+        double[] forgetConfidence = evaluation.Forget.TrueClassConfidence();
+        double mia = MembershipInference.SvcEfficacyPercent(members.TrueClassConfidence(), evaluation.Test.TrueClassConfidence(), forgetConfidence);
         return new UnlearningMetrics
         {
             Method = method,
@@ -64,8 +97,12 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             RetainAccuracy = evaluation.Retain.AccuracyPercent(),
             TestAccuracy = evaluation.Test.AccuracyPercent(),
             ForgottenClassTestAccuracy = evaluation.ForgottenTest?.AccuracyPercent(),
-            MiaEfficacy = MembershipInference.SvcEfficacyPercent(members.TrueClassConfidence(), evaluation.Test.TrueClassConfidence(), evaluation.Forget.TrueClassConfidence()),
+            MiaEfficacy = mia,
+            MiaDegenerate = MembershipInference.IsDegenerate(forgetConfidence, mia),
             LossMiaEfficacy = MembershipInference.LossThresholdEfficacyPercent(members.Losses, evaluation.Test.Losses, evaluation.Forget.Losses).EfficacyPercent,
+            ProbeAccuracy = evaluation.Probe?.AccuracyPercent,
+            ProbeAuc = evaluation.Probe?.Auc,
+            Relearn = evaluation.Relearn,
             DistanceToOriginal = ModelEvaluation.Distance(evaluation.Parameters, _originalParameters),
             Seconds = seconds,
             Diagnostics = diagnostics ?? new Dictionary<string, double>(),

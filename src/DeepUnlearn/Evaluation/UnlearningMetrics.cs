@@ -30,6 +30,12 @@ public sealed record UnlearningMetrics
     /// <summary>MIA-efficacy: share of forget samples SalUn's SVC attack calls non-members.</summary>
     public required double MiaEfficacy { get; init; }
 
+    /// <summary>
+    /// True when <see cref="MiaEfficacy"/> is uninformative: all-or-nothing on near-constant forget confidences
+    /// (<see cref="MembershipInference.IsDegenerate"/>).
+    /// </summary>
+    public bool MiaDegenerate { get; init; }
+
     /// <summary>The same with a loss-threshold attack (Yeom et al. 2018).</summary>
     public required double LossMiaEfficacy { get; init; }
 
@@ -38,6 +44,21 @@ public sealed record UnlearningMetrics
 
     /// <summary>Mean JS divergence to the retrained model's predictions on the test set.</summary>
     public double? JsDivergenceTest { get; init; }
+
+    /// <summary>
+    /// Representation probe (class-wise requests): balanced held-out accuracy, in percent, of a logistic-regression
+    /// probe telling the forgotten class from the rest on the frozen penultimate features (50 = chance).
+    /// </summary>
+    public double? ProbeAccuracy { get; init; }
+
+    /// <summary>The same probe's held-out ROC AUC (0–1, 0.5 = chance).</summary>
+    public double? ProbeAuc { get; init; }
+
+    /// <summary>
+    /// Relearn time (by option): full-batch SGD steps on a few forget samples until the held-out forget accuracy
+    /// recovers to the threshold (null steps: not within the budget).
+    /// </summary>
+    public RelearnResult? Relearn { get; init; }
 
     /// <summary>‖θ − θ0‖ (L2 over all parameters).</summary>
     public required double DistanceToOriginal { get; init; }

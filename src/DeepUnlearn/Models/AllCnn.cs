@@ -1,6 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -17,41 +18,45 @@ namespace DeepUnlearn.Models;
 /// </summary>
 public sealed class AllCnn : ClassifierModel
 {
+    [ComponentName(Name = "features")]
     private readonly Sequential _features;
-    private readonly Linear _head;
+    [ComponentName(Name = "classifier")]
+    private readonly Sequential _classifier;
 
     /// <summary>Creates the network.</summary>
     /// <param name="inChannels">Input channels.</param>
     /// <param name="numClasses">Number of classes K.</param>
-    /// <param name="filtersPercentage">Width multiplier of the reference (1 gives 96 and 192 filters).</param>
+    /// <param name="filtersPercentage">Width multiplier of the reference (1.0: 96 and 192 channels).</param>
     /// <param name="dropout">Whether the two dropout slots drop (p = 0.5) or pass through (the reference's default).</param>
-    /// <param name="generator">Random generator for the initialisation (libtorch's default when null).</param>
-    public AllCnn(int inChannels, int numClasses, double filtersPercentage = 1.0, bool dropout = false, Generator? generator = null)
+    public AllCnn(int inChannels, int numClasses, double filtersPercentage = 1.0, bool dropout = false)
+        : base(nameof(AllCnn))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(filtersPercentage);
         int n1 = Math.Max(1, (int)(96 * filtersPercentage));
         int n2 = Math.Max(1, (int)(192 * filtersPercentage));
-        _features = RegisterModule("features", new Sequential(
-            ConvBnRelu(inChannels, n1, 3, 1, generator),
-            ConvBnRelu(n1, n1, 3, 1, generator),
-            ConvBnRelu(n1, n2, 3, 2, generator),
-            dropout ? new Dropout(0.5) : new Identity(),
-            ConvBnRelu(n2, n2, 3, 1, generator),
-            ConvBnRelu(n2, n2, 3, 1, generator),
-            ConvBnRelu(n2, n2, 3, 2, generator),
-            dropout ? new Dropout(0.5) : new Identity(),
-            ConvBnRelu(n2, n2, 3, 1, generator),
-            ConvBnRelu(n2, n2, 1, 1, generator),
-            new AdaptiveAvgPool2d(1),
-            new Flatten()));
-        _head = new Linear(n2, numClasses, generator: generator);
-        RegisterModule("classifier", new Sequential(_head));
+        _features = nn.Sequential(
+            ConvBnRelu(inChannels, n1, 3, 1),
+            ConvBnRelu(n1, n1, 3, 1),
+            ConvBnRelu(n1, n2, 3, 2),
+            dropout ? nn.Dropout(0.5) : nn.Identity(),
+            ConvBnRelu(n2, n2, 3, 1),
+            ConvBnRelu(n2, n2, 3, 1),
+            ConvBnRelu(n2, n2, 3, 2),
+            dropout ? nn.Dropout(0.5) : nn.Identity(),
+            ConvBnRelu(n2, n2, 3, 1),
+            ConvBnRelu(n2, n2, 1, 1),
+            nn.AdaptiveAvgPool2d(1),
+            nn.Flatten());
+        // The head is reached through _classifier only: a second Module field would be registered again under its
+        // field name by RegisterComponents (a duplicate "_head.weight" in the state dict).
+        _classifier = nn.Sequential(nn.Linear(n2, numClasses));
+        RegisterComponents();
     }
 
     /// <inheritdoc />
-    public override Linear Head => _head;
+    public override Linear Head => (Linear)_classifier[0];
 
     /// <inheritdoc />
     public override string HeadName => "classifier.0";
@@ -64,9 +69,9 @@ public sealed class AllCnn : ClassifierModel
     }
 
     // The reference's Conv block: conv (no bias, "same" padding) - BN - ReLU.
-    private static Sequential ConvBnRelu(int inChannels, int outChannels, int kernelSize, int stride, Generator? generator) =>
-        new(
-            new Conv2d(inChannels, outChannels, kernelSize, stride, padding: (kernelSize - 1) / 2, bias: false, generator: generator),
-            new BatchNorm2d(outChannels),
-            new ReLU());
+    private static Sequential ConvBnRelu(int inChannels, int outChannels, int kernelSize, int stride) =>
+        nn.Sequential(
+            nn.Conv2d(inChannels, outChannels, kernelSize, stride, padding: (kernelSize - 1) / 2, bias: false),
+            nn.BatchNorm2d(outChannels),
+            nn.ReLU());
 }

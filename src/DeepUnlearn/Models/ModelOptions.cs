@@ -1,5 +1,3 @@
-using DeepUnlearn.Torch;
-
 namespace DeepUnlearn.Models;
 
 /// <summary>What <see cref="ModelRegistry.Create(string, ModelOptions)"/> builds a model for.</summary>
@@ -21,11 +19,10 @@ public sealed record ModelOptions
     /// <see cref="CifarStemMaxImageSize"/> pixels and <see cref="ModelStem.ImageNet"/> above.</summary>
     public ModelStem? Stem { get; init; }
 
-    /// <summary>Seed of a generator used for the initialisation (ignored when <see cref="Generator"/> is set).</summary>
+    /// <summary>Seed of the initialisation (every parameter and buffer is drawn from one generator seeded with it, in
+    /// state-dict name order); a fresh random seed when null.</summary>
     public ulong? Seed { get; init; }
 
-    /// <summary>The generator used for the initialisation; libtorch's default generator when this and <see cref="Seed"/> are null.</summary>
-    public Generator? Generator { get; init; }
 
     /// <summary>The stem these options resolve to.</summary>
     public ModelStem ResolvedStem => Stem ?? (ImageSize <= CifarStemMaxImageSize ? ModelStem.Cifar : ModelStem.ImageNet);

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
 
 namespace DeepUnlearn.Models;
 
@@ -11,24 +11,24 @@ namespace DeepUnlearn.Models;
 /// </summary>
 public static class ModelRegistry
 {
-    private delegate ClassifierModel Factory(ModelSpec spec, Generator? generator);
+    private delegate ClassifierModel Factory(ModelSpec spec);
 
-    private static readonly (ModelEntry Entry, Factory Create)[] s_models =
+    private static readonly (ModelEntry Entry, Factory Create, InitRules Init)[] s_models =
     [
         (new("smallcnn", "Small LeNet-style CNN: 2×(conv3×3-BN-ReLU-maxpool), fc 128, fc K; for 28×28 and 32×32 images", false),
-            (s, g) => new SmallCnn(s.InChannels, s.NumClasses, s.ImageSize, g)),
+            s => new SmallCnn(s.InChannels, s.NumClasses, s.ImageSize), InitRules.PyTorchDefault),
         (new("allcnn", "All-CNN-C (Springenberg et al. 2015) with BN, as in the SSD unlearning code", false),
-            (s, g) => new AllCnn(s.InChannels, s.NumClasses, generator: g)),
+            s => new AllCnn(s.InChannels, s.NumClasses), InitRules.PyTorchDefault),
         (new("resnet18", "ResNet-18 (He et al. 2016), torchvision names; CIFAR or ImageNet stem", true),
-            (s, g) => ResNet.ResNet18(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+            s => ResNet.ResNet18(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet()),
         (new("resnet34", "ResNet-34 (He et al. 2016), torchvision names; CIFAR or ImageNet stem", true),
-            (s, g) => ResNet.ResNet34(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+            s => ResNet.ResNet34(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet()),
         (new("resnet50", "ResNet-50 (He et al. 2016), torchvision names; CIFAR or ImageNet stem", true),
-            (s, g) => ResNet.ResNet50(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+            s => ResNet.ResNet50(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet()),
         (new("vgg11_bn", "VGG-11 with BN (Simonyan and Zisserman 2015), torchvision names; CIFAR (SalUn) or ImageNet classifier", true),
-            (s, g) => Vgg.Vgg11Bn(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+            s => Vgg.Vgg11Bn(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet(linearStd: 0.01)),
         (new("vgg16_bn", "VGG-16 with BN (Simonyan and Zisserman 2015), torchvision names; CIFAR (SalUn) or ImageNet classifier", true),
-            (s, g) => Vgg.Vgg16Bn(s.InChannels, s.NumClasses, s.Stem!.Value, g)),
+            s => Vgg.Vgg16Bn(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet(linearStd: 0.01)),
     ];
 
     /// <summary>Every registered model, in registration order.</summary>
@@ -49,24 +49,17 @@ public static class ModelRegistry
         ArgumentOutOfRangeException.ThrowIfLessThan(options.NumClasses, 1, nameof(options.NumClasses));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.InChannels, 1, nameof(options.InChannels));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ImageSize, 1, nameof(options.ImageSize));
-        // The seed is recorded only when it drove the initialisation (an explicit generator takes precedence).
-        ulong? seed = options.Generator is null ? options.Seed : null;
-        return new ModelSpec(entry.Name, options.NumClasses, options.InChannels, options.ImageSize, entry.HasStems ? options.ResolvedStem : null, seed);
+        return new ModelSpec(entry.Name, options.NumClasses, options.InChannels, options.ImageSize, entry.HasStems ? options.ResolvedStem : null, options.Seed);
     }
 
-    /// <summary>Builds model <paramref name="name"/> on the CPU (move it with <c>To(device)</c>), in training mode,
+    /// <summary>Builds model <paramref name="name"/> on the CPU (move it with <c>to(device)</c> before making its optimizer), in training mode,
     /// with <see cref="ClassifierModel.Spec"/> set.</summary>
     /// <exception cref="ArgumentException">Unknown name (the message lists the valid names) or invalid options.</exception>
     public static ClassifierModel Create(string name, ModelOptions? options = null)
     {
         options ??= new ModelOptions();
         ModelSpec spec = Resolve(name, options);
-        if (options.Generator is not null)
-        {
-            return Build(spec, options.Generator);
-        }
-        using Generator? seeded = options.Seed is ulong seed ? new Generator(seed) : null;
-        return Build(spec, seeded);
+        return Build(spec, options.Seed ?? (ulong)Random.Shared.NextInt64());
     }
 
     /// <summary>Rebuilds the architecture a checkpoint's <see cref="ModelSpec"/> describes (weights are the caller's to load).</summary>
@@ -77,18 +70,31 @@ public static class ModelRegistry
         return Create(spec.Name, spec.ToOptions());
     }
 
-    private static ClassifierModel Build(ModelSpec spec, Generator? generator)
+    private static ClassifierModel Build(ModelSpec spec, ulong seed)
     {
-        ClassifierModel model = Find(spec.Name).Create(spec, generator);
-        model.Spec = spec;
-        return model;
+        TorchRuntime.EnsureInitialized();
+        var (_, create, init) = Find(spec.Name);
+        ClassifierModel model = create(spec);
+        try
+        {
+            // One seeded pass over the state-dict names decides every weight (the layer constructors' draws from the
+            // global RNG are overwritten), so the same seed builds the same model whatever else ran before.
+            SeededInitializer.Initialize(model, seed, init);
+            model.Spec = spec;
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
-    private static (ModelEntry Entry, Factory Create) Find(string name) =>
+    private static (ModelEntry Entry, Factory Create, InitRules Init) Find(string name) =>
         TryFind(name) ?? throw new ArgumentException(
             $"unknown model '{name}'; valid models: {string.Join(", ", s_models.Select(m => m.Entry.Name))}", nameof(name));
 
-    private static (ModelEntry Entry, Factory Create)? TryFind(string name)
+    private static (ModelEntry Entry, Factory Create, InitRules Init)? TryFind(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         foreach (var model in s_models)

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -18,7 +18,20 @@ namespace DeepUnlearn.Models;
 /// </summary>
 public sealed class ResNet : ClassifierModel
 {
-    private readonly Sequential[] _stages;
+    [ComponentName(Name = "conv1")]
+    private readonly Conv2d _conv1;
+    [ComponentName(Name = "bn1")]
+    private readonly BatchNorm2d _bn1;
+    [ComponentName(Name = "layer1")]
+    private readonly Sequential _layer1;
+    [ComponentName(Name = "layer2")]
+    private readonly Sequential _layer2;
+    [ComponentName(Name = "layer3")]
+    private readonly Sequential _layer3;
+    [ComponentName(Name = "layer4")]
+    private readonly Sequential _layer4;
+    [ComponentName(Name = "fc")]
+    private readonly Linear _fc;
 
     /// <summary>Creates a ResNet.</summary>
     /// <param name="blocksPerStage">Blocks in each of the four stages ([2, 2, 2, 2] for ResNet-18).</param>
@@ -26,8 +39,8 @@ public sealed class ResNet : ClassifierModel
     /// <param name="inChannels">Input channels.</param>
     /// <param name="numClasses">Number of classes K.</param>
     /// <param name="stem">Input stem.</param>
-    /// <param name="generator">Random generator for the initialisation (libtorch's default when null).</param>
-    public ResNet(IReadOnlyList<int> blocksPerStage, bool bottleneck, int inChannels, int numClasses, ModelStem stem, Generator? generator = null)
+    public ResNet(IReadOnlyList<int> blocksPerStage, bool bottleneck, int inChannels, int numClasses, ModelStem stem)
+        : base(nameof(ResNet))
     {
         ArgumentNullException.ThrowIfNull(blocksPerStage);
         if (blocksPerStage.Count != 4 || blocksPerStage.Any(b => b < 1))
@@ -37,60 +50,52 @@ public sealed class ResNet : ClassifierModel
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
         Stem = stem;
-        Conv1 = stem == ModelStem.ImageNet
-            ? RegisterModule("conv1", new Conv2d(inChannels, 64, 7, stride: 2, padding: 3, bias: false, generator: generator))
-            : RegisterModule("conv1", new Conv2d(inChannels, 64, 3, stride: 1, padding: 1, bias: false, generator: generator));
-        Bn1 = RegisterModule("bn1", new BatchNorm2d(64));
+        _conv1 = stem == ModelStem.ImageNet
+            ? nn.Conv2d(inChannels, 64, 7, stride: 2, padding: 3, bias: false)
+            : nn.Conv2d(inChannels, 64, 3, stride: 1, padding: 1, bias: false);
+        _bn1 = nn.BatchNorm2d(64);
         int expansion = bottleneck ? ResNetBottleneck.Expansion : ResNetBasicBlock.Expansion;
         int inPlanes = 64;
-        _stages = new Sequential[4];
+        var stages = new Sequential[4];
         for (int s = 0; s < 4; s++)
         {
             int planes = 64 << s;
-            var stage = new Sequential();
+            var stage = nn.Sequential();
             for (int b = 0; b < blocksPerStage[s]; b++)
             {
                 int stride = b == 0 && s > 0 ? 2 : 1;
-                stage.Add(bottleneck
-                    ? new ResNetBottleneck(inPlanes, planes, stride, generator)
-                    : new ResNetBasicBlock(inPlanes, planes, stride, generator));
+                stage.append(bottleneck
+                    ? new ResNetBottleneck(inPlanes, planes, stride)
+                    : new ResNetBasicBlock(inPlanes, planes, stride));
                 inPlanes = planes * expansion;
             }
-            _stages[s] = RegisterModule("layer" + (s + 1).ToString(CultureInfo.InvariantCulture), stage);
+            stages[s] = stage;
         }
-        Fc = RegisterModule("fc", new Linear(512 * expansion, numClasses, generator: generator));
-        ModelInit.TorchvisionConvNet(this, linearStd: null, generator);
+        (_layer1, _layer2, _layer3, _layer4) = (stages[0], stages[1], stages[2], stages[3]);
+        _fc = nn.Linear(512 * expansion, numClasses);
+        RegisterComponents();
     }
 
     /// <summary>ResNet-18: basic blocks [2, 2, 2, 2]; 11,689,512 parameters with the ImageNet stem and 1000 classes.</summary>
-    public static ResNet ResNet18(int inChannels, int numClasses, ModelStem stem, Generator? generator = null) =>
-        new([2, 2, 2, 2], bottleneck: false, inChannels, numClasses, stem, generator);
+    public static ResNet ResNet18(int inChannels, int numClasses, ModelStem stem) =>
+        new([2, 2, 2, 2], bottleneck: false, inChannels, numClasses, stem);
 
     /// <summary>ResNet-34: basic blocks [3, 4, 6, 3]; 21,797,672 parameters with the ImageNet stem and 1000 classes.</summary>
-    public static ResNet ResNet34(int inChannels, int numClasses, ModelStem stem, Generator? generator = null) =>
-        new([3, 4, 6, 3], bottleneck: false, inChannels, numClasses, stem, generator);
+    public static ResNet ResNet34(int inChannels, int numClasses, ModelStem stem) =>
+        new([3, 4, 6, 3], bottleneck: false, inChannels, numClasses, stem);
 
     /// <summary>ResNet-50: bottleneck blocks [3, 4, 6, 3]; 25,557,032 parameters with the ImageNet stem and 1000 classes.</summary>
-    public static ResNet ResNet50(int inChannels, int numClasses, ModelStem stem, Generator? generator = null) =>
-        new([3, 4, 6, 3], bottleneck: true, inChannels, numClasses, stem, generator);
+    public static ResNet ResNet50(int inChannels, int numClasses, ModelStem stem) =>
+        new([3, 4, 6, 3], bottleneck: true, inChannels, numClasses, stem);
 
     /// <summary>The input stem.</summary>
     public ModelStem Stem { get; }
 
-    /// <summary>The first convolution.</summary>
-    public Conv2d Conv1 { get; }
-
-    /// <summary>The stem's batch norm.</summary>
-    public BatchNorm2d Bn1 { get; }
-
-    /// <summary>The classification layer.</summary>
-    public Linear Fc { get; }
-
     /// <summary>The four stages <c>layer1</c>..<c>layer4</c>.</summary>
-    public IReadOnlyList<Sequential> Stages => _stages;
+    public IReadOnlyList<Sequential> Stages => [_layer1, _layer2, _layer3, _layer4];
 
     /// <inheritdoc />
-    public override Linear Head => Fc;
+    public override Linear Head => _fc;
 
     /// <inheritdoc />
     public override string HeadName => "fc";
@@ -99,38 +104,38 @@ public sealed class ResNet : ClassifierModel
     public override Tensor Features(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor x = Then(Conv1.Forward(input), Bn1);
-        x.ReluInPlace();
+        Tensor x = Then(_conv1.call(input), _bn1);
+        x.relu_();
         if (Stem == ModelStem.ImageNet)
         {
             using Tensor stem = x;
-            x = Functional.MaxPool2d(stem, 3, 2, padding: 1);
+            x = nn.functional.max_pool2d(stem, 3, 2, padding: 1);
         }
-        foreach (Sequential stage in _stages)
+        foreach (Sequential stage in Stages)
         {
             x = ThenSequential(x, stage);
         }
         using (Tensor maps = x)
-        using (Tensor pooled = Functional.AdaptiveAvgPool2d(maps, 1, 1))
+        using (Tensor pooled = nn.functional.adaptive_avg_pool2d(maps, 1))
         {
-            return pooled.Flatten(1);
+            return pooled.flatten(1);
         }
     }
 
     /// <summary>torchvision's projection shortcut: conv1×1(stride, no bias) then BN.</summary>
-    internal static Sequential DownsampleShortcut(int inPlanes, int outPlanes, int stride, Generator? generator) =>
-        new(new Conv2d(inPlanes, outPlanes, 1, stride, bias: false, generator: generator), new BatchNorm2d(outPlanes));
+    internal static Sequential DownsampleShortcut(int inPlanes, int outPlanes, int stride) =>
+        nn.Sequential(nn.Conv2d(inPlanes, outPlanes, 1, stride, bias: false), nn.BatchNorm2d(outPlanes));
 
     /// <summary>output += shortcut(input), in place as torchvision's <c>out += identity</c>.</summary>
     internal static void AddShortcut(Tensor output, Tensor input, Sequential? downsample)
     {
         if (downsample is null)
         {
-            output.AddInPlace(input);
+            output.add_(input);
             return;
         }
         using Tensor identity = RunSequential(downsample, input);
-        output.AddInPlace(identity);
+        output.add_(identity);
     }
 
     private static Tensor ThenSequential(Tensor x, Sequential layers)

@@ -1,6 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -9,50 +10,48 @@ namespace DeepUnlearn.Models;
 /// conv3×3-BN, plus the shortcut (identity, or <c>downsample</c> = conv1×1(stride)-BN), then ReLU.
 /// Children: <c>conv1</c>, <c>bn1</c>, <c>conv2</c>, <c>bn2</c>, <c>downsample.0</c>, <c>downsample.1</c>.
 /// </summary>
-public sealed class ResNetBasicBlock : Module
+public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
 {
     /// <summary>Output channels are <c>planes · Expansion</c>.</summary>
     public const int Expansion = 1;
 
+    [ComponentName(Name = "conv1")]
+    private readonly Conv2d _conv1;
+    [ComponentName(Name = "bn1")]
+    private readonly BatchNorm2d _bn1;
+    [ComponentName(Name = "conv2")]
+    private readonly Conv2d _conv2;
+    [ComponentName(Name = "bn2")]
+    private readonly BatchNorm2d _bn2;
+    [ComponentName(Name = "downsample")]
+    private readonly Sequential? _downsample;
+
     /// <summary>Creates the block; a down-sampling shortcut is added when the stride or width changes.</summary>
-    public ResNetBasicBlock(int inPlanes, int planes, int stride = 1, Generator? generator = null)
+    public ResNetBasicBlock(int inPlanes, int planes, int stride = 1)
+        : base(nameof(ResNetBasicBlock))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inPlanes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(planes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
-        Conv1 = RegisterModule("conv1", new Conv2d(inPlanes, planes, 3, stride, padding: 1, bias: false, generator: generator));
-        Bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
-        Conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, padding: 1, bias: false, generator: generator));
-        Bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
+        _conv1 = nn.Conv2d(inPlanes, planes, 3, stride, padding: 1, bias: false);
+        _bn1 = nn.BatchNorm2d(planes);
+        _conv2 = nn.Conv2d(planes, planes, 3, padding: 1, bias: false);
+        _bn2 = nn.BatchNorm2d(planes);
         if (stride != 1 || inPlanes != planes * Expansion)
         {
-            Downsample = RegisterModule("downsample", ResNet.DownsampleShortcut(inPlanes, planes * Expansion, stride, generator));
+            _downsample = ResNet.DownsampleShortcut(inPlanes, planes * Expansion, stride);
         }
+        RegisterComponents();
     }
 
-    /// <summary>First convolution (carries the stride).</summary>
-    public Conv2d Conv1 { get; }
-
-    /// <summary>First batch norm.</summary>
-    public BatchNorm2d Bn1 { get; }
-
-    /// <summary>Second convolution.</summary>
-    public Conv2d Conv2 { get; }
-
-    /// <summary>Second batch norm.</summary>
-    public BatchNorm2d Bn2 { get; }
-
-    /// <summary>The projection shortcut, when the block changes resolution or width.</summary>
-    public Sequential? Downsample { get; }
-
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor output = ResNet.Then(Conv1.Forward(input), Bn1);
-        output.ReluInPlace();
-        output = ResNet.Then(ResNet.Then(output, Conv2), Bn2);
-        ResNet.AddShortcut(output, input, Downsample);
-        return output.ReluInPlace();
+        Tensor output = ClassifierModel.Then(_conv1.call(input), _bn1);
+        output.relu_();
+        output = ClassifierModel.Then(ClassifierModel.Then(output, _conv2), _bn2);
+        ResNet.AddShortcut(output, input, _downsample);
+        return output.relu_();
     }
 }

@@ -1,6 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -9,60 +10,56 @@ namespace DeepUnlearn.Models;
 /// conv1×1-BN-ReLU, conv3×3(stride)-BN-ReLU, conv1×1(4·planes)-BN, plus the shortcut, then ReLU.
 /// Children: <c>conv1</c>, <c>bn1</c>, <c>conv2</c>, <c>bn2</c>, <c>conv3</c>, <c>bn3</c>, <c>downsample.0/1</c>.
 /// </summary>
-public sealed class ResNetBottleneck : Module
+public sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
 {
     /// <summary>Output channels are <c>planes · Expansion</c>.</summary>
     public const int Expansion = 4;
 
+    [ComponentName(Name = "conv1")]
+    private readonly Conv2d _conv1;
+    [ComponentName(Name = "bn1")]
+    private readonly BatchNorm2d _bn1;
+    [ComponentName(Name = "conv2")]
+    private readonly Conv2d _conv2;
+    [ComponentName(Name = "bn2")]
+    private readonly BatchNorm2d _bn2;
+    [ComponentName(Name = "conv3")]
+    private readonly Conv2d _conv3;
+    [ComponentName(Name = "bn3")]
+    private readonly BatchNorm2d _bn3;
+    [ComponentName(Name = "downsample")]
+    private readonly Sequential? _downsample;
+
     /// <summary>Creates the block; a down-sampling shortcut is added when the stride or width changes.</summary>
-    public ResNetBottleneck(int inPlanes, int planes, int stride = 1, Generator? generator = null)
+    public ResNetBottleneck(int inPlanes, int planes, int stride = 1)
+        : base(nameof(ResNetBottleneck))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inPlanes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(planes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
-        Conv1 = RegisterModule("conv1", new Conv2d(inPlanes, planes, 1, bias: false, generator: generator));
-        Bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
-        Conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, stride, padding: 1, bias: false, generator: generator));
-        Bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
-        Conv3 = RegisterModule("conv3", new Conv2d(planes, planes * Expansion, 1, bias: false, generator: generator));
-        Bn3 = RegisterModule("bn3", new BatchNorm2d(planes * Expansion));
+        _conv1 = nn.Conv2d(inPlanes, planes, 1, bias: false);
+        _bn1 = nn.BatchNorm2d(planes);
+        _conv2 = nn.Conv2d(planes, planes, 3, stride, padding: 1, bias: false);
+        _bn2 = nn.BatchNorm2d(planes);
+        _conv3 = nn.Conv2d(planes, planes * Expansion, 1, bias: false);
+        _bn3 = nn.BatchNorm2d(planes * Expansion);
         if (stride != 1 || inPlanes != planes * Expansion)
         {
-            Downsample = RegisterModule("downsample", ResNet.DownsampleShortcut(inPlanes, planes * Expansion, stride, generator));
+            _downsample = ResNet.DownsampleShortcut(inPlanes, planes * Expansion, stride);
         }
+        RegisterComponents();
     }
 
-    /// <summary>1×1 reduction.</summary>
-    public Conv2d Conv1 { get; }
-
-    /// <summary>First batch norm.</summary>
-    public BatchNorm2d Bn1 { get; }
-
-    /// <summary>3×3 convolution (carries the stride).</summary>
-    public Conv2d Conv2 { get; }
-
-    /// <summary>Second batch norm.</summary>
-    public BatchNorm2d Bn2 { get; }
-
-    /// <summary>1×1 expansion.</summary>
-    public Conv2d Conv3 { get; }
-
-    /// <summary>Third batch norm.</summary>
-    public BatchNorm2d Bn3 { get; }
-
-    /// <summary>The projection shortcut, when the block changes resolution or width.</summary>
-    public Sequential? Downsample { get; }
-
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor output = ResNet.Then(Conv1.Forward(input), Bn1);
-        output.ReluInPlace();
-        output = ResNet.Then(ResNet.Then(output, Conv2), Bn2);
-        output.ReluInPlace();
-        output = ResNet.Then(ResNet.Then(output, Conv3), Bn3);
-        ResNet.AddShortcut(output, input, Downsample);
-        return output.ReluInPlace();
+        Tensor output = ClassifierModel.Then(_conv1.call(input), _bn1);
+        output.relu_();
+        output = ClassifierModel.Then(ClassifierModel.Then(output, _conv2), _bn2);
+        output.relu_();
+        output = ClassifierModel.Then(ClassifierModel.Then(output, _conv3), _bn3);
+        ResNet.AddShortcut(output, input, _downsample);
+        return output.relu_();
     }
 }

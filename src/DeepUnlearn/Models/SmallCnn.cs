@@ -1,6 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -8,7 +9,7 @@ namespace DeepUnlearn.Models;
 /// A small LeNet-style CNN for 28×28 (Fashion-MNIST) and 32×32 (CIFAR) images, fast on a few CPU cores:
 /// conv3×3(32)-BN-ReLU-maxpool2, conv3×3(64)-BN-ReLU-maxpool2, flatten, fc1 (128)-ReLU, fc2 (K).
 /// State-dict names: <c>conv1</c>, <c>bn1</c>, <c>conv2</c>, <c>bn2</c>, <c>fc1</c>, <c>fc2</c> (the head).
-/// Layers keep PyTorch's default initialisation.
+/// Layers get PyTorch's default initialisation (from the registry's seed).
 /// </summary>
 public sealed class SmallCnn : ClassifierModel
 {
@@ -21,49 +22,45 @@ public sealed class SmallCnn : ClassifierModel
     /// <summary>Width of the hidden fully connected layer (the feature dimension).</summary>
     public const int Hidden = 128;
 
+    [ComponentName(Name = "conv1")]
+    private readonly Conv2d _conv1;
+    [ComponentName(Name = "bn1")]
+    private readonly BatchNorm2d _bn1;
+    [ComponentName(Name = "conv2")]
+    private readonly Conv2d _conv2;
+    [ComponentName(Name = "bn2")]
+    private readonly BatchNorm2d _bn2;
+    [ComponentName(Name = "fc1")]
+    private readonly Linear _fc1;
+    [ComponentName(Name = "fc2")]
+    private readonly Linear _fc2;
+
     /// <summary>Creates the network for square <paramref name="imageSize"/>-pixel inputs.</summary>
     /// <param name="inChannels">Input channels (1 for Fashion-MNIST, 3 for CIFAR).</param>
     /// <param name="numClasses">Number of classes K.</param>
     /// <param name="imageSize">Input height and width (at least 4); fixes the width of <c>fc1</c>.</param>
-    /// <param name="generator">Random generator for the initialisation (libtorch's default when null).</param>
-    public SmallCnn(int inChannels, int numClasses, int imageSize, Generator? generator = null)
+    public SmallCnn(int inChannels, int numClasses, int imageSize)
+        : base(nameof(SmallCnn))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(imageSize, 4);
         ImageSize = imageSize;
         long pooled = imageSize / 2 / 2;
-        Conv1 = RegisterModule("conv1", new Conv2d(inChannels, Width1, 3, padding: 1, bias: false, generator: generator));
-        Bn1 = RegisterModule("bn1", new BatchNorm2d(Width1));
-        Conv2 = RegisterModule("conv2", new Conv2d(Width1, Width2, 3, padding: 1, bias: false, generator: generator));
-        Bn2 = RegisterModule("bn2", new BatchNorm2d(Width2));
-        Fc1 = RegisterModule("fc1", new Linear(Width2 * pooled * pooled, Hidden, generator: generator));
-        Fc2 = RegisterModule("fc2", new Linear(Hidden, numClasses, generator: generator));
+        _conv1 = nn.Conv2d(inChannels, Width1, 3, padding: 1, bias: false);
+        _bn1 = nn.BatchNorm2d(Width1);
+        _conv2 = nn.Conv2d(Width1, Width2, 3, padding: 1, bias: false);
+        _bn2 = nn.BatchNorm2d(Width2);
+        _fc1 = nn.Linear(Width2 * pooled * pooled, Hidden);
+        _fc2 = nn.Linear(Hidden, numClasses);
+        RegisterComponents();
     }
 
     /// <summary>The input height and width the network was built for.</summary>
     public int ImageSize { get; }
 
-    /// <summary>First convolution.</summary>
-    public Conv2d Conv1 { get; }
-
-    /// <summary>First batch norm.</summary>
-    public BatchNorm2d Bn1 { get; }
-
-    /// <summary>Second convolution.</summary>
-    public Conv2d Conv2 { get; }
-
-    /// <summary>Second batch norm.</summary>
-    public BatchNorm2d Bn2 { get; }
-
-    /// <summary>Hidden fully connected layer.</summary>
-    public Linear Fc1 { get; }
-
-    /// <summary>Classification layer.</summary>
-    public Linear Fc2 { get; }
-
     /// <inheritdoc />
-    public override Linear Head => Fc2;
+    public override Linear Head => _fc2;
 
     /// <inheritdoc />
     public override string HeadName => "fc2";
@@ -72,25 +69,25 @@ public sealed class SmallCnn : ClassifierModel
     public override Tensor Features(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor x = Then(Conv1.Forward(input), Bn1);
-        x.ReluInPlace();
+        Tensor x = Then(_conv1.call(input), _bn1);
+        x.relu_();
         x = Pool(x);
-        x = Then(Then(x, Conv2), Bn2);
-        x.ReluInPlace();
+        x = Then(Then(x, _conv2), _bn2);
+        x.relu_();
         x = Pool(x);
         using (Tensor conv = x)
         {
-            x = conv.Flatten(1);
+            x = conv.flatten(1);
         }
-        x = Then(x, Fc1);
-        return x.ReluInPlace();
+        x = Then(x, _fc1);
+        return x.relu_();
     }
 
     private static Tensor Pool(Tensor x)
     {
         using (x)
         {
-            return Functional.MaxPool2d(x, 2);
+            return nn.functional.max_pool2d(x, 2);
         }
     }
 }

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Models;
 
@@ -24,17 +25,18 @@ public sealed class Vgg : ClassifierModel
     /// <summary>Configuration "D" (VGG-16): channels, with 0 for a 2×2 max-pool.</summary>
     public static readonly IReadOnlyList<int> ConfigD = [64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0];
 
+    [ComponentName(Name = "features")]
     private readonly Sequential _features;
-    private readonly Sequential? _classifier;
-    private readonly Linear _head;
+    [ComponentName(Name = "classifier")]
+    private readonly nn.Module<Tensor, Tensor> _classifier;
 
     /// <summary>Creates a VGG-BN network.</summary>
     /// <param name="config">Channels per convolution, 0 for a max-pool (<see cref="ConfigA"/>, <see cref="ConfigD"/>).</param>
     /// <param name="inChannels">Input channels.</param>
     /// <param name="numClasses">Number of classes K.</param>
     /// <param name="stem">Layout: torchvision's ImageNet one, or the SalUn CIFAR one (which drops a final max-pool).</param>
-    /// <param name="generator">Random generator for the initialisation (libtorch's default when null).</param>
-    public Vgg(IReadOnlyList<int> config, int inChannels, int numClasses, ModelStem stem, Generator? generator = null)
+    public Vgg(IReadOnlyList<int> config, int inChannels, int numClasses, ModelStem stem)
+        : base(nameof(Vgg))
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
@@ -45,55 +47,51 @@ public sealed class Vgg : ClassifierModel
         {
             count--;
         }
-        var features = new Sequential();
+        var features = nn.Sequential();
         long channels = inChannels;
         for (int i = 0; i < count; i++)
         {
             int v = config[i];
             if (v == 0)
             {
-                features.Add(new MaxPool2d(2, 2));
+                features.append(nn.MaxPool2d(2, 2));
                 continue;
             }
             ArgumentOutOfRangeException.ThrowIfNegative(v, nameof(config));
-            features.Add(new Conv2d(channels, v, 3, padding: 1, generator: generator));
-            features.Add(new BatchNorm2d(v));
-            features.Add(new ReLU());
+            features.append(nn.Conv2d(channels, v, 3, padding: 1));
+            features.append(nn.BatchNorm2d(v));
+            features.append(nn.ReLU());
             channels = v;
         }
-        _features = RegisterModule("features", features);
-        if (stem == ModelStem.ImageNet)
-        {
-            _head = new Linear(4096, numClasses, generator: generator);
-            _classifier = RegisterModule("classifier", new Sequential(
-                new Linear(channels * 7 * 7, 4096, generator: generator),
-                new ReLU(),
-                new Dropout(0.5),
-                new Linear(4096, 4096, generator: generator),
-                new ReLU(),
-                new Dropout(0.5),
-                _head));
-        }
-        else
-        {
-            _head = RegisterModule("classifier", new Linear(channels, numClasses, generator: generator));
-        }
-        ModelInit.TorchvisionConvNet(this, linearStd: 0.01, generator);
+        _features = features;
+        // The head is reached through _classifier only: a second Module field would be registered again under its
+        // field name by RegisterComponents (a duplicate "_head.weight" in the state dict).
+        _classifier = stem == ModelStem.ImageNet
+            ? nn.Sequential(
+                nn.Linear(channels * 7 * 7, 4096),
+                nn.ReLU(),
+                nn.Dropout(0.5),
+                nn.Linear(4096, 4096),
+                nn.ReLU(),
+                nn.Dropout(0.5),
+                nn.Linear(4096, numClasses))
+            : nn.Linear(channels, numClasses);
+        RegisterComponents();
     }
 
     /// <summary>VGG-11 with batch norm; 132,868,840 parameters in the ImageNet layout with 1000 classes.</summary>
-    public static Vgg Vgg11Bn(int inChannels, int numClasses, ModelStem stem, Generator? generator = null) =>
-        new(ConfigA, inChannels, numClasses, stem, generator);
+    public static Vgg Vgg11Bn(int inChannels, int numClasses, ModelStem stem) =>
+        new(ConfigA, inChannels, numClasses, stem);
 
     /// <summary>VGG-16 with batch norm; 138,365,992 parameters in the ImageNet layout with 1000 classes.</summary>
-    public static Vgg Vgg16Bn(int inChannels, int numClasses, ModelStem stem, Generator? generator = null) =>
-        new(ConfigD, inChannels, numClasses, stem, generator);
+    public static Vgg Vgg16Bn(int inChannels, int numClasses, ModelStem stem) =>
+        new(ConfigD, inChannels, numClasses, stem);
 
     /// <summary>The layout.</summary>
     public ModelStem Stem { get; }
 
     /// <inheritdoc />
-    public override Linear Head => _head;
+    public override Linear Head => _classifier is Sequential classifier ? (Linear)classifier[classifier.Count - 1] : (Linear)_classifier;
 
     /// <inheritdoc />
     public override string HeadName => Stem == ModelStem.ImageNet ? "classifier.6" : "classifier";
@@ -105,18 +103,18 @@ public sealed class Vgg : ClassifierModel
         Tensor x = RunSequential(_features, input);
         long pool = Stem == ModelStem.ImageNet ? 7 : 1;
         using (Tensor maps = x)
-        using (Tensor pooled = Functional.AdaptiveAvgPool2d(maps, pool, pool))
+        using (Tensor pooled = nn.functional.adaptive_avg_pool2d(maps, pool))
         {
-            x = pooled.Flatten(1);
+            x = pooled.flatten(1);
         }
-        if (_classifier is null)
+        if (_classifier is not Sequential classifier)
         {
             return x;
         }
         // classifier.0..5: the two hidden layers; classifier.6 is the head.
-        for (int i = 0; i < _classifier.Count - 1; i++)
+        for (int i = 0; i < classifier.Count - 1; i++)
         {
-            x = Then(x, _classifier[i]);
+            x = Then(x, (nn.Module<Tensor, Tensor>)classifier[i]);
         }
         return x;
     }

@@ -28,6 +28,9 @@ public sealed record MethodSummary
     /// <summary>MIA-efficacy (SVC).</summary>
     public required Stat MiaEfficacy { get; init; }
 
+    /// <summary>Runs whose MIA-efficacy is uninformative (<see cref="UnlearningMetrics.MiaDegenerate"/>).</summary>
+    public int MiaDegenerateRuns { get; init; }
+
     /// <summary>Loss-threshold MIA-efficacy.</summary>
     public required Stat LossMiaEfficacy { get; init; }
 
@@ -45,6 +48,21 @@ public sealed record MethodSummary
 
     /// <summary>JS divergence to the retrained model on the test set.</summary>
     public Stat? JsDivergenceTest { get; init; }
+
+    /// <summary>Representation-probe accuracy (percent; class-wise requests).</summary>
+    public Stat? ProbeAccuracy { get; init; }
+
+    /// <summary>Representation-probe AUC (0–1; class-wise requests).</summary>
+    public Stat? ProbeAuc { get; init; }
+
+    /// <summary>Relearn steps over the runs that recovered within the budget (null when none did or none ran).</summary>
+    public Stat? RelearnSteps { get; init; }
+
+    /// <summary>Runs with a relearn measurement.</summary>
+    public int RelearnRuns { get; init; }
+
+    /// <summary>Runs that did not recover within the relearn budget.</summary>
+    public int RelearnNotRecovered { get; init; }
 
     /// <summary>‖θ − θ0‖.</summary>
     public required Stat DistanceToOriginal { get; init; }
@@ -71,11 +89,17 @@ public sealed record MethodSummary
         TestAccuracy = Stat.Of(runs.Select(r => (double?)r.TestAccuracy))!.Value,
         ForgottenClassTestAccuracy = Stat.Of(runs.Select(r => r.ForgottenClassTestAccuracy)),
         MiaEfficacy = Stat.Of(runs.Select(r => (double?)r.MiaEfficacy))!.Value,
+        MiaDegenerateRuns = runs.Count(r => r.MiaDegenerate),
         LossMiaEfficacy = Stat.Of(runs.Select(r => (double?)r.LossMiaEfficacy))!.Value,
         Gap = reference is { Count: > 0 } ? HeadlineMetrics.Mean(runs.Select(r => r.Headline).ToArray()).AverageGap(HeadlineMetrics.Mean(reference.Select(r => r.Headline).ToArray())) : null,
         PerSeedGap = Stat.Of(runs.Select(r => r.AverageGap)),
         JsDivergenceForget = Stat.Of(runs.Select(r => r.JsDivergenceForget)),
         JsDivergenceTest = Stat.Of(runs.Select(r => r.JsDivergenceTest)),
+        ProbeAccuracy = Stat.Of(runs.Select(r => r.ProbeAccuracy)),
+        ProbeAuc = Stat.Of(runs.Select(r => r.ProbeAuc)),
+        RelearnSteps = Stat.Of(runs.Select(r => (double?)r.Relearn?.Steps)),
+        RelearnRuns = runs.Count(r => r.Relearn is not null),
+        RelearnNotRecovered = runs.Count(r => r.Relearn is { Steps: null }),
         DistanceToOriginal = Stat.Of(runs.Select(r => (double?)r.DistanceToOriginal))!.Value,
         DistanceToRetrained = Stat.Of(runs.Select(r => r.DistanceToRetrained)),
         Seconds = Stat.Of(runs.Select(r => (double?)r.Seconds))!.Value,

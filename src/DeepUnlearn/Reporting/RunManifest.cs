@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
 
 namespace DeepUnlearn.Reporting;
 
@@ -29,10 +29,10 @@ public sealed record RunManifest
     public string? GitCommit { get; init; } = ToolkitInfo.GitCommit;
 
     /// <summary>libtorch's version.</summary>
-    public string LibtorchVersion { get; init; } = LibTorch.Version;
+    public string LibtorchVersion { get; init; } = TorchRuntime.EnsureInitialized().LibTorchVersion;
 
-    /// <summary>libtorch intra-op threads.</summary>
-    public int Threads { get; init; } = LibTorch.NumThreads;
+    /// <summary>libtorch intra-op threads (those in force when the manifest is made).</summary>
+    public int Threads { get; init; } = CurrentThreads();
 
     /// <summary>The machine's name and core count.</summary>
     public string Machine { get; init; } = $"{Environment.MachineName} ({Environment.ProcessorCount} cores, {Environment.OSVersion})";
@@ -42,4 +42,10 @@ public sealed record RunManifest
 
     /// <summary>When the run started (UTC).</summary>
     public DateTimeOffset StartedUtc { get; init; } = DateTimeOffset.UtcNow;
+
+    private static int CurrentThreads()
+    {
+        TorchRuntime.EnsureInitialized();
+        return TorchSharp.torch.get_num_threads();
+    }
 }

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -212,9 +213,9 @@ public sealed class AnchorTopicModel : IDisposable
                 $"only {candidates.Length} words occur in at least {options.AnchorMinDocuments} training documents, but {options.TopicCount} topics need {options.TopicCount} anchor candidates; "
                 + "lower the anchor document threshold or the number of topics");
         }
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor q = statistics.Cooccurrence();
-        Tensor qbar = TopicRecovery.RowNormalize(q, q.Sum(1));
+        Tensor qbar = TopicRecovery.RowNormalize(q, q.sum(1));
         return FastAnchorWords.Select(qbar, options.TopicCount, candidates, options.ProjectionDimension, options.Seed, options.AnchorCleanup);
     }
 

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -52,7 +54,7 @@ public sealed class CooccurrenceStatistics : IDisposable
     public IReadOnlyList<int>? WordDocumentCounts => _wordDocumentCounts;
 
     /// <summary>The device of the sum tensor.</summary>
-    public Device Device => _sum.Device;
+    public Device Device => _sum.device;
 
     /// <summary>The sum Σ_d Q_d (V×V float64), borrowed: do not dispose or modify it.</summary>
     public Tensor Sum => _sum;
@@ -61,8 +63,8 @@ public sealed class CooccurrenceStatistics : IDisposable
     public static CooccurrenceStatistics Empty(int vocabularySize, Device? device = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
-        Tensor sum = Tensor.Zeros([vocabularySize, vocabularySize], DType.Float64, device ?? Device.Cpu);
-        TensorScope.Detach(sum);
+        Tensor sum = torch.zeros([vocabularySize, vocabularySize], ScalarType.Float64, device ?? torch.CPU);
+        sum.DetachFromDisposeScope();
         return new CooccurrenceStatistics(sum, vocabularySize, 0, new int[vocabularySize]);
     }
 
@@ -82,17 +84,17 @@ public sealed class CooccurrenceStatistics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sum);
         ArgumentOutOfRangeException.ThrowIfNegative(documentCount);
-        if (sum.Dim != 2 || sum.Size(0) != sum.Size(1))
+        if (sum.dim() != 2 || sum.size(0) != sum.size(1))
         {
-            throw new ArgumentException($"the co-occurrence sum must be a square matrix, got shape [{string.Join(", ", sum.ShapeArray())}]", nameof(sum));
+            throw new ArgumentException($"the co-occurrence sum must be a square matrix, got shape [{string.Join(", ", sum.shape)}]", nameof(sum));
         }
-        if (wordDocumentCounts is not null && wordDocumentCounts.Count != sum.Size(0))
+        if (wordDocumentCounts is not null && wordDocumentCounts.Count != sum.size(0))
         {
-            throw new ArgumentException($"got {wordDocumentCounts.Count} word document counts for a {sum.Size(0)}-word vocabulary", nameof(wordDocumentCounts));
+            throw new ArgumentException($"got {wordDocumentCounts.Count} word document counts for a {sum.size(0)}-word vocabulary", nameof(wordDocumentCounts));
         }
-        Tensor copy = sum.To(sum.Device, DType.Float64, copy: true).Contiguous();
-        TensorScope.Detach(copy);
-        return new CooccurrenceStatistics(copy, (int)sum.Size(0), documentCount, wordDocumentCounts?.ToArray());
+        Tensor copy = sum.to(ScalarType.Float64, sum.device, copy: true).contiguous();
+        copy.DetachFromDisposeScope();
+        return new CooccurrenceStatistics(copy, (int)sum.size(0), documentCount, wordDocumentCounts?.ToArray());
     }
 
     /// <summary>True if a document of this length contributes a term (length at least 2).</summary>
@@ -150,14 +152,14 @@ public sealed class CooccurrenceStatistics : IDisposable
                 }
             }
         }
-        return Tensor.From<double>(dense, [vocabularySize, vocabularySize], device);
+        return torch.tensor(dense, [vocabularySize, vocabularySize], ScalarType.Float64, device);
     }
 
     /// <summary>A deep copy.</summary>
     public CooccurrenceStatistics Clone()
     {
-        Tensor copy = _sum.Clone();
-        TensorScope.Detach(copy);
+        Tensor copy = _sum.clone();
+        copy.DetachFromDisposeScope();
         return new CooccurrenceStatistics(copy, VocabularySize, DocumentCount, _wordDocumentCounts?.ToArray());
     }
 
@@ -212,8 +214,8 @@ public sealed class CooccurrenceStatistics : IDisposable
         long v = VocabularySize;
         var index = new List<long>();
         var values = new List<double>();
-        using var scope = TensorScope.Begin();
-        Tensor flat = _sum.View(v * v);
+        using var scope = torch.NewDisposeScope();
+        Tensor flat = _sum.view(v * v);
         foreach (BagOfWordsDocument document in documents)
         {
             double norm = sign / ((double)document.Length * (document.Length - 1));
@@ -244,11 +246,13 @@ public sealed class CooccurrenceStatistics : IDisposable
     {
         int v = VocabularySize;
         int blockRows = (int)Math.Max(1, Math.Min(v, DenseBlockElements / v));
-        var block = new double[(long)blockRows * v];
+        // The block is accumulated in a host tensor's own memory, then added to the sum once (on its device).
+        using Tensor host = torch.empty([blockRows, v], ScalarType.Float64, torch.CPU);
         for (int r0 = 0; r0 < v; r0 += blockRows)
         {
             int rows = Math.Min(blockRows, v - r0);
-            Array.Clear(block);
+            Span<double> block = MemoryMarshal.Cast<byte, double>(host.bytes);
+            block.Clear();
             foreach (BagOfWordsDocument document in documents)
             {
                 double norm = sign / ((double)document.Length * (document.Length - 1));
@@ -262,7 +266,7 @@ public sealed class CooccurrenceStatistics : IDisposable
                         continue;
                     }
                     double wi = counts[a] * norm;
-                    long rowStart = (long)(i - r0) * v;
+                    int rowStart = (i - r0) * v;
                     for (int b = 0; b < ids.Length; b++)
                     {
                         block[rowStart + ids[b]] += wi * counts[b];
@@ -270,9 +274,8 @@ public sealed class CooccurrenceStatistics : IDisposable
                     block[rowStart + i] -= wi;
                 }
             }
-            using var scope = TensorScope.Begin();
-            Tensor rowsTensor = Tensor.From<double>(block.AsSpan(0, rows * v), [rows, v], _sum.Device);
-            _sum.Narrow(0, r0, rows).AddInPlace(rowsTensor);
+            using var scope = torch.NewDisposeScope();
+            _sum.narrow(0, r0, rows).add_(host.narrow(0, 0, rows).to(_sum.device));
         }
     }
 
@@ -282,10 +285,10 @@ public sealed class CooccurrenceStatistics : IDisposable
         {
             return;
         }
-        using var scope = TensorScope.Begin();
-        Tensor ids = Tensor.From<long>(index.ToArray(), [index.Count], flat.Device);
-        Tensor vals = Tensor.From<double>(values.ToArray(), [values.Count], flat.Device);
-        flat.IndexPutInPlace(ids, vals, accumulate: true);
+        using var scope = torch.NewDisposeScope();
+        Tensor ids = torch.tensor(index.ToArray(), ScalarType.Int64, flat.device);
+        Tensor vals = torch.tensor(values.ToArray(), ScalarType.Float64, flat.device);
+        flat.index_put_(vals, [ids], accumulate: true);
         index.Clear();
         values.Clear();
     }

@@ -1,31 +1,30 @@
 using System;
-using DeepUnlearn.Torch;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
 /// <summary>Conversions between row-major <c>double[,]</c> matrices and float64 tensors, and small helpers.</summary>
 internal static class DenseMatrix
 {
-    public static Tensor ToTensor(double[,] m, Device? device = null)
-    {
-        int rows = m.GetLength(0);
-        int cols = m.GetLength(1);
-        var flat = new double[rows * cols];
-        Buffer.BlockCopy(m, 0, flat, 0, flat.Length * sizeof(double));
-        return Tensor.From<double>(flat, [rows, cols], device);
-    }
+    public static Tensor ToTensor(double[,] m, Device? device = null) => torch.tensor(m, ScalarType.Float64, device);
 
     public static double[,] FromTensor(Tensor t)
     {
-        if (t.Dim != 2)
+        if (t.dim() != 2)
         {
-            throw new ArgumentException($"expected a matrix, got shape [{string.Join(", ", t.ShapeArray())}]", nameof(t));
+            throw new ArgumentException($"expected a matrix, got shape [{string.Join(", ", t.shape)}]", nameof(t));
         }
-        using var scope = TensorScope.Begin();
-        double[] flat = t.To(Device.Cpu, DType.Float64).Contiguous().ToArray<double>();
-        var m = new double[t.Size(0), t.Size(1)];
-        Buffer.BlockCopy(flat, 0, m, 0, flat.Length * sizeof(double));
-        return m;
+        return Reshape(ToArray(t), (int)t.size(0), (int)t.size(1));
+    }
+
+    /// <summary>The values of <paramref name="t"/> (any dtype, any device) as float64, in row-major order.</summary>
+    public static double[] ToArray(Tensor t)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor host = t.to(ScalarType.Float64, torch.CPU).contiguous();
+        return MemoryMarshal.Cast<byte, double>(host.bytes).ToArray();
     }
 
     public static double[] Flatten(double[,] m)
@@ -49,10 +48,10 @@ internal static class DenseMatrix
     /// <summary>The smallest and largest eigenvalue of a symmetric matrix.</summary>
     public static (double Min, double Max) EigenvalueRange(double[,] symmetric)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor t = ToTensor(symmetric);
-        (Tensor values, _) = Linalg.Eigh((t + t.T()) * 0.5);
-        double[] v = values.ToArray<double>();
+        (Tensor values, _) = torch.linalg.eigh((t + t.t()) * 0.5);
+        double[] v = ToArray(values);
         return (v[0], v[^1]);
     }
 

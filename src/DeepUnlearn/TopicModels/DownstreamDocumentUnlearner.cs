@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -88,9 +89,9 @@ public static class DownstreamDocumentUnlearner
         double sigma = options.AddNoise ? GaussianMechanism.NoiseStd(gamma, options.Epsilon, options.Delta) : 0;
         if (sigma > 0)
         {
-            using var generator = new Generator(options.Seed);
-            using var scope = TensorScope.Begin();
-            double[] noise = (Tensor.Randn([p], DType.Float64, Device.Cpu, generator) * sigma).ToArray<double>();
+            using var generator = new torch.Generator(options.Seed);
+            using var scope = torch.NewDisposeScope();
+            double[] noise = DenseMatrix.ToArray(torch.randn([p], ScalarType.Float64, torch.CPU, generator: generator) * sigma);
             weights = TopicClassifierHead.Add(weights, noise, 1);
         }
         var removed = new HashSet<int>(forgetIds);

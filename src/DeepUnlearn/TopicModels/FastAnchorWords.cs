@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -39,14 +40,15 @@ public static class FastAnchorWords
         {
             throw new ArgumentException($"{candidates.Count} anchor candidates cannot give {topicCount} anchors; need at least one candidate per topic", nameof(candidates));
         }
-        using var scope = TensorScope.Begin();
-        long v = rowNormalized.Size(0);
-        Tensor points = rowNormalized.IndexSelect(0, Tensor.From(candidates.Select(c => (long)c).ToArray(), rowNormalized.Device));
+        using var scope = torch.NewDisposeScope();
+        long v = rowNormalized.size(0);
+        Tensor points = rowNormalized.index_select(0, torch.tensor(candidates.Select(c => (long)c).ToArray(), ScalarType.Int64, rowNormalized.device));
         if (projectionDimension > 0 && projectionDimension < v)
         {
-            using var generator = new Generator(seed);
-            Tensor projection = Tensor.Randn([v, projectionDimension], DType.Float64, rowNormalized.Device, generator) / Math.Sqrt(projectionDimension);
-            points = points.Mm(projection);
+            // Drawn on the CPU from a seeded generator, so the projection is the same on every device.
+            using var generator = new torch.Generator(seed);
+            Tensor projection = torch.randn([v, projectionDimension], ScalarType.Float64, torch.CPU, generator: generator).to(rowNormalized.device) / Math.Sqrt(projectionDimension);
+            points = points.mm(projection);
         }
         int[] chosen = Greedy(points, topicCount);
         if (cleanup && topicCount > 1)
@@ -58,28 +60,28 @@ public static class FastAnchorWords
 
     private static int[] Greedy(Tensor points, int k)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         var chosen = new int[k];
         chosen[0] = ArgMaxRowNorm(points, chosen.AsSpan(0, 0));
         if (k == 1)
         {
             return chosen;
         }
-        Tensor residual = points - points[chosen[0]].Unsqueeze(0);
+        Tensor residual = points - points[chosen[0]].unsqueeze(0);
         for (int j = 1; j < k; j++)
         {
-            using var step = TensorScope.Begin();
+            using var step = torch.NewDisposeScope();
             int next = ArgMaxRowNorm(residual, chosen.AsSpan(0, j));
             chosen[j] = next;
             Tensor direction = residual[next];
-            double norm = direction.Norm().Item();
+            double norm = direction.norm().ToDouble();
             if (norm <= 0)
             {
                 throw new InvalidOperationException($"the co-occurrence rows span fewer than {k} affine dimensions; fewer topics than requested can be separated (found {j})");
             }
             direction = direction / norm;
-            Tensor updated = residual - residual.Mm(direction.Unsqueeze(1)).Mm(direction.Unsqueeze(0));
-            residual.CopyFrom(updated);
+            Tensor updated = residual - residual.mm(direction.unsqueeze(1)).mm(direction.unsqueeze(0));
+            residual.copy_(updated);
         }
         return chosen;
     }
@@ -89,15 +91,15 @@ public static class FastAnchorWords
         int k = chosen.Length;
         for (int i = 0; i < k; i++)
         {
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             int[] others = chosen.Where((_, j) => j != i).ToArray();
-            Tensor origin = points[others[0]].Unsqueeze(0);
+            Tensor origin = points[others[0]].unsqueeze(0);
             Tensor shifted = points - origin;
             if (others.Length > 1)
             {
-                Tensor spanning = shifted.IndexSelect(0, Tensor.From(others.Skip(1).Select(o => (long)o).ToArray(), points.Device));
-                (Tensor basis, _) = Linalg.Qr(spanning.T());
-                shifted = shifted - shifted.Mm(basis).Mm(basis.T());
+                Tensor spanning = shifted.index_select(0, torch.tensor(others.Skip(1).Select(o => (long)o).ToArray(), ScalarType.Int64, points.device));
+                (Tensor basis, _) = torch.linalg.qr(spanning.t());
+                shifted = shifted - shifted.mm(basis).mm(basis.t());
             }
             chosen[i] = ArgMaxRowNorm(shifted, others);
         }
@@ -105,8 +107,8 @@ public static class FastAnchorWords
 
     private static int ArgMaxRowNorm(Tensor rows, ReadOnlySpan<int> exclude)
     {
-        using var scope = TensorScope.Begin();
-        double[] norms = rows.Square().Sum(1).ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        double[] norms = DenseMatrix.ToArray(rows.square().sum(1));
         foreach (int e in exclude)
         {
             norms[e] = double.NegativeInfinity;

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -147,8 +148,8 @@ public static class PretrainingHeadUnlearner
 
     private static double[] WordProbability(CooccurrenceStatistics statistics)
     {
-        using var scope = TensorScope.Begin();
-        return statistics.Cooccurrence().Sum(1).To(Device.Cpu).ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        return DenseMatrix.ToArray(statistics.Cooccurrence().sum(1));
     }
 
     private static (FineTunedTopicClassifier Model, double NoiseNorm) AddNoise(FineTunedTopicClassifier model, double sigma, ulong seed)
@@ -160,10 +161,10 @@ public static class PretrainingHeadUnlearner
         int v = model.WordWeights.GetLength(0);
         int c = model.WordWeights.GetLength(1);
         double[] noise;
-        using (var generator = new Generator(seed))
-        using (var scope = TensorScope.Begin())
+        using (var generator = new torch.Generator(seed))
+        using (var scope = torch.NewDisposeScope())
         {
-            noise = (Tensor.Randn([(v + 1) * c], DType.Float64, Device.Cpu, generator) * sigma).ToArray<double>();
+            noise = DenseMatrix.ToArray(torch.randn([(v + 1) * c], ScalarType.Float64, torch.CPU, generator: generator) * sigma);
         }
         var weights = new double[v, c];
         for (int i = 0; i < v; i++)

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -268,10 +269,10 @@ public sealed class TopicClassifierHead
 
     internal static double[] Solve(double[,] matrix, double[] rhs)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor a = DenseMatrix.ToTensor(matrix);
-        Tensor b = Tensor.From<double>(rhs, [rhs.Length, 1]);
-        return Linalg.Solve(a, b).Reshape(rhs.Length).ToArray<double>();
+        Tensor b = torch.tensor(rhs, [rhs.Length, 1], ScalarType.Float64);
+        return DenseMatrix.ToArray(torch.linalg.solve(a, b));
     }
 
     internal static double[,] Add(double[,] w, double[] flat, double scale)

@@ -4,7 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -13,9 +14,9 @@ namespace DeepUnlearn.TopicModels;
 /// training documents, and optionally a classifier head with the documents' labels.
 /// </summary>
 /// <remarks>
-/// Folder layout (format <c>deepunlearn.anchor-topic-model</c>, version 1). Until the binding's
-/// safetensors support lands, matrices are stored as raw little-endian float64 in <c>arrays.bin</c>,
-/// indexed (name, shape, byte offset) in <c>model.json</c>:
+/// Folder layout (format <c>deepunlearn.anchor-topic-model</c>, version 1). Matrices are stored as raw
+/// little-endian float64 in <c>arrays.bin</c>, indexed (name, shape, byte offset) in <c>model.json</c>
+/// (written before the engine had safetensors; moving to it would be a version 2 of the format):
 /// <list type="bullet">
 /// <item><c>model.json</c>: vocabulary, anchors, options, document ids, array index, top words.</item>
 /// <item><c>arrays.bin</c>: topic_word (A, V×K), joint_word_topic (Ã), topic_cooccurrence (R),
@@ -135,8 +136,8 @@ public sealed class TopicModelBundle : IDisposable
                 }
             }
             index["cooccurrence_sum"] = new ArrayEntry("float64", [m.VocabularySize, m.VocabularySize], stream.Position);
-            using var scope = TensorScope.Begin();
-            writer.Write(m.Statistics.Sum.To(Device.Cpu).Contiguous().ToBytes());
+            using var scope = torch.NewDisposeScope();
+            writer.Write(m.Statistics.Sum.to(ScalarType.Float64, torch.CPU).contiguous().bytes);
         }
         File.Move(binPath + ".tmp", binPath, overwrite: true);
 
@@ -241,9 +242,9 @@ public sealed class TopicModelBundle : IDisposable
             }
         }
         CooccurrenceStatistics statistics;
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
-            statistics = CooccurrenceStatistics.FromSum(Tensor.From<double>(sum, [v, v], device), header.StatisticsDocumentCount, wordCounts);
+            statistics = CooccurrenceStatistics.FromSum(torch.tensor(sum, [v, v], ScalarType.Float64, device), header.StatisticsDocumentCount, wordCounts);
         }
         var vocabulary = new Vocabulary(header.Vocabulary, header.DocumentFrequencies);
         var model = new AnchorTopicModel(vocabulary, header.Options, header.Anchors, topics, statistics, header.DocumentIds, header.DeletedDocumentIds, header.CorpusDocumentCount);

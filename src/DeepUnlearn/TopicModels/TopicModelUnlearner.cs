@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -273,8 +274,8 @@ public static class TopicModelUnlearner
 
     private static double CooccurrenceChange(CooccurrenceStatistics before, CooccurrenceStatistics after)
     {
-        using var scope = TensorScope.Begin();
-        return (before.Cooccurrence() - after.Cooccurrence()).Abs().Sum().Item();
+        using var scope = torch.NewDisposeScope();
+        return (before.Cooccurrence() - after.Cooccurrence()).abs().sum().ToDouble();
     }
 
     private static (RecoveredTopics Topics, double NoiseNorm) AddNoise(CooccurrenceStatistics statistics, RecoveredTopics topics, double sigma, ulong seed)
@@ -286,10 +287,10 @@ public static class TopicModelUnlearner
         int v = topics.JointWordTopic.GetLength(0);
         int k = topics.JointWordTopic.GetLength(1);
         double[,] noise;
-        using (var generator = new Generator(seed))
-        using (var scope = TensorScope.Begin())
+        using (var generator = new torch.Generator(seed))
+        using (var scope = torch.NewDisposeScope())
         {
-            noise = DenseMatrix.FromTensor(Tensor.Randn([v, k], DType.Float64, Device.Cpu, generator) * sigma);
+            noise = DenseMatrix.FromTensor(torch.randn([v, k], ScalarType.Float64, torch.CPU, generator: generator) * sigma);
         }
         var joint = new double[v, k];
         for (int i = 0; i < v; i++)

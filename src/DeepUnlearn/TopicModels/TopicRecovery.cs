@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -24,19 +25,19 @@ internal static class TopicRecovery
     /// <summary>Computes p(w), G and B from the statistics (matrix products on the statistics' device).</summary>
     public static RecoveryInputs Prepare(CooccurrenceStatistics statistics, IReadOnlyList<int> anchors)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor q = statistics.Cooccurrence();
-        Tensor p = q.Sum(1);
+        Tensor p = q.sum(1);
         Tensor qbar = RowNormalize(q, p);
-        Tensor x = qbar.IndexSelect(0, AnchorIndex(anchors, q.Device));
-        double[,] gram = DenseMatrix.FromTensor(x.Mm(x.T()));
-        double[,] cross = DenseMatrix.FromTensor(qbar.Mm(x.T()));
-        return new RecoveryInputs(p.To(Device.Cpu).ToArray<double>(), gram, cross);
+        Tensor x = qbar.index_select(0, AnchorIndex(anchors, q.device));
+        double[,] gram = DenseMatrix.FromTensor(x.mm(x.t()));
+        double[,] cross = DenseMatrix.FromTensor(qbar.mm(x.t()));
+        return new RecoveryInputs(DenseMatrix.ToArray(p), gram, cross);
     }
 
     /// <summary>Q̄: rows of Q divided by their sums; rows with zero sum stay zero.</summary>
     public static Tensor RowNormalize(Tensor q, Tensor rowSums) =>
-        q / rowSums.Clamp(min: double.Epsilon).Unsqueeze(1);
+        q / rowSums.clamp(min: double.Epsilon).unsqueeze(1);
 
     /// <summary>Solves every word's simplex problem (optionally warm-started) and applies Bayes' rule.</summary>
     public static RecoveredTopics Recover(CooccurrenceStatistics statistics, IReadOnlyList<int> anchors, AnchorTopicModelOptions options, double[,]? start = null)
@@ -92,13 +93,13 @@ internal static class TopicRecovery
     /// <summary>R = A⁺ Q A⁺ᵀ (K×K).</summary>
     public static double[,] TopicCooccurrence(CooccurrenceStatistics statistics, double[,] topicWord)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor a = DenseMatrix.ToTensor(topicWord, statistics.Device);
-        Tensor pinv = Linalg.Pinv(a);
+        Tensor pinv = torch.linalg.pinv(a);
         Tensor q = statistics.Cooccurrence();
-        return DenseMatrix.FromTensor(pinv.Mm(q).Mm(pinv.T()));
+        return DenseMatrix.FromTensor(pinv.mm(q).mm(pinv.t()));
     }
 
     public static Tensor AnchorIndex(IReadOnlyList<int> anchors, Device device) =>
-        Tensor.From(anchors.Select(a => (long)a).ToArray(), device);
+        torch.tensor(anchors.Select(a => (long)a).ToArray(), ScalarType.Int64, device);
 }

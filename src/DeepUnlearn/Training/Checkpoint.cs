@@ -4,11 +4,12 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
-using DeepUnlearn.Torch.Serialization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training;
 
@@ -39,29 +40,39 @@ public static class Checkpoint
             [CheckpointMetadata.MetadataKey] = JsonSerializer.Serialize(metadata, JsonFile.Options),
             [ModelSpec.MetadataKey] = metadata.Model.ToJson(),
         };
-        SafeTensors.Save(path, model.StateDict(), meta);
+        SafeTensors.Save(path, model.state_dict(), meta);
     }
 
     /// <summary>Writes the optimizer state and the default CPU generator's state after <paramref name="epoch"/> epochs.</summary>
-    public static void SaveTrainingState(string path, Optimizer optimizer, int epoch)
+    public static void SaveTrainingState(string path, OptimizerHelper optimizer, int epoch)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        using OptimizerState state = optimizer.StateDict();
-        using Tensor rng = TensorScope.Detach(Generator.GetState(null));
-        var tensors = state.Tensors.Select(kv => new KeyValuePair<string, Tensor>(OptimizerPrefix + kv.Key, kv.Value)).Append(new(RngTensor, rng));
-        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+        var (state, scalars) = OptimizerStateIO.Capture(optimizer);
+        try
         {
-            [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture),
-            [ScalarsKey] = JsonSerializer.Serialize(state.Scalars),
-        };
-        SafeTensors.Save(path, tensors, meta);
+            using Tensor rng = torch.get_rng_state().DetachFromDisposeScope();
+            var tensors = state.Select(kv => new KeyValuePair<string, Tensor>(OptimizerPrefix + kv.Key, kv.Value)).Append(new(RngTensor, rng));
+            var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture),
+                [ScalarsKey] = JsonSerializer.Serialize(scalars),
+            };
+            SafeTensors.Save(path, tensors, meta);
+        }
+        finally
+        {
+            foreach (Tensor t in state.Values)
+            {
+                t.Dispose();
+            }
+        }
     }
 
     /// <summary>
     /// Restores the optimizer and the default CPU generator from a training-state file and returns the
     /// number of completed epochs it records.
     /// </summary>
-    public static int LoadTrainingState(string path, Optimizer optimizer)
+    public static int LoadTrainingState(string path, OptimizerHelper optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         using SafeTensorsFile file = SafeTensors.Load(path);
@@ -72,22 +83,32 @@ public static class Checkpoint
         var scalars = JsonSerializer.Deserialize<Dictionary<string, double>>(scalarsJson)
             ?? throw new InvalidDataException($"'{path}': optimizer scalars are null");
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (name, _) in file.Tensors.ToArray())
+        foreach (var (name, tensor) in file.Tensors)
         {
             if (name.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
             {
-                tensors[name[OptimizerPrefix.Length..]] = file.Take(name);
+                tensors[name[OptimizerPrefix.Length..]] = tensor;
             }
         }
-        using (var state = new OptimizerState(tensors, scalars))
-        {
-            optimizer.LoadStateDict(state);
-        }
+        OptimizerStateIO.Restore(optimizer, tensors, scalars, path);
         if (file.Tensors.TryGetValue(RngTensor, out Tensor? rng))
         {
-            Generator.SetState(null, rng);
+            // Guarded: a state of the wrong size (another libtorch) would abort the process in set_state.
+            using torch.Generator generator = torch.Generator.Default;
+            NativeGuards.SetRngState(generator, rng);
         }
         return int.Parse(epochText, NumberStyles.Integer, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The number of completed epochs a training-state file records (reads only its header).</summary>
+    public static int ReadTrainingStateEpoch(string path)
+    {
+        SafeTensorsHeader header = SafeTensors.ReadHeader(path);
+        if (!header.Metadata.TryGetValue(EpochKey, out string? epochText) || !int.TryParse(epochText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch))
+        {
+            throw new InvalidDataException($"'{path}' is not a DeepUnlearn training-state file (no integer {EpochKey} metadata)");
+        }
+        return epoch;
     }
 
     /// <summary>Reads only the metadata of a checkpoint (no weights).</summary>
@@ -108,11 +129,11 @@ public static class Checkpoint
         ClassifierModel model = ModelRegistry.Create(metadata.Model);
         try
         {
-            model.LoadStateDict(file.Tensors);
-            model.To(device);
+            StrictStateLoader.Load(model, file.Tensors);
+            model.to(device);
             return (model, metadata);
         }
-        catch (ArgumentException e)
+        catch (StateDictMismatchException e)
         {
             model.Dispose();
             throw new InvalidDataException($"'{path}' does not hold the weights of the {metadata.Model.Name} it declares: {e.Message}", e);
@@ -135,7 +156,7 @@ public static class Checkpoint
             throw new InvalidDataException(
                 $"'{path}' is a {metadata.Model.Name} checkpoint with {metadata.Model.NumClasses} classes; the model is a {spec.Name} with {spec.NumClasses} classes");
         }
-        model.LoadStateDict(file.Tensors);
+        StrictStateLoader.Load(model, file.Tensors);
         return metadata;
     }
 

@@ -2,15 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Training;
 
@@ -18,7 +20,7 @@ namespace DeepUnlearn.Training;
 /// One trainer for the original model, the retrained gold standard and every fine-tuning-style method
 /// (torchvision's references/classification/train.py shape: <see cref="TrainOneEpoch"/>, evaluation, the
 /// epoch loop with checkpoints). Cross-entropy with optional label smoothing; the schedule steps per epoch;
-/// every step runs in its own <see cref="TensorScope"/>; a NaN or infinite loss stops the run.
+/// every step runs in its own dispose scope (<c>torch.NewDisposeScope()</c>); a NaN or infinite loss stops the run.
 /// </summary>
 public sealed partial class Trainer
 {
@@ -29,6 +31,25 @@ public sealed partial class Trainer
     public const string BestCheckpoint = "best.safetensors";
 
     private readonly ILogger _logger;
+
+    /// <summary>The writes of one epoch's checkpoint files, in order (see <see cref="WriteBoundary"/>).</summary>
+    public enum CheckpointWrite
+    {
+        /// <summary>best.safetensors, when the epoch improved.</summary>
+        Best,
+
+        /// <summary>The training state, to its pending file.</summary>
+        PendingState,
+
+        /// <summary>last.safetensors.</summary>
+        Weights,
+
+        /// <summary>The pending state renamed over last.state.safetensors.</summary>
+        CommitState,
+    }
+
+    /// <summary>Called before each checkpoint write; tests throw from it to stand for a kill at that point.</summary>
+    internal Action<CheckpointWrite>? WriteBoundary { get; init; }
 
     /// <summary>Creates a trainer that logs to <paramref name="logger"/>.</summary>
     public Trainer(ILogger<Trainer>? logger = null)
@@ -56,8 +77,8 @@ public sealed partial class Trainer
             throw new ArgumentException("checkpointing needs TrainingOptions.Metadata (dataset, classes, normalisation)");
         }
         var clock = Stopwatch.StartNew();
-        using Optimizer optimizer = OptimizerFactory.Create(config, model.TrainableParameters());
-        LrScheduler schedule = OptimizerFactory.CreateSchedule(config, optimizer);
+        using OptimizerHelper optimizer = OptimizerFactory.Create(config, model.TrainableParameters());
+        optim.lr_scheduler.LRScheduler schedule = OptimizerFactory.CreateSchedule(config, optimizer);
 
         int startEpoch = 0;
         double? best = null;
@@ -65,7 +86,12 @@ public sealed partial class Trainer
         if (options.Resume && lastPath is not null && File.Exists(lastPath))
         {
             (startEpoch, best) = Restore(lastPath, model, optimizer);
-            schedule.SetLastEpoch(startEpoch);
+            // The schedule owns the learning rate: replaying its steps gives the rate of epoch startEpoch exactly
+            // (the restored state holds the per-parameter buffers; its recorded rates are not re-applied).
+            for (int e = 0; e < startEpoch; e++)
+            {
+                schedule.step();
+            }
             LogResumed(_logger, startEpoch, lastPath);
         }
 
@@ -74,9 +100,9 @@ public sealed partial class Trainer
         for (int epoch = startEpoch; epoch < endEpoch; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            double lr = optimizer.LearningRate;
+            double lr = LearningRate(optimizer);
             var (loss, accuracy, seconds, imagesPerSecond) = TrainOneEpoch(model, train, optimizer, config, epoch, options, clock, cancellationToken);
-            schedule.Step();
+            schedule.step();
 
             double? valAccuracy = null;
             double? valLoss = null;
@@ -118,13 +144,13 @@ public sealed partial class Trainer
     /// update. Returns the mean loss, training accuracy, wall time and throughput.
     /// </summary>
     public static (double Loss, double Accuracy, double Seconds, double ImagesPerSecond) TrainOneEpoch(
-        ClassifierModel model, DataLoader loader, Optimizer optimizer, TrainingConfig config, int epoch, TrainingOptions? options = null, Stopwatch? runClock = null, CancellationToken cancellationToken = default)
+        ClassifierModel model, DataLoader loader, OptimizerHelper optimizer, TrainingConfig config, int epoch, TrainingOptions? options = null, Stopwatch? runClock = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loader);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(config);
-        model.Train();
+        model.train();
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
         long correct = 0;
@@ -133,23 +159,14 @@ public sealed partial class Trainer
         int steps = loader.BatchCount;
         foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
         {
-            using var scope = TensorScope.Begin();
-            Tensor logits = model.Forward(batch.Images);
-            Tensor loss = Functional.CrossEntropy(logits, batch.Labels, labelSmoothing: config.LabelSmoothing);
-            double value = loss.Item();
-            if (!double.IsFinite(value))
+            Action? beforeUpdate = null;
+            if (options?.StepObserver is { } observer)
             {
-                throw new TrainingDivergedException(epoch, step, value);
+                var observed = new TrainingStep(epoch, step, ((long)epoch * steps) + step, batch.Ids, LearningRate(optimizer), model);
+                beforeUpdate = () => observer(observed);
             }
-            optimizer.ZeroGrad();
-            loss.Backward();
-            options?.StepObserver?.Invoke(new TrainingStep(epoch, step, ((long)epoch * steps) + step, batch.Ids, optimizer.LearningRate, model));
-            optimizer.Step();
-
-            using (LibTorch.NoGrad())
-            {
-                correct += logits.ArgMax(1).Eq(batch.Labels).Sum().ItemInt64();
-            }
+            var (value, batchCorrect) = Step(model, optimizer, batch.Images, batch.Labels, config.LabelSmoothing, beforeUpdate, epoch, step);
+            correct += batchCorrect;
             lossSum += value * batch.Count;
             seen += batch.Count;
             step++;
@@ -166,18 +183,82 @@ public sealed partial class Trainer
             : (lossSum / seen, 100.0 * correct / seen, seconds, seen / Math.Max(seconds, 1e-9));
     }
 
-    private static (int Epoch, double? Best) Restore(string lastPath, ClassifierModel model, Optimizer optimizer)
+    /// <summary>
+    /// One optimisation step of <see cref="TrainOneEpoch"/> on one batch, in its own dispose scope: forward (in the
+    /// model's current mode), cross-entropy with <paramref name="labelSmoothing"/>, a check that the loss is finite,
+    /// <c>zero_grad</c>, backward, <paramref name="beforeUpdate"/> (an observer reading the gradients, e.g. the
+    /// trajectory recorder) and the optimizer's update. Returns the loss and how many rows the model classified right
+    /// before the update.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss is NaN or infinite (reported as <paramref name="epoch"/>, <paramref name="step"/>); the weights are left unchanged.</exception>
+    public static (double Loss, long Correct) Step(
+        ClassifierModel model, OptimizerHelper optimizer, Tensor images, Tensor labels, double labelSmoothing = 0, Action? beforeUpdate = null, int epoch = 0, int step = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        using var scope = torch.NewDisposeScope();
+        Tensor logits = model.call(images);
+        Tensor loss = torch.nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
+        // The one read-back of the step: the loss is checked before any weight moves (and reported per epoch).
+        double value = loss.ToDouble();
+        if (!double.IsFinite(value))
+        {
+            throw new TrainingDivergedException(epoch, step, value);
+        }
+        optimizer.zero_grad();
+        loss.backward();
+        beforeUpdate?.Invoke();
+        optimizer.step();
+        long correct;
+        using (torch.no_grad())
+        {
+            correct = logits.argmax(1).eq(labels).sum().ToInt64();
+        }
+        return (value, correct);
+    }
+
+    /// <summary>The learning rate of the optimizer's first parameter group.</summary>
+    public static double LearningRate(OptimizerHelper optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return optimizer.ParamGroups.First().LearningRate;
+    }
+
+    private static (int Epoch, double? Best) Restore(string lastPath, ClassifierModel model, OptimizerHelper optimizer)
     {
         CheckpointMetadata metadata = Checkpoint.LoadInto(lastPath, model);
         string statePath = Checkpoint.StatePathFor(lastPath);
-        if (!File.Exists(statePath))
+        string pendingPath = PendingStatePath(lastPath);
+        // WriteCheckpoints leaves, at any kill, the weights beside a state of their epoch: either the committed state
+        // file or the pending one written just before the weights (then the commit's rename is finished here).
+        string[] candidates = [statePath, pendingPath];
+        string? matching = null;
+        var seen = new List<string>();
+        foreach (string candidate in candidates.Where(File.Exists))
         {
-            throw new FileNotFoundException($"cannot resume: '{lastPath}' has no training-state file '{statePath}' (optimizer and RNG state)", statePath);
+            int epoch = Checkpoint.ReadTrainingStateEpoch(candidate);
+            seen.Add($"'{Path.GetFileName(candidate)}' at epoch {epoch}");
+            if (epoch == metadata.Epoch)
+            {
+                matching = candidate;
+                break;
+            }
         }
-        int stateEpoch = Checkpoint.LoadTrainingState(statePath, optimizer);
-        if (stateEpoch != metadata.Epoch)
+        if (matching is null)
         {
-            throw new InvalidDataException($"cannot resume: '{lastPath}' is at epoch {metadata.Epoch} but its training state is at epoch {stateEpoch} (an interrupted write); delete both to restart");
+            string found = seen.Count == 0 ? "there is no training-state file beside it" : "the training state beside it is " + string.Join(" and ", seen);
+            throw new InvalidDataException($"cannot resume: '{lastPath}' is at epoch {metadata.Epoch} but {found} (optimizer and RNG state of that epoch are needed to resume exactly); train again without --resume into a new --out");
+        }
+        Checkpoint.LoadTrainingState(matching, optimizer);
+        if (matching == pendingPath)
+        {
+            File.Move(pendingPath, statePath, overwrite: true);
+        }
+        else if (File.Exists(pendingPath))
+        {
+            File.Delete(pendingPath);
         }
         double? best = null;
         string bestPath = Path.Combine(Path.GetDirectoryName(lastPath) ?? ".", BestCheckpoint);
@@ -188,19 +269,31 @@ public sealed partial class Trainer
         return (metadata.Epoch, best);
     }
 
-    private static void WriteCheckpoints(string directory, ClassifierModel model, Optimizer optimizer, CheckpointMetadata template, TrainingConfig config, int epochsDone, double? valAccuracy, double? best, bool improved)
+    /// <summary>Where the training state of an epoch waits until its weights are written.</summary>
+    private static string PendingStatePath(string lastPath) => Checkpoint.StatePathFor(lastPath) + ".pending";
+
+    /// <summary>
+    /// Writes one epoch's files so that a kill between any two writes (each write is atomic) leaves a run that resumes
+    /// exactly and a best checkpoint that is never worse than the best epoch reached: best first (if the epoch improved),
+    /// then the training state to a pending file, then the weights, then the pending state renamed over the committed one.
+    /// </summary>
+    private void WriteCheckpoints(string directory, ClassifierModel model, OptimizerHelper optimizer, CheckpointMetadata template, TrainingConfig config, int epochsDone, double? valAccuracy, double? best, bool improved)
     {
         Directory.CreateDirectory(directory);
         CheckpointMetadata metadata = template with { Epoch = epochsDone, Config = config, ValidationAccuracy = valAccuracy, CreatedUtc = DateTimeOffset.UtcNow };
         string last = Path.Combine(directory, LastCheckpoint);
-        // The state goes first: a crash between the two writes leaves an older weights file whose epoch
-        // disagrees with the state, which Restore reports instead of resuming from mixed epochs.
-        Checkpoint.SaveTrainingState(Checkpoint.StatePathFor(last), optimizer, epochsDone);
-        Checkpoint.Save(last, model, metadata);
         if (improved || (best is null && valAccuracy is null))
         {
+            WriteBoundary?.Invoke(CheckpointWrite.Best);
             Checkpoint.Save(Path.Combine(directory, BestCheckpoint), model, metadata);
         }
+        WriteBoundary?.Invoke(CheckpointWrite.PendingState);
+        string pending = PendingStatePath(last);
+        Checkpoint.SaveTrainingState(pending, optimizer, epochsDone);
+        WriteBoundary?.Invoke(CheckpointWrite.Weights);
+        Checkpoint.Save(last, model, metadata);
+        WriteBoundary?.Invoke(CheckpointWrite.CommitState);
+        File.Move(pending, Checkpoint.StatePathFor(last), overwrite: true);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumed after epoch {Epoch} from {Path}")]

@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -102,8 +103,8 @@ public sealed class UnlearningContext
     public ClassifierModel CopyOriginal()
     {
         ClassifierModel copy = Original.DeepCopy();
-        copy.To(Device);
-        copy.Train();
+        ModelPlacement.MoveTo(copy, Device);
+        copy.train();
         return copy;
     }
 

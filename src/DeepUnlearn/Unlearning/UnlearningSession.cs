@@ -3,7 +3,7 @@ using System.Linq;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -58,9 +58,10 @@ public sealed class UnlearningSession : IDisposable
 
     /// <summary>
     /// Loads <paramref name="checkpointPath"/>, opens its dataset (or <paramref name="dataSpec"/>), checks they
-    /// agree, and resolves <paramref name="request"/> over the training split.
+    /// agree, and resolves <paramref name="request"/> over the training split (or over <paramref name="trainIds"/>, the
+    /// ids a protocol trained its original on when that is a subset of the split, as a sweep's <c>--scale small</c> does).
     /// </summary>
-    public static UnlearningSession Open(string checkpointPath, string? dataSpec, ForgetRequest request, Device device, int workers = 2, ILoggerFactory? loggerFactory = null)
+    public static UnlearningSession Open(string checkpointPath, string? dataSpec, ForgetRequest request, Device device, int workers = 2, ILoggerFactory? loggerFactory = null, int[]? trainIds = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         loggerFactory ??= NullLoggerFactory.Instance;
@@ -80,7 +81,7 @@ public sealed class UnlearningSession : IDisposable
                 throw new ArgumentException(
                     $"the checkpoint's classes ({string.Join(", ", metadata.ClassNames)}) are not the dataset's ({string.Join(", ", data.Train.ClassNames)})");
             }
-            ForgetSets sets = request.Resolve(data.Train, data.Split);
+            ForgetSets sets = trainIds is null ? request.Resolve(data.Train, data.Split) : request.Resolve(data.Train, trainIds);
             return new UnlearningSession(checkpointPath, model, metadata, data, sets, device, workers, loggerFactory);
         }
         catch

@@ -1,7 +1,8 @@
 using System;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Tests.Unlearning.Methods;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Bayesian;
@@ -14,6 +15,8 @@ namespace DeepUnlearn.Tests.Bayesian;
 public class AdjustedLikelihoodTests
 {
     private const int Draws = 40_000;
+
+    public AdjustedLikelihoodTests() => TorchRuntime.EnsureInitialized();
 
     [Theory]
     [InlineData(PosteriorKind.Full, 3, 0.5)]
@@ -32,7 +35,7 @@ public class AdjustedLikelihoodTests
         using var adjusted = new AdjustedLikelihood(erased, q, lambda);
         using var plain = new AdjustedLikelihood(erased, q, 0);
         using var generator = new Generator(17);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor theta = q.Sample(Draws, generator);
 
         Tensor logLikelihood = adjusted.LogLikelihood(theta, out double counted);
@@ -42,9 +45,9 @@ public class AdjustedLikelihoodTests
         Assert.True(Math.Abs(counted - expected) <= tolerance, $"{kind}, P = {p}, λ = {lambda}: counted {counted:F4}, χ² CDF {expected:F4} ± {tolerance:F4}");
 
         // Per draw: inside, the plain log-likelihood; outside, log 1 = 0; the region test says which.
-        double[] adjustedValues = logLikelihood.ToArray<double>();
-        double[] plainValues = plain.LogLikelihood(theta, out double everything).ToArray<double>();
-        bool[] inside = adjusted.InRegion(theta).ToArray<bool>();
+        double[] adjustedValues = logLikelihood.data<double>().ToArray();
+        double[] plainValues = plain.LogLikelihood(theta, out double everything).data<double>().ToArray();
+        bool[] inside = adjusted.InRegion(theta).data<bool>().ToArray();
         Assert.Equal(1.0, everything);
         int insideCount = 0;
         for (int s = 0; s < Draws; s++)
@@ -65,10 +68,10 @@ public class AdjustedLikelihoodTests
         using var all = new AdjustedLikelihood(erased, q, 0);
         using var none = new AdjustedLikelihood(erased, q, 1);
         using var generator = new Generator(3);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor theta = q.Sample(1000, generator);
-        Assert.All(all.InRegion(theta).ToArray<bool>(), Assert.True);
-        Assert.All(none.InRegion(theta).ToArray<bool>(), Assert.False);
+        Assert.All(all.InRegion(theta).data<bool>().ToArray(), Assert.True);
+        Assert.All(none.InRegion(theta).data<bool>().ToArray(), Assert.False);
         Assert.True(double.IsNegativeInfinity(all.LogThreshold));
     }
 

@@ -1,6 +1,7 @@
 using System;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Tests.Bayesian;
 
@@ -57,18 +58,18 @@ internal sealed record DenseGaussian(double[] Mean, double[,] Covariance)
                 flat[(i * p) + j] = Covariance[i, j];
             }
         }
-        using var scope = TensorScope.Begin();
-        return Gaussian.FromMoments(kind, Tensor.From<double>(Mean, [p]), Tensor.From<double>(flat, [p, p]));
+        using var scope = torch.NewDisposeScope();
+        return Gaussian.FromMoments(kind, torch.tensor(Mean, [p]), torch.tensor(flat, [p, p]));
     }
 
     /// <summary>The moments of a library Gaussian.</summary>
     public static DenseGaussian FromLibrary(Gaussian q)
     {
         int p = q.Dimension;
-        double[] mean = q.Mean.ToArray<double>();
+        double[] mean = q.Mean.data<double>().ToArray();
         using Tensor cov = q.Covariance();
-        using Tensor flat = cov.Flatten();
-        double[] values = flat.ToArray<double>();
+        using Tensor flat = cov.flatten();
+        double[] values = flat.data<double>().ToArray();
         var c = new double[p, p];
         for (int i = 0; i < p; i++)
         {

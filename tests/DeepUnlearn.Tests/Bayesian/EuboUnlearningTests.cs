@@ -1,7 +1,7 @@
 using System;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Tests.Unlearning.Methods;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Bayesian;
@@ -16,6 +16,8 @@ namespace DeepUnlearn.Tests.Bayesian;
 public class EuboUnlearningTests
 {
     private static readonly LinearGaussianProblem s_problem = LinearGaussianProblem.Create(p: 3, remaining: 30, erased: 8, noiseStd: 0.5, priorStd: 3, xShift: 1.5, yShift: 1.5, offset: 1.0, seed: 1);
+
+    public EuboUnlearningTests() => TorchRuntime.EnsureInitialized();
 
     [Fact]
     public void Unlearn_ExactFullPosteriorLambdaZero_ReachesClosedFormRetrainedPosterior()

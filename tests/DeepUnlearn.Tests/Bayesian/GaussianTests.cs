@@ -1,6 +1,8 @@
 using System;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Bayesian;
@@ -13,6 +15,8 @@ public class GaussianTests
     private static readonly double[] s_mean2 = [-0.5, 0.1, 1.0];
     private static readonly double[] s_cov2 = [1.5, -0.2, 0.1, -0.2, 0.8, 0.0, 0.1, 0.0, 2.5];
 
+    public GaussianTests() => TorchRuntime.EnsureInitialized();
+
     [Theory]
     [InlineData(PosteriorKind.Full)]
     [InlineData(PosteriorKind.Diagonal)]
@@ -21,11 +25,11 @@ public class GaussianTests
         using Gaussian q = Make(kind, s_mean1, s_cov1);
         double[] cov = kind == PosteriorKind.Full ? s_cov1 : DiagonalOnly(s_cov1);
         double[] point = [1.0, 0.5, -0.3];
-        using Tensor theta = Tensor.From<double>(point, [1, 3]);
+        using Tensor theta = torch.tensor(point, [1, 3]);
         using Tensor logProb = q.LogProb(theta);
-        Assert.Equal(DenseLogDensity(point, s_mean1, cov), logProb.Item(), 10);
+        Assert.Equal(DenseLogDensity(point, s_mean1, cov), logProb.ToDouble(), 10);
         using Tensor max = q.LogMaxDensity();
-        Assert.Equal(DenseLogDensity(s_mean1, s_mean1, cov), max.Item(), 10);
+        Assert.Equal(DenseLogDensity(s_mean1, s_mean1, cov), max.ToDouble(), 10);
     }
 
     [Theory]
@@ -40,9 +44,9 @@ public class GaussianTests
         double[] c1 = first == PosteriorKind.Full ? s_cov1 : DiagonalOnly(s_cov1);
         double[] c2 = second == PosteriorKind.Full ? s_cov2 : DiagonalOnly(s_cov2);
         using Tensor kl = p.KlDivergence(q);
-        Assert.Equal(DenseKl(s_mean1, c1, s_mean2, c2), kl.Item(), 10);
+        Assert.Equal(DenseKl(s_mean1, c1, s_mean2, c2), kl.ToDouble(), 10);
         using Tensor self = p.KlDivergence(p);
-        Assert.Equal(0, self.Item(), 10);
+        Assert.Equal(0, self.ToDouble(), 10);
     }
 
     [Fact]
@@ -50,11 +54,11 @@ public class GaussianTests
     {
         using Gaussian q = Make(PosteriorKind.Full, s_mean1, s_cov1);
         using var generator = new Generator(5);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor samples = q.Sample(200_000, generator);
-        double[] mean = samples.Mean(0).ToArray<double>();
-        Tensor centred = samples.Sub(samples.Mean(0));
-        double[] cov = centred.T().MatMul(centred).Div(200_000).Flatten().ToArray<double>();
+        double[] mean = samples.mean([0]).data<double>().ToArray();
+        Tensor centred = samples.sub(samples.mean([0]));
+        double[] cov = centred.t().mm(centred).div(200_000).flatten().data<double>().ToArray();
         for (int i = 0; i < 3; i++)
         {
             Assert.Equal(s_mean1[i], mean[i], 1);
@@ -71,22 +75,22 @@ public class GaussianTests
         using Gaussian q = Make(PosteriorKind.Diagonal, s_mean1, s_cov1);
         using var g1 = new Generator(9);
         using var g2 = new Generator(9);
-        using var scope = TensorScope.Begin();
-        Assert.Equal(q.Sample(4, g1).ToArray<double>(), q.Sample(4, g2).ToArray<double>());
+        using var scope = torch.NewDisposeScope();
+        Assert.Equal(q.Sample(4, g1).data<double>().ToArray(), q.Sample(4, g2).data<double>().ToArray());
     }
 
     [Fact]
     public void Sample_IsDifferentiableInTheParameters()
     {
-        using Gaussian q = Gaussian.Isotropic(PosteriorKind.Full, 3, 0.5, 2.0, DType.Float64, Device.Cpu, trainable: true);
+        using Gaussian q = Gaussian.Isotropic(PosteriorKind.Full, 3, 0.5, 2.0, ScalarType.Float64, torch.CPU, trainable: true);
         using Gaussian target = q.Clone();
         using var generator = new Generator(1);
-        using var scope = TensorScope.Begin();
-        Tensor loss = q.Sample(8, generator).Square().Sum().Add(q.KlDivergence(target));
-        loss.Backward();
+        using var scope = torch.NewDisposeScope();
+        Tensor loss = q.Sample(8, generator).square().sum().add(q.KlDivergence(target));
+        loss.backward();
         foreach (Tensor p in q.Parameters)
         {
-            Assert.NotNull(p.Grad);
+            Assert.NotNull(p.grad);
         }
     }
 
@@ -95,7 +99,7 @@ public class GaussianTests
     {
         using Gaussian q = Make(PosteriorKind.Full, s_mean1, s_cov1);
         using Tensor cov = q.Covariance();
-        double[] actual = cov.Flatten().ToArray<double>();
+        double[] actual = cov.flatten().data<double>().ToArray();
         for (int i = 0; i < 9; i++)
         {
             Assert.Equal(s_cov1[i], actual[i], 12);
@@ -110,10 +114,10 @@ public class GaussianTests
         using Gaussian back = diag.Convert(PosteriorKind.Full, trainable: true);
         Assert.Equal(PosteriorKind.Diagonal, diag.Kind);
         Assert.Equal(PosteriorKind.Full, back.Kind);
-        Assert.True(back.Mean.RequiresGrad);
-        Assert.Equal(s_mean1, back.Mean.ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.True(back.Mean.requires_grad);
+        Assert.Equal(s_mean1, back.Mean.data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-12);
         using Tensor cov = back.Covariance();
-        Assert.Equal(DiagonalOnly(s_cov1), cov.Flatten().ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal(DiagonalOnly(s_cov1), cov.flatten().data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-12);
     }
 
     [Fact]
@@ -125,8 +129,8 @@ public class GaussianTests
         using var generator = new Generator(2);
         using Gaussian fitted = VariationalInference.Fit(model, data, new VariationalOptions { Posterior = PosteriorKind.Full, Steps = 1, LearningRate = 1e-12 }, generator, initial);
         Assert.Equal(PosteriorKind.Full, fitted.Kind);
-        Assert.Equal(s_mean1, fitted.Mean.ToArray<double>(), (a, b) => Math.Abs(a - b) < 1e-9);
-        using Gaussian other = Gaussian.Isotropic(PosteriorKind.Diagonal, 4, 0, 1, DType.Float64, Device.Cpu);
+        Assert.Equal(s_mean1, fitted.Mean.data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-9);
+        using Gaussian other = Gaussian.Isotropic(PosteriorKind.Diagonal, 4, 0, 1, ScalarType.Float64, torch.CPU);
         Assert.Throws<ArgumentException>(() => VariationalInference.Fit(model, data, new VariationalOptions { Steps = 1 }, generator, other));
     }
 
@@ -141,8 +145,8 @@ public class GaussianTests
     internal static Gaussian Make(PosteriorKind kind, double[] mean, double[] cov)
     {
         int p = mean.Length;
-        using var scope = TensorScope.Begin();
-        return Gaussian.FromMoments(kind, Tensor.From<double>(mean, [p]), Tensor.From<double>(cov, [p, p]));
+        using var scope = torch.NewDisposeScope();
+        return Gaussian.FromMoments(kind, torch.tensor(mean, [p]), torch.tensor(cov, [p, p]));
     }
 
     private static double[] DiagonalOnly(double[] cov)

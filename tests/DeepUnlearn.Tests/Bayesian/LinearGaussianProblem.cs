@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Tests.Bayesian;
 
@@ -122,6 +123,6 @@ internal sealed class LinearGaussianProblem
             Array.Copy(Features, r[k] * P, x, k * P, P);
             y[k] = Targets[r[k]];
         }
-        return new LinearRegressionLikelihood(x, y, P, NoiseStd, DType.Float64, Device.Cpu);
+        return new LinearRegressionLikelihood(x, y, P, NoiseStd, ScalarType.Float64, torch.CPU);
     }
 }

@@ -1,7 +1,9 @@
 using System;
 using System.IO;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Bayesian;
@@ -15,8 +17,8 @@ public class ModelTests
         Assert.Equal(6, model.ParameterCount);
         double[] theta = [1, 2, 0.5, -1, 0, 3];
         double[] x = [0.2, -0.4, 1.0, 2.0];
-        using var scope = TensorScope.Begin();
-        double[] logits = model.Logits(Tensor.From<double>(theta, [1, 6]), Tensor.From<double>(x, [2, 2])).Flatten().ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        double[] logits = model.Logits(torch.tensor(theta, [1, 6]), torch.tensor(x, [2, 2])).flatten().data<double>().ToArray();
         double[] expected =
         [
             (1 * 0.2) + (2 * -0.4) + 0.5, (-1 * 0.2) + (0 * -0.4) + 3, 0,
@@ -25,15 +27,17 @@ public class ModelTests
         Assert.Equal(expected, logits, (a, b) => Math.Abs(a - b) < 1e-12);
     }
 
+    public ModelTests() => TorchRuntime.EnsureInitialized();
+
     [Fact]
     public void SparseGp_Logits_AreTheConditionalMeanAndInterpolateAtInducingInputs()
     {
         double[] z = [0, 0, 1, 0, 0, 1];
-        using var scope = TensorScope.Begin();
-        using var model = new SparseGpClassifier(Tensor.From<double>(z, [3, 2]), lengthScale: 0.7, variance: 2.0, jitter: 0);
+        using var scope = torch.NewDisposeScope();
+        using var model = new SparseGpClassifier(torch.tensor(z, [3, 2]), lengthScale: 0.7, variance: 2.0, jitter: 0);
         double[] u = [0.5, -1.0, 2.0];
         double[] x = [0.3, 0.4];
-        double[] logits = model.Logits(Tensor.From<double>(u, [1, 3]), Tensor.From<double>(x, [1, 2])).Flatten().ToArray<double>();
+        double[] logits = model.Logits(torch.tensor(u, [1, 3]), torch.tensor(x, [1, 2])).flatten().data<double>().ToArray();
         // k(x, Z) K_ZZ⁻¹ u by hand.
         double K(double ax, double ay, double bx, double by) => 2.0 * Math.Exp(-(((ax - bx) * (ax - bx)) + ((ay - by) * (ay - by))) / (2 * 0.49));
         var kzz = new double[9];
@@ -52,10 +56,10 @@ public class ModelTests
         }
         Assert.Equal(0, logits[0], 12);
         Assert.Equal(f, logits[1], 10);
-        double[] atInducing = model.Logits(Tensor.From<double>(u, [1, 3]), Tensor.From<double>(z, [3, 2])).Flatten().ToArray<double>();
+        double[] atInducing = model.Logits(torch.tensor(u, [1, 3]), torch.tensor(z, [3, 2])).flatten().data<double>().ToArray();
         Assert.Equal(u, [atInducing[1], atInducing[3], atInducing[5]], (a, b) => Math.Abs(a - b) < 1e-9);
         // The prior is the GP at Z: its covariance is K_ZZ.
-        double[] prior = model.Prior.Covariance().Flatten().ToArray<double>();
+        double[] prior = model.Prior.Covariance().flatten().data<double>().ToArray();
         Assert.Equal(kzz, prior, (a, b) => Math.Abs(a - b) < 1e-12);
     }
 
@@ -92,7 +96,7 @@ public class ModelTests
             Assert.Equal(model.Configuration, loaded.Model.Configuration);
             foreach (var (key, tensor) in posterior.NamedTensors)
             {
-                Assert.Equal(tensor.ToArray<double>(), loaded.Posterior.NamedTensors[key].ToArray<double>());
+                Assert.Equal(tensor.data<double>().ToArray(), loaded.Posterior.NamedTensors[key].data<double>().ToArray());
             }
             double[] before = PredictiveDivergence.Probabilities(model, posterior, data, 50, 1);
             double[] after = PredictiveDivergence.Probabilities(loaded.Model, loaded.Posterior, data, 50, 1);
@@ -110,9 +114,9 @@ public class ModelTests
         string path = Path.Combine(Path.GetTempPath(), $"vbu-{Guid.NewGuid():N}.safetensors");
         try
         {
-            using (var scope = TensorScope.Begin())
+            using (var scope = torch.NewDisposeScope())
             {
-                DeepUnlearn.Torch.Serialization.SafeTensors.Save(path, [new("w", Tensor.Zeros([2]))]);
+                SafeTensors.Save(path, [new("w", torch.zeros([2]))]);
             }
             var e = Assert.Throws<InvalidDataException>(() => PosteriorFile.Load(path));
             Assert.Contains("not a DeepUnlearn posterior file", e.Message, StringComparison.Ordinal);
@@ -143,28 +147,20 @@ public class ModelTests
     [Fact]
     public void VariationalInference_SparseGp_FitsTheMoons()
     {
-        int threads = LibTorch.NumThreads;
-        LibTorch.SetNumThreads(1);
-        try
-        {
-            ClassificationData data = TwoMoons.Generate(100, 0.1, seed: 0);
-            using IBayesianClassifier model = MakeGp(data);
-            using var generator = new Generator(1);
-            using Gaussian q = VariationalInference.Fit(model, data, new VariationalOptions { Posterior = PosteriorKind.Full, Steps = 400, LearningRate = 0.05 }, generator);
-            double[] probabilities = PredictiveDivergence.Probabilities(model, q, data, 200, 2);
-            Assert.True(PredictiveDivergence.Accuracy(probabilities, data, 2) > 0.95);
-        }
-        finally
-        {
-            LibTorch.SetNumThreads(threads);
-        }
+        using var thread = new SingleThread();
+        ClassificationData data = TwoMoons.Generate(100, 0.1, seed: 0);
+        using IBayesianClassifier model = MakeGp(data);
+        using var generator = new Generator(1);
+        using Gaussian q = VariationalInference.Fit(model, data, new VariationalOptions { Posterior = PosteriorKind.Full, Steps = 400, LearningRate = 0.05 }, generator);
+        double[] probabilities = PredictiveDivergence.Probabilities(model, q, data, 200, 2);
+        Assert.True(PredictiveDivergence.Accuracy(probabilities, data, 2) > 0.95);
     }
 
     private static SparseGpClassifier MakeGp(ClassificationData data)
     {
         double[] z = SparseGpClassifier.KMeansInducingPoints(data, 8, seed: 0);
-        using var scope = TensorScope.Begin();
-        return new SparseGpClassifier(Tensor.From<double>(z, [8, 2]), lengthScale: 0.6, variance: 4.0);
+        using var scope = torch.NewDisposeScope();
+        return new SparseGpClassifier(torch.tensor(z, [8, 2]), lengthScale: 0.6, variance: 4.0);
     }
 
     private static double[] Solve3(double[] a, double[] b)

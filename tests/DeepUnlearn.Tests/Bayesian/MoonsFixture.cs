@@ -1,7 +1,9 @@
 using System;
 using System.Linq;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Tests.Bayesian;
 
@@ -16,8 +18,9 @@ public sealed class MoonsFixture : IDisposable
 
     public MoonsFixture()
     {
-        _threads = LibTorch.NumThreads;
-        LibTorch.SetNumThreads(1);
+        TorchRuntime.EnsureInitialized();
+        _threads = torch.get_num_threads();
+        torch.set_num_threads(1);
         Data = TwoMoons.Generate(100, 0.2, seed: 0);
         ClassificationData data = Data;
         ErasedIds = Enumerable.Range(0, data.Count).OrderByDescending(i => data.Features[2 * i]).Take(20).ToArray();
@@ -53,6 +56,6 @@ public sealed class MoonsFixture : IDisposable
         Full.Dispose();
         Retrained.Dispose();
         Model.Dispose();
-        LibTorch.SetNumThreads(_threads);
+        torch.set_num_threads(_threads);
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using DeepUnlearn.Bayesian;
-using DeepUnlearn.Tests.Unlearning.Methods;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Bayesian;
@@ -23,6 +23,8 @@ public class ReverseKlUnlearningTests
     // the region cuts it; a small noise makes p(D_e | θ) of order 1, so q(θ | D) outside the region and the retrained
     // posterior inside it both carry weight (13% inside at λ = 0.1, 68% at λ = 0.01).
     private static readonly LinearGaussianProblem s_plane = LinearGaussianProblem.Create(p: 2, remaining: 12, erased: 6, noiseStd: 0.15, priorStd: 3, xShift: 3, yShift: 0, offset: 0.5, seed: 7);
+
+    public ReverseKlUnlearningTests() => TorchRuntime.EnsureInitialized();
 
     [Theory]
     [InlineData(PosteriorKind.Full)]

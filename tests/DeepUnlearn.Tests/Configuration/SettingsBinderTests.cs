@@ -8,7 +8,7 @@ using Xunit;
 
 namespace DeepUnlearn.Tests.Configuration;
 
-public class SettingsBinderTests
+public partial class SettingsBinderTests
 {
     public static TheoryData<string> Methods() => new(MethodRegistry.List().Select(e => e.Name));
 

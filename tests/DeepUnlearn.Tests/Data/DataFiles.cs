@@ -5,7 +5,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using DeepUnlearn.Data;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Data.Imaging;
 
 namespace DeepUnlearn.Tests.Data;
 
@@ -113,10 +113,7 @@ internal static class DataFiles
         return new InMemoryVisionDataset("synthetic", pixels, labels, channels, height, width, names);
     }
 
-    /// <summary>Encodes a uint8 CHW image as PNG or JPEG bytes with the shim's encoders.</summary>
-    public static byte[] Encode(byte[] chw, int channels, int height, int width, bool jpeg)
-    {
-        using Tensor image = Tensor.From<byte>(chw, [channels, height, width]);
-        return jpeg ? DeepUnlearn.Torch.Vision.Image.EncodeJpeg(image, 95) : DeepUnlearn.Torch.Vision.Image.EncodePng(image);
-    }
+    /// <summary>Encodes a uint8 CHW image as PNG or JPEG (quality 95) bytes with the codecs' encoders.</summary>
+    public static byte[] Encode(byte[] chw, int channels, int height, int width, bool jpeg) =>
+        jpeg ? ImageCodec.EncodeJpeg(chw, channels, height, width, quality: 95) : ImageCodec.EncodePng(chw, channels, height, width);
 }

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Data.Transforms;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Data;
@@ -69,12 +71,12 @@ public class DataLoaderTests
         using var loader = new DataLoader(data, new DataLoaderOptions { BatchSize = 6, Seed = 2 });
         foreach (Batch batch in loader.Epoch(0))
         {
-            Assert.Equal([batch.Count, 3L, 2, 3], batch.Images.ShapeArray());
-            Assert.Equal(DType.Float32, batch.Images.DType);
-            Assert.Equal(DType.Int64, batch.Labels.DType);
-            Assert.Equal(Device.Cpu, batch.Images.Device);
-            float[] images = batch.Images.ToArray<float>();
-            long[] labels = batch.Labels.ToArray<long>();
+            Assert.Equal([batch.Count, 3L, 2, 3], batch.Images.shape);
+            Assert.Equal(ScalarType.Float32, batch.Images.dtype);
+            Assert.Equal(ScalarType.Int64, batch.Labels.dtype);
+            Assert.Equal(DeviceType.CPU, batch.Images.device_type);
+            float[] images = batch.Images.data<float>().ToArray();
+            long[] labels = batch.Labels.data<long>().ToArray();
             for (int k = 0; k < batch.Count; k++)
             {
                 int id = (int)batch.Ids[k];
@@ -96,7 +98,7 @@ public class DataLoaderTests
         List<(long[] Ids, float[] Images, long[] Labels)> Run(int workers, int prefetch)
         {
             using var loader = new DataLoader(data, new DataLoaderOptions { BatchSize = 16, Seed = 8, Workers = workers, Prefetch = prefetch }, transform);
-            return loader.Epoch(1).Select(b => (b.Ids.ToArray(), b.Images.ToArray<float>(), b.Labels.ToArray<long>())).ToList();
+            return loader.Epoch(1).Select(b => (b.Ids.ToArray(), b.Images.data<float>().ToArray(), b.Labels.data<long>().ToArray())).ToList();
         }
         var reference = Run(0, 0);
         foreach (var (workers, prefetch) in new[] { (1, 1), (3, 0), (4, 2) })
@@ -112,7 +114,7 @@ public class DataLoaderTests
         }
         // The augmentation is not the identity.
         using var plain = new DataLoader(data, new DataLoaderOptions { BatchSize = 16, Seed = 8 }, new Normalize(data.Normalization));
-        Assert.NotEqual(reference[0].Images, plain.Epoch(1).Select(b => b.Images.ToArray<float>()).First());
+        Assert.NotEqual(reference[0].Images, plain.Epoch(1).Select(b => b.Images.data<float>().ToArray()).First());
     }
 
     [Fact]
@@ -131,13 +133,13 @@ public class DataLoaderTests
     {
         InMemoryVisionDataset data = DataFiles.Synthetic(30);
         using var loader = new DataLoader(data, new DataLoaderOptions { BatchSize = 4, Workers = 2 });
-        long before = Tensor.SettledLiveCount();
+        long before = LiveTensors.Settled();
         var seen = new List<Batch>();
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
             foreach (Batch batch in loader.Epoch(0))
             {
-                Assert.Equal(0, scope.Count);
+                Assert.Equal(0, scope.DisposablesCount);
                 seen.Add(batch);
                 if (seen.Count > 1)
                 {
@@ -147,17 +149,17 @@ public class DataLoaderTests
             }
         }
         Assert.All(seen, b => Assert.True(b.IsDisposed));
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count);
     }
 
     [Fact]
     public void BreakingOutEarly_StopsWorkersAndReleasesPrefetchedBatches()
     {
         using var loader = new DataLoader(DataFiles.Synthetic(200), new DataLoaderOptions { BatchSize = 2, Workers = 3, Prefetch = 6 });
-        long before = Tensor.SettledLiveCount();
+        long before = LiveTensors.Settled();
         Batch first = loader.Epoch(0).First();
         Assert.True(first.IsDisposed);
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count);
     }
 
     [Fact]

@@ -2,8 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using DeepUnlearn.Data;
+using DeepUnlearn.Data.Imaging;
 using DeepUnlearn.Data.Transforms;
-using DeepUnlearn.Torch.Vision;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Data;
@@ -140,8 +140,8 @@ public class ImageFolderDatasetTests
         {
             foreach (Batch batch in loader.Epoch(0))
             {
-                Assert.Equal([5L, 3, 6, 6], batch.Images.ShapeArray());
-                Assert.Equal([0L, 0, 0, 1, 2], batch.Labels.ToArray<long>());
+                Assert.Equal([5L, 3, 6, 6], batch.Images.shape);
+                Assert.Equal([0L, 0, 0, 1, 2], batch.Labels.data<long>().ToArray());
             }
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using TorchSharp;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Xunit;
 
@@ -11,8 +12,8 @@ public class DeltaGradBenchmarkTests
     [Fact]
     public void Run_DeletionAndAddition_EveryRowAndStreamRequestMatchesItsRetrainingAtPeriodOne()
     {
-        long live = Tensor.SettledLiveCount();
-        using (var scope = TensorScope.Begin())
+        long live = LiveTensors.Settled();
+        using (var scope = torch.NewDisposeScope())
         {
             using SampleTable data = Synthetic.Clusters(600, 6, 3, seed: 41);
             using SampleTable test = Synthetic.Clusters(200, 6, 3, seed: 41, identity: "synthetic/test");
@@ -36,13 +37,13 @@ public class DeltaGradBenchmarkTests
             Assert.All(report.Stream, s => Assert.True(s.DistanceToRetrain < 1e-12));
             Assert.All(report.Rows, r => Assert.Equal(r.Metrics.TestAccuracyRetrain, r.Metrics.TestAccuracyDeltaGrad));
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 
     [Fact]
     public void Run_DeletionOnly_TrainsOnEverySample()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using SampleTable data = Synthetic.Clusters(300, 4, 3, seed: 42);
         var plan = new DeltaGradBenchmarkPlan { Rates = [0.01], Changes = [DatasetChangeKind.Deletion] };
 

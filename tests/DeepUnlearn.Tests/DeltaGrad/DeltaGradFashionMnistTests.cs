@@ -1,8 +1,10 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Data;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -30,19 +32,19 @@ public class DeltaGradFashionMnistTests(ITestOutputHelper output)
             File.Exists(Path.Combine(FashionMnist.DefaultDirectory, "train-images-idx3-ubyte.gz")),
             $"Fashion-MNIST is not installed under {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist)");
         var clock = Stopwatch.StartNew();
-        long live = Tensor.SettledLiveCount();
-        using (var scope = TensorScope.Begin())
+        long live = LiveTensors.Settled();
+        using (var scope = torch.NewDisposeScope())
         {
-            using SampleTable rawTrain = SampleTable.FromImages(FashionMnist.Load(DatasetSplit.Train), DatasetSplit.Train, DType.Float32, Device.Cpu);
-            using SampleTable rawTest = SampleTable.FromImages(FashionMnist.Load(DatasetSplit.Test), DatasetSplit.Test, DType.Float32, Device.Cpu);
+            using SampleTable rawTrain = SampleTable.FromImages(FashionMnist.Load(DatasetSplit.Train), DatasetSplit.Train, ScalarType.Float32, torch.CPU);
+            using SampleTable rawTest = SampleTable.FromImages(FashionMnist.Load(DatasetSplit.Test), DatasetSplit.Test, ScalarType.Float32, torch.CPU);
             Tensor mean = rawTrain.FeatureMean();
             using SampleTable train = rawTrain.Centered(mean);
             using SampleTable test = rawTest.Centered(mean);
             Assert.Equal(60000, train.Count);
             Assert.Equal(784, train.FeatureCount);
 
-            var recipe = new DeltaGradRecipe { BatchSize = 10000, Epochs = 5, LearningRate = 0.2, WeightDecay = 5e-3, DType = DType.Float32 };
-            using FlatModel model = recipe.CreateModel(train.FeatureCount, train.ClassCount(), Device.Cpu);
+            var recipe = new DeltaGradRecipe { BatchSize = 10000, Epochs = 5, LearningRate = 0.2, WeightDecay = 5e-3, ScalarType = ScalarType.Float32 };
+            using FlatModel model = recipe.CreateModel(train.FeatureCount, train.ClassCount(), torch.CPU);
             long[] ids = Synthetic.Range(train.Count);
             BatchSchedule schedule = recipe.CreateSchedule(ids);
             using TrainingTrajectory trajectory = TrainingTrajectory.InMemory(recipe.Metadata(model, train, schedule));
@@ -64,6 +66,6 @@ public class DeltaGradFashionMnistTests(ITestOutputHelper output)
                 $"test accuracy {m.TestAccuracyDeltaGrad} vs retraining's {m.TestAccuracyRetrain}");
             Assert.True(m.TestAccuracyRetrain > 70, $"retrained test accuracy {m.TestAccuracyRetrain}");
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 }

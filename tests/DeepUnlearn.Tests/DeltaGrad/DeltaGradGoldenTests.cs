@@ -2,7 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -32,15 +33,15 @@ public class DeltaGradGoldenTests
         long[][] batches = c.GetProperty("batches").EnumerateArray().Select(b => b.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
         long[] ids = Longs(c.GetProperty("ids"));
 
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var data = new SampleTable(
-            Tensor.From<double>(Doubles(c.GetProperty("x")), [n, d]),
-            Tensor.From(Longs(c.GetProperty("y"))),
+            torch.tensor(Doubles(c.GetProperty("x")), [n, d]),
+            torch.tensor(Longs(c.GetProperty("y"))),
             "golden/" + name);
-        using var model = new MultinomialLogisticRegression(d, k, DType.Float64);
-        model.SetParameters(Tensor.From(Doubles(c.GetProperty("w0"))));
+        using var model = new MultinomialLogisticRegression(d, k, ScalarType.Float64);
+        model.SetParameters(torch.tensor(Doubles(c.GetProperty("w0"))));
         BatchSchedule schedule = BatchSchedule.FromBatches(batches, c.GetProperty("steps_per_epoch").GetInt64());
-        var meta = new TrajectoryMetadata(model.Identity, data.Identity, model.ParameterCount, n, lambda, schedule.StepsPerEpoch, DType.Float64);
+        var meta = new TrajectoryMetadata(model.Identity, data.Identity, model.ParameterCount, n, lambda, schedule.StepsPerEpoch, ScalarType.Float64);
         using TrainingTrajectory trajectory = TrainingTrajectory.InMemory(meta);
         PlainTrainer.Train(model, data, schedule, LearningRateSchedule.Constant(c.GetProperty("learning_rate").GetDouble()), lambda, trajectory);
         AssertClose(Doubles(c.GetProperty("w_original")), model.GetParameters(), 1e-12);
@@ -62,7 +63,7 @@ public class DeltaGradGoldenTests
 
     private static void AssertClose(double[] expected, Tensor actual, double tolerance)
     {
-        double[] values = actual.ToArray<double>();
+        double[] values = actual.data<double>().ToArray();
         Assert.Equal(expected.Length, values.Length);
         for (int i = 0; i < values.Length; i++)
         {

@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
@@ -23,11 +25,11 @@ public class DeltaGradStreamTests
     [InlineData(32, DatasetChangeKind.Addition)]
     public void Run_PeriodOne_EveryRequestEqualsExactRetraining(int batchSize, DatasetChangeKind kind)
     {
-        long live = Tensor.SettledLiveCount();
-        using (var scope = TensorScope.Begin())
+        long live = LiveTensors.Settled();
+        using (var scope = torch.NewDisposeScope())
         {
             using SampleTable data = Synthetic.Clusters(N, D, K, seed: 31);
-            using var model = new MultinomialLogisticRegression(D, K, DType.Float64, seed: 3);
+            using var model = new MultinomialLogisticRegression(D, K, ScalarType.Float64, seed: 3);
             using TrainingTrajectory trajectory = Train(model, data, kind, batchSize, batchSize == 0 ? 25 : 3);
             DatasetChange whole = kind == DatasetChangeKind.Deletion ? DatasetChange.Delete(s_changed) : DatasetChange.Add(s_changed, placementSeed: 8);
 
@@ -42,7 +44,7 @@ public class DeltaGradStreamTests
             Assert.True(result.Steps[0].OriginalDistanceToRetrain > 1e-4, "the requests must move the model for the test to mean anything");
             Assert.True(Synthetic.MaxAbsDiff(result.UnlearnedParameters, result.RetrainedParameters) < 1e-12);
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 
     [Theory]
@@ -54,9 +56,9 @@ public class DeltaGradStreamTests
         // Deleting R1 then R2 leaves every batch without R1 ∪ R2, as one request does; with full-batch GD every
         // step gets all added samples, so adding A1 then A2 is adding A1 ∪ A2. (Mini-batch additions place each
         // request's samples in batches of their own draw, so there the stream is a different, equally valid run.)
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using SampleTable data = Synthetic.Clusters(N, D, K, seed: 32);
-        using var model = new MultinomialLogisticRegression(D, K, DType.Float64, seed: 4);
+        using var model = new MultinomialLogisticRegression(D, K, ScalarType.Float64, seed: 4);
         using TrainingTrajectory trajectory = Train(model, data, kind, batchSize, batchSize == 0 ? 25 : 3);
         DatasetChange whole = kind == DatasetChangeKind.Deletion ? DatasetChange.Delete(s_changed) : DatasetChange.Add(s_changed, placementSeed: 8);
         var exact = new DeltaGradOptions { Period = 1 };
@@ -72,9 +74,9 @@ public class DeltaGradStreamTests
     [Fact]
     public void Run_ApproximateRequests_ReplayThePathThePreviousRequestLeft()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using SampleTable data = Synthetic.Clusters(N, D, K, seed: 33);
-        using var model = new MultinomialLogisticRegression(D, K, DType.Float64, seed: 5);
+        using var model = new MultinomialLogisticRegression(D, K, ScalarType.Float64, seed: 5);
         using TrainingTrajectory trajectory = Train(model, data, DatasetChangeKind.Deletion, 48, 6);
         var options = new DeltaGradOptions { Period = 4, BurnIn = 2 };
         DatasetChange first = DatasetChange.Delete([10, 20, 30]);
@@ -100,11 +102,11 @@ public class DeltaGradStreamTests
     [Fact]
     public void Run_DeleteThenAddBack_FullBatchPeriodOne_ReturnsTheOriginalModel()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using SampleTable data = Synthetic.Clusters(N, D, K, seed: 34);
-        using var model = new MultinomialLogisticRegression(D, K, DType.Float64, seed: 6);
+        using var model = new MultinomialLogisticRegression(D, K, ScalarType.Float64, seed: 6);
         using TrainingTrajectory trajectory = Train(model, data, DatasetChangeKind.Deletion, 0, 25);
-        using Tensor original = trajectory.FinalParameters(Device.Cpu);
+        using Tensor original = trajectory.FinalParameters(torch.CPU);
 
         using DeltaGradStreamResult result = DeltaGradStream.Run(
             model, data, trajectory, [DatasetChange.Delete(s_changed), DatasetChange.Add(s_changed)], new DeltaGradOptions { Period = 1 });
@@ -119,9 +121,9 @@ public class DeltaGradStreamTests
     [InlineData(DatasetChangeKind.Addition)]
     public void Run_DefaultOptions_StaysNearRetrainingRequestAfterRequest(DatasetChangeKind kind)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using SampleTable data = Synthetic.Clusters(N, D, K, seed: 35);
-        using var model = new MultinomialLogisticRegression(D, K, DType.Float64, seed: 7);
+        using var model = new MultinomialLogisticRegression(D, K, ScalarType.Float64, seed: 7);
         // Full-batch GD, 130 steps: the defaults (j0 = 20, T0 = 5) compute 43 of them exactly.
         using TrainingTrajectory trajectory = Train(model, data, kind, 0, 130);
         DatasetChange whole = kind == DatasetChangeKind.Deletion ? DatasetChange.Delete(s_changed[..5]) : DatasetChange.Add(s_changed[..5]);
@@ -139,9 +141,9 @@ public class DeltaGradStreamTests
     [Fact]
     public void Run_RequestsThatDoNotFitTheStream_ThrowBeforeAnyWork()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using SampleTable data = Synthetic.Clusters(N, D, K, seed: 36);
-        using var model = new MultinomialLogisticRegression(D, K, DType.Float64, seed: 8);
+        using var model = new MultinomialLogisticRegression(D, K, ScalarType.Float64, seed: 8);
         using TrainingTrajectory trajectory = Train(model, data, DatasetChangeKind.Addition, 0, 3);
 
         var twice = Assert.Throws<ArgumentException>(() => DeltaGradStream.Run(model, data, trajectory, [DatasetChange.Delete([1]), DatasetChange.Delete([1, 2])]));

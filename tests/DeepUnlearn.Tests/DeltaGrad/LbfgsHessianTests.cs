@@ -1,5 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Xunit;
 
@@ -15,7 +17,7 @@ public class LbfgsHessianTests
     [InlineData(4)]
     public void Multiply_QuadraticPairs_EqualsDenseBfgsRecursion(int k)
     {
-        long live = Tensor.SettledLiveCount();
+        long live = LiveTensors.Settled();
         var random = new Random(7 + k);
         double[,] a = RandomSpd(random);
         double[][] s = new double[k][];
@@ -30,24 +32,24 @@ public class LbfgsHessianTests
         double[,] dense = DenseBfgs(sigma, s, y);
         double[] v = RandomVector(random);
 
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
             var sTensors = new Tensor[k];
             var yTensors = new Tensor[k];
             for (int i = 0; i < k; i++)
             {
-                sTensors[i] = Tensor.From(s[i]);
-                yTensors[i] = Tensor.From(y[i]);
+                sTensors[i] = torch.tensor(s[i]);
+                yTensors[i] = torch.tensor(y[i]);
             }
             using LbfgsHessian hessian = LbfgsHessian.FromPairs(sTensors, yTensors);
             Assert.Equal(sigma, hessian.Sigma, 12);
-            double[] product = hessian.Multiply(Tensor.From(v)).ToArray<double>();
+            double[] product = hessian.Multiply(torch.tensor(v)).data<double>().ToArray();
             double[] expected = Apply(dense, v);
             for (int i = 0; i < P; i++)
             {
                 Assert.Equal(expected[i], product[i], 9);
             }
-            double[] denseFromCompact = hessian.ToDense().ToArray<double>();
+            double[] denseFromCompact = hessian.ToDense().data<double>().ToArray();
             for (int i = 0; i < P; i++)
             {
                 for (int j = 0; j < P; j++)
@@ -56,21 +58,21 @@ public class LbfgsHessianTests
                 }
             }
             // BFGS satisfies the secant equation for the newest pair: B s_k = y_k.
-            double[] secant = hessian.Multiply(sTensors[k - 1]).ToArray<double>();
+            double[] secant = hessian.Multiply(sTensors[k - 1]).data<double>().ToArray();
             for (int i = 0; i < P; i++)
             {
                 Assert.Equal(y[k - 1][i], secant[i], 9);
             }
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 
     [Fact]
     public void FromPairs_NegativeCurvature_Throws()
     {
-        using var scope = TensorScope.Begin();
-        Tensor s = Tensor.From(new[] { 1.0, 0.0 });
-        Tensor y = Tensor.From(new[] { -1.0, 0.0 });
+        using var scope = torch.NewDisposeScope();
+        Tensor s = torch.tensor(new[] { 1.0, 0.0 });
+        Tensor y = torch.tensor(new[] { -1.0, 0.0 });
         Assert.Throws<ArgumentException>(() => LbfgsHessian.FromPairs([s], [y]));
     }
 

@@ -1,5 +1,6 @@
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
 namespace DeepUnlearn.Tests.DeltaGrad;
@@ -7,16 +8,16 @@ namespace DeepUnlearn.Tests.DeltaGrad;
 /// <summary>Small seeded classification data: K Gaussian clusters in D dimensions.</summary>
 internal static class Synthetic
 {
-    public static SampleTable Clusters(int count, int features, int classes, ulong seed, DType dtype = DType.Float64, string identity = "synthetic/train")
+    public static SampleTable Clusters(int count, int features, int classes, ulong seed, ScalarType dtype = ScalarType.Float64, string identity = "synthetic/train")
     {
         using var generator = new Generator(seed);
-        using var scope = TensorScope.Begin();
-        Tensor centres = Tensor.Randn([classes, features], dtype, null, generator).Mul(2.0);
-        Tensor labels = Tensor.Randint(0, classes, [count], DType.Int64, null, generator);
-        Tensor noise = Tensor.Randn([count, features], dtype, null, generator);
-        Tensor x = centres.IndexSelect(0, labels).Add(noise);
-        scope.Keep(x);
-        scope.Keep(labels);
+        using var scope = torch.NewDisposeScope();
+        Tensor centres = torch.randn([classes, features], dtype, generator: generator).mul(2.0);
+        Tensor labels = torch.randint(0, classes, [count], ScalarType.Int64, generator: generator);
+        Tensor noise = torch.randn([count, features], dtype, generator: generator);
+        Tensor x = centres.index_select(0, labels).add(noise);
+        x.MoveToOuterDisposeScope();
+        labels.MoveToOuterDisposeScope();
         return new SampleTable(x, labels, identity, ownsTensors: true);
     }
 
@@ -24,13 +25,13 @@ internal static class Synthetic
 
     public static double MaxAbsDiff(Tensor a, Tensor b)
     {
-        using var scope = TensorScope.Begin();
-        return a.Sub(b).Abs().Max().Item();
+        using var scope = torch.NewDisposeScope();
+        return a.sub(b).abs().max().ToDouble();
     }
 
     public static double Norm(Tensor a)
     {
-        using var scope = TensorScope.Begin();
-        return a.Norm().Item();
+        using var scope = torch.NewDisposeScope();
+        return a.norm().ToDouble();
     }
 }

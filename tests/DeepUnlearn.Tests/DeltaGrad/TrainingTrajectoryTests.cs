@@ -1,6 +1,8 @@
 using System;
 using System.IO;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using Xunit;
 
@@ -19,13 +21,13 @@ public sealed class TrainingTrajectoryTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Theory]
-    [InlineData(false, DType.Float32)]
-    [InlineData(false, DType.Float64)]
-    [InlineData(true, DType.Float32)]
-    [InlineData(true, DType.Float64)]
-    public void AppendThenRead_RoundTrips(bool file, DType storage)
+    [InlineData(false, ScalarType.Float32)]
+    [InlineData(false, ScalarType.Float64)]
+    [InlineData(true, ScalarType.Float32)]
+    [InlineData(true, ScalarType.Float64)]
+    public void AppendThenRead_RoundTrips(bool file, ScalarType storage)
     {
-        long live = Tensor.SettledLiveCount();
+        long live = LiveTensors.Settled();
         string path = Path.Combine(_directory, "t.dutraj");
         TrajectoryMetadata meta = Meta(storage);
         var (ids, rates, w, g) = Steps(5);
@@ -43,7 +45,7 @@ public sealed class TrainingTrajectoryTests : IDisposable
             Assert.True(reader.IsReadOnly);
             Check(reader, meta, ids, rates, w, g);
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count);
     }
 
     [Fact]
@@ -56,26 +58,26 @@ public sealed class TrainingTrajectoryTests : IDisposable
         {
             totalIds += batch.Length;
         }
-        using (TrainingTrajectory writer = TrainingTrajectory.Create(path, Meta(DType.Float32)))
+        using (TrainingTrajectory writer = TrainingTrajectory.Create(path, Meta(ScalarType.Float32)))
         {
             Write(writer, ids, rates, w, g);
         }
         long actual = new FileInfo(path).Length + new FileInfo(path + ".ids").Length;
-        Assert.Equal(TrainingTrajectory.EstimateBytes(4, P, DType.Float32, totalIds), actual);
+        Assert.Equal(TrainingTrajectory.EstimateBytes(4, P, ScalarType.Float32, totalIds), actual);
         // The dominant term is steps × parameters × 2 × element size.
-        Assert.True(TrainingTrajectory.EstimateBytes(1000, 1_000_000, DType.Float64, 0) > 1000L * 1_000_000 * 2 * 8);
+        Assert.True(TrainingTrajectory.EstimateBytes(1000, 1_000_000, ScalarType.Float64, 0) > 1000L * 1_000_000 * 2 * 8);
     }
 
     [Fact]
     public void FinalParameters_IsOneMoreRecordedUpdate()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         var (ids, rates, w, g) = Steps(3);
-        using TrainingTrajectory t = TrainingTrajectory.InMemory(Meta(DType.Float64));
+        using TrainingTrajectory t = TrainingTrajectory.InMemory(Meta(ScalarType.Float64));
         Write(t, ids, rates, w, g);
         double[] last = w[2];
         double[] grad = g[2];
-        double[] final = t.FinalParameters(Device.Cpu).ToArray<double>();
+        double[] final = t.FinalParameters(torch.CPU).data<double>().ToArray();
         for (int i = 0; i < P; i++)
         {
             Assert.Equal(last[i] - (rates[2] * (grad[i] + (0.01 * last[i]))), final[i], 12);
@@ -171,10 +173,10 @@ public sealed class TrainingTrajectoryTests : IDisposable
     [Fact]
     public void Append_WrongParameterCountOrIds_Throws()
     {
-        using var scope = TensorScope.Begin();
-        using TrainingTrajectory t = TrainingTrajectory.InMemory(Meta(DType.Float32));
-        Tensor ok = Tensor.Zeros([P]);
-        Tensor wrong = Tensor.Zeros([P + 1]);
+        using var scope = torch.NewDisposeScope();
+        using TrainingTrajectory t = TrainingTrajectory.InMemory(Meta(ScalarType.Float32));
+        Tensor ok = torch.zeros([P]);
+        Tensor wrong = torch.zeros([P + 1]);
         Assert.Throws<ArgumentException>(() => t.Append([1, 2], 0.1, wrong, ok));
         Assert.Throws<ArgumentOutOfRangeException>(() => t.Append([1, 100], 0.1, ok, ok));
         Assert.Throws<ArgumentOutOfRangeException>(() => t.Append([1], 0, ok, ok));
@@ -182,7 +184,7 @@ public sealed class TrainingTrajectoryTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => reader.Append([1], 0.1, ok, ok));
     }
 
-    private static TrajectoryMetadata Meta(DType storage) => new("model-a", "data-a", P, 100, 0.01, 2, storage);
+    private static TrajectoryMetadata Meta(ScalarType storage) => new("model-a", "data-a", P, 100, 0.01, 2, storage);
 
     private static (long[][] Ids, double[] Rates, double[][] W, double[][] G) Steps(int count)
     {
@@ -212,10 +214,10 @@ public sealed class TrainingTrajectoryTests : IDisposable
 
     private static void Write(TrainingTrajectory writer, long[][] ids, double[] rates, double[][] w, double[][] g)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         for (int t = 0; t < ids.Length; t++)
         {
-            writer.Append(ids[t], rates[t], Tensor.From(w[t]), Tensor.From(g[t]));
+            writer.Append(ids[t], rates[t], torch.tensor(w[t]), torch.tensor(g[t]));
         }
     }
 
@@ -223,14 +225,14 @@ public sealed class TrainingTrajectoryTests : IDisposable
     {
         Assert.Equal(meta, reader.Metadata);
         Assert.Equal(ids.Length, reader.StepCount);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         for (int t = 0; t < ids.Length; t++)
         {
             Assert.Equal(ids[t], reader.BatchIds(t));
             Assert.Equal(rates[t], reader.LearningRate(t));
-            double[] readW = reader.ReadParameters(t, Device.Cpu, DType.Float64).ToArray<double>();
-            double[] readG = reader.ReadGradient(t, Device.Cpu, DType.Float64).ToArray<double>();
-            Assert.Equal(meta.ElementType, reader.ReadParameters(t, Device.Cpu).DType);
+            double[] readW = reader.ReadParameters(t, torch.CPU, ScalarType.Float64).data<double>().ToArray();
+            double[] readG = reader.ReadGradient(t, torch.CPU, ScalarType.Float64).data<double>().ToArray();
+            Assert.Equal(meta.ElementType, reader.ReadParameters(t, torch.CPU).dtype);
             for (int i = 0; i < P; i++)
             {
                 Assert.Equal(Stored(w[t][i], meta.ElementType), readW[i]);
@@ -244,13 +246,13 @@ public sealed class TrainingTrajectoryTests : IDisposable
         Assert.True(reader.IsInTrainingSet(ids[0][0]));
     }
 
-    private static double Stored(double value, DType type) => type == DType.Float32 ? (float)value : value;
+    private static double Stored(double value, ScalarType type) => type == ScalarType.Float32 ? (float)value : value;
 
     private string WriteFile(int steps, string name = "t.dutraj")
     {
         string path = Path.Combine(_directory, name);
         var (ids, rates, w, g) = Steps(steps);
-        using TrainingTrajectory writer = TrainingTrajectory.Create(path, Meta(DType.Float32));
+        using TrainingTrajectory writer = TrainingTrajectory.Create(path, Meta(ScalarType.Float32));
         Write(writer, ids, rates, w, g);
         return path;
     }

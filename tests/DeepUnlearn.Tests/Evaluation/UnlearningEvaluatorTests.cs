@@ -4,7 +4,7 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Unlearning;
-using DeepUnlearn.Torch;
+using TorchSharp;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Evaluation;
@@ -51,9 +51,10 @@ public class UnlearningEvaluatorTests(TinyUnlearningSetup setup) : IClassFixture
         // A model that never predicts the forgotten class 0: UA = 100, and TA over all four classes would be about
         // three quarters of TA over the remaining three.
         using ClassifierModel model = setup.Original.DeepCopy();
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())
         {
-            model.Head.Bias!.Narrow(0, 0, 1).FillInPlace(-1e4);
+            model.Head.bias!.narrow(0, 0, 1).fill_(-1e4);
         }
         var evaluator = new UnlearningEvaluator(setup.Context);
         ModelEvaluation evaluation = evaluator.Evaluate(model);
@@ -65,7 +66,7 @@ public class UnlearningEvaluatorTests(TinyUnlearningSetup setup) : IClassFixture
 
         // The reference numbers, from one plain pass over each split.
         Predictions all;
-        using (DataLoader loader = setup.Data.TestLoader(512, Device.Cpu, workers: 0))
+        using (DataLoader loader = setup.Data.TestLoader(512, torch.CPU, workers: 0))
         {
             all = ModelEvaluator.Predict(model, loader);
         }

@@ -1,19 +1,18 @@
 using System;
 using System.Diagnostics;
 using DeepUnlearn.Data;
-using DeepUnlearn.Data.Splits;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
 using DeepUnlearn.Training;
-using DeepUnlearn.Unlearning;
+using TorchSharp;
 
 namespace DeepUnlearn.Tests.Integration;
 
 /// <summary>
 /// An original model for integration tests on the real Fashion-MNIST (Debian's dataset-fashion-mnist):
-/// smallcnn trained for one epoch with the <see cref="Trainer"/> (≈ 85–88% test accuracy), built once per
-/// test class (xUnit class fixture) on first use.
+/// smallcnn trained for one epoch with the <see cref="Trainer"/> (≈ 85–88% test accuracy), built once for the
+/// test classes of the <see cref="FashionMnistCollection"/> on first use.
 /// </summary>
 public sealed class FashionMnistOriginal : IDisposable
 {
@@ -44,17 +43,10 @@ public sealed class FashionMnistOriginal : IDisposable
     /// <summary>Test accuracy of the original model, all classes.</summary>
     public double TestAccuracy => _trained.Value.TestAccuracy;
 
-    /// <summary>A class-forgetting request for <paramref name="forgottenClass"/> over the training ids.</summary>
-    public UnlearningContext ForgetClass(int forgottenClass)
-    {
-        ForgetSets sets = ForgetRequest.ForClasses(forgottenClass).Resolve(Data.Train, Data.Split.Train);
-        return new UnlearningContext(Model, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, Device.Cpu, seed: 0) { Workers = 2 };
-    }
-
     /// <summary>Accuracy (%) of <paramref name="model"/> on <paramref name="ids"/> of the training split.</summary>
     public double Accuracy(ClassifierModel model, int[] ids)
     {
-        using DataLoader loader = Data.TrainLoader(ids, training: false, 500, 0, Device.Cpu, workers: 2);
+        using DataLoader loader = Data.TrainLoader(ids, training: false, 500, 0, torch.CPU, workers: 2);
         return ModelEvaluator.Predict(model, loader).AccuracyPercent();
     }
 
@@ -68,17 +60,17 @@ public sealed class FashionMnistOriginal : IDisposable
 
     private static (VisionData, ClassifierModel, double, double) Train()
     {
-        LibTorch.SetNumThreads(Environment.ProcessorCount);
+        TorchRuntime.EnsureInitialized();
         var clock = Stopwatch.StartNew();
         VisionData data = VisionData.Open("fashion-mnist");
         ClassifierModel model = ModelRegistry.Create("smallcnn", new ModelOptions { InChannels = 1, ImageSize = 28, NumClasses = 10, Seed = 0 });
-        using (DataLoader train = data.TrainLoader(data.Split.Train, training: true, Recipe.BatchSize, Recipe.Seed, Device.Cpu, Recipe.Workers, augment: false))
+        using (DataLoader train = data.TrainLoader(data.Split.Train, training: true, Recipe.BatchSize, Recipe.Seed, torch.CPU, Recipe.Workers, augment: false))
         {
             new Trainer().Fit(model, train, null, Recipe);
         }
-        model.Eval();
+        model.eval();
         double seconds = clock.Elapsed.TotalSeconds;
-        using DataLoader test = data.TestLoader(500, Device.Cpu, workers: 2);
+        using DataLoader test = data.TestLoader(500, torch.CPU, workers: 2);
         double testAccuracy = ModelEvaluator.Predict(model, test).AccuracyPercent();
         return (data, model, seconds, testAccuracy);
     }

@@ -1,6 +1,8 @@
 using System;
+using System.Linq;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Models;
@@ -13,9 +15,10 @@ public class SmallCnnTests
     [InlineData(32, 4096)]
     public void Fc1_AdaptsToTheImageSize(int imageSize, long fc1Inputs)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var model = new SmallCnn(1, 10, imageSize);
-        Assert.Equal([128L, fc1Inputs], model.Fc1.Weight.ShapeArray());
+        var fc1 = (Linear)model.named_children().Single(c => c.name == "fc1").module;
+        Assert.Equal([128L, fc1Inputs], fc1.weight!.shape);
         Assert.Equal(128, model.FeatureDim);
         Assert.Equal("fc2", model.HeadName);
     }

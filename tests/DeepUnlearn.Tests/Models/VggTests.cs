@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Models;
@@ -80,13 +80,13 @@ public class VggTests
     [Fact]
     public void StateDict_ImageNet_EqualsTorchvisionNamesOrderAndShapes()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using Vgg model = Vgg.Vgg11Bn(3, 1000, ModelStem.ImageNet);
-        var state = model.StateDict();
+        var state = model.state_dict().ToList();
         Assert.Equal(s_torchvisionVgg11Bn.Select(e => e.Name), state.Select(kv => kv.Key));
         for (int i = 0; i < state.Count; i++)
         {
-            Assert.True(s_torchvisionVgg11Bn[i].Shape.SequenceEqual(state[i].Value.ShapeArray()), $"{state[i].Key}: [{string.Join(", ", state[i].Value.ShapeArray())}]");
+            Assert.True(s_torchvisionVgg11Bn[i].Shape.SequenceEqual(state[i].Value.shape), $"{state[i].Key}: [{string.Join(", ", state[i].Value.shape)}]");
         }
         Assert.Equal(132_868_840L, model.ParameterCount());
         Assert.Equal("classifier.6", model.HeadName);
@@ -95,13 +95,13 @@ public class VggTests
     [Fact]
     public void StateDict_Cifar_SameFeaturesAndOneLinearClassifier()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using Vgg model = Vgg.Vgg11Bn(3, 10, ModelStem.Cifar);
-        var state = model.StateDict();
+        var state = model.state_dict().ToList();
         // SalUn's vgg*_bn_lth: torchvision's features (the trailing max-pool has no state), then Linear(512, K).
         string[] features = s_torchvisionVgg11Bn.Select(e => e.Name).Where(n => n.StartsWith("features.", StringComparison.Ordinal)).ToArray();
         Assert.Equal([.. features, "classifier.weight", "classifier.bias"], state.Select(kv => kv.Key));
-        Assert.Equal([10L, 512], state.Single(kv => kv.Key == "classifier.weight").Value.ShapeArray());
+        Assert.Equal([10L, 512], state.Single(kv => kv.Key == "classifier.weight").Value.shape);
         Assert.Equal("classifier", model.HeadName);
         Assert.Equal(512, model.FeatureDim);
     }
@@ -111,7 +111,7 @@ public class VggTests
     [InlineData("vgg16_bn", 138_365_992L)]
     public void ParameterCount_ImageNet1000_EqualsTorchvision(string name, long expected)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using ClassifierModel model = ModelRegistry.Create(name, new ModelOptions { NumClasses = 1000, ImageSize = 224 });
         Assert.Equal(expected, model.ParameterCount());
     }
@@ -119,17 +119,17 @@ public class VggTests
     [Fact]
     public void Init_LinearNormal001ZeroBias_ConvZeroBias()
     {
-        using var scope = TensorScope.Begin();
-        using Vgg model = Vgg.Vgg11Bn(3, 10, ModelStem.Cifar, new Generator(3));
-        float[] w = model.Head.Weight.ToArray<float>();
+        using var scope = torch.NewDisposeScope();
+        using var model = (Vgg)ModelRegistry.Create("vgg11_bn", new ModelOptions { NumClasses = 10, ImageSize = 32, Seed = 3 });
+        float[] w = model.Head.weight!.data<float>().ToArray();
         double std = Math.Sqrt(w.Average(v => (double)v * v));
         Assert.InRange(std, 0.008, 0.012);
-        Assert.All(model.Head.Bias!.ToArray<float>(), v => Assert.Equal(0f, v));
-        Conv2d[] convs = model.NamedModules().Select(m => m.Module).OfType<Conv2d>().ToArray();
+        Assert.All(model.Head.bias!.data<float>().ToArray(), v => Assert.Equal(0f, v));
+        Conv2d[] convs = model.modules().OfType<Conv2d>().ToArray();
         Assert.Equal(8, convs.Length);
-        Assert.All(convs, c => Assert.All(c.Bias!.ToArray<float>(), v => Assert.Equal(0f, v)));
+        Assert.All(convs, c => Assert.All(c.bias!.data<float>().ToArray(), v => Assert.Equal(0f, v)));
         // kaiming_normal(fan_out, relu) on features.25 (512·3·3 fan-out, 2.4M samples).
-        float[] last = convs[^1].Weight.ToArray<float>();
+        float[] last = convs[^1].weight!.data<float>().ToArray();
         double lastStd = Math.Sqrt(last.Average(v => (double)v * v));
         Assert.InRange(lastStd / Math.Sqrt(2.0 / 4608), 0.99, 1.01);
     }

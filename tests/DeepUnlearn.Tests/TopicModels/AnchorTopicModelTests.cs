@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using Xunit;
 using Xunit.Abstractions;
@@ -12,6 +13,7 @@ public class AnchorTopicModelTests
 
     public AnchorTopicModelTests(ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _output = output;
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using Xunit;
 using Xunit.Abstractions;
@@ -13,6 +14,7 @@ public sealed class DownstreamDocumentUnlearnerTests : IClassFixture<SyntheticTo
 
     public DownstreamDocumentUnlearnerTests(SyntheticTopicFixture fixture, ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _fixture = fixture;
         _output = output;
     }

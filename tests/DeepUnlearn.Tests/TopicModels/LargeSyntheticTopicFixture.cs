@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using Xunit;
 
@@ -14,6 +15,7 @@ public sealed class LargeSyntheticTopicFixture : IDisposable
 {
     public LargeSyntheticTopicFixture()
     {
+        TorchRuntime.EnsureInitialized();
         Synthetic = SyntheticLdaCorpus.Generate(new SyntheticLdaOptions { DocumentCount = 20_000, DocumentLength = 50, VocabularySize = 60, TopicCount = 3, AnchorsPerTopic = 1, AnchorMass = 0.3, Seed = 5 });
         Model = AnchorTopicModel.Train(Synthetic.Corpus, new AnchorTopicModelOptions { TopicCount = 3, AnchorMinDocuments = 100 });
         Constants = TopicModelConstants.Measure(Model);

@@ -1,7 +1,8 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
-using DeepUnlearn.Torch;
+using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -19,6 +20,7 @@ public sealed class PretrainingHeadUnlearnerTests
 
     public PretrainingHeadUnlearnerTests(LargeSyntheticTopicFixture fixture, ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _fixture = fixture;
         _output = output;
     }
@@ -107,7 +109,7 @@ public sealed class PretrainingHeadUnlearnerTests
 
     private double StatisticsChecksum()
     {
-        using var scope = TensorScope.Begin();
-        return _fixture.Model.Statistics.Sum.Sum().Item() + _fixture.Model.Statistics.DocumentCount;
+        using var scope = torch.NewDisposeScope();
+        return _fixture.Model.Statistics.Sum.sum().ToDouble() + _fixture.Model.Statistics.DocumentCount;
     }
 }

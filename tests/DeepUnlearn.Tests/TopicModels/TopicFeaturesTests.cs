@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
 using Xunit;
 
@@ -9,6 +10,8 @@ public sealed class TopicFeaturesTests
 {
     // Ã (4 words × 2 topics), rows summing to p = (0.4, 0.3, 0.2, 0.1).
     private static readonly double[,] s_joint = { { 0.3, 0.1 }, { 0.15, 0.15 }, { 0.0, 0.2 }, { 0.05, 0.05 } };
+
+    public TopicFeaturesTests() => TorchRuntime.EnsureInitialized();
 
     [Fact]
     public void Compute_HandExample_IsTheMassWeightedTopicPosterior()

@@ -1,14 +1,17 @@
 using System;
 using System.IO;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
-using DeepUnlearn.Torch;
+using TorchSharp;
 using Xunit;
 
 namespace DeepUnlearn.Tests.TopicModels;
 
 public sealed class TopicModelBundleTests
 {
+    public TopicModelBundleTests() => TorchRuntime.EnsureInitialized();
+
     [Fact]
     public void SaveLoad_RoundTripsModelStatisticsAndDocuments()
     {
@@ -24,9 +27,9 @@ public sealed class TopicModelBundleTests
             Assert.Equal(model.Anchors, loaded.Model.Anchors);
             Assert.Equal(model.Vocabulary.Words, loaded.Model.Vocabulary.Words);
             Assert.Equal(model.Statistics.DocumentCount, loaded.Model.Statistics.DocumentCount);
-            using (var scope = TensorScope.Begin())
+            using (var scope = torch.NewDisposeScope())
             {
-                Assert.Equal(0.0, (model.Statistics.Sum - loaded.Model.Statistics.Sum).Abs().Max().Item());
+                Assert.Equal(0.0, (model.Statistics.Sum - loaded.Model.Statistics.Sum).abs().max().ToDouble());
             }
             Assert.Equal(synthetic.Corpus.Count, loaded.Documents.Count);
             Assert.Equal(synthetic.Corpus.Documents[5].Counts, loaded.Documents[5].Counts);

@@ -1,7 +1,9 @@
 using System;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -14,6 +16,7 @@ public sealed class TopicModelUnlearnerTests : IClassFixture<SyntheticTopicFixtu
 
     public TopicModelUnlearnerTests(SyntheticTopicFixture fixture, ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _fixture = fixture;
         _output = output;
     }
@@ -29,28 +32,28 @@ public sealed class TopicModelUnlearnerTests : IClassFixture<SyntheticTopicFixtu
         downdated.Remove(forget.Select(i => docs[i]));
         using var recomputed = CooccurrenceStatistics.Build(docs.Where(d => !forget.Contains(d.Id)), v);
         Assert.Equal(recomputed.DocumentCount, downdated.DocumentCount);
-        using var scope = TensorScope.Begin();
-        double diff = (downdated.Cooccurrence() - recomputed.Cooccurrence()).Abs().Max().Item();
-        double scale = recomputed.Cooccurrence().Abs().Max().Item();
+        using var scope = torch.NewDisposeScope();
+        double diff = (downdated.Cooccurrence() - recomputed.Cooccurrence()).abs().max().ToDouble();
+        double scale = recomputed.Cooccurrence().abs().max().ToDouble();
         _output.WriteLine($"max |Q_downdated - Q_recomputed| = {diff:E3} (max |Q| = {scale:E3})");
         Assert.True(diff < 1e-12, $"downdate differs by {diff}");
         // And the full statistics really changed, so the check is not vacuous.
-        Assert.True((full.Cooccurrence() - recomputed.Cooccurrence()).Abs().Max().Item() > 1e-6);
+        Assert.True((full.Cooccurrence() - recomputed.Cooccurrence()).abs().max().ToDouble() > 1e-6);
     }
 
     [Fact]
     public void DocumentTerms_SumToOneAndRowsToWordShare()
     {
         var doc = BagOfWordsDocument.FromWordIds(0, [1, 1, 2, 3, 3, 3]);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor q = CooccurrenceStatistics.DocumentTerm(doc, 5);
-        Assert.Equal(1.0, q.Sum().Item(), 12);
-        double[] rows = q.Sum(1).ToArray<double>();
+        Assert.Equal(1.0, q.sum().ToDouble(), 12);
+        double[] rows = DenseMatrix.ToArray(q.sum(1));
         Assert.Equal(2.0 / 6, rows[1], 12);
         Assert.Equal(3.0 / 6, rows[3], 12);
         // (w wᵀ − diag w) / (n(n−1)): entry (3,3) = (9 − 3)/30, entry (1,2) = 2/30.
-        Assert.Equal(6.0 / 30, q[3][3].Item(), 12);
-        Assert.Equal(2.0 / 30, q[1][2].Item(), 12);
+        Assert.Equal(6.0 / 30, q[3][3].ToDouble(), 12);
+        Assert.Equal(2.0 / 30, q[1][2].ToDouble(), 12);
     }
 
     [Theory]
@@ -217,6 +220,7 @@ public sealed class SyntheticTopicFixture : IDisposable
 {
     public SyntheticTopicFixture()
     {
+        TorchRuntime.EnsureInitialized();
         Synthetic = SyntheticLdaCorpus.Generate(new SyntheticLdaOptions { Seed = 11 });
         Options = new AnchorTopicModelOptions { TopicCount = 5, AnchorMinDocuments = 100 };
         Model = AnchorTopicModel.Train(Synthetic.Corpus, Options);
@@ -224,8 +228,8 @@ public sealed class SyntheticTopicFixture : IDisposable
         ForgetIds = Enumerable.Range(0, Synthetic.Corpus.Count).OrderBy(_ => random.Next()).Take(20).Order().ToArray();
         ForgetDocuments = ForgetIds.Select(i => Synthetic.Corpus.Documents[i]).ToArray();
         Retrained = AnchorTopicModel.Train(Synthetic.Corpus, Options, documentIds: Enumerable.Range(0, Synthetic.Corpus.Count).Except(ForgetIds), anchors: Model.Anchors);
-        using var scope = TensorScope.Begin();
-        WordProbability = Model.Statistics.Cooccurrence().Sum(1).ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        WordProbability = DenseMatrix.ToArray(Model.Statistics.Cooccurrence().sum(1));
     }
 
     public SyntheticLdaCorpus Synthetic { get; }

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.TopicModels;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -21,6 +23,7 @@ public sealed class TopicSensitivityTests
 
     public TopicSensitivityTests(LargeSyntheticTopicFixture fixture, ITestOutputHelper output)
     {
+        TorchRuntime.EnsureInitialized();
         _fixture = fixture;
         _output = output;
     }
@@ -151,15 +154,15 @@ public sealed class TopicSensitivityTests
         double[,] jointU = TopicRecovery.Assemble(retained, released, after.WordProbability).JointWordTopic;
         double[,] jointR = TopicRecovery.Assemble(retained, refit, after.WordProbability).JointWordTopic;
 
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor q = model.Statistics.Cooccurrence();
         Tensor q2 = retained.Cooccurrence();
-        Tensor qbar = TopicRecovery.RowNormalize(q, q.Sum(1));
-        Tensor qbar2 = TopicRecovery.RowNormalize(q2, q2.Sum(1));
-        Tensor anchors = TopicRecovery.AnchorIndex(model.Anchors, q.Device);
-        double l1 = (q - q2).Abs().Sum().Item();
-        double anchorChange = (qbar2.IndexSelect(0, anchors) - qbar.IndexSelect(0, anchors)).Square().Sum().Item();
-        double weighted = (q2.Sum(1) * (qbar2 - qbar).Abs().Sum(1)).Sum().Item();
+        Tensor qbar = TopicRecovery.RowNormalize(q, q.sum(1));
+        Tensor qbar2 = TopicRecovery.RowNormalize(q2, q2.sum(1));
+        Tensor anchors = TopicRecovery.AnchorIndex(model.Anchors, q.device);
+        double l1 = (q - q2).abs().sum().ToDouble();
+        double anchorChange = (qbar2.index_select(0, anchors) - qbar.index_select(0, anchors)).square().sum().ToDouble();
+        double weighted = (q2.sum(1) * (qbar2 - qbar).abs().sum(1)).sum().ToDouble();
         var deltaG = new double[model.TopicCount, model.TopicCount];
         for (int a = 0; a < model.TopicCount; a++)
         {

@@ -1,10 +1,11 @@
 using System;
 using System.IO;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Data;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Xunit;
 
@@ -26,25 +27,25 @@ public class CheckpointTests
     public void SaveLoad_RebuildsTheSameModel()
     {
         using var dir = new TempDirectory();
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using ClassifierModel model = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = 4, InChannels = 1, ImageSize = 12, Seed = 4 });
-        model.Eval();
+        model.eval();
         string path = dir.Combine("m.safetensors");
         Checkpoint.Save(path, model, MetadataFor(model));
 
-        var (loaded, metadata) = Checkpoint.Load(path, Device.Cpu);
+        var (loaded, metadata) = Checkpoint.Load(path, torch.CPU);
         using (loaded)
         {
-            loaded.Eval();
+            loaded.eval();
             Assert.Equal(7, metadata.Epoch);
             Assert.Equal("smallcnn", metadata.Model.Name);
             Assert.Equal(["a", "b", "c", "d"], metadata.ClassNames);
-            Tensor x = Tensor.Randn([3, 1, 12, 12]);
-            Assert.Equal(model.Forward(x).ToArray<float>(), loaded.Forward(x).ToArray<float>());
+            Tensor x = torch.randn([3, 1, 12, 12]);
+            Assert.Equal(model.call(x).data<float>().ToArray(), loaded.call(x).data<float>().ToArray());
         }
         // The weights file is a plain torchvision-named state dict.
         var header = SafeTensors.ReadHeader(path);
-        Assert.Equal(model.StateDict().Select(kv => kv.Key).Order(StringComparer.Ordinal), header.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(model.state_dict().Select(kv => kv.Key).Order(StringComparer.Ordinal), header.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -65,9 +66,9 @@ public class CheckpointTests
     {
         using var dir = new TempDirectory();
         string path = dir.Combine("foreign.safetensors");
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
-            SafeTensors.Save(path, [new("w", Tensor.Zeros([2]))]);
+            SafeTensors.Save(path, [new("w", torch.zeros([2]))]);
         }
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.ReadMetadata(path));
         Assert.Contains("deepunlearn.checkpoint", e.Message, StringComparison.Ordinal);

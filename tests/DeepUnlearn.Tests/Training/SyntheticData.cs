@@ -31,4 +31,35 @@ internal static class SyntheticData
         }
         return new InMemoryVisionDataset(name, pixels, labels, 1, size, size, Enumerable.Range(0, classes).Select(c => $"class{c}").ToArray());
     }
+
+    /// <summary>
+    /// A harder many-class problem: each class is a fixed random gray pattern (its prototype, drawn from
+    /// <paramref name="prototypeSeed"/>) and each sample that pattern plus uniform noise of ±<paramref name="noise"/>,
+    /// so classes overlap and a briefly trained model is confident but not saturated.
+    /// </summary>
+    public static InMemoryVisionDataset Prototypes(int count, int classes, int size, int noise, int seed, int prototypeSeed = 100, string name = "prototypes")
+    {
+        var prototypes = new Random(prototypeSeed);
+        var patterns = new byte[classes, size * size];
+        for (int c = 0; c < classes; c++)
+        {
+            for (int p = 0; p < size * size; p++)
+            {
+                patterns[c, p] = (byte)prototypes.Next(40, 216);
+            }
+        }
+        var rng = new Random(seed);
+        var pixels = new byte[count * size * size];
+        var labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            int label = i % classes;
+            labels[i] = label;
+            for (int p = 0; p < size * size; p++)
+            {
+                pixels[(i * size * size) + p] = (byte)Math.Clamp(patterns[label, p] + rng.Next(-noise, noise + 1), 0, 255);
+            }
+        }
+        return new InMemoryVisionDataset(name, pixels, labels, 1, size, size, Enumerable.Range(0, classes).Select(c => $"class{c}").ToArray());
+    }
 }

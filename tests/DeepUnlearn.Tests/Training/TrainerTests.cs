@@ -4,7 +4,8 @@ using System.Linq;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Data;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using Xunit;
 
@@ -32,13 +33,13 @@ public class TrainerTests
     }
 
     private static float[][] Weights(ClassifierModel model) =>
-        model.StateDict().Where(kv => kv.Value.DType == DType.Float32).Select(kv => kv.Value.ToArray<float>()).ToArray();
+        model.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).Select(kv => kv.Value.data<float>().ToArray()).ToArray();
 
-    private static TrainingResult Fit(ClassifierModel model, VisionData data, CheckpointMetadata metadata, string? directory, bool resume, int? stopAfter)
+    private static TrainingResult Fit(ClassifierModel model, VisionData data, CheckpointMetadata metadata, string? directory, bool resume, int? stopAfter, Trainer? trainer = null)
     {
-        using DataLoader train = data.TrainLoader(data.Split.Train, training: true, s_recipe.BatchSize, s_recipe.Seed, Device.Cpu, workers: 1);
-        using DataLoader validation = data.TrainLoader(data.Split.Validation, training: false, 64, 0, Device.Cpu, workers: 1);
-        return new Trainer().Fit(model, train, validation, s_recipe, new TrainingOptions
+        using DataLoader train = data.TrainLoader(data.Split.Train, training: true, s_recipe.BatchSize, s_recipe.Seed, torch.CPU, workers: 1);
+        using DataLoader validation = data.TrainLoader(data.Split.Validation, training: false, 64, 0, torch.CPU, workers: 1);
+        return (trainer ?? new Trainer()).Fit(model, train, validation, s_recipe, new TrainingOptions
         {
             CheckpointDirectory = directory,
             Resume = resume,
@@ -50,7 +51,7 @@ public class TrainerTests
     [Fact]
     public void Fit_InterruptedAndResumed_EndsWithTheSameWeightsAsUninterrupted()
     {
-        LibTorch.ManualSeed(11);
+        SeedGlobalGenerator(11);
         var (straight, data, metadata) = Setup(initSeed: 5);
         float[][] expected;
         using (straight)
@@ -60,7 +61,7 @@ public class TrainerTests
         }
 
         using var dir = new TempDirectory();
-        LibTorch.ManualSeed(11);
+        SeedGlobalGenerator(11);
         var (first, _, _) = Setup(initSeed: 5);
         using (first)
         {
@@ -70,7 +71,7 @@ public class TrainerTests
         Assert.Equal(1, Checkpoint.ReadMetadata(Path.Combine(dir.Path, Trainer.LastCheckpoint)).Epoch);
 
         // A fresh process would start from other weights and another RNG state: the resume must restore both.
-        LibTorch.ManualSeed(999);
+        SeedGlobalGenerator(999);
         var (resumed, _, _) = Setup(initSeed: 77);
         using (resumed)
         {
@@ -84,6 +85,83 @@ public class TrainerTests
                 Assert.Equal(expected[i], actual[i]);
             }
         }
+    }
+
+    /// <summary>A write that a kill interrupts: the test's stand-in for SIGKILL between two atomic writes.</summary>
+    private sealed class KilledException : Exception;
+
+    [Theory]
+    [InlineData(Trainer.CheckpointWrite.Best)]
+    [InlineData(Trainer.CheckpointWrite.PendingState)]
+    [InlineData(Trainer.CheckpointWrite.Weights)]
+    [InlineData(Trainer.CheckpointWrite.CommitState)]
+    public void Fit_KilledBeforeAnyCheckpointWrite_ResumesToTheUninterruptedWeights_AndKeepsTheBestEpoch(Trainer.CheckpointWrite killedAt)
+    {
+        SeedGlobalGenerator(11);
+        var (straight, data, metadata) = Setup(initSeed: 5);
+        float[][] expected;
+        TrainingResult uninterrupted;
+        using (straight)
+        {
+            uninterrupted = Fit(straight, data, metadata, directory: null, resume: false, stopAfter: null);
+            expected = Weights(straight);
+        }
+        // The best epoch of the whole run (the first of equals, as the trainer keeps the first).
+        double bestAccuracy = uninterrupted.Epochs.Max(e => e.ValidationAccuracy!.Value);
+        int bestEpoch = uninterrupted.Epochs.First(e => e.ValidationAccuracy == bestAccuracy).Epoch + 1;
+
+        using var dir = new TempDirectory();
+        // Kill at the chosen write of each epoch in turn, resuming after every kill, until the run is complete;
+        // epoch 1 always improves, so a kill at Best happens at least once.
+        int kills = 0;
+        for (int attempt = 0; attempt < 2 * s_recipe.Epochs + 1; attempt++)
+        {
+            int boundaryCalls = 0;
+            int killAtCall = attempt + 1;
+            var trainer = new Trainer
+            {
+                WriteBoundary = write =>
+                {
+                    if (write == killedAt && ++boundaryCalls == killAtCall)
+                    {
+                        throw new KilledException();
+                    }
+                },
+            };
+            // Each attempt is a new process of the same command: same seeds; when a checkpoint exists the resume
+            // restores weights and RNG state over them (Fit_InterruptedAndResumed checks that from other seeds).
+            SeedGlobalGenerator(11);
+            var (model, _, _) = Setup(initSeed: 5);
+            using (model)
+            {
+                try
+                {
+                    Fit(model, data, metadata, dir.Path, resume: attempt > 0, stopAfter: null, trainer);
+                }
+                catch (KilledException)
+                {
+                    kills++;
+                    continue;
+                }
+                float[][] actual = Weights(model);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    Assert.Equal(expected[i], actual[i]);
+                }
+            }
+            break;
+        }
+        Assert.True(kills > 0, "the boundary was never reached");
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.pending"));
+        CheckpointMetadata best = Checkpoint.ReadMetadata(Path.Combine(dir.Path, Trainer.BestCheckpoint));
+        Assert.Equal(bestAccuracy, best.ValidationAccuracy);
+        Assert.Equal(bestEpoch, best.Epoch);
+        Assert.Equal(s_recipe.Epochs, Checkpoint.ReadMetadata(Path.Combine(dir.Path, Trainer.LastCheckpoint)).Epoch);
+    }
+
+    private static void SeedGlobalGenerator(long seed)
+    {
+        using Generator generator = torch.manual_seed(seed);
     }
 
     [Fact]
@@ -104,7 +182,7 @@ public class TrainerTests
         var (model, data, _) = Setup(initSeed: 1);
         using (model)
         {
-            using DataLoader train = data.TrainLoader(data.Split.Train, training: true, 32, 0, Device.Cpu, workers: 1);
+            using DataLoader train = data.TrainLoader(data.Split.Train, training: true, 32, 0, torch.CPU, workers: 1);
             var recipe = s_recipe with { LearningRate = 1e30, Momentum = 0, WeightDecay = 0 };
             var e = Assert.Throws<TrainingDivergedException>(() => new Trainer().Fit(model, train, null, recipe));
             Assert.False(double.IsFinite(e.Loss));
@@ -118,7 +196,7 @@ public class TrainerTests
         var (unused, data, _) = Setup(initSeed: 1);
         unused.Dispose();
         using ClassifierModel model = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = 2, InChannels = 1, ImageSize = 12 });
-        using DataLoader train = data.TrainLoader(data.Split.Train, training: true, 32, 0, Device.Cpu, workers: 1);
+        using DataLoader train = data.TrainLoader(data.Split.Train, training: true, 32, 0, torch.CPU, workers: 1);
         var e = Assert.Throws<ArgumentException>(() => new Trainer().Fit(model, train, null, s_recipe));
         Assert.Contains("4 classes", e.Message, StringComparison.Ordinal);
     }

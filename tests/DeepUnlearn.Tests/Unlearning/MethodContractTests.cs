@@ -1,70 +1,74 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Tests.Unlearning.Methods;
+using TorchSharp;
 using DeepUnlearn.Unlearning;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace DeepUnlearn.Tests.Unlearning;
 
 /// <summary>
-/// The contract every registered method must meet (timm's registry-driven tests, applied to methods): on a
-/// tiny class-forgetting problem it finishes, returns finite weights, leaks no tensor, leaves the original
-/// untouched and lowers the accuracy on the forget set.
+/// The contract every registered method must meet at its default settings (timm's registry-driven tests, applied to
+/// methods), on <see cref="ContractProblem"/>: it finishes, returns finite weights, leaks no tensor, leaves the original
+/// untouched, moves the forget set the right way (its loss rises, its accuracy does not) and keeps the retain accuracy
+/// within <see cref="DefaultRetainDrop"/> points of the original's, or within the wider bound stated for it below.
 /// </summary>
-public class MethodContractTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningSetup>
+public class MethodContractTests(ContractProblem problem, ITestOutputHelper output) : IClassFixture<ContractProblem>
 {
-    // Settings that size each method for a 480-image problem (defaults target real datasets).
-    private static readonly Dictionary<string, KeyValuePair<string, string>[]> s_tinySettings = new(StringComparer.Ordinal)
+    /// <summary>The retain accuracy a method may lose at its defaults, in points.</summary>
+    private const double DefaultRetainDrop = 10;
+
+    /// <summary>
+    /// Methods whose defaults cost more retain accuracy on this problem, with the bound they are held to (measured with
+    /// TorchSharp 0.107 / libtorch 2.10 on one thread: the drop in parentheses).
+    /// </summary>
+    private static readonly Dictionary<string, double> s_retainDrop = new(StringComparer.Ordinal)
     {
-        ["retrain"] = [new("epochs", "3")],
-        ["finetune"] = [new("epochs", "10"), new("learning_rate", "0.1"), new("batch_size", "32"), new("weight_decay", "0.05")],
-        // The tiny model is saturated (p_y rounds to 1 in float32), where PGU's bounded loss −log(1 − p_y + δ)
-        // has no gradient at the paper's δ = 0.05; one class in four also makes D_f a quarter of D.
-        ["pgu"] = [new("offset", "0.000001"), new("start_learning_rate", "0.5"), new("end_learning_rate", "0.1"), new("epochs", "30"), new("eval_every", "3"), new("covariance_samples", "200"), new("eval_samples", "200")],
-        // With D_f a quarter of D, I_D is roughly ≥ I_f/4 everywhere, so I_f > α·I_D needs α < 4.
-        ["ssd"] = [new("alpha", "2")],
-        ["deltagrad-head"] = [new("head_epochs", "10"), new("batch_size", "64")],
-        // The tiny model is saturated (forget loss ~1e-9, so ~1e-9 gradients): only a huge rate escapes, and the
-        // ascent then explodes within a couple of steps, so the loss ceiling stops it there.
-        ["gradient-ascent"] = [new("epochs", "5"), new("learning_rate", "5"), new("batch_size", "32"), new("max_forget_loss", "2")],
-        ["random-label"] = [new("epochs", "3"), new("learning_rate", "0.05"), new("batch_size", "32")],
-        ["salun"] = [new("epochs", "3"), new("learning_rate", "0.05"), new("batch_size", "32")],
-        ["scrub"] = [new("epochs", "3"), new("max_step_epochs", "2"), new("learning_rate", "0.002"), new("forget_batch_size", "32"), new("retain_batch_size", "32")],
+        // The paper's objective over every weight pulls the shared features towards uniform outputs on D_f, and
+        // the anchor wins back only part of it (see FamrOptions): retain 100% → 49.7% (50.3 points).
+        ["famr"] = 55,
     };
+
+    // Measured drops of the others (same run): ssd 5.3 points (100% → 94.7%), retrain 0.1, none for finetune,
+    // gradient-ascent, random-label, salun, scrub. pgu and deltagrad-head are held to the default bound.
 
     public static TheoryData<string> Methods() => new(MethodRegistry.Names);
 
     [Theory]
     [MemberData(nameof(Methods))]
-    public void Run_OnTinyClassForgetting_MeetsTheContract(string name)
+    public void Run_DefaultSettings_MeetsTheContract(string name)
     {
-        int threads = LibTorch.NumThreads;
-        LibTorch.SetNumThreads(1);
-        try
+        using var threads = new SingleThread();
+        float[] before = ContractProblem.Flatten(problem.Original);
+        // Tensors made on this thread minus those disposed on it: TorchSharp's global count also keeps one for every
+        // Parameter ever made, and runs build models. The loaders run on this thread (workers = 0).
+        long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        IUnlearningMethod method = MethodRegistry.Create(name);
+        (double Accuracy, double Loss) forget;
+        (double Accuracy, double Loss) retain;
+        double seconds;
+        using (UnlearningOutcome outcome = method.Run(problem.Context, CancellationToken.None))
         {
-            float[] before = setup.Flatten(setup.Original);
-            long live = Tensor.SettledLiveCount();
-            IUnlearningMethod method = MethodRegistry.Create(name, s_tinySettings.GetValueOrDefault(name, []));
-            double forgetAccuracy;
-            using (UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None))
-            {
-                Assert.Equal(name, method.Name);
-                Assert.NotSame(setup.Original, outcome.Model);
-                Assert.True(outcome.Seconds > 0);
-                Assert.All(setup.Flatten(outcome.Model), v => Assert.True(float.IsFinite(v), $"{name} produced a non-finite weight"));
-                Assert.All(outcome.Diagnostics.Values, v => Assert.False(double.IsNaN(v), $"{name} reported a NaN diagnostic"));
-                forgetAccuracy = setup.ForgetAccuracy(outcome.Model);
-            }
-            Assert.Equal(live, Tensor.LiveCount);
-            Assert.Equal(before, setup.Flatten(setup.Original));
-            Assert.True(forgetAccuracy < setup.OriginalForgetAccuracy,
-                $"{name}: forget accuracy {forgetAccuracy:F1}% did not fall below the original's {setup.OriginalForgetAccuracy:F1}%");
+            Assert.Equal(name, method.Name);
+            Assert.NotSame(problem.Original, outcome.Model);
+            Assert.True(outcome.Seconds > 0);
+            Assert.All(ContractProblem.Flatten(outcome.Model), v => Assert.True(float.IsFinite(v), $"{name} produced a non-finite weight"));
+            Assert.All(outcome.Diagnostics.Values, v => Assert.False(double.IsNaN(v), $"{name} reported a NaN diagnostic"));
+            forget = problem.Evaluate(outcome.Model, problem.Context.ForgetIds);
+            retain = problem.Evaluate(outcome.Model, problem.Context.RetainIds);
+            seconds = outcome.Seconds;
         }
-        finally
-        {
-            LibTorch.SetNumThreads(threads);
-        }
+        var (forget0, retain0) = (problem.OriginalForget, problem.OriginalRetain);
+        output.WriteLine($"{name}: forget {forget0.Accuracy:F1}% → {forget.Accuracy:F1}% (loss {forget0.Loss:F3} → {forget.Loss:F3}), retain {retain0.Accuracy:F1}% → {retain.Accuracy:F1}%, {seconds:F1} s");
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Assert.Equal(before, ContractProblem.Flatten(problem.Original));
+
+        Assert.True(forget.Loss > 1.1 * forget0.Loss, $"{name}: the forget-set loss went from {forget0.Loss:F3} to {forget.Loss:F3}; it must rise");
+        Assert.True(forget.Accuracy <= forget0.Accuracy, $"{name}: the forget accuracy rose from {forget0.Accuracy:F1}% to {forget.Accuracy:F1}%");
+        double bound = s_retainDrop.GetValueOrDefault(name, DefaultRetainDrop);
+        Assert.True(retain.Accuracy >= retain0.Accuracy - bound, $"{name}: retain accuracy {retain0.Accuracy:F1}% → {retain.Accuracy:F1}%, more than {bound} points lost");
     }
 
     [Fact]

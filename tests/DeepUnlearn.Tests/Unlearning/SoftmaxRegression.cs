@@ -1,7 +1,8 @@
 using System;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Tests.Unlearning;
 
@@ -11,9 +12,21 @@ namespace DeepUnlearn.Tests.Unlearning;
 /// </summary>
 internal sealed class SoftmaxRegression : ClassifierModel
 {
-    public SoftmaxRegression(int inputs, int classes, Generator? generator = null)
+    private readonly int _inputs;
+    private readonly int _classes;
+
+    /// <summary>The model, initialised as PyTorch's Linear from <paramref name="seed"/> (none: TorchSharp's global RNG).</summary>
+    public SoftmaxRegression(int inputs, int classes, ulong? seed = null)
+        : base(nameof(SoftmaxRegression))
     {
-        Fc = RegisterModule("fc", new Linear(inputs, classes, generator: generator));
+        _inputs = inputs;
+        _classes = classes;
+        Fc = nn.Linear(inputs, classes);
+        register_module("fc", Fc);
+        if (seed is ulong s)
+        {
+            SeededInitializer.Initialize(this, s, InitRules.PyTorchDefault);
+        }
     }
 
     public Linear Fc { get; }
@@ -25,6 +38,9 @@ internal sealed class SoftmaxRegression : ClassifierModel
     public override Tensor Features(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.Flatten(1);
+        return input.flatten(1);
     }
+
+    // No ModelSpec: DeepCopy rebuilds the architecture here and copies the state into it.
+    protected override ClassifierModel CreateSibling() => new SoftmaxRegression(_inputs, _classes);
 }

@@ -6,7 +6,8 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Training;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Tests.Unlearning.Methods;
 using DeepUnlearn.Unlearning;
@@ -20,29 +21,32 @@ namespace DeepUnlearn.Tests.Unlearning;
 public sealed class SoftmaxRegressionProblem : IDisposable
 {
     public SoftmaxRegressionProblem()
+        : this(epochs: 2)
+    {
+    }
+
+    /// <summary>The problem with the original trained for <paramref name="epochs"/> epochs (internal: xUnit builds fixtures through the single public constructor).</summary>
+    internal SoftmaxRegressionProblem(int epochs)
     {
         using var threads = new SingleThread();
         var train = SyntheticData.Squares(480, seed: 1);
         var test = SyntheticData.Squares(160, seed: 2);
         VisionData data = VisionData.FromDatasets("squares", train, test, 0.1, 0);
-        var recipe = new TrainingConfig { Epochs = 2, BatchSize = 32, LearningRate = 0.01, Workers = 0, Seed = 0, Augment = false };
-        using (var generator = new Generator(5))
-        {
-            Original = new SoftmaxRegression(12 * 12, 4, generator);
-        }
-        using (DataLoader loader = data.TrainLoader(data.Split.Train, training: true, recipe.BatchSize, 0, Device.Cpu, workers: 0))
+        var recipe = new TrainingConfig { Epochs = epochs, BatchSize = 32, LearningRate = 0.01, Workers = 0, Seed = 0, Augment = false };
+        Original = new SoftmaxRegression(12 * 12, 4, seed: 5);
+        using (DataLoader loader = data.TrainLoader(data.Split.Train, training: true, recipe.BatchSize, 0, torch.CPU, workers: 0))
         {
             new Trainer().Fit(Original, loader, null, recipe);
         }
-        Original.Eval();
+        Original.eval();
         ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, data.Split);
-        Context = new UnlearningContext(Original, data, sets.Forget, sets.Retain, data.Split.Validation, sets.ForgottenClasses, recipe, Device.Cpu, seed: 0) { Workers = 0 };
+        Context = new UnlearningContext(Original, data, sets.Forget, sets.Retain, data.Split.Validation, sets.ForgottenClasses, recipe, torch.CPU, seed: 0) { Workers = 0 };
         using DataLoader forget = Context.ForgetLoader(100_000, shuffle: false);
         foreach (Batch all in forget.Epoch(0, CancellationToken.None))
         {
-            using var scope = TensorScope.Begin();
-            Inputs = all.Images.Flatten(1).To(DType.Float64).ToArray<double>();
-            Count = (int)all.Images.Size(0);
+            using var scope = torch.NewDisposeScope();
+            Inputs = all.Images.flatten(1).to(ScalarType.Float64).data<double>().ToArray();
+            Count = (int)all.Images.size(0);
         }
         Theta0 = Parameters(Original);
     }
@@ -67,8 +71,9 @@ public sealed class SoftmaxRegressionProblem : IDisposable
     public static double[] Parameters(ClassifierModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        double[] w = model.Head.Weight.To(DType.Float64).ToArray<double>();
-        double[] b = model.Head.Bias!.To(DType.Float64).ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        double[] w = model.Head.weight.to(ScalarType.Float64).data<double>().ToArray();
+        double[] b = model.Head.bias!.to(ScalarType.Float64).data<double>().ToArray();
         return [.. w, .. b];
     }
 
@@ -116,9 +121,9 @@ public sealed class SoftmaxRegressionProblem : IDisposable
         using DataLoader loader = Context.Loader(ids, 100_000, shuffle: false, augment: false);
         foreach (Batch all in loader.Epoch(0, CancellationToken.None))
         {
-            using var scope = TensorScope.Begin();
-            inputs.AddRange(all.Images.Flatten(1).To(DType.Float64).ToArray<double>());
-            labels.AddRange(all.Labels.ToArray<long>().Select(l => (int)l));
+            using var scope = torch.NewDisposeScope();
+            inputs.AddRange(all.Images.flatten(1).to(ScalarType.Float64).data<double>().ToArray());
+            labels.AddRange(all.Labels.data<long>().ToArray().Select(l => (int)l));
         }
         return ([.. inputs], [.. labels]);
     }

@@ -5,7 +5,9 @@ using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Training;
-using DeepUnlearn.Torch;
+using DeepUnlearn.Tests.Unlearning.Methods;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 
@@ -19,29 +21,22 @@ public sealed class TinyUnlearningSetup : IDisposable
 {
     public TinyUnlearningSetup()
     {
-        int threads = LibTorch.NumThreads;
-        LibTorch.SetNumThreads(1);
-        try
+        using var threads = new SingleThread();
+        // The global generator, as before the port (the model and loaders are seeded on their own).
+        torch.manual_seed(0).Dispose();
+        var train = SyntheticData.Squares(480, seed: 1);
+        var test = SyntheticData.Squares(160, seed: 2);
+        Data = VisionData.FromDatasets("squares", train, test, 0.1, 0);
+        Recipe = new TrainingConfig { Epochs = 4, BatchSize = 32, LearningRate = 0.05, Workers = 0, Seed = 0 };
+        Original = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = 4, InChannels = 1, ImageSize = 12, Seed = 0 });
+        using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, torch.CPU, workers: 0))
         {
-            LibTorch.ManualSeed(0);
-            var train = SyntheticData.Squares(480, seed: 1);
-            var test = SyntheticData.Squares(160, seed: 2);
-            Data = VisionData.FromDatasets("squares", train, test, 0.1, 0);
-            Recipe = new TrainingConfig { Epochs = 4, BatchSize = 32, LearningRate = 0.05, Workers = 0, Seed = 0 };
-            Original = ModelRegistry.Create("smallcnn", new ModelOptions { NumClasses = 4, InChannels = 1, ImageSize = 12, Seed = 0 });
-            using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, Device.Cpu, workers: 0))
-            {
-                new Trainer().Fit(Original, loader, null, Recipe);
-            }
-            Original.Eval();
-            ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, Data.Split);
-            Context = new UnlearningContext(Original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, Device.Cpu, seed: 0) { Workers = 0 };
-            OriginalForgetAccuracy = ForgetAccuracy(Original);
+            new Trainer().Fit(Original, loader, null, Recipe);
         }
-        finally
-        {
-            LibTorch.SetNumThreads(threads);
-        }
+        Original.eval();
+        ForgetSets sets = ForgetRequest.ForClasses(0).Resolve(train, Data.Split);
+        Context = new UnlearningContext(Original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, torch.CPU, seed: 0) { Workers = 0 };
+        OriginalForgetAccuracy = ForgetAccuracy(Original);
     }
 
     public VisionData Data { get; }
@@ -60,7 +55,11 @@ public sealed class TinyUnlearningSetup : IDisposable
         return ModelEvaluator.Predict(model, forget).AccuracyPercent();
     }
 
-    public float[] Flatten(ClassifierModel model) => model.StateDict().Where(kv => kv.Value.DType == DType.Float32).SelectMany(kv => kv.Value.ToArray<float>()).ToArray();
+    public float[] Flatten(ClassifierModel model)
+    {
+        using var scope = torch.NewDisposeScope();
+        return model.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).SelectMany(kv => kv.Value.data<float>().ToArray()).ToArray();
+    }
 
     public void Dispose() => Original.Dispose();
 }

@@ -117,13 +117,9 @@ public sealed class ForgetRequest
     public static ForgetRequest FromIdFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"forget id file '{path}' does not exist", path);
-        }
         var ids = new List<int>();
         int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (string line in InputFile.ReadAllLines(path, "forget id file"))
         {
             lineNumber++;
             int hash = line.IndexOf('#', StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace DeepUnlearn.Data.Transforms;
@@ -9,6 +10,7 @@ internal static class ByteScale
 {
     private static readonly float[] s_table = BuildTable();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Convert(ReadOnlySpan<byte> source, Span<float> destination)
     {
         int i = 0;

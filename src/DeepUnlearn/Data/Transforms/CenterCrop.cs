@@ -38,6 +38,23 @@ public sealed class CenterCrop : IImageTransform
     public void Apply(TransformContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.TryPeekSource(out ImageBuffer pending) && pending.Height >= Height && pending.Width >= Width)
+        {
+            // Straight from the uint8 pixels: only the crop is converted (no padding needed).
+            context.TryTakeSource(out ImageBuffer bytes);
+            int top = Offset(bytes.Height, Height), left = Offset(bytes.Width, Width);
+            FloatImage crop = context.Scratch;
+            crop.Resize(bytes.Channels, Height, Width);
+            for (int c = 0; c < bytes.Channels; c++)
+            {
+                for (int y = 0; y < Height; y++)
+                {
+                    ByteScale.Convert(bytes.Pixels.Slice((((c * bytes.Height) + top + y) * bytes.Width) + left, Width), crop.Row(c, y));
+                }
+            }
+            context.SwapBuffers();
+            return;
+        }
         FloatImage image = context.Image;
         if (image.Height == Height && image.Width == Width)
         {

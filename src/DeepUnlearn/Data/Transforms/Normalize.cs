@@ -1,4 +1,7 @@
 using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace DeepUnlearn.Data.Transforms;
 
@@ -26,6 +29,7 @@ public sealed class Normalize : IImageTransform
     public ChannelStatistics Statistics { get; }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(TransformContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -40,7 +44,20 @@ public sealed class Normalize : IImageTransform
             float mean = _mean[c];
             float scale = _inverseStd[c];
             Span<float> plane = image.Plane(c);
-            for (int i = 0; i < plane.Length; i++)
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                // The same two IEEE operations per value as the scalar loop, so the result is identical.
+                Span<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(plane);
+                var means = new Vector<float>(mean);
+                var scales = new Vector<float>(scale);
+                for (int v = 0; v < vectors.Length; v++)
+                {
+                    vectors[v] = (vectors[v] - means) * scales;
+                }
+                i = vectors.Length * Vector<float>.Count;
+            }
+            for (; i < plane.Length; i++)
             {
                 plane[i] = (plane[i] - mean) * scale;
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace DeepUnlearn.Data.Transforms;
 
@@ -30,6 +31,7 @@ public sealed class RandomHorizontalFlip : IImageTransform
     }
 
     /// <summary>Mirrors <paramref name="image"/> left-right in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Flip(FloatImage image)
     {
         ArgumentNullException.ThrowIfNull(image);

@@ -100,6 +100,14 @@ public sealed class RandomResizedCrop : IImageTransform
     public void Apply(TransformContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.TryTakeSource(out ImageBuffer bytes))
+        {
+            // Straight from the uint8 pixels: only the window is converted.
+            var (t, l, wh, ww) = SampleWindow(bytes.Height, bytes.Width, context.Random);
+            Resampling.ResizeRegion(bytes, t, l, wh, ww, context.Scratch, Height, Width);
+            context.SwapBuffers();
+            return;
+        }
         FloatImage image = context.Image;
         var (top, left, h, w) = SampleWindow(image.Height, image.Width, context.Random);
         Resampling.ResizeRegion(image, top, left, h, w, context.Scratch, Height, Width);

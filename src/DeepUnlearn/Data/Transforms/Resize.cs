@@ -51,6 +51,18 @@ public sealed class Resize : IImageTransform
     public void Apply(TransformContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.TryPeekSource(out ImageBuffer pending))
+        {
+            var (h, w) = OutputSize(pending.Height, pending.Width);
+            if (h == pending.Height && w == pending.Width)
+            {
+                return; // Already the size (e.g. a packed store's short side): the bytes stay pending.
+            }
+            context.TryTakeSource(out ImageBuffer bytes);
+            Resampling.ResizeRegion(bytes, 0, 0, bytes.Height, bytes.Width, context.Scratch, h, w);
+            context.SwapBuffers();
+            return;
+        }
         FloatImage image = context.Image;
         var (height, width) = OutputSize(image.Height, image.Width);
         if (height == image.Height && width == image.Width)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training.Trajectory;
 
@@ -49,11 +50,11 @@ internal sealed class InMemoryTrajectory : TrainingTrajectory
 
     private protected override double LearningRateCore(int step) => _rates[step];
 
-    private protected override Tensor ReadCore(int step, bool gradient, Device device, DType dtype)
+    private protected override Tensor ReadCore(int step, bool gradient, Device device, ScalarType dtype)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Tensor stored = gradient ? _gradients[step] : _parameters[step];
-        return stored.To(device, dtype, copy: true);
+        return stored.to(dtype, device, copy: true);
     }
 
     private protected override void AppendCore(ReadOnlySpan<long> batchIds, double learningRate, Tensor parameters, Tensor gradient)
@@ -78,9 +79,9 @@ internal sealed class InMemoryTrajectory : TrainingTrajectory
 
     private Tensor Store(Tensor source)
     {
-        using var scope = TensorScope.Begin();
-        Tensor copy = source.Detach().Reshape(Metadata.ParameterCount).To(_device, Metadata.ElementType, copy: true);
+        using var scope = torch.NewDisposeScope();
+        Tensor copy = source.detach().reshape(Metadata.ParameterCount).to(Metadata.ElementType, _device, copy: true);
         // The store owns its copies for its whole life, whatever scope the caller runs in.
-        return TensorScope.Detach(copy);
+        return copy.DetachFromDisposeScope();
     }
 }

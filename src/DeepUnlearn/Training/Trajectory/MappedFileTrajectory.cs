@@ -3,7 +3,8 @@ using System.Buffers.Binary;
 using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Text;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Microsoft.Win32.SafeHandles;
 
 namespace DeepUnlearn.Training.Trajectory;
@@ -80,7 +81,7 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
 
     private long VectorBytes => Metadata.ParameterCount * Metadata.ElementType.ElementSize();
 
-    public static long RecordBytes(long parameterCount, DType elementType)
+    public static long RecordBytes(long parameterCount, ScalarType elementType)
     {
         long bytes = RecordPrefixBytes + (2 * parameterCount * elementType.ElementSize());
         return (bytes + 7) / 8 * 8;
@@ -212,15 +213,16 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
 
     private protected override double LearningRateCore(int step) => _rates[step];
 
-    private protected override Tensor ReadCore(int step, bool gradient, Device device, DType dtype)
+    private protected override Tensor ReadCore(int step, bool gradient, Device device, ScalarType dtype)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         long at = HeaderBytes + (step * _recordBytes) + RecordPrefixBytes + (gradient ? VectorBytes : 0);
         var bytes = new ReadOnlySpan<byte>(_base + at, checked((int)VectorBytes));
-        using var scope = TensorScope.Begin();
-        Tensor cpu = Tensor.FromBytes(bytes, [Metadata.ParameterCount], Metadata.ElementType);
-        Tensor result = device == Device.Cpu && dtype == Metadata.ElementType ? cpu : cpu.To(device, dtype);
-        return scope.Keep(result);
+        using var scope = torch.NewDisposeScope();
+        Tensor cpu = torch.empty([Metadata.ParameterCount], Metadata.ElementType);
+        bytes.CopyTo(cpu.bytes);
+        Tensor result = device.type == DeviceType.CPU && dtype == Metadata.ElementType ? cpu : cpu.to(dtype, device);
+        return result.MoveToOuterDisposeScope();
     }
 
     private protected override void AppendCore(ReadOnlySpan<long> batchIds, double learningRate, Tensor parameters, Tensor gradient)
@@ -236,12 +238,12 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
         BinaryPrimitives.WriteInt64LittleEndian(prefix[8..], _idsWritten);
         BinaryPrimitives.WriteInt64LittleEndian(prefix[16..], batchIds.Length);
         int vectorBytes = checked((int)VectorBytes);
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
-            Tensor w = parameters.Detach().Reshape(Metadata.ParameterCount).To(Device.Cpu, Metadata.ElementType).Contiguous();
-            w.CopyBytesTo(new Span<byte>(_base + at + RecordPrefixBytes, vectorBytes));
-            Tensor g = gradient.Detach().Reshape(Metadata.ParameterCount).To(Device.Cpu, Metadata.ElementType).Contiguous();
-            g.CopyBytesTo(new Span<byte>(_base + at + RecordPrefixBytes + vectorBytes, vectorBytes));
+            Tensor w = parameters.detach().reshape(Metadata.ParameterCount).to(Metadata.ElementType, torch.CPU).contiguous();
+            w.bytes.CopyTo(new Span<byte>(_base + at + RecordPrefixBytes, vectorBytes));
+            Tensor g = gradient.detach().reshape(Metadata.ParameterCount).to(Metadata.ElementType, torch.CPU).contiguous();
+            g.bytes.CopyTo(new Span<byte>(_base + at + RecordPrefixBytes + vectorBytes, vectorBytes));
         }
         byte[] idBytes = new byte[batchIds.Length * sizeof(long)];
         for (int i = 0; i < batchIds.Length; i++)
@@ -308,14 +310,14 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
         {
             throw new TrajectoryFormatException($"trajectory {path} is corrupt: the header checksum does not match");
         }
-        var dtype = (DType)BinaryPrimitives.ReadInt32LittleEndian(h[12..]);
+        var dtype = (ScalarType)BinaryPrimitives.ReadInt32LittleEndian(h[12..]);
         long parameters = BinaryPrimitives.ReadInt64LittleEndian(h[16..]);
         steps = BinaryPrimitives.ReadInt64LittleEndian(h[StepCountOffset..]);
         long datasetSize = BinaryPrimitives.ReadInt64LittleEndian(h[32..]);
         long stepsPerEpoch = BinaryPrimitives.ReadInt64LittleEndian(h[40..]);
         double weightDecay = BinaryPrimitives.ReadDoubleLittleEndian(h[48..]);
         runId = h.Slice(56, 16);
-        if (dtype is not (DType.Float32 or DType.Float64) || parameters < 1 || steps < 0 || steps > int.MaxValue
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float64) || parameters < 1 || steps < 0 || steps > int.MaxValue
             || datasetSize < 1 || stepsPerEpoch < 1 || !double.IsFinite(weightDecay) || weightDecay < 0)
         {
             throw new TrajectoryFormatException(

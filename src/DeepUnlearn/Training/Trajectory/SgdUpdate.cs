@@ -1,4 +1,5 @@
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training.Trajectory;
 
@@ -12,8 +13,9 @@ internal static class SgdUpdate
     /// <summary>Applies the update to <paramref name="parameters"/> in place.</summary>
     public static void Apply(Tensor parameters, Tensor dataGradient, double learningRate, double weightDecay)
     {
-        using var scope = TensorScope.Begin();
-        Tensor step = weightDecay == 0 ? dataGradient : dataGradient.Add(parameters, weightDecay);
-        parameters.SubInPlace(step, learningRate);
+        using var scope = torch.NewDisposeScope();
+        Tensor step = weightDecay == 0 ? dataGradient : dataGradient.add(parameters, alpha: weightDecay);
+        // w − η s as add_(s, −η): libtorch's sub_ with alpha is add_ with the negated alpha, bit for bit.
+        parameters.add_(step, alpha: -learningRate);
     }
 }

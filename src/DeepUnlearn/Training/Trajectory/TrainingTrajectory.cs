@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training.Trajectory;
 
@@ -38,7 +39,7 @@ public abstract class TrainingTrajectory : IDisposable
     public static TrainingTrajectory InMemory(TrajectoryMetadata metadata, Device? storageDevice = null)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        return new InMemoryTrajectory(metadata, storageDevice ?? Device.Cpu);
+        return new InMemoryTrajectory(metadata, storageDevice ?? torch.CPU);
     }
 
     /// <summary>
@@ -69,7 +70,7 @@ public abstract class TrainingTrajectory : IDisposable
     /// Bytes a trajectory of <paramref name="steps"/> steps will take (w_t and g_t: steps × parameters × 2 ×
     /// element size, plus per-step records, the header and the batch ids), to report before training.
     /// </summary>
-    public static long EstimateBytes(long steps, long parameterCount, DType elementType, long totalBatchIds)
+    public static long EstimateBytes(long steps, long parameterCount, ScalarType elementType, long totalBatchIds)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         ArgumentOutOfRangeException.ThrowIfLessThan(parameterCount, 1);
@@ -80,8 +81,8 @@ public abstract class TrainingTrajectory : IDisposable
             + (totalBatchIds * sizeof(long));
     }
 
-    /// <summary><see cref="EstimateBytes(long, long, DType, long)"/> for the steps of <paramref name="schedule"/>.</summary>
-    public static long EstimateBytes(BatchSchedule schedule, long parameterCount, DType elementType)
+    /// <summary><see cref="EstimateBytes(long, long, ScalarType, long)"/> for the steps of <paramref name="schedule"/>.</summary>
+    public static long EstimateBytes(BatchSchedule schedule, long parameterCount, ScalarType elementType)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         return EstimateBytes(schedule.StepCount, parameterCount, elementType, schedule.TotalIds);
@@ -102,14 +103,14 @@ public abstract class TrainingTrajectory : IDisposable
     }
 
     /// <summary>w_t as a new [P] tensor on <paramref name="device"/>, in <paramref name="dtype"/> (the storage type when null).</summary>
-    public Tensor ReadParameters(int step, Device device, DType? dtype = null)
+    public Tensor ReadParameters(int step, Device device, ScalarType? dtype = null)
     {
         CheckStep(step);
         return ReadCore(step, gradient: false, device, dtype ?? Metadata.ElementType);
     }
 
     /// <summary>g_t = ∇F_{B_t}(w_t) (data loss only) as a new [P] tensor on <paramref name="device"/>.</summary>
-    public Tensor ReadGradient(int step, Device device, DType? dtype = null)
+    public Tensor ReadGradient(int step, Device device, ScalarType? dtype = null)
     {
         CheckStep(step);
         return ReadCore(step, gradient: true, device, dtype ?? Metadata.ElementType);
@@ -119,14 +120,14 @@ public abstract class TrainingTrajectory : IDisposable
     /// The parameters after the last recorded step, w_T = w_{T−1} − η_{T−1} (g_{T−1} + λ w_{T−1}): the
     /// trained model, recomputed with the trainer's own update rule.
     /// </summary>
-    public Tensor FinalParameters(Device device, DType? dtype = null)
+    public Tensor FinalParameters(Device device, ScalarType? dtype = null)
     {
         if (StepCount == 0)
         {
             throw new InvalidOperationException("the trajectory has no steps");
         }
         int last = StepCount - 1;
-        DType type = dtype ?? Metadata.ElementType;
+        ScalarType type = dtype ?? Metadata.ElementType;
         Tensor w = ReadParameters(last, device, type);
         using Tensor g = ReadGradient(last, device, type);
         SgdUpdate.Apply(w, g, LearningRate(last), Metadata.WeightDecay);
@@ -253,7 +254,7 @@ public abstract class TrainingTrajectory : IDisposable
 
     private protected abstract double LearningRateCore(int step);
 
-    private protected abstract Tensor ReadCore(int step, bool gradient, Device device, DType dtype);
+    private protected abstract Tensor ReadCore(int step, bool gradient, Device device, ScalarType dtype);
 
     private protected abstract void AppendCore(ReadOnlySpan<long> batchIds, double learningRate, Tensor parameters, Tensor gradient);
 
@@ -267,14 +268,14 @@ public abstract class TrainingTrajectory : IDisposable
 
     private void CheckVector(Tensor tensor, string name)
     {
-        if (tensor.NumEl != Metadata.ParameterCount)
+        if (tensor.numel() != Metadata.ParameterCount)
         {
             throw new ArgumentException(
-                $"{name} has {tensor.NumEl} elements but the trajectory stores {Metadata.ParameterCount} per step (parameter count mismatch with the model)", name);
+                $"{name} has {tensor.numel()} elements but the trajectory stores {Metadata.ParameterCount} per step (parameter count mismatch with the model)", name);
         }
-        if (!tensor.DType.IsFloatingPoint())
+        if (!tensor.is_floating_point())
         {
-            throw new ArgumentException($"{name} has dtype {tensor.DType}; a floating-point tensor is needed", name);
+            throw new ArgumentException($"{name} has dtype {tensor.dtype}; a floating-point tensor is needed", name);
         }
     }
 }

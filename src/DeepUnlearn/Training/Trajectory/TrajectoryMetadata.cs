@@ -1,5 +1,5 @@
 using System;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training.Trajectory;
 
@@ -22,7 +22,7 @@ public sealed record TrajectoryMetadata
         long datasetSize,
         double weightDecay,
         long stepsPerEpoch,
-        DType elementType = DType.Float32)
+        ScalarType elementType = ScalarType.Float32)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelIdentity);
         ArgumentException.ThrowIfNullOrWhiteSpace(datasetIdentity);
@@ -33,7 +33,7 @@ public sealed record TrajectoryMetadata
         {
             throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be finite and ≥ 0");
         }
-        if (elementType is not (DType.Float32 or DType.Float64))
+        if (elementType is not (ScalarType.Float32 or ScalarType.Float64))
         {
             throw new ArgumentOutOfRangeException(nameof(elementType), elementType, "a trajectory stores Float32 (default) or Float64");
         }
@@ -70,5 +70,5 @@ public sealed record TrajectoryMetadata
     public long StepsPerEpoch { get; }
 
     /// <summary>Storage precision of w_t and g_t: Float32 (default) or Float64.</summary>
-    public DType ElementType { get; }
+    public ScalarType ElementType { get; }
 }

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Training.Trajectory;
 
@@ -21,7 +22,7 @@ public static class TrajectoryRecorder
         ArgumentNullException.ThrowIfNull(trajectory);
         return step =>
         {
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             Tensor[] parameters = step.Model.TrainableParameters().ToArray();
             trajectory.Append(step.Ids, step.LearningRate, FlattenParameters(parameters), FlattenGradients(parameters));
         };
@@ -31,16 +32,16 @@ public static class TrajectoryRecorder
     public static Tensor FlattenParameters(IReadOnlyList<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        using var scope = TensorScope.Begin();
-        return scope.Keep(Tensor.Cat(parameters.Select(p => p.Detach().Reshape(-1)).ToArray()));
+        using var scope = torch.NewDisposeScope();
+        return torch.cat(parameters.Select(p => p.detach().reshape(-1)).ToArray()).MoveToOuterDisposeScope();
     }
 
     /// <summary>The parameters' gradients concatenated like <see cref="FlattenParameters"/> (zeros where a gradient is missing).</summary>
     public static Tensor FlattenGradients(IReadOnlyList<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        using var scope = TensorScope.Begin();
-        return scope.Keep(Tensor.Cat(parameters.Select(p => (p.Grad ?? p.Detach().ZerosLike()).Reshape(-1)).ToArray()));
+        using var scope = torch.NewDisposeScope();
+        return torch.cat(parameters.Select(p => (p.grad ?? p.detach().zeros_like()).reshape(-1)).ToArray()).MoveToOuterDisposeScope();
     }
 
     /// <summary>Copies the flat vector <paramref name="flat"/> back into the parameters, in order.</summary>
@@ -48,20 +49,20 @@ public static class TrajectoryRecorder
     {
         ArgumentNullException.ThrowIfNull(flat);
         ArgumentNullException.ThrowIfNull(parameters);
-        long total = parameters.Sum(p => p.NumEl);
-        if (flat.NumEl != total)
+        long total = parameters.Sum(p => p.numel());
+        if (flat.numel() != total)
         {
-            throw new ArgumentException($"the flat vector has {flat.NumEl} values for {total} parameters", nameof(flat));
+            throw new ArgumentException($"the flat vector has {flat.numel()} values for {total} parameters", nameof(flat));
         }
-        using var scope = TensorScope.Begin();
-        using (LibTorch.NoGrad())
+        using var scope = torch.NewDisposeScope();
+        using (torch.no_grad())
         {
             long at = 0;
-            Tensor source = flat.Reshape(-1);
+            Tensor source = flat.reshape(-1);
             foreach (Tensor p in parameters)
             {
-                p.CopyFrom(source.Narrow(0, at, p.NumEl).View(p.ShapeArray()).To(p.Device, p.DType));
-                at += p.NumEl;
+                p.copy_(source.narrow(0, at, p.numel()).view(p.shape).to(p.dtype, p.device));
+                at += p.numel();
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
 using DeepUnlearn.Training;
 
 namespace DeepUnlearn.Unlearning.Methods;
@@ -25,10 +26,10 @@ internal static class DivergenceGuard
     /// <summary>Throws when any parameter of <paramref name="model"/> is NaN or infinite.</summary>
     public static void CheckWeights(string method, ClassifierModel model, string hint)
     {
-        foreach ((string name, Tensor parameter) in model.NamedParameters())
+        foreach ((string name, Parameter parameter) in model.named_parameters())
         {
-            using var scope = TensorScope.Begin();
-            if (parameter.IsFinite().All().Item() == 0)
+            using var scope = torch.NewDisposeScope();
+            if (!parameter.isfinite().all().item<bool>())
             {
                 throw new TrainingDivergedException($"{method} diverged: parameter '{name}' has non-finite values; {hint}");
             }

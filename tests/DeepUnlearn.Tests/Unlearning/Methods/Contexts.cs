@@ -1,6 +1,7 @@
 using System;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
 using DeepUnlearn.Unlearning;
 
 namespace DeepUnlearn.Tests.Unlearning.Methods;
@@ -11,7 +12,7 @@ internal static class Contexts
     public static UnlearningContext WithOriginal(TinyUnlearningSetup setup, ClassifierModel original, bool augment = true, ulong seed = 0)
     {
         UnlearningContext c = setup.Context;
-        return new UnlearningContext(original, setup.Data, c.ForgetIds, c.RetainIds, c.ValidationIds, c.ForgottenClasses, setup.Recipe with { Augment = augment }, Device.Cpu, seed) { Workers = 0 };
+        return new UnlearningContext(original, setup.Data, c.ForgetIds, c.RetainIds, c.ValidationIds, c.ForgottenClasses, setup.Recipe with { Augment = augment }, torch.CPU, seed) { Workers = 0 };
     }
 
     public static UnlearningContext With(TinyUnlearningSetup setup, bool augment = true, ulong seed = 0) => WithOriginal(setup, setup.Original, augment, seed);
@@ -20,9 +21,14 @@ internal static class Contexts
 /// <summary>One intra-op thread for the scope of a test, so results are bit-reproducible.</summary>
 internal sealed class SingleThread : IDisposable
 {
-    private readonly int _threads = LibTorch.NumThreads;
+    private readonly int _threads;
 
-    public SingleThread() => LibTorch.SetNumThreads(1);
+    public SingleThread()
+    {
+        TorchRuntime.EnsureInitialized();
+        _threads = torch.get_num_threads();
+        torch.set_num_threads(1);
+    }
 
-    public void Dispose() => LibTorch.SetNumThreads(_threads);
+    public void Dispose() => torch.set_num_threads(_threads);
 }

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad;
 using Xunit;
@@ -21,15 +22,15 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
         UnlearningContext c = setup.Context;
         int[] train = c.RetainIds.Concat(c.ForgetIds).Order().ToArray();
         int[] forget = train.Where((_, i) => i % (train.Length / count) == 0).Take(count).ToArray();
-        return new UnlearningContext(setup.Original, setup.Data, forget, train.Except(forget).ToArray(), c.ValidationIds, [], setup.Recipe, Device.Cpu, 0) { Workers = 0 };
+        return new UnlearningContext(setup.Original, setup.Data, forget, train.Except(forget).ToArray(), c.ValidationIds, [], setup.Recipe, torch.CPU, 0) { Workers = 0 };
     }
 
     private (float[] Head, float[] All, IReadOnlyDictionary<string, double> Diagnostics, double ForgetAccuracy, string Label) Run(DeltaGradMethodOptions options, UnlearningContext? context = null)
     {
         using var single = new SingleThread();
         using UnlearningOutcome outcome = new DeltaGradMethod(options).Run(context ?? setup.Context, CancellationToken.None);
-        using Tensor weights = outcome.Model.Head.Weight.Flatten();
-        float[] head = weights.ToArray<float>().Concat(outcome.Model.Head.Bias!.ToArray<float>()).ToArray();
+        using Tensor weights = outcome.Model.Head.weight!.flatten();
+        float[] head = weights.data<float>().ToArray().Concat(outcome.Model.Head.bias!.data<float>().ToArray()).ToArray();
         return (head, setup.Flatten(outcome.Model), outcome.Diagnostics, setup.ForgetAccuracy(outcome.Model), outcome.Label("deltagrad-head"));
     }
 

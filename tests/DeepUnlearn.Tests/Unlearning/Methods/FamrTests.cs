@@ -3,8 +3,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.Famr;
 using Xunit;
@@ -16,18 +17,18 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
     [Fact]
     public void UniformKl_GradientWithRespectToLogits_IsSoftmaxMinusUniform()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         const int n = 5;
         const int k = 7;
         using var generator = new Generator(3);
-        Tensor logits = Tensor.Randn([n, k], DType.Float64, generator: generator).Mul(3).Detach();
-        logits.RequiresGrad = true;
-        Tensor perSample = FamrMethod.UniformKl(logits, Reduction.None);
-        FamrMethod.UniformKl(logits, Reduction.Sum).Backward();
+        Tensor logits = torch.randn([n, k], ScalarType.Float64, generator: generator).mul(3).detach();
+        logits.requires_grad = true;
+        Tensor perSample = FamrMethod.UniformKl(logits, nn.Reduction.None);
+        FamrMethod.UniformKl(logits, nn.Reduction.Sum).backward();
 
-        double[] z = logits.Detach().ToArray<double>();
-        double[] grad = logits.Grad!.ToArray<double>();
-        double[] kl = perSample.Detach().ToArray<double>();
+        double[] z = logits.detach().data<double>().ToArray();
+        double[] grad = logits.grad!.data<double>().ToArray();
+        double[] kl = perSample.detach().data<double>().ToArray();
         for (int i = 0; i < n; i++)
         {
             double[] row = z.AsSpan(i * k, k).ToArray();
@@ -46,8 +47,8 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
     [Fact]
     public void UniformKl_UniformLogits_IsZero()
     {
-        using var scope = TensorScope.Begin();
-        Assert.Equal(0, FamrMethod.UniformKl(Tensor.Full([3, 4], 2.5, DType.Float64)).Item(), 12);
+        using var scope = torch.NewDisposeScope();
+        Assert.Equal(0, FamrMethod.UniformKl(torch.full([3, 4], 2.5, ScalarType.Float64)).ToDouble(), 12);
     }
 
     [Fact]
@@ -108,10 +109,11 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
         // the original (frozen) extractor, z_i = W0 h_i + b0 and g_i = (softmax(z_i) − u)/N, the head becomes
         // W1 = W0 − η Σ_i g_i h_iᵀ and b1 = b0 − η Σ_i g_i, and nothing else moves.
         const double eta = 0.5;
+        using var scope = torch.NewDisposeScope();
         var (features, n, d) = ForgetFeatures(setup.Original);
         int k = (int)setup.Original.NumClasses;
-        double[] w0 = setup.Original.Head.Weight.To(DType.Float64).ToArray<double>();
-        double[] b0 = setup.Original.Head.Bias!.To(DType.Float64).ToArray<double>();
+        double[] w0 = setup.Original.Head.weight.to(ScalarType.Float64).data<double>().ToArray();
+        double[] b0 = setup.Original.Head.bias!.to(ScalarType.Float64).data<double>().ToArray();
         double[] w1 = (double[])w0.Clone();
         double[] b1 = (double[])b0.Clone();
         for (int i = 0; i < n; i++)
@@ -140,8 +142,8 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
 
         var method = new FamrMethod(new FamrOptions { Parameters = FamrParameters.Head, Rho = 0, Steps = 1, LearningRate = eta, Momentum = 0, BatchSize = n });
         using UnlearningOutcome outcome = method.Run(setup.Context, CancellationToken.None);
-        double[] w = outcome.Model.Head.Weight.To(DType.Float64).ToArray<double>();
-        double[] b = outcome.Model.Head.Bias!.To(DType.Float64).ToArray<double>();
+        double[] w = outcome.Model.Head.weight.to(ScalarType.Float64).data<double>().ToArray();
+        double[] b = outcome.Model.Head.bias!.to(ScalarType.Float64).data<double>().ToArray();
         Assert.True(w1.Zip(w0).Max(p => Math.Abs(p.First - p.Second)) > 1e-4, "the closed-form step barely moves the head: the test would not notice a missing update");
         for (int i = 0; i < w.Length; i++)
         {
@@ -152,12 +154,12 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
             Assert.Equal(b1[c], b[c], 5);
         }
         string head = setup.Original.HeadName + ".";
-        var before = setup.Original.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
-        foreach (var (name, tensor) in outcome.Model.StateDict())
+        var before = setup.Original.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var (name, tensor) in outcome.Model.state_dict())
         {
             if (!name.StartsWith(head, StringComparison.Ordinal))
             {
-                Assert.True(tensor.To(DType.Float64).ToArray<double>().SequenceEqual(before[name].To(DType.Float64).ToArray<double>()), $"{name} moved although only the head is optimised");
+                Assert.True(tensor.to(ScalarType.Float64).data<double>().ToArray().SequenceEqual(before[name].to(ScalarType.Float64).data<double>().ToArray()), $"{name} moved although only the head is optimised");
             }
         }
     }
@@ -195,13 +197,13 @@ public class FamrTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearning
     /// <summary>The original's features of all of D_f, row-major [N, D], in double.</summary>
     private (double[] Features, int N, int D) ForgetFeatures(ClassifierModel model)
     {
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         using DataLoader forget = setup.Context.ForgetLoader(100_000, shuffle: false);
         foreach (Batch all in forget.Epoch(0, CancellationToken.None))
         {
             Tensor features = model.Features(all.Images);
-            return (features.To(DType.Float64).ToArray<double>(), (int)features.Size(0), (int)features.Size(1));
+            return (features.to(ScalarType.Float64).data<double>().ToArray(), (int)features.size(0), (int)features.size(1));
         }
         throw new InvalidOperationException("the forget set is empty");
     }

@@ -2,11 +2,15 @@ using System;
 using System.IO;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Tests.Unlearning.Methods;
 
@@ -21,15 +25,15 @@ public sealed class PguBlocksSetup : IDisposable
     public PguBlocksSetup()
     {
         using var threads = new SingleThread();
-        LibTorch.ManualSeed(0);
+        torch.manual_seed(0).Dispose();
         Data = VisionData.FromDatasets("blocks", Blocks(30, seed: 1), Blocks(6, seed: 2), 0.1, 0);
         Recipe = new TrainingConfig { Epochs = 30, BatchSize = 16, LearningRate = 0.1, Workers = 0, Seed = 0, Augment = false };
         Original = new TinyPerceptron(16, 12, 3, seed: 3);
-        using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, Device.Cpu, workers: 0))
+        using (DataLoader loader = Data.TrainLoader(Data.Split.Train, training: true, Recipe.BatchSize, 0, torch.CPU, workers: 0))
         {
             new Trainer().Fit(Original, loader, null, Recipe);
         }
-        Original.Eval();
+        Original.eval();
         Directory = Path.Combine(Path.GetTempPath(), "du-pgu-blocks-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
     }
@@ -47,7 +51,7 @@ public sealed class PguBlocksSetup : IDisposable
     public UnlearningContext Context(ClassifierModel original, string? checkpointPath, params int[] classes)
     {
         ForgetSets sets = ForgetRequest.ForClasses(classes).Resolve(Data.Train, Data.Split);
-        return new UnlearningContext(original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, Device.Cpu, seed: 0)
+        return new UnlearningContext(original, Data, sets.Forget, sets.Retain, Data.Split.Validation, sets.ForgottenClasses, Recipe, torch.CPU, seed: 0)
         {
             Workers = 0,
             CheckpointPath = checkpointPath,
@@ -57,10 +61,10 @@ public sealed class PguBlocksSetup : IDisposable
     /// <summary>The images of <paramref name="ids"/> as the model sees them [n, 1, 4, 4].</summary>
     public Tensor Images(int[] ids)
     {
-        using DataLoader loader = Data.TrainLoader(ids, training: false, ids.Length, 0, Device.Cpu, workers: 0);
+        using DataLoader loader = Data.TrainLoader(ids, training: false, ids.Length, 0, torch.CPU, workers: 0);
         foreach (Batch batch in loader.Epoch(0))
         {
-            return TensorScope.Detach(batch.Images.Clone());
+            return batch.Images.clone().DetachFromDisposeScope();
         }
         throw new ArgumentException("no ids", nameof(ids));
     }
@@ -90,29 +94,39 @@ public sealed class PguBlocksSetup : IDisposable
         return new InMemoryVisionDataset("blocks", pixels, labels, 1, 4, 4, ["a", "b", "c"], ChannelStatistics.Identity(1));
     }
 
-    /// <summary>fc2(relu(fc1(flatten(x)))).</summary>
+    /// <summary>fc2(relu(fc1(flatten(x)))), PyTorch's default initialisation from <c>seed</c>.</summary>
     private sealed class TinyPerceptron : ClassifierModel
     {
+        [ComponentName(Name = "fc1")]
+        private readonly Linear _fc1;
+        [ComponentName(Name = "fc2")]
+        private readonly Linear _fc2;
+        private readonly int _inputs;
+        private readonly int _hidden;
+        private readonly int _classes;
+        private readonly ulong _seed;
+
         public TinyPerceptron(int inputs, int hidden, int classes, ulong seed)
+            : base(nameof(TinyPerceptron))
         {
-            using var generator = new Generator(seed);
-            Fc1 = RegisterModule("fc1", new Linear(inputs, hidden, generator: generator));
-            Fc2 = RegisterModule("fc2", new Linear(hidden, classes, generator: generator));
+            (_inputs, _hidden, _classes, _seed) = (inputs, hidden, classes, seed);
+            _fc1 = nn.Linear(inputs, hidden);
+            _fc2 = nn.Linear(hidden, classes);
+            RegisterComponents();
+            SeededInitializer.Initialize(this, seed, InitRules.PyTorchDefault);
         }
 
-        public Linear Fc1 { get; }
-
-        public Linear Fc2 { get; }
-
-        public override Linear Head => Fc2;
+        public override Linear Head => _fc2;
 
         public override string HeadName => "fc2";
 
         public override Tensor Features(Tensor input)
         {
             ArgumentNullException.ThrowIfNull(input);
-            using var scope = TensorScope.Begin();
-            return scope.Keep(Fc1.Forward(input.Flatten(1)).Relu());
+            using var scope = torch.NewDisposeScope();
+            return _fc1.call(input.flatten(1)).relu().MoveToOuterDisposeScope();
         }
+
+        protected override ClassifierModel CreateSibling() => new TinyPerceptron(_inputs, _hidden, _classes, _seed);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.Pgu;
 using Xunit;
 
@@ -30,10 +31,10 @@ public class PguMethodTests
     [Fact]
     public void ForgetLoss_MatchesTheClosedForm()
     {
-        using var scope = TensorScope.Begin();
-        Tensor logits = Tensor.From<double>([2, 0, -1, 0.5, 0.5, 0.5], [2, 3]);
-        Tensor labels = Tensor.From<long>([0, 2], [2]);
-        double loss = PguMethod.ForgetLoss(logits, labels, offset: 0.05, confidenceWeight: 1, entropyWeight: 0.2).Item();
+        using var scope = torch.NewDisposeScope();
+        Tensor logits = torch.tensor(new double[] { 2, 0, -1, 0.5, 0.5, 0.5 }, [2, 3]);
+        Tensor labels = torch.tensor(new long[] { 0, 2 }, [2]);
+        double loss = PguMethod.ForgetLoss(logits, labels, offset: 0.05, confidenceWeight: 1, entropyWeight: 0.2).ToDouble();
 
         double expected = 0;
         double[][] rows = [[2, 0, -1], [0.5, 0.5, 0.5]];

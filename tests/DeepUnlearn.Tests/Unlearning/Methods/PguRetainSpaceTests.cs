@@ -4,9 +4,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.Pgu;
 using Xunit;
@@ -25,21 +26,21 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
     [Fact]
     public void SaveLoad_RoundTrip_KeepsMatricesIdsProtocolAndKey_AndWritesNoTempFile()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         string dir = Path.Combine(setup.Directory, "roundtrip");
         Directory.CreateDirectory(dir);
         var protocol = new PguCovarianceProtocol { Augment = false, AugmentationSeed = 42, Samples = 7, BatchSize = 5 };
-        Tensor a = Tensor.From<double>([2, 1, 1, 3], [2, 2]);
-        Tensor b = Tensor.From<double>([5], [1, 1]);
-        using var space = new PguRetainSpace(["fc1", "fc2"], [TensorScope.Detach(a.Clone()), TensorScope.Detach(b.Clone())], "abc123abc123abc123", "blocks", 10, [7, 3], protocol);
+        Tensor a = torch.tensor(new double[] { 2, 1, 1, 3 }, [2, 2]);
+        Tensor b = torch.tensor(new double[] { 5 }, [1, 1]);
+        using var space = new PguRetainSpace(["fc1", "fc2"], [a.clone().DetachFromDisposeScope(), b.clone().DetachFromDisposeScope()], "abc123abc123abc123", "blocks", 10, [7, 3], protocol);
         string path = space.SaveBeside(Path.Combine(dir, "model.safetensors"));
         Assert.Equal(Path.Combine(dir, "model.pgu.safetensors"), path);
         Assert.Single(Directory.GetFiles(dir));
 
         using PguRetainSpace loaded = PguRetainSpace.Load(path);
         Assert.Equal(["fc1", "fc2"], loaded.Layers);
-        Assert.Equal(a.ToArray<double>(), loaded.Representations[0].ToArray<double>());
-        Assert.Equal(b.ToArray<double>(), loaded.Representations[1].ToArray<double>());
+        Assert.Equal(a.data<double>().ToArray(), loaded.Representations[0].data<double>().ToArray());
+        Assert.Equal(b.data<double>().ToArray(), loaded.Representations[1].data<double>().ToArray());
         Assert.Equal([3, 7], loaded.RemovedIds);
         Assert.Equal(8, loaded.Samples);
         Assert.Equal(protocol, loaded.Protocol);
@@ -51,7 +52,7 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
     public void Load_SafetensorsWithoutRetainSpace_SaysWhatItIs()
     {
         string path = Path.Combine(setup.Directory, "plain.safetensors");
-        using (Tensor t = TensorScope.Detach(Tensor.Zeros([2])))
+        using (Tensor t = torch.zeros([2]).DetachFromDisposeScope())
         {
             SafeTensors.Save(path, [new("x", t)]);
         }
@@ -65,11 +66,11 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
         using ClassifierModel copy = setup.Original.DeepCopy();
         string fingerprint = PguRetainSpace.Fingerprint(setup.Original);
         Assert.Equal(fingerprint, PguRetainSpace.Fingerprint(copy));
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
-            Tensor w = copy.Head.Weight;
-            using Tensor row = TensorScope.Detach(w.Narrow(0, 0, 1));
-            row.AddInPlace(row, 1e-6);
+            Tensor w = copy.Head.weight;
+            using Tensor row = w.narrow(0, 0, 1).DetachFromDisposeScope();
+            row.add_(row, 1e-6);
         }
         Assert.NotEqual(fingerprint, PguRetainSpace.Fingerprint(copy));
     }
@@ -77,8 +78,8 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
     [Fact]
     public void Without_IdsAlreadyRemoved_Throws()
     {
-        using var space = new PguRetainSpace(["fc"], [TensorScope.Detach(Tensor.Eye(2, dtype: DType.Float64))], "f00f00f00f00f00", "blocks", 5, [1], new PguCovarianceProtocol());
-        using Tensor sum = TensorScope.Detach(Tensor.Eye(2, dtype: DType.Float64));
+        using var space = new PguRetainSpace(["fc"], [torch.eye(2, dtype: ScalarType.Float64).DetachFromDisposeScope()], "f00f00f00f00f00", "blocks", 5, [1], new PguCovarianceProtocol());
+        using Tensor sum = torch.eye(2, dtype: ScalarType.Float64).DetachFromDisposeScope();
         Assert.Throws<ArgumentException>(() => space.Without([1, 2], [sum], "f00f00f00f00f01"));
     }
 
@@ -86,20 +87,20 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
     public void Run_FullRetainSpan_EveryLayerOutputOnRetainSamplesUnchanged_ForgetOutputsMoved()
     {
         using var threads = new SingleThread();
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         UnlearningContext context = setup.Context(setup.Original, null, 0);
         using UnlearningOutcome outcome = Run(context, FullSpan);
         Assert.True(outcome.Diagnostics["steps"] > 0);
         Tensor retain = setup.Images(context.RetainIds);
         Tensor forget = setup.Images(context.ForgetIds);
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
-            setup.Original.Eval();
-            outcome.Model.Eval();
+            setup.Original.eval();
+            outcome.Model.eval();
             // Layer 1's output (after ReLU) and layer 2's (the logits) on every retain sample.
             AssertClose(setup.Original.Features(retain), outcome.Model.Features(retain), 1e-5);
-            AssertClose(setup.Original.Forward(retain), outcome.Model.Forward(retain), 1e-5);
-            double moved = setup.Original.Forward(forget).Sub(outcome.Model.Forward(forget)).Abs().Max().Item();
+            AssertClose(setup.Original.call(retain), outcome.Model.call(retain), 1e-5);
+            double moved = setup.Original.call(forget).sub(outcome.Model.call(forget)).abs().max().ToDouble();
             Assert.True(moved > 0.1, $"the forget logits moved by only {moved}");
         }
     }
@@ -109,29 +110,29 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
     {
         // ε = 0.95 keeps only part of the retain inputs' span; on that span (P_l·x) every layer's output is unchanged.
         using var threads = new SingleThread();
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         UnlearningContext context = setup.Context(setup.Original, null, 0);
         using UnlearningOutcome outcome = Run(context, "0.95");
         using ClassifierModel probe = setup.Original.DeepCopy();
         IReadOnlyList<PguLayer> before = PguLayer.Find(probe);
         IReadOnlyList<PguLayer> after = PguLayer.Find(outcome.Model);
         // R_r recomputed here from the retain samples on θ0, independently of the run's own sums.
-        Tensor[] retainSums = PguCovarianceAccumulator.Collect(probe, before, setup.Data, context.RetainIds, new PguCovarianceProtocol { Augment = false }, Device.Cpu, 0, null, CancellationToken.None);
+        Tensor[] retainSums = PguCovarianceAccumulator.Collect(probe, before, setup.Data, context.RetainIds, new PguCovarianceProtocol { Augment = false }, torch.CPU, 0, null, CancellationToken.None);
         var sidecar = (PguRetainSpace)outcome.Sidecars.Single();
         double movedTotal = 0;
         for (int l = 0; l < before.Count; l++)
         {
             using Tensor sum = retainSums[l];
-            AssertClose(sum, sidecar.Representations[l], 1e-3 * sum.Abs().Max().Item());   // the stored R_D − R_f is R_r
-            using PguProjector projector = PguProjector.FromCovariance(sum, 0.95, DType.Float64);
+            AssertClose(sum, sidecar.Representations[l], 1e-3 * sum.abs().max().ToDouble());   // the stored R_D − R_f is R_r
+            using PguProjector projector = PguProjector.FromCovariance(sum, 0.95, ScalarType.Float64);
             Tensor p = projector.Matrix();
-            Tensor w0 = before[l].Weight.Detach().To(DType.Float64);
-            Tensor w1 = after[l].Weight.Detach().To(DType.Float64);
-            Tensor delta = w1.Sub(w0);
-            movedTotal += delta.Abs().Max().Item();
+            Tensor w0 = before[l].Weight.detach().to(ScalarType.Float64);
+            Tensor w1 = after[l].Weight.detach().to(ScalarType.Float64);
+            Tensor delta = w1.sub(w0);
+            movedTotal += delta.abs().max().ToDouble();
             // ΔW·P = 0 ⇔ W·x unchanged for every x in span(U_k); relative to the size of the outputs W0·P.
-            double change = delta.Mm(p).Abs().Max().Item();
-            double scale = w0.Mm(p).Abs().Max().Item();
+            double change = delta.mm(p).abs().max().ToDouble();
+            double scale = w0.mm(p).abs().max().ToDouble();
             Assert.True(change <= 1e-5 * scale, $"{before[l].Name}: ΔW·P reaches {change}, W0·P {scale}");
         }
         Assert.True(movedTotal > 1e-3, $"PGU did not move the weights ({movedTotal})");
@@ -148,7 +149,7 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
             Assert.Equal(combined.RemovedIds, sequential.RemovedIds);
             for (int l = 0; l < combined.Layers.Count; l++)
             {
-                double scale = combined.Representations[l].Abs().Max().Item();
+                double scale = combined.Representations[l].abs().max().ToDouble();
                 AssertClose(combined.Representations[l], sequential.Representations[l], 1e-5 * scale);
             }
         }
@@ -165,9 +166,9 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
         using (combined)
         {
             // fc1 sees the raw pixels: equal whatever the weights.
-            AssertClose(combined.Representations[0], sequential.Representations[0], 1e-5 * combined.Representations[0].Abs().Max().Item());
-            double scale = combined.Representations[1].Abs().Max().Item();
-            double difference = combined.Representations[1].Sub(sequential.Representations[1]).Abs().Max().Item();
+            AssertClose(combined.Representations[0], sequential.Representations[0], 1e-5 * combined.Representations[0].abs().max().ToDouble());
+            double scale = combined.Representations[1].abs().max().ToDouble();
+            double difference = combined.Representations[1].sub(sequential.Representations[1]).abs().max().ToDouble();
             Assert.True(difference > 1e-3 * scale, $"fc2's retain sums differ by only {difference} (scale {scale})");
         }
     }
@@ -232,9 +233,9 @@ public class PguRetainSpaceTests(PguBlocksSetup setup) : IClassFixture<PguBlocks
 
     private static void AssertClose(Tensor expected, Tensor actual, double tolerance)
     {
-        using var scope = TensorScope.Begin();
-        double[] e = expected.Detach().To(DType.Float64).ToArray<double>();
-        double[] a = actual.Detach().To(DType.Float64).ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        double[] e = expected.detach().to(ScalarType.Float64).data<double>().ToArray();
+        double[] a = actual.detach().to(ScalarType.Float64).data<double>().ToArray();
         Assert.Equal(e.Length, a.Length);
         double worst = e.Zip(a, (x, z) => Math.Abs(x - z)).Max();
         Assert.True(worst <= tolerance, string.Create(CultureInfo.InvariantCulture, $"largest difference {worst:G4} > {tolerance:G4}"));

@@ -4,12 +4,13 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Configuration;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch.Optim;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.RandomLabel;
 using Xunit;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Tests.Unlearning.Methods;
 
@@ -243,7 +244,7 @@ public class RandomLabelMethodTests(TinyUnlearningSetup setup) : IClassFixture<T
         using var threads = new SingleThread();
         var batches = new List<(long[] Ids, long[] Labels)>();
         using ClassifierModel model = setup.Context.CopyOriginal();
-        using var optimizer = new Sgd(model.TrainableParameters(), 1e-4);
+        using var optimizer = new SgdOptimizer([.. model.TrainableParameters()], 1e-4);
         RandomLabelMethod.Train(setup.Context, model, optimizer, "random-label", new RandomLabelTraining(epochs, batchSize, loop, excludeTrueLabel), "hint", null, CancellationToken.None, (ids, labels) => batches.Add((ids, labels)));
         return batches;
     }

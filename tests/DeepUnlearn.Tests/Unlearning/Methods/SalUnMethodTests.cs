@@ -4,8 +4,9 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.SalUn;
 using Xunit;
@@ -26,15 +27,15 @@ public class SalUnMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         using var threads = new SingleThread();
         using ClassifierModel model = setup.Context.CopyOriginal();
         using SaliencyMask mask = SalUnMethod.ComputeMask(setup.Context, model, s_tiny with { MaskRatio = ratio }, CancellationToken.None);
-        long total = model.Parameters().Sum(p => p.NumEl);
+        long total = model.parameters().Sum(p => p.numel());
         Assert.Equal(total, mask.Total);
         Assert.Equal((long)Math.Floor(total * ratio), mask.Kept);
         long ones = 0;
-        foreach ((string name, Tensor p) in model.NamedParameters())
+        foreach ((string name, Tensor p) in model.named_parameters())
         {
             Tensor m = mask.Masks[name];
-            Assert.Equal(p.ShapeArray(), m.ShapeArray());
-            float[] values = m.ToArray<float>();
+            Assert.Equal(p.shape, m.shape);
+            float[] values = m.data<float>().ToArray();
             Assert.All(values, v => Assert.True(v is 0f or 1f));
             ones += values.Count(v => v == 1f);
         }
@@ -53,27 +54,27 @@ public class SalUnMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         float[] weightsBefore = setup.Flatten(model);
         using SaliencyMask mask = SalUnMethod.ComputeMask(context, model, s_tiny, CancellationToken.None);
         Assert.Equal(weightsBefore, setup.Flatten(model));
-        Assert.True(model.IsTraining);
-        Assert.All(model.Parameters(), p => Assert.Null(p.Grad));
+        Assert.True(model.training);
+        Assert.All(model.parameters(), p => Assert.Null(p.grad));
 
         // The reference saliency: |∇ Σ_{D_f} CE| at θ_o in evaluation mode, all of D_f in one batch.
         using ClassifierModel reference = fresh.DeepCopy();
-        reference.Eval();
+        reference.eval();
         using (DataLoader forget = context.ForgetLoader(1000, shuffle: false))
         {
             foreach (Batch batch in forget.Epoch(0))
             {
-                using var scope = TensorScope.Begin();
-                Functional.CrossEntropy(reference.Forward(batch.Images), batch.Labels, reduction: Reduction.Sum).Backward();
+                using var scope = torch.NewDisposeScope();
+                torch.nn.functional.cross_entropy(reference.call(batch.Images), batch.Labels, reduction: nn.Reduction.Sum).backward();
             }
         }
         float keptMin = float.PositiveInfinity;
         float droppedMax = 0;
-        foreach ((string name, Tensor p) in reference.NamedParameters())
+        foreach ((string name, Tensor p) in reference.named_parameters())
         {
-            using var scope = TensorScope.Begin();
-            float[] saliency = p.Grad!.Abs().ToArray<float>();
-            float[] m = mask.Masks[name].ToArray<float>();
+            using var scope = torch.NewDisposeScope();
+            float[] saliency = p.grad!.abs().data<float>().ToArray();
+            float[] m = mask.Masks[name].data<float>().ToArray();
             for (int i = 0; i < saliency.Length; i++)
             {
                 if (m[i] == 1f)
@@ -97,15 +98,15 @@ public class SalUnMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         using ClassifierModel copy = setup.Context.CopyOriginal();
         using SaliencyMask mask = SalUnMethod.ComputeMask(setup.Context, copy, s_tiny, CancellationToken.None);
         using UnlearningOutcome outcome = new SalUnMethod(s_tiny).Run(setup.Context, CancellationToken.None);
-        Dictionary<string, Tensor> original = setup.Original.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
+        Dictionary<string, Tensor> original = setup.Original.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         long frozen = 0;
         long salient = 0;
         long salientChanged = 0;
-        foreach ((string name, Tensor p) in outcome.Model.NamedParameters())
+        foreach ((string name, Tensor p) in outcome.Model.named_parameters())
         {
-            float[] after = p.ToArray<float>();
-            float[] before = original[name].ToArray<float>();
-            float[] m = mask.Masks[name].ToArray<float>();
+            float[] after = p.data<float>().ToArray();
+            float[] before = original[name].data<float>().ToArray();
+            float[] m = mask.Masks[name].data<float>().ToArray();
             for (int i = 0; i < after.Length; i++)
             {
                 if (m[i] == 0f)

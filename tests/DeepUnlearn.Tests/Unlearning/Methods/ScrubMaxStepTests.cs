@@ -1,8 +1,10 @@
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.Scrub;
 using Xunit;
 
@@ -19,19 +21,19 @@ public class ScrubMaxStepTests(SoftmaxRegressionProblem problem) : IClassFixture
         using var threads = new SingleThread();
         var options = new ScrubOptions { Temperature = 4, ForgetBatchSize = 16 };
         using ClassifierModel teacher = problem.Original.DeepCopy();
-        teacher.Eval();
+        teacher.eval();
         using ClassifierModel student = problem.Original.DeepCopy();
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         using (var generator = new Generator(3))
-        using (var scope = TensorScope.Begin())
+        using (var scope = torch.NewDisposeScope())
         {
-            student.Head.Weight.AddInPlace(Tensor.Randn(student.Head.Weight.ShapeArray(), generator: generator), 0.05);
+            student.Head.weight.add_(torch.randn(student.Head.weight.shape, generator: generator), 0.05);
         }
         double before = ForgetKl(student, teacher, options.Temperature);
         Assert.True(before > 1e-4, $"the perturbed student's KL is {before:G3}: too close to the teacher to tell directions apart");
 
         using DataLoader forget = problem.Context.ForgetLoader(options.ForgetBatchSize, shuffle: true);
-        using var optimizer = new Sgd(student.TrainableParameters(), 0.05);
+        using var optimizer = new SgdOptimizer([.. student.TrainableParameters()], 0.05);
         int step = 0;
         double mean = ScrubMethod.MaxStepPass(problem.Context, student, teacher, forget, optimizer, options, 0, ref step, forget.BatchCount, "hint", CancellationToken.None);
         double after = ForgetKl(student, teacher, options.Temperature);
@@ -44,17 +46,17 @@ public class ScrubMaxStepTests(SoftmaxRegressionProblem problem) : IClassFixture
     /// <summary>d(x; w_s) over all of D_f in one batch, the student in evaluation mode.</summary>
     private double ForgetKl(ClassifierModel student, ClassifierModel teacher, double temperature)
     {
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
-        bool training = student.IsTraining;
-        student.Eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        bool training = student.training;
+        student.eval();
         using DataLoader forget = problem.Context.ForgetLoader(100_000, shuffle: false);
         double kl = 0;
         foreach (Batch all in forget.Epoch(0, CancellationToken.None))
         {
-            kl = ScrubMethod.DistillationLoss(student.Forward(all.Images), teacher.Forward(all.Images), temperature).Item();
+            kl = ScrubMethod.DistillationLoss(student.call(all.Images), teacher.call(all.Images), temperature).ToDouble();
         }
-        student.Train(training);
+        student.train(training);
         return kl;
     }
 }

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.FineTune;
 using DeepUnlearn.Unlearning.Methods.Scrub;
@@ -35,12 +36,12 @@ public class ScrubMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         }
         expected *= temperature * temperature / 2;
 
-        using var scope = TensorScope.Begin();
-        Tensor student = Tensor.From<float>(s.Cast<double>().Select(v => (float)v).ToArray(), [2, 3]);
-        Tensor teacher = Tensor.From<float>(t.Cast<double>().Select(v => (float)v).ToArray(), [2, 3]);
-        double actual = ScrubMethod.DistillationLoss(student, teacher, temperature).Item();
+        using var scope = torch.NewDisposeScope();
+        Tensor student = torch.tensor(s.Cast<double>().Select(v => (float)v).ToArray(), [2, 3]);
+        Tensor teacher = torch.tensor(t.Cast<double>().Select(v => (float)v).ToArray(), [2, 3]);
+        double actual = ScrubMethod.DistillationLoss(student, teacher, temperature).ToDouble();
         Assert.Equal(expected, actual, 5);
-        Assert.Equal(0, ScrubMethod.DistillationLoss(teacher, teacher, temperature).Item(), 6);
+        Assert.Equal(0, ScrubMethod.DistillationLoss(teacher, teacher, temperature).ToDouble(), 6);
     }
 
     [Fact]
@@ -75,8 +76,8 @@ public class ScrubMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
         float[] before = setup.Flatten(teacher);
         Dictionary<string, double> diagnostics = ScrubMethod.Distill(setup.Context, student, teacher, s_tiny, CancellationToken.None);
         Assert.Equal(before, setup.Flatten(teacher));
-        Assert.False(teacher.IsTraining);
-        Assert.All(teacher.Parameters(), p => Assert.Null(p.Grad));
+        Assert.False(teacher.training);
+        Assert.All(teacher.parameters(), p => Assert.Null(p.grad));
         Assert.NotEqual(before, setup.Flatten(student));
         Assert.True(diagnostics["final_forget_kl"] > 0);
         Assert.Equal(2, diagnostics["max_step_epochs"]);
@@ -86,14 +87,14 @@ public class ScrubMethodTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnl
     public void Run_LeavesTheOriginalsModeAndWeights()
     {
         using var threads = new SingleThread();
-        bool wasTraining = setup.Original.IsTraining;
+        bool wasTraining = setup.Original.training;
         float[] before = setup.Flatten(setup.Original);
         using (new ScrubMethod(s_tiny).Run(setup.Context, CancellationToken.None))
         {
         }
-        Assert.Equal(wasTraining, setup.Original.IsTraining);
+        Assert.Equal(wasTraining, setup.Original.training);
         Assert.Equal(before, setup.Flatten(setup.Original));
-        Assert.All(setup.Original.Parameters(), p => Assert.True(p.RequiresGrad));
+        Assert.All(setup.Original.parameters(), p => Assert.True(p.requires_grad));
     }
 
     [Theory]

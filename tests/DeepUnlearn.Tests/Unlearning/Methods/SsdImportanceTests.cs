@@ -12,8 +12,20 @@ namespace DeepUnlearn.Tests.Unlearning.Methods;
 /// each batch's mean cross-entropy, with D_f's batches in its id order and D's as D_r followed by D_f (the authors'
 /// <c>calc_importance</c> over unshuffled loaders), and then the dampening rule applied to θ0.
 /// </summary>
-public class SsdImportanceTests(SoftmaxRegressionProblem problem) : IClassFixture<SoftmaxRegressionProblem>
+/// <remarks>
+/// The original is trained for one epoch, not the shared fixture's two: after two, D_f's class is saturated (1 − p_y
+/// about 1e-4, as I_f ≈ 1.7e-9 on the class-0 weights says), and float32 holds 1 − p_y only to about 6e-8 / 1e-4 ≈ 6e-4
+/// relative, with the same rounding on every near-identical square, so the method's float32 importances carried a
+/// systematic 4e-4 relative error in λ·I_D/I_f (measured after the TorchSharp port, whose initial draw differs from the
+/// old binding's), beyond this check's 1e-4 tolerance on θ. One epoch leaves D_f unsaturated, where float32 resolves
+/// the gradients.
+/// </remarks>
+public sealed class SsdImportanceTests : IDisposable
 {
+    private readonly SoftmaxRegressionProblem _problem = new(epochs: 1);
+
+    public void Dispose() => _problem.Dispose();
+
     [Fact]
     public void Run_SoftmaxRegression_DampensExactlyAsTheHandComputedImportancesSay()
     {
@@ -21,8 +33,8 @@ public class SsdImportanceTests(SoftmaxRegressionProblem problem) : IClassFixtur
         const double alpha = 2;
         const double lambda = 1;
         using var threads = new SingleThread();
-        UnlearningContext context = problem.Context;
-        double[] theta0 = problem.Theta0;
+        UnlearningContext context = _problem.Context;
+        double[] theta0 = _problem.Theta0;
         double[] forgetImportance = Importance([.. context.ForgetIds], batch);
         double[] fullImportance = Importance([.. context.RetainIds, .. context.ForgetIds], batch);
 
@@ -53,10 +65,10 @@ public class SsdImportanceTests(SoftmaxRegressionProblem problem) : IClassFixtur
     /// <summary>(1/B)·Σ_b (∇_θ mean-CE(b))² over the batches b of <paramref name="ids"/> in order, by hand.</summary>
     private double[] Importance(int[] ids, int batchSize)
     {
-        var (inputs, labels) = problem.Samples(ids);
-        int k = problem.Classes;
-        int d = problem.Dim;
-        double[] theta = problem.Theta0;
+        var (inputs, labels) = _problem.Samples(ids);
+        int k = _problem.Classes;
+        int d = _problem.Dim;
+        double[] theta = _problem.Theta0;
         var importance = new double[theta.Length];
         int batches = 0;
         var z = new double[k];

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning;
 using DeepUnlearn.Unlearning.Methods.Ssd;
 using Xunit;
@@ -12,7 +13,7 @@ public class SsdTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningS
     [Fact]
     public void Dampen_ContrivedImportances_ScalesExactlyWhereForgetImportanceDominates()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         const double alpha = 2;
         const double lambda = 3;
         float[] theta = [1.5f, -2f, 4f, 0.75f, -1f, 3f, 8f];
@@ -20,10 +21,10 @@ public class SsdTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningS
         float[] iF = [2f, 2.5f, 4f, 0.25f, 0f, 1.25f, 10f];
         // Selected where I_f > α·I_D: entries 1, 2, 3, 5 and 6 (not 0: I_f = α·I_D; not 4: I_f = 0).
         // β = min(λ·I_D/I_f, 1): 1 (capped) for entries 1 and 5, 3/4 for 2, 0 for 3 (I_D = 0), 3/10 for 6.
-        Tensor parameter = Tensor.From<float>(theta, [theta.Length]);
-        long count = SsdMethod.Dampen(parameter, Tensor.From<float>(iD, [iD.Length]), Tensor.From<float>(iF, [iF.Length]), alpha, lambda);
+        Tensor parameter = torch.tensor(theta, [theta.Length]);
+        long count = SsdMethod.Dampen(parameter, torch.tensor(iD, [iD.Length]), torch.tensor(iF, [iF.Length]), alpha, lambda);
 
-        float[] after = parameter.ToArray<float>();
+        float[] after = parameter.data<float>().ToArray();
         var expected = new float[theta.Length];
         int selected = 0;
         for (int i = 0; i < theta.Length; i++)
@@ -53,15 +54,15 @@ public class SsdTests(TinyUnlearningSetup setup) : IClassFixture<TinyUnlearningS
     [Fact]
     public void Dampen_InfiniteAlpha_ChangesNothing()
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var generator = new Generator(1);
-        Tensor parameter = Tensor.Randn([50], generator: generator);
-        float[] before = parameter.ToArray<float>();
-        Tensor iD = Tensor.Rand([50], generator: generator);
-        iD.Narrow(0, 0, 10).ZeroInPlace();
-        Tensor iF = Tensor.Rand([50], generator: generator).Mul(1e6);
+        Tensor parameter = torch.randn([50], generator: generator);
+        float[] before = parameter.data<float>().ToArray();
+        Tensor iD = torch.rand([50], generator: generator);
+        iD.narrow(0, 0, 10).zero_();
+        Tensor iF = torch.rand([50], generator: generator).mul(1e6);
         Assert.Equal(0, SsdMethod.Dampen(parameter, iD, iF, double.PositiveInfinity, 1));
-        Assert.Equal(before, parameter.ToArray<float>());
+        Assert.Equal(before, parameter.data<float>().ToArray());
     }
 
     [Fact]

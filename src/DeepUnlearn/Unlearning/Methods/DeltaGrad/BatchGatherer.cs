@@ -1,5 +1,5 @@
 using System;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -30,8 +30,8 @@ internal sealed class BatchGatherer : IDisposable
         }
         Release();
         var (inputs, labels) = _table.Gather(ids);
-        _inputs = TensorScope.Detach(inputs);
-        _labels = TensorScope.Detach(labels);
+        _inputs = inputs.DetachFromDisposeScope();
+        _labels = labels.DetachFromDisposeScope();
         _ids = ids;
         return (_inputs, _labels);
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -32,22 +33,22 @@ public static class DeltaGradComparison
         ArgumentNullException.ThrowIfNull(trajectory);
         ArgumentNullException.ThrowIfNull(change);
         var unlearner = new DeltaGradUnlearner(options);
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
 
         DeltaGradOutcome outcome = unlearner.Run(model, train, trajectory, change, null, cancellationToken);
-        Tensor unlearned = scope.Keep(outcome.Parameters.Clone());
+        Tensor unlearned = outcome.Parameters.clone().MoveToOuterDisposeScope();
         outcome.Dispose();
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         BatchSchedule retrainSchedule = change.Apply(trajectory.Schedule());
-        model.SetParameters(trajectory.ReadParameters(0, model.Device, model.DType));
+        model.SetParameters(trajectory.ReadParameters(0, model.Device, model.ScalarType));
         PlainTrainer.Train(model, train, retrainSchedule, trajectory.LearningRates(), trajectory.Metadata.WeightDecay, null, cancellationToken);
         TimeSpan retrainTime = clock.Elapsed;
-        Tensor retrained = scope.Keep(model.GetParameters());
-        Tensor original = scope.Keep(trajectory.FinalParameters(model.Device, model.DType));
+        Tensor retrained = model.GetParameters().MoveToOuterDisposeScope();
+        Tensor original = trajectory.FinalParameters(model.Device, model.ScalarType).MoveToOuterDisposeScope();
 
-        double distance = unlearned.Sub(retrained).Norm().Item();
-        double originalDistance = original.Sub(retrained).Norm().Item();
+        double distance = unlearned.sub(retrained).norm().ToDouble();
+        double originalDistance = original.sub(retrained).norm().ToDouble();
         double? accuracyOriginal = null;
         double? accuracyDeltaGrad = null;
         double? accuracyRetrain = null;
@@ -85,16 +86,16 @@ public static class DeltaGradComparison
     /// <summary>Top-1 accuracy (%) of <paramref name="model"/> with <paramref name="parameters"/> on <paramref name="data"/>.</summary>
     internal static double Accuracy(FlatModel model, Tensor parameters, SampleTable data)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         model.SetParameters(parameters);
         const long Chunk = 8192;
         long correct = 0;
         for (long start = 0; start < data.Count; start += Chunk)
         {
-            using var inner = TensorScope.Begin();
+            using var inner = torch.NewDisposeScope();
             long length = Math.Min(Chunk, data.Count - start);
-            Tensor predicted = model.Predict(data.Features.Narrow(0, start, length));
-            correct += predicted.Eq(data.Labels.Narrow(0, start, length).To(predicted.Device)).Sum().ItemInt64();
+            Tensor predicted = model.Predict(data.Features.narrow(0, start, length));
+            correct += predicted.eq(data.Labels.narrow(0, start, length).to(predicted.device)).sum().ToInt64();
         }
         return 100.0 * correct / data.Count;
     }

@@ -7,7 +7,8 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 using Microsoft.Extensions.Logging;
@@ -46,9 +47,9 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
         ClassifierModel model = context.CopyOriginal();
         try
         {
-            model.Eval();
+            model.eval();
             using SampleTable table = ExtractFeatures(context, model, cancellationToken);
-            using var head = new FrozenFeatureHead(table.Identity, model.FeatureDim, model.NumClasses, DType.Float32, context.Device, context.Seed);
+            using var head = new FrozenFeatureHead(table.Identity, model.FeatureDim, model.NumClasses, ScalarType.Float32, context.Device, context.Seed);
             if (Options.WarmStart)
             {
                 head.LoadFrom(model.Head);
@@ -73,7 +74,7 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
             using DeltaGradOutcome outcome = unlearner.Run(head, table, trajectory, DatasetChange.Delete(context.ForgetIds.Select(i => (long)i)), cancellationToken: cancellationToken);
             head.SetParameters(outcome.Parameters);
             head.CopyTo(model.Head);
-            model.Train();
+            model.train();
             return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds - recordSeconds, new Dictionary<string, double>
             {
                 ["trajectory_record_seconds"] = recordSeconds,
@@ -138,21 +139,22 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
     private static SampleTable ExtractFeatures(UnlearningContext context, ClassifierModel model, CancellationToken cancellationToken)
     {
         int count = context.Data.Train.Count;
-        using var owner = TensorScope.Begin(); // frees both tables if extraction fails
-        Tensor features = Tensor.Zeros([count, model.FeatureDim], DType.Float32, context.Device);
-        Tensor labels = Tensor.From(context.Data.Train.Labels.ToArray().Select(l => (long)l).ToArray()).To(context.Device);
+        using var owner = torch.NewDisposeScope(); // frees both tables if extraction fails
+        Tensor features = torch.zeros([count, model.FeatureDim], ScalarType.Float32, context.Device);
+        Tensor labels = torch.tensor(context.Data.Train.Labels.ToArray().Select(l => (long)l).ToArray()).to(context.Device);
         using DataLoader loader = context.Loader(Enumerable.Range(0, count), batchSize: 512, shuffle: false, augment: false);
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                Tensor rows = Tensor.From(batch.Ids).To(context.Device);
-                features.IndexPutInPlace(rows, model.Features(batch.Images));
+                using var scope = torch.NewDisposeScope();
+                Tensor rows = torch.tensor(batch.Ids).to(context.Device);
+                features.index_put_(model.Features(batch.Images), rows);
             }
         }
         string identity = string.Create(CultureInfo.InvariantCulture, $"{model.Spec?.Name ?? model.GetType().Name}-features-{Fingerprint(model):x16}@{context.Data.Specification}");
-        owner.Keep(features, labels);
+        features.MoveToOuterDisposeScope();
+        labels.MoveToOuterDisposeScope();
         return new SampleTable(features, labels, identity, ownsTensors: true);
     }
 
@@ -163,13 +165,15 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
     {
         ulong hash = 14695981039346656037UL;
         string headPrefix = model.HeadName + ".";
-        foreach (var (name, tensor) in model.StateDict())
+        foreach ((string name, Tensor tensor) in model.state_dict())
         {
             if (name.StartsWith(headPrefix, StringComparison.Ordinal))
             {
                 continue;
             }
-            foreach (byte b in tensor.ToBytes())
+            // The entries are the model's own tensors (not disposed here); only the host copy is temporary.
+            using Tensor host = tensor.detach().cpu().contiguous();
+            foreach (byte b in host.bytes)
             {
                 hash = (hash ^ b) * 1099511628211UL;
             }

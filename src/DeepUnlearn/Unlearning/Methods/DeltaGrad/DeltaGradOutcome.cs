@@ -1,5 +1,5 @@
 using System;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -8,7 +8,7 @@ public sealed class DeltaGradOutcome : IDisposable
 {
     internal DeltaGradOutcome(Tensor parameters, DatasetChange change, TimeSpan elapsed, int exactSteps, int approximateSteps, int skippedSteps)
     {
-        Parameters = TensorScope.Detach(parameters);
+        Parameters = parameters.DetachFromDisposeScope();
         Change = change;
         Elapsed = elapsed;
         ExactSteps = exactSteps;

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -60,7 +60,7 @@ public sealed record DeltaGradRecipe
     public ulong Seed { get; init; }
 
     /// <summary>Element type of the model (and of the recorded trajectory).</summary>
-    public DType DType { get; init; } = DType.Float64;
+    public ScalarType ScalarType { get; init; } = ScalarType.Float64;
 
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
@@ -87,17 +87,17 @@ public sealed record DeltaGradRecipe
         {
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "must be finite and ≥ 0");
         }
-        if (DType is not (DType.Float32 or DType.Float64))
+        if (ScalarType is not (ScalarType.Float32 or ScalarType.Float64))
         {
-            throw new ArgumentOutOfRangeException(nameof(DType), DType, "Float32 or Float64");
+            throw new ArgumentOutOfRangeException(nameof(ScalarType), ScalarType, "Float32 or Float64");
         }
     }
 
     /// <summary>A freshly initialised model for <paramref name="inputFeatures"/> features and <paramref name="classes"/> classes.</summary>
     public FlatModel CreateModel(long inputFeatures, long classes, Device device) => Model switch
     {
-        FlatModelKind.LogisticRegression => new MultinomialLogisticRegression(inputFeatures, classes, DType, device, Seed),
-        FlatModelKind.Mlp => new TwoLayerPerceptron(inputFeatures, classes, HiddenUnits, Activation, DType, device, Seed),
+        FlatModelKind.LogisticRegression => new MultinomialLogisticRegression(inputFeatures, classes, ScalarType, device, Seed),
+        FlatModelKind.Mlp => new TwoLayerPerceptron(inputFeatures, classes, HiddenUnits, Activation, ScalarType, device, Seed),
         _ => throw new ArgumentOutOfRangeException(nameof(Model), Model, "valid models: LogisticRegression, Mlp"),
     };
 
@@ -117,13 +117,13 @@ public sealed record DeltaGradRecipe
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(schedule);
-        return new TrajectoryMetadata(model.Identity, data.Identity, model.ParameterCount, data.Count, WeightDecay, schedule.StepsPerEpoch, DType);
+        return new TrajectoryMetadata(model.Identity, data.Identity, model.ParameterCount, data.Count, WeightDecay, schedule.StepsPerEpoch, ScalarType);
     }
 
     /// <summary>A one-line description for logs and manifests.</summary>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Model} batch {(BatchSize == 0 ? "full" : BatchSize.ToString(CultureInfo.InvariantCulture))}, {Epochs} epochs, η {Rates()}, λ {WeightDecay}, {DType}, seed {Seed}");
+        $"{Model} batch {(BatchSize == 0 ? "full" : BatchSize.ToString(CultureInfo.InvariantCulture))}, {Epochs} epochs, η {Rates()}, λ {WeightDecay}, {ScalarType}, seed {Seed}");
 
     private string Rates() => LearningRateEpochs.Count == 0
         ? LearningRates[0].ToString(CultureInfo.InvariantCulture)

@@ -1,5 +1,5 @@
 using System;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -11,9 +11,9 @@ public sealed class DeltaGradResult : IDisposable
 {
     internal DeltaGradResult(Tensor unlearned, Tensor retrained, Tensor original, DeltaGradMetrics metrics)
     {
-        UnlearnedParameters = TensorScope.Detach(unlearned);
-        RetrainedParameters = TensorScope.Detach(retrained);
-        OriginalParameters = TensorScope.Detach(original);
+        UnlearnedParameters = unlearned.DetachFromDisposeScope();
+        RetrainedParameters = retrained.DetachFromDisposeScope();
+        OriginalParameters = original.DetachFromDisposeScope();
         Metrics = metrics;
     }
 

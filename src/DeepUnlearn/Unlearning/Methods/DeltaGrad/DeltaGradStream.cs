@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -55,9 +56,9 @@ public static class DeltaGradStream
         LearningRateSchedule rates = trajectory.LearningRates();
         BatchSchedule retraining = trajectory.Schedule();
 
-        using var scope = TensorScope.Begin();
-        Tensor w0 = trajectory.ReadParameters(0, model.Device, model.DType);
-        Tensor original = trajectory.FinalParameters(model.Device, model.DType);
+        using var scope = torch.NewDisposeScope();
+        Tensor w0 = trajectory.ReadParameters(0, model.Device, model.ScalarType);
+        Tensor original = trajectory.FinalParameters(model.Device, model.ScalarType);
         Tensor? unlearned = null;
         Tensor? retrained = null;
         var steps = new List<DeltaGradStreamStep>();
@@ -98,7 +99,7 @@ public static class DeltaGradStream
                 }
                 current = updated;
                 unlearned?.Dispose();
-                unlearned = outcome.Parameters.Clone();
+                unlearned = outcome.Parameters.clone();
                 outcome.Dispose();
 
                 clock.Restart();
@@ -150,9 +151,9 @@ public static class DeltaGradStream
     private static (double Distance, double OriginalDistance, double? AccuracyDeltaGrad, double? AccuracyRetrain) Measure(
         FlatModel model, Tensor unlearned, Tensor retrained, Tensor original, SampleTable? test)
     {
-        using var scope = TensorScope.Begin();
-        double distance = unlearned.Sub(retrained).Norm().Item();
-        double originalDistance = original.Sub(retrained).Norm().Item();
+        using var scope = torch.NewDisposeScope();
+        double distance = unlearned.sub(retrained).norm().ToDouble();
+        double originalDistance = original.sub(retrained).norm().ToDouble();
         return (
             distance,
             originalDistance,

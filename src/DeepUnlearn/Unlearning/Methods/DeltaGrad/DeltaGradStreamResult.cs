@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -13,8 +13,8 @@ public sealed class DeltaGradStreamResult : IDisposable
     internal DeltaGradStreamResult(IReadOnlyList<DeltaGradStreamStep> steps, Tensor unlearned, Tensor retrained)
     {
         Steps = steps;
-        UnlearnedParameters = TensorScope.Detach(unlearned);
-        RetrainedParameters = TensorScope.Detach(retrained);
+        UnlearnedParameters = unlearned.DetachFromDisposeScope();
+        RetrainedParameters = retrained.DetachFromDisposeScope();
     }
 
     /// <summary>The requests, in the order they were applied.</summary>

@@ -1,7 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 using Microsoft.Extensions.Logging;
@@ -85,14 +86,14 @@ public sealed partial class DeltaGradUnlearner
         bool deletion = change.Kind == DatasetChangeKind.Deletion;
         double lambda = trajectory.Metadata.WeightDecay;
         Device device = model.Device;
-        DType dtype = model.DType;
+        ScalarType dtype = model.ScalarType;
         int exact = 0;
         int approximate = 0;
         int skipped = 0;
 
         using var history = new PairHistory(Options.History);
         using var gatherer = new BatchGatherer(data);
-        using (TensorScope.Begin())
+        using (torch.NewDisposeScope())
         {
             model.SetParameters(trajectory.ReadParameters(0, device, dtype));
         }
@@ -111,10 +112,10 @@ public sealed partial class DeltaGradUnlearner
                 continue;
             }
             double rate = trajectory.LearningRate(t);
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             Tensor wt = trajectory.ReadParameters(t, device, dtype);
             Tensor gt = trajectory.ReadGradient(t, device, dtype);
-            Tensor s = w.Sub(wt);
+            Tensor s = w.sub(wt);
             Tensor changedGradient;
             if (Options.IsExactStep(t) || history.Count == 0)
             {
@@ -126,45 +127,46 @@ public sealed partial class DeltaGradUnlearner
                     changedGradient = BatchGradient(model, gatherer, changed);
                     originalGradient = removed.Length == 0
                         ? changedGradient
-                        : changedGradient.Mul(b - removed.Length).Add(Gradient(model, data, removed), removed.Length).Div(b);
+                        : changedGradient.mul(b - removed.Length).add(Gradient(model, data, removed), alpha: removed.Length).div(b);
                 }
                 else
                 {
                     originalGradient = BatchGradient(model, gatherer, original);
                     changedGradient = added.Length == 0
                         ? originalGradient
-                        : originalGradient.Mul(b).Add(Gradient(model, data, added), added.Length).Div(b + added.Length);
+                        : originalGradient.mul(b).add(Gradient(model, data, added), alpha: added.Length).div(b + added.Length);
                 }
-                history.Push(s, originalGradient.Sub(gt).Add(s, lambda));
+                history.Push(s, originalGradient.sub(gt).add(s, alpha: lambda));
                 exact++;
             }
             else
             {
                 // Paper eq. 4: ∇F_{B_t}(w^I) + λ w^I ≈ g_t + λ w_t + B_k s, i.e. the data part is g_t + B_k s − λ s.
-                Tensor estimate = gt.Add(history.Hessian().Multiply(s)).Sub(s, lambda);
+                // (x.sub(y, α) is x.add(y, −α) in libtorch, bit for bit; TorchSharp has only the add form.)
+                Tensor estimate = gt.add(history.Hessian().Multiply(s)).add(s, alpha: -lambda);
                 if (deletion)
                 {
                     changedGradient = removed.Length == 0
                         ? estimate
-                        : estimate.Mul(b).Sub(Gradient(model, data, removed), removed.Length).Div(b - removed.Length);
+                        : estimate.mul(b).add(Gradient(model, data, removed), alpha: -removed.Length).div(b - removed.Length);
                 }
                 else
                 {
                     changedGradient = added.Length == 0
                         ? estimate
-                        : estimate.Mul(b).Add(Gradient(model, data, added), added.Length).Div(b + added.Length);
+                        : estimate.mul(b).add(Gradient(model, data, added), alpha: added.Length).div(b + added.Length);
                 }
                 approximate++;
             }
             updatedTrajectory?.Append(changed, rate, w, changedGradient);
-            using (LibTorch.NoGrad())
+            using (torch.no_grad())
             {
                 SgdUpdate.Apply(w, changedGradient, rate, lambda);
             }
         }
         TimeSpan elapsed = clock.Elapsed;
         LogReplayed(_logger, schedule.StepCount, exact, approximate, skipped, history.Skipped, elapsed.TotalMilliseconds);
-        return new DeltaGradOutcome(w.Clone(), change, elapsed, exact, approximate, skipped);
+        return new DeltaGradOutcome(w.clone(), change, elapsed, exact, approximate, skipped);
     }
 
     private static Tensor BatchGradient(FlatModel model, BatchGatherer gatherer, long[] ids)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -49,28 +50,28 @@ public sealed class LbfgsHessian : IDisposable
             throw new ArgumentException($"need k ≥ 1 pairs with as many y as s; got {s.Count} s and {y.Count} y");
         }
         int k = s.Count;
-        using var scope = TensorScope.Begin();
-        Tensor sRows = Tensor.Stack(Flat(s));
-        Tensor yRows = Tensor.Stack(Flat(y));
-        Tensor sy = sRows.Mm(yRows.T());
-        Tensor ss = sRows.Mm(sRows.T());
-        double scale = sigma ?? (sy[k - 1][k - 1].Item() / ss[k - 1][k - 1].Item());
+        using var scope = torch.NewDisposeScope();
+        Tensor sRows = torch.stack(Flat(s));
+        Tensor yRows = torch.stack(Flat(y));
+        Tensor sy = sRows.mm(yRows.t());
+        Tensor ss = sRows.mm(sRows.t());
+        double scale = sigma ?? (sy[k - 1][k - 1].ToDouble() / ss[k - 1][k - 1].ToDouble());
         if (!double.IsFinite(scale) || scale <= 0)
         {
             throw new ArgumentException($"σ = {scale}: B_0 = σI must be positive definite (the newest pair violates sᵀy > 0)");
         }
-        Device device = sRows.Device;
-        Tensor index = Tensor.Arange(k, device);
-        Tensor below = index.Unsqueeze(1).Gt(index.Unsqueeze(0)).To(sy.DType);
-        Tensor eye = Tensor.Eye(k, null, sy.DType, device);
-        Tensor l = sy.Mul(below);
-        Tensor d = sy.Mul(eye);
-        Tensor top = Tensor.Cat([ss.Mul(scale), l], 1);
-        Tensor bottom = Tensor.Cat([l.T(), d.Neg()], 1);
-        Tensor middle = Tensor.Cat([top, bottom], 0);
-        Tensor middleInverse = Linalg.Inverse(middle);
-        Tensor w = Tensor.Cat([sRows.Mul(scale), yRows], 0);
-        var hessian = new LbfgsHessian(TensorScope.Detach(w), TensorScope.Detach(middleInverse), scale, k);
+        Device device = sRows.device;
+        Tensor index = torch.arange(k, device: device);
+        Tensor below = index.unsqueeze(1).gt(index.unsqueeze(0)).to(sy.dtype);
+        Tensor eye = torch.eye(k, dtype: sy.dtype, device: device);
+        Tensor l = sy.mul(below);
+        Tensor d = sy.mul(eye);
+        Tensor top = torch.cat([ss.mul(scale), l], 1);
+        Tensor bottom = torch.cat([l.t(), d.neg()], 1);
+        Tensor middle = torch.cat([top, bottom], 0);
+        Tensor middleInverse = torch.linalg.inv(middle);
+        Tensor w = torch.cat([sRows.mul(scale), yRows], 0);
+        var hessian = new LbfgsHessian(w.DetachFromDisposeScope(), middleInverse.DetachFromDisposeScope(), scale, k);
         return hessian;
     }
 
@@ -79,21 +80,21 @@ public sealed class LbfgsHessian : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(v);
-        using var scope = TensorScope.Begin();
-        Tensor column = v.Reshape(-1, 1);
-        Tensor q = _middleInverse.Mm(_w.Mm(column));
-        Tensor result = column.Mul(Sigma).Sub(_w.T().Mm(q)).Reshape(-1);
-        return scope.Keep(result);
+        using var scope = torch.NewDisposeScope();
+        Tensor column = v.reshape(-1, 1);
+        Tensor q = _middleInverse.mm(_w.mm(column));
+        Tensor result = column.mul(Sigma).sub(_w.t().mm(q)).reshape(-1);
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>B as a dense [P, P] matrix (for checks on small problems).</summary>
     public Tensor ToDense()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var scope = TensorScope.Begin();
-        long p = _w.Size(1);
-        Tensor dense = Tensor.Eye(p, null, _w.DType, _w.Device).Mul(Sigma).Sub(_w.T().Mm(_middleInverse).Mm(_w));
-        return scope.Keep(dense);
+        using var scope = torch.NewDisposeScope();
+        long p = _w.size(1);
+        Tensor dense = torch.eye(p, dtype: _w.dtype, device: _w.device).mul(Sigma).sub(_w.t().mm(_middleInverse).mm(_w));
+        return dense.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -112,7 +113,7 @@ public sealed class LbfgsHessian : IDisposable
         var flat = new Tensor[vectors.Count];
         for (int i = 0; i < flat.Length; i++)
         {
-            flat[i] = vectors[i].Reshape(-1);
+            flat[i] = vectors[i].reshape(-1);
         }
         return flat;
     }

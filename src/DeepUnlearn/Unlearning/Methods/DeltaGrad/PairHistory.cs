@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -33,18 +34,18 @@ internal sealed class PairHistory : IDisposable
     {
         double ss;
         double sy;
-        using (TensorScope.Begin())
+        using (torch.NewDisposeScope())
         {
-            ss = s.Dot(s).Item();
-            sy = s.Dot(y).Item();
+            ss = s.dot(s).ToDouble();
+            sy = s.dot(y).ToDouble();
         }
         if (!(ss > 0) || !double.IsFinite(sy) || sy <= CurvatureEpsilon * ss)
         {
             Skipped++;
             return;
         }
-        _s.Add(TensorScope.Detach(s.Clone()));
-        _y.Add(TensorScope.Detach(y.Clone()));
+        _s.Add(s.clone().DetachFromDisposeScope());
+        _y.Add(y.clone().DetachFromDisposeScope());
         if (_s.Count > _capacity)
         {
             _s[0].Dispose();

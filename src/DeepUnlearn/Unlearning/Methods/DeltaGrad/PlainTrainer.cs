@@ -1,7 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using DeepUnlearn.Training.Trajectory;
 using DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -62,11 +63,11 @@ public static class PlainTrainer
                 continue;
             }
             double rate = learningRates.At(t);
-            using var scope = TensorScope.Begin();
+            using var scope = torch.NewDisposeScope();
             var (inputs, labels) = gatherer.Get(ids);
             Tensor gradient = model.Gradient(inputs, labels);
             trajectory?.Append(ids, rate, model.Parameters, gradient);
-            using (LibTorch.NoGrad())
+            using (torch.no_grad())
             {
                 SgdUpdate.Apply(model.Parameters, gradient, rate, weightDecay);
             }

@@ -1,6 +1,7 @@
 using System;
 using DeepUnlearn.Data;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad;
 
@@ -23,21 +24,21 @@ public sealed class SampleTable : IDisposable
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentException.ThrowIfNullOrWhiteSpace(identity);
-        if (features.Dim != 2 || features.Size(0) < 1)
+        if (features.dim() != 2 || features.size(0) < 1)
         {
-            throw new ArgumentException($"features must be [N, D] with N ≥ 1, got [{string.Join(", ", features.ShapeArray())}]", nameof(features));
+            throw new ArgumentException($"features must be [N, D] with N ≥ 1, got [{string.Join(", ", features.shape)}]", nameof(features));
         }
-        if (labels.Dim != 1 || labels.Size(0) != features.Size(0) || labels.DType != DType.Int64)
+        if (labels.dim() != 1 || labels.size(0) != features.size(0) || labels.dtype != ScalarType.Int64)
         {
             throw new ArgumentException(
-                $"labels must be int64 [{features.Size(0)}], got {labels.DType} [{string.Join(", ", labels.ShapeArray())}]", nameof(labels));
+                $"labels must be int64 [{features.size(0)}], got {labels.dtype} [{string.Join(", ", labels.shape)}]", nameof(labels));
         }
-        if (labels.Device != features.Device)
+        if (labels.device_type != features.device_type || labels.device_index != features.device_index)
         {
-            throw new ArgumentException($"features are on {features.Device} but labels on {labels.Device}", nameof(labels));
+            throw new ArgumentException($"features are on {features.device} but labels on {labels.device}", nameof(labels));
         }
-        Features = ownsTensors ? TensorScope.Detach(features) : features;
-        Labels = ownsTensors ? TensorScope.Detach(labels) : labels;
+        Features = ownsTensors ? features.DetachFromDisposeScope() : features;
+        Labels = ownsTensors ? labels.DetachFromDisposeScope() : labels;
         Identity = identity;
         _ownsTensors = ownsTensors;
     }
@@ -52,46 +53,46 @@ public sealed class SampleTable : IDisposable
     public string Identity { get; }
 
     /// <summary>N, the number of samples (ids run over [0, N)).</summary>
-    public long Count => Features.Size(0);
+    public long Count => Features.size(0);
 
     /// <summary>D, the number of features.</summary>
-    public long FeatureCount => Features.Size(1);
+    public long FeatureCount => Features.size(1);
 
     /// <summary>Where the samples live.</summary>
-    public Device Device => Features.Device;
+    public Device Device => Features.device;
 
     /// <summary>
     /// The images of <paramref name="dataset"/> as flat feature rows (C·H·W pixels scaled to [0, 1]) with their
     /// labels, on <paramref name="device"/> in <paramref name="dtype"/>; sample ids are the dataset's ids. The
     /// identity is <c>{name}/{split}/pixels</c>.
     /// </summary>
-    public static SampleTable FromImages(InMemoryVisionDataset dataset, DatasetSplit split, DType dtype, Device device)
+    public static SampleTable FromImages(InMemoryVisionDataset dataset, DatasetSplit split, ScalarType dtype, Device device)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (dtype is not (DType.Float32 or DType.Float64))
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float64))
         {
             throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Float32 or Float64");
         }
-        using var scope = TensorScope.Begin();
-        Tensor features = Tensor.FromBytes(dataset.Pixels.Span, [dataset.Count, dataset.SampleLength], DType.UInt8)
-            .To(device, dtype)
-            .Div(255.0);
+        using var scope = torch.NewDisposeScope();
+        Tensor pixels = torch.empty([dataset.Count, dataset.SampleLength], ScalarType.Byte);
+        dataset.Pixels.Span.CopyTo(pixels.bytes);
+        Tensor features = pixels.to(dtype, device).div(255.0);
         long[] labels = new long[dataset.Count];
         ReadOnlySpan<int> source = dataset.Labels.Span;
         for (int i = 0; i < labels.Length; i++)
         {
             labels[i] = source[i];
         }
-        Tensor labelTensor = Tensor.From(labels, device);
+        Tensor labelTensor = torch.tensor(labels, device: device);
         string identity = $"{dataset.Name}/{split.ToString().ToLowerInvariant()}/pixels";
-        return new SampleTable(scope.Keep(features), scope.Keep(labelTensor), identity, ownsTensors: true);
+        return new SampleTable(features.MoveToOuterDisposeScope(), labelTensor.MoveToOuterDisposeScope(), identity, ownsTensors: true);
     }
 
     /// <summary>The mean feature row [1, D] (e.g. the training set's, to centre train and test alike).</summary>
     public Tensor FeatureMean()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Features.Mean([0], keepDim: true);
+        return Features.mean([0], keepdim: true);
     }
 
     /// <summary>
@@ -103,14 +104,14 @@ public sealed class SampleTable : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(mean);
-        if (mean.NumEl != FeatureCount)
+        if (mean.numel() != FeatureCount)
         {
-            throw new ArgumentException($"the mean has {mean.NumEl} values for {FeatureCount} features", nameof(mean));
+            throw new ArgumentException($"the mean has {mean.numel()} values for {FeatureCount} features", nameof(mean));
         }
-        using var scope = TensorScope.Begin();
-        Tensor centred = Features.Sub(mean.Reshape(1, FeatureCount).To(Device, Features.DType));
-        Tensor labels = Labels.Clone();
-        return new SampleTable(scope.Keep(centred), scope.Keep(labels), $"{Identity}-{suffix}", ownsTensors: true);
+        using var scope = torch.NewDisposeScope();
+        Tensor centred = Features.sub(mean.reshape(1, FeatureCount).to(Features.dtype, Device));
+        Tensor labels = Labels.clone();
+        return new SampleTable(centred.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), $"{Identity}-{suffix}", ownsTensors: true);
     }
 
     /// <summary>
@@ -127,21 +128,21 @@ public sealed class SampleTable : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(ids), id, $"sample id outside [0, {Count})");
             }
         }
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         if (IsRun(ids))
         {
             long start = ids.IsEmpty ? 0 : ids[0];
-            return (scope.Keep(Features.Narrow(0, start, ids.Length)), scope.Keep(Labels.Narrow(0, start, ids.Length)));
+            return (Features.narrow(0, start, ids.Length).MoveToOuterDisposeScope(), Labels.narrow(0, start, ids.Length).MoveToOuterDisposeScope());
         }
-        Tensor index = Tensor.From<long>(ids, [ids.Length], Device);
-        return (scope.Keep(Features.IndexSelect(0, index)), scope.Keep(Labels.IndexSelect(0, index)));
+        Tensor index = torch.tensor(ids.ToArray(), device: Device);
+        return (Features.index_select(0, index).MoveToOuterDisposeScope(), Labels.index_select(0, index).MoveToOuterDisposeScope());
     }
 
     /// <summary>Number of classes, 1 + the largest label.</summary>
     public long ClassCount()
     {
-        using var scope = TensorScope.Begin();
-        return Labels.Max().ItemInt64() + 1;
+        using var scope = torch.NewDisposeScope();
+        return Labels.max().ToInt64() + 1;
     }
 
     /// <inheritdoc />

@@ -6,8 +6,10 @@ using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.Famr;
@@ -59,25 +61,25 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
     /// Σ_k u_k·log(u_k / p_k) = −log K − (1/K)·Σ_k log p_k. Its gradient with respect to z is softmax(z) − u.
     /// Reduced over the rows by <paramref name="reduction"/> (the mean is the FAMR forget term of a batch).
     /// </summary>
-    public static Tensor UniformKl(Tensor logits, Reduction reduction = Reduction.Mean)
+    public static Tensor UniformKl(Tensor logits, nn.Reduction reduction = nn.Reduction.Mean)
     {
         ArgumentNullException.ThrowIfNull(logits);
-        if (logits.Dim != 2)
+        if (logits.dim() != 2)
         {
-            throw new ArgumentException($"logits must be [N, K], got [{string.Join(", ", logits.ShapeArray())}]", nameof(logits));
+            throw new ArgumentException($"logits must be [N, K], got [{string.Join(", ", logits.shape)}]", nameof(logits));
         }
-        long k = logits.Size(1);
-        using Tensor logP = Functional.LogSoftmax(logits, 1);
-        using Tensor meanLogP = logP.Mean(1);
-        using Tensor perSample = meanLogP.Neg();
-        Tensor kl = perSample.Sub(Math.Log(k));
-        if (reduction == Reduction.None)
+        long k = logits.size(1);
+        using Tensor logP = nn.functional.log_softmax(logits, 1);
+        using Tensor meanLogP = logP.mean([1L]);
+        using Tensor perSample = meanLogP.neg();
+        Tensor kl = perSample.sub(Math.Log(k));
+        if (reduction == nn.Reduction.None)
         {
             return kl;
         }
         using (kl)
         {
-            return reduction == Reduction.Sum ? kl.Sum() : kl.Mean();
+            return reduction == nn.Reduction.Sum ? kl.sum() : kl.mean();
         }
     }
 
@@ -92,14 +94,14 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
         try
         {
             // BatchNorm keeps θ0's running statistics (see the class remarks).
-            model.Eval();
+            model.eval();
             bool headOnly = Options.Parameters == FamrParameters.Head;
-            List<Tensor> parameters = (headOnly ? model.Head.TrainableParameters() : model.TrainableParameters()).ToList();
-            using (LibTorch.NoGrad())
+            List<Parameter> parameters = (headOnly ? model.Head.parameters() : model.parameters()).Where(p => p.requires_grad).ToList();
+            using (torch.no_grad())
             {
-                foreach (Tensor p in parameters)
+                foreach (Parameter p in parameters)
                 {
-                    anchors.Add(TensorScope.Detach(p.Clone())); // θ0
+                    anchors.Add(p.clone().DetachFromDisposeScope()); // θ0
                 }
             }
             using var update = new FamrUpdate(parameters, anchors, Options);
@@ -116,16 +118,16 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                 int epoch = epochs++;
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
                 {
-                    using var scope = TensorScope.Begin();
-                    model.ZeroGrad();
-                    Tensor logits = headOnly ? HeadLogits(model, batch.Images) : model.Forward(batch.Images);
+                    using var scope = torch.NewDisposeScope();
+                    model.zero_grad();
+                    Tensor logits = headOnly ? HeadLogits(model, batch.Images) : model.call(batch.Images);
                     Tensor kl = UniformKl(logits); // (1/|B|) Σ_{x∈B} KL(u ‖ softmax(f_θ(x)))
-                    kl.Backward();
+                    kl.backward();
                     update.Step(); // on ∇L_KL + ρ(θ − θ0)
                     step++;
                     if (step % ReportEvery == 0 || step == totalSteps)
                     {
-                        lastKl = kl.Item();
+                        lastKl = kl.ToDouble();
                         context.Report(Name, "forget", step, totalSteps, lastKl);
                     }
                     if (step == totalSteps)
@@ -144,8 +146,8 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                     }
                 }
             }
-            model.ZeroGrad();
-            model.Train();
+            model.zero_grad();
+            model.train();
             var diagnostics = new Dictionary<string, double>
             {
                 ["steps"] = step,
@@ -180,22 +182,22 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
     private static Tensor HeadLogits(ClassifierModel model, Tensor images)
     {
         Tensor features;
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
             features = model.Features(images);
         }
-        return model.Head.Forward(features);
+        return model.Head.call(features);
     }
 
     /// <summary>‖θ − θ0‖₂ over all the listed parameters.</summary>
-    private static double Distance(List<Tensor> parameters, List<Tensor> anchors)
+    private static double Distance(List<Parameter> parameters, List<Tensor> anchors)
     {
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         double squared = 0;
         for (int i = 0; i < parameters.Count; i++)
         {
-            squared += parameters[i].Sub(anchors[i]).To(DType.Float64).Square().Sum().Item();
+            squared += parameters[i].sub(anchors[i]).to(ScalarType.Float64).square().sum().ToDouble();
         }
         return Math.Sqrt(squared);
     }

@@ -1,14 +1,15 @@
 using System;
 using System.Collections.Generic;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using DeepUnlearn.Training;
 
 namespace DeepUnlearn.Unlearning.Methods.Famr;
 
 /// <summary>
 /// One FAMR step on the whole objective F(θ) = L_KL(θ) + (ρ/2)·‖θ − θ0‖², given the gradient g = ∇L_KL(θ_t) of a
-/// batch's KL term in each parameter's <c>Grad</c>. Every optimizer is run on the composite gradient
+/// batch's KL term in each parameter's <c>grad</c>. Every optimizer is run on the composite gradient
 /// ∇F = g + ρ(θ − θ0), so its fixed points are the stationary points of F (∇L_KL(θ) + ρ(θ − θ0) = 0):
 /// <list type="bullet">
 /// <item><description>
@@ -30,7 +31,7 @@ namespace DeepUnlearn.Unlearning.Methods.Famr;
 /// </summary>
 internal sealed class FamrUpdate : IDisposable
 {
-    private readonly IReadOnlyList<Tensor> _parameters;
+    private readonly IReadOnlyList<Parameter> _parameters;
     private readonly IReadOnlyList<Tensor> _anchors;
     private readonly double _learningRate;
     private readonly double _rho;
@@ -39,7 +40,7 @@ internal sealed class FamrUpdate : IDisposable
     private readonly Tensor?[] _velocity;
 
     /// <summary>The update of <paramref name="parameters"/> around <paramref name="anchors"/> (θ0, same order, borrowed).</summary>
-    public FamrUpdate(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> anchors, FamrOptions options)
+    public FamrUpdate(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> anchors, FamrOptions options)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(anchors);
@@ -56,11 +57,11 @@ internal sealed class FamrUpdate : IDisposable
         _velocity = new Tensor?[parameters.Count];
         if (options.Optimizer == OptimizerKind.Adam)
         {
-            _adam = new Adam(parameters, options.LearningRate);
+            _adam = torch.optim.Adam(parameters, options.LearningRate);
         }
     }
 
-    /// <summary>One step from the KL gradients in the parameters' <c>Grad</c> (parameters without one are skipped).</summary>
+    /// <summary>One step from the KL gradients in the parameters' <c>grad</c> (parameters without one are skipped).</summary>
     public void Step()
     {
         if (_adam is not null)
@@ -90,23 +91,25 @@ internal sealed class FamrUpdate : IDisposable
         // s = ρ/(1 + ηρ) and w = ηs = ηρ/(1 + ηρ); both stay finite as ρ → ∞ (s → 1/η, w → 1: θ returns to θ0).
         double s = double.IsPositiveInfinity(_rho) ? 1.0 / eta : _rho / (1.0 + (eta * _rho));
         double w = double.IsPositiveInfinity(_rho) ? 1.0 : eta * s;
-        using var noGrad = LibTorch.NoGrad();
+        using var noGrad = torch.no_grad();
         for (int i = 0; i < _parameters.Count; i++)
         {
-            Tensor p = _parameters[i];
-            if (p.Grad is not Tensor g)
+            // The scope also releases the handle that reading grad returns (not the gradient itself).
+            using var scope = torch.NewDisposeScope();
+            Parameter p = _parameters[i];
+            if (p.grad is not Tensor g)
             {
                 continue;
             }
-            using var scope = TensorScope.Begin();
             Tensor? v = _velocity[i];
-            Tensor d = v is null ? g.Clone() : v.Mul(_momentum).AddInPlace(g); // μ·v_t + g
-            Tensor diff = p.Sub(d, eta).SubInPlace(_anchors[i]);                // θ_t − η(μv_t + g) − θ0
-            p.SubInPlace(d, eta).SubInPlace(diff, w);                           // θ0 + diff/(1 + ηρ)
+            Tensor d = v is null ? g.clone() : v.mul(_momentum).add_(g); // μ·v_t + g
+            // sub with alpha is libtorch's add with −alpha, so these are the old binding's Sub(x, alpha) bit for bit.
+            Tensor diff = p.add(d, -eta).sub_(_anchors[i]);            // θ_t − η(μv_t + g) − θ0
+            p.add_(d, -eta).add_(diff, -w);                           // θ0 + diff/(1 + ηρ)
             if (_momentum != 0)
             {
                 // v_{t+1} = μv_t + g + ρ(θ_{t+1} − θ0), with ρ(θ_{t+1} − θ0) = s·diff exactly.
-                Tensor next = TensorScope.Detach(d.AddInPlace(diff, s));
+                Tensor next = d.add_(diff, s).DetachFromDisposeScope();
                 v?.Dispose();
                 _velocity[i] = next;
             }
@@ -117,17 +120,17 @@ internal sealed class FamrUpdate : IDisposable
     {
         if (_rho != 0)
         {
-            using var noGrad = LibTorch.NoGrad();
+            using var noGrad = torch.no_grad();
             for (int i = 0; i < _parameters.Count; i++)
             {
-                Tensor p = _parameters[i];
-                if (p.Grad is Tensor g)
+                using var scope = torch.NewDisposeScope();
+                Parameter p = _parameters[i];
+                if (p.grad is Tensor g)
                 {
-                    using var scope = TensorScope.Begin();
-                    g.AddInPlace(p.Sub(_anchors[i]), _rho); // ∇F = g + ρ(θ_t − θ0)
+                    g.add_(p.sub(_anchors[i]), _rho); // ∇F = g + ρ(θ_t − θ0)
                 }
             }
         }
-        _adam!.Step();
+        _adam!.step();
     }
 }

@@ -2,13 +2,14 @@ namespace DeepUnlearn.Unlearning.Methods.FineTune;
 
 /// <summary>
 /// Options of <see cref="FineTuneMethod"/>. SalUn's FT baseline fine-tunes for 10 epochs with lr in
-/// [0.01, 0.1] on CIFAR-10; the defaults here are scaled to the small demo models (a few epochs, lr 0.01).
+/// [0.01, 0.1] on CIFAR-10: 10 epochs at lr 0.01 by default. The demo, whose original is trained for one epoch,
+/// scales the epochs down in its own settings (<c>DemoCommand.ScaledDownSettings</c>), not here.
 /// </summary>
 public sealed record FineTuneOptions : IMethodOptions
 {
     /// <summary>Epochs over the retain set.</summary>
-    [DefaultFrom(DefaultOrigin.Ours, "scaled down for the demo's models; SalUn's FT: 10")]
-    public int Epochs { get; init; } = 1;
+    [DefaultFrom(DefaultOrigin.Paper, "SalUn's FT: 10 epochs")]
+    public int Epochs { get; init; } = 10;
 
     /// <summary>Learning rate (SGD, momentum 0.9, constant).</summary>
     [DefaultFrom(DefaultOrigin.Paper, "SalUn's FT: 0.01 to 0.1")]

@@ -4,10 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.GradientAscent;
@@ -43,7 +44,7 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
             using DataLoader forget = context.ForgetLoader(Options.BatchSize, shuffle: true, augment: context.Recipe.Augment);
             // GA.py descends on −CE with SGD(momentum, weight_decay); maximize=true is the same update, since
             // torch negates the gradient before adding the weight decay.
-            using var optimizer = new Sgd(model.TrainableParameters(), Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay, maximize: true);
+            using var optimizer = new SgdOptimizer([.. model.TrainableParameters()], Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay, maximize: true);
             int steps = forget.BatchCount * Options.Epochs;
             int step = 0;
             int epochsRun = 0;
@@ -52,14 +53,14 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
             for (int epoch = 0; epoch < Options.Epochs && !stoppedEarly; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                model.Train();
+                model.train();
                 double sum = 0;
                 long seen = 0;
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
                 {
-                    using var scope = TensorScope.Begin();
-                    Tensor loss = Functional.CrossEntropy(model.Forward(batch.Images), batch.Labels);
-                    double value = loss.Item();
+                    using var scope = torch.NewDisposeScope();
+                    Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels);
+                    double value = loss.ToDouble();
                     DivergenceGuard.CheckLoss(Name, "forget loss", value, epoch, step, hint);
                     if (Options.MaxForgetLoss > 0 && value > Options.MaxForgetLoss)
                     {
@@ -69,9 +70,9 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
                         LogStoppedEarly(logger, epoch + 1, step, value, Options.MaxForgetLoss);
                         break;
                     }
-                    optimizer.ZeroGrad();
-                    loss.Backward();
-                    optimizer.Step();
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
                     sum += value * batch.Count;
                     seen += batch.Count;
                     step++;

@@ -7,8 +7,10 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.Pgu;
@@ -67,14 +69,14 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);
-        using var scope = TensorScope.Begin();
-        Tensor logP = Functional.LogSoftmax(logits, 1);
-        Tensor isLabel = Functional.OneHot(labels, logits.Size(1)).Gt(0);
-        Tensor logOthers = logits.MaskedFill(isLabel, double.NegativeInfinity).LogSumExp(1).Sub(logits.LogSumExp(1)); // log(1 − p_y)
-        Tensor confidence = logOthers.Exp().Add(offset).Log().Neg().Mean();  // −log(1 − (p_y − δ))
-        Tensor negativeEntropy = logP.Exp().Mul(logP).Sum(1).Mean();         // Σ_k p_k log p_k
-        Tensor loss = confidence.Mul(confidenceWeight).Add(negativeEntropy.Mul(entropyWeight));
-        return scope.Keep(loss);
+        using var scope = torch.NewDisposeScope();
+        Tensor logP = nn.functional.log_softmax(logits, 1);
+        Tensor isLabel = torch.nn.functional.one_hot(labels, logits.size(1)).gt(0);
+        Tensor logOthers = logits.masked_fill(isLabel, double.NegativeInfinity).logsumexp(1).sub(logits.logsumexp(1)); // log(1 − p_y)
+        Tensor confidence = logOthers.exp().add(offset).log().neg().mean();  // −log(1 − (p_y − δ))
+        Tensor negativeEntropy = logP.exp().mul(logP).sum(1).mean();         // Σ_k p_k log p_k
+        Tensor loss = confidence.mul(confidenceWeight).add(negativeEntropy.mul(entropyWeight));
+        return loss.MoveToOuterDisposeScope();
     }
 
     /// <summary>The learning rate of updating pass <paramref name="pass"/> (1-based) of <paramref name="passes"/>: the authors' η_start·α^pass, α = (η_end/η_start)^(1/(passes + 1)).</summary>
@@ -107,7 +109,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             }
 
             // Retain space of every layer: R_r = R_D − R_f (PguRetainSpace), P_l from its eigendecomposition.
-            model.Eval();
+            model.eval();
             var watch = Stopwatch.StartNew();
             (stored, forgetSums, Tensor[] retainSums, newlyRemoved, bool loaded, int covarianceSamples) = RetainSums(context, model, layers, logger, cancellationToken);
             times["seconds_covariance"] = watch.Elapsed.TotalSeconds;
@@ -119,7 +121,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             {
                 for (int l = 0; l < layers.Count; l++)
                 {
-                    PguProjector projector = PguProjector.FromCovariance(retainSums[l], Options.RetainedEnergy, layers[l].Weight.DType);
+                    PguProjector projector = PguProjector.FromCovariance(retainSums[l], Options.RetainedEnergy, layers[l].Weight.dtype);
                     projectors.Add(projector);
                     rank += projector.Rank;
                     dims += projector.Dimension;
@@ -139,11 +141,11 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             // Only the projected weights of layers with free directions move; everything else keeps θ0's values
             // (and needs no gradient).
             var moving = new HashSet<Tensor>(layers.Where((_, l) => !projectors[l].IsFrozen).Select(l => l.Weight), ReferenceEqualityComparer.Instance);
-            foreach (Tensor p in model.Parameters())
+            foreach (Tensor p in model.parameters())
             {
-                if (p.RequiresGrad && !moving.Contains(p))
+                if (p.requires_grad && !moving.Contains(p))
                 {
-                    p.RequiresGrad = false;
+                    p.requires_grad = false;
                     frozen.Add(p);
                 }
             }
@@ -183,12 +185,12 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                 int inEpoch = 0;
                 foreach (Batch batch in forgetLoader.Epoch(pass - 1, cancellationToken))
                 {
-                    using (var scope = TensorScope.Begin())
+                    using (var scope = torch.NewDisposeScope())
                     {
-                        model.ZeroGrad();
-                        Tensor logits = model.Forward(batch.Images);
+                        model.zero_grad();
+                        Tensor logits = model.call(batch.Images);
                         Tensor loss = ForgetLoss(logits, batch.Labels, Options.Offset, Options.ConfidenceWeight, Options.EntropyWeight);
-                        loss.Backward();
+                        loss.backward();
                         projectionWatch.Restart();
                         for (int l = 0; l < layers.Count; l++)
                         {
@@ -197,7 +199,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                         projectionSeconds += projectionWatch.Elapsed.TotalSeconds;
                         step++;
                         inEpoch++;
-                        lastLoss = loss.Item();
+                        lastLoss = loss.ToDouble();
                         if (inEpoch % 10 == 0 || inEpoch == batches)
                         {
                             context.Report(Name, $"epoch {pass}/{Options.Epochs}", inEpoch, batches, lastLoss);
@@ -227,11 +229,11 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             times["seconds_projection"] = projectionSeconds;
             times["seconds_checks"] = checkSeconds;
             LogStop(logger, outcome, epochsRun, rule.ForgetAccuracy, rule.RetainAccuracy);
-            model.ZeroGrad();
-            model.Train();
+            model.zero_grad();
+            model.train();
             foreach (Tensor p in frozen)
             {
-                p.RequiresGrad = true;
+                p.requires_grad = true;
             }
             frozen.Clear();
 
@@ -293,9 +295,9 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         {
             foreach (Tensor p in frozen)
             {
-                if (!p.IsDisposed)
+                if (!p.IsInvalid)
                 {
-                    p.RequiresGrad = true;
+                    p.requires_grad = true;
                 }
             }
             foreach (PguProjector p in projectors)
@@ -333,11 +335,11 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                 }
                 Tensor[] forget = Collect(context, model, layers, newIds, stored.Protocol, "covariance: forget", cancellationToken);
                 var retain = new Tensor[layers.Count];
-                using (LibTorch.NoGrad())
+                using (torch.no_grad())
                 {
                     for (int l = 0; l < layers.Count; l++)
                     {
-                        retain[l] = TensorScope.Detach(stored.Representations[l].Sub(forget[l]));
+                        retain[l] = stored.Representations[l].sub(forget[l]).DetachFromDisposeScope();
                     }
                 }
                 LogLoaded(logger, sidecarPath!, stored.Samples, newIds.Length);
@@ -364,11 +366,11 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
         {
             forgetSums = Collect(context, model, layers, context.ForgetIds, protocol, "covariance: forget", cancellationToken);
             var full = new Tensor[layers.Count];
-            using (LibTorch.NoGrad())
+            using (torch.no_grad())
             {
                 for (int l = 0; l < layers.Count; l++)
                 {
-                    full[l] = TensorScope.Detach(retainSums[l].Add(forgetSums[l]));
+                    full[l] = retainSums[l].add(forgetSums[l]).DetachFromDisposeScope();
                 }
             }
             int trainingSamples = context.RetainIds.Concat(context.ForgetIds).Distinct().Count();
@@ -448,39 +450,39 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
     /// <summary>Training mode for dropout, evaluation mode (frozen running statistics) for BatchNorm.</summary>
     private static void TrainMode(ClassifierModel model)
     {
-        model.Train();
-        foreach (var (_, module) in model.NamedModules())
+        model.train();
+        foreach (var (_, module) in model.named_modules())
         {
             if (module is BatchNorm2d)
             {
-                module.Eval();
+                module.eval();
             }
         }
     }
 
     private static void TakeSnapshot(IReadOnlyList<PguLayer> layers, List<Tensor> snapshot)
     {
-        using var noGrad = LibTorch.NoGrad();
+        using var noGrad = torch.no_grad();
         if (snapshot.Count == 0)
         {
             foreach (PguLayer layer in layers)
             {
-                snapshot.Add(TensorScope.Detach(layer.Weight.Clone()));
+                snapshot.Add(layer.Weight.clone().DetachFromDisposeScope());
             }
             return;
         }
         for (int l = 0; l < layers.Count; l++)
         {
-            snapshot[l].CopyFrom(layers[l].Weight);
+            snapshot[l].copy_(layers[l].Weight);
         }
     }
 
     private static void RestoreSnapshot(IReadOnlyList<PguLayer> layers, List<Tensor> snapshot)
     {
-        using var noGrad = LibTorch.NoGrad();
+        using var noGrad = torch.no_grad();
         for (int l = 0; l < layers.Count; l++)
         {
-            layers[l].Weight.CopyFrom(snapshot[l]);
+            layers[l].Weight.copy_(snapshot[l]);
         }
     }
 
@@ -675,14 +677,14 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
 
         private static double Accuracy(ClassifierModel model, DataLoader loader, CancellationToken cancellationToken)
         {
-            model.Eval();
-            using var noGrad = LibTorch.NoGrad();
+            model.eval();
+            using var noGrad = torch.no_grad();
             long correct = 0;
             long seen = 0;
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                correct += model.Forward(batch.Images).ArgMax(1).Eq(batch.Labels).Sum().ItemInt64();
+                using var scope = torch.NewDisposeScope();
+                correct += model.call(batch.Images).argmax(1).eq(batch.Labels).sum().ToInt64();
                 seen += batch.Count;
             }
             return seen == 0 ? 0 : 100.0 * correct / seen;

@@ -1,5 +1,6 @@
 using System;
-using DeepUnlearn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.Pgu;
 
@@ -55,84 +56,84 @@ public sealed class PguProjector : IDisposable
     /// the eigendecomposition runs in float64, negative round-off eigenvalues count as 0) keeping the share
     /// <paramref name="retainedEnergy"/> ε ∈ (0, 1] of Σσ; the basis is stored in <paramref name="dtype"/>.
     /// </summary>
-    public static PguProjector FromCovariance(Tensor covariance, double retainedEnergy, DType dtype = DType.Float32)
+    public static PguProjector FromCovariance(Tensor covariance, double retainedEnergy, ScalarType dtype = ScalarType.Float32)
     {
         ArgumentNullException.ThrowIfNull(covariance);
-        if (covariance.Dim != 2 || covariance.Size(0) != covariance.Size(1))
+        if (covariance.dim() != 2 || covariance.size(0) != covariance.size(1))
         {
-            throw new ArgumentException($"the covariance must be square, got [{string.Join(", ", covariance.ShapeArray())}]", nameof(covariance));
+            throw new ArgumentException($"the covariance must be square, got [{string.Join(", ", covariance.shape)}]", nameof(covariance));
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retainedEnergy);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(retainedEnergy, 1.0);
-        long d = covariance.Size(0);
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
-        var (eigenvalues, eigenvectors) = Linalg.Eigh(covariance.To(DType.Float64)); // ascending
-        Tensor sigma = eigenvalues.Flip(0).Clamp(min: 0).Sqrt(); // σ_i, descending
-        double total = sigma.Sum().Item();
+        long d = covariance.size(0);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var (eigenvalues, eigenvectors) = torch.linalg.eigh(covariance.to(ScalarType.Float64)); // ascending
+        Tensor sigma = eigenvalues.flip(0L).clamp(min: 0).sqrt(); // σ_i, descending
+        double total = sigma.sum().ToDouble();
         int k = 0;
         if (total > 0)
         {
-            Tensor share = sigma.CumSum(0).Div(total);
-            k = (int)Math.Min(d, share.Le(retainedEnergy).Sum().ItemInt64() + 1);
+            Tensor share = sigma.cumsum(dim: 0).div(total);
+            k = (int)Math.Min(d, share.le(retainedEnergy).sum().ToInt64() + 1);
         }
         if (k == 0 || k == d)
         {
             return new PguProjector(d, k, null, k == 0 ? Form.Identity : Form.Zero);
         }
         // eigenvectors are ascending: the last k columns are U_k, the first d − k are U_⊥.
-        Tensor kept = eigenvectors.Narrow(1, d - k, k);
-        Tensor complement = eigenvectors.Narrow(1, 0, d - k);
+        Tensor kept = eigenvectors.narrow(1, d - k, k);
+        Tensor complement = eigenvectors.narrow(1, 0, d - k);
         (Tensor matrix, Form form) = Math.Min(k, d - k) * LowRankFactor > d
-            ? (complement.Mm(complement.T()), Form.Complement)
+            ? (complement.mm(complement.T), Form.Complement)
             : k <= d - k ? (kept, Form.KeptBasis) : (complement, Form.ComplementBasis);
-        return new PguProjector(d, k, TensorScope.Detach(matrix.To(dtype).Contiguous()), form);
+        return new PguProjector(d, k, matrix.to(dtype).contiguous().DetachFromDisposeScope(), form);
     }
 
     /// <summary>P = U_k·U_kᵀ as a dense [d, d] matrix in <paramref name="dtype"/> (for checks and tests; the steps never form it).</summary>
-    public Tensor Matrix(DType dtype = DType.Float64)
+    public Tensor Matrix(ScalarType dtype = ScalarType.Float64)
     {
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         Tensor p;
         switch (_form)
         {
             case Form.Identity:
-                p = Tensor.Zeros([Dimension, Dimension], dtype);
+                p = torch.zeros([Dimension, Dimension], dtype);
                 break;
             case Form.Zero:
-                p = Tensor.Eye(Dimension, dtype: dtype);
+                p = torch.eye(Dimension, dtype: dtype);
                 break;
             case Form.Complement:
-                p = Tensor.Eye(Dimension, dtype: dtype).Sub(_matrix!.To(dtype));
+                p = torch.eye(Dimension, dtype: dtype).sub(_matrix!.to(dtype));
                 break;
             default:
-                Tensor b = _matrix!.To(dtype);
-                Tensor bbT = b.Mm(b.T());
-                p = _form == Form.ComplementBasis ? Tensor.Eye(Dimension, dtype: dtype).Sub(bbT) : bbT;
+                Tensor b = _matrix!.to(dtype);
+                Tensor bbT = b.mm(b.T);
+                p = _form == Form.ComplementBasis ? torch.eye(Dimension, dtype: dtype).sub(bbT) : bbT;
                 break;
         }
-        return scope.Keep(p);
+        return p.MoveToOuterDisposeScope();
     }
 
     /// <summary>G − G·P for rows G [n, d].</summary>
     public Tensor Project(Tensor rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Dim != 2 || rows.Size(1) != Dimension)
+        if (rows.dim() != 2 || rows.size(1) != Dimension)
         {
-            throw new ArgumentException($"the projector is for {Dimension}-dimensional inputs but the gradient rows are [{string.Join(", ", rows.ShapeArray())}]", nameof(rows));
+            throw new ArgumentException($"the projector is for {Dimension}-dimensional inputs but the gradient rows are [{string.Join(", ", rows.shape)}]", nameof(rows));
         }
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor result = _form switch
         {
-            Form.Identity => rows.Clone(),
-            Form.Zero => rows.ZerosLike(),
-            Form.Complement => rows.Mm(_matrix!),                          // G·(I − P)
-            Form.ComplementBasis => rows.Mm(_matrix!).Mm(_matrix!.T()),    // G·U_⊥·U_⊥ᵀ
-            _ => rows.Sub(rows.Mm(_matrix!).Mm(_matrix!.T())),             // G − G·U_k·U_kᵀ
+            Form.Identity => rows.clone(),
+            Form.Zero => rows.zeros_like(),
+            Form.Complement => rows.mm(_matrix!),                          // G·(I − P)
+            Form.ComplementBasis => rows.mm(_matrix!).mm(_matrix!.T),      // G·U_⊥·U_⊥ᵀ
+            _ => rows.sub(rows.mm(_matrix!).mm(_matrix!.T)),               // G − G·U_k·U_kᵀ
         };
-        return scope.Keep(result);
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -143,16 +144,20 @@ public sealed class PguProjector : IDisposable
     public void Step(Tensor weight, double learningRate, double weightDecay = 0)
     {
         ArgumentNullException.ThrowIfNull(weight);
-        Tensor? grad = weight.Grad;
-        if (grad is null || IsFrozen)
+        if (IsFrozen)
         {
             return;
         }
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
-        Tensor g = weightDecay == 0 ? grad : grad.Add(weight, weightDecay);
-        Tensor projected = Project(g.Reshape(weight.Size(0), -1));
-        weight.SubInPlace(projected.Reshape(weight.ShapeArray()), learningRate);
+        using var scope = torch.NewDisposeScope(); // owns the handle weight.grad makes
+        Tensor? grad = weight.grad;
+        if (grad is null)
+        {
+            return;
+        }
+        using var noGrad = torch.no_grad();
+        Tensor g = weightDecay == 0 ? grad : grad.add(weight, alpha: weightDecay);
+        Tensor projected = Project(g.reshape(weight.size(0), -1));
+        weight.add_(projected.reshape(weight.shape), alpha: -learningRate); // W − η·G
     }
 
     /// <summary>Releases the basis.</summary>

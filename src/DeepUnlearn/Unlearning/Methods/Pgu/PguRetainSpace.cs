@@ -8,10 +8,10 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.Pgu;
 
@@ -71,9 +71,9 @@ public sealed class PguRetainSpace : ICheckpointSidecar
         for (int l = 0; l < representations.Length; l++)
         {
             Tensor r = representations[l];
-            if (r.Dim != 2 || r.Size(0) != r.Size(1) || r.DType != DType.Float64)
+            if (r.dim() != 2 || r.size(0) != r.size(1) || r.dtype != ScalarType.Float64)
             {
-                throw new ArgumentException($"the representation of {layers[l]} must be a square float64 matrix, got {r.DType} [{string.Join(", ", r.ShapeArray())}]", nameof(representations));
+                throw new ArgumentException($"the representation of {layers[l]} must be a square float64 matrix, got {r.dtype} [{string.Join(", ", r.shape)}]", nameof(representations));
             }
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(trainingSamples, removedIds.Count);
@@ -122,16 +122,18 @@ public sealed class PguRetainSpace : ICheckpointSidecar
     /// SHA-256 (hex) of <paramref name="model"/>'s state dict: every parameter and buffer's name, dtype, shape and
     /// bytes, in state-dict order. Equal for a model and its checkpoint reloaded; different after any weight change.
     /// </summary>
-    public static string Fingerprint(Module model)
+    public static string Fingerprint(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var noGrad = LibTorch.NoGrad();
-        foreach (var (name, tensor) in model.StateDict())
+        using var noGrad = torch.no_grad();
+        foreach (var (name, tensor) in model.state_dict())
         {
-            string head = string.Create(CultureInfo.InvariantCulture, $"{name}|{tensor.DType}|{string.Join(",", tensor.ShapeArray())}|");
+            string head = string.Create(CultureInfo.InvariantCulture, $"{name}|{tensor.dtype}|{string.Join(",", tensor.shape)}|");
             hash.AppendData(Encoding.UTF8.GetBytes(head));
-            hash.AppendData(tensor.ToBytes());
+            // Row-major bytes on the host, one tensor at a time (the scope frees the copy, never the model's tensor).
+            using var scope = torch.NewDisposeScope();
+            hash.AppendData(tensor.detach().cpu().contiguous().bytes);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
@@ -141,7 +143,7 @@ public sealed class PguRetainSpace : ICheckpointSidecar
     /// <paramref name="protocol"/> says: what to store with a freshly trained model so that later requests need only
     /// D_f. <paramref name="progress"/> receives (batches done, batches).
     /// </summary>
-    public static PguRetainSpace Compute(Module model, VisionData data, PguCovarianceProtocol protocol, Device device, int workers = 2, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+    public static PguRetainSpace Compute(nn.Module<Tensor, Tensor> model, VisionData data, PguCovarianceProtocol protocol, Device device, int workers = 2, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -179,11 +181,11 @@ public sealed class PguRetainSpace : ICheckpointSidecar
         var result = new Tensor[_representations.Length];
         try
         {
-            using var noGrad = LibTorch.NoGrad();
+            using var noGrad = torch.no_grad();
             for (int l = 0; l < result.Length; l++)
             {
-                using var scope = TensorScope.Begin();
-                result[l] = TensorScope.Detach(_representations[l].Sub(forgetSums[l].To(DType.Float64)));
+                using var scope = torch.NewDisposeScope();
+                result[l] = (_representations[l].sub(forgetSums[l].to(ScalarType.Float64))).DetachFromDisposeScope();
             }
         }
         catch
@@ -213,7 +215,7 @@ public sealed class PguRetainSpace : ICheckpointSidecar
             DeepUnlearnVersion = ToolkitInfo.Version,
             CreatedUtc = DateTimeOffset.UtcNow,
         };
-        using Tensor removed = TensorScope.Detach(Tensor.From<int>(RemovedIds.ToArray(), [RemovedIds.Count]));
+        using Tensor removed = torch.tensor(RemovedIds.ToArray(), [RemovedIds.Count], ScalarType.Int32).DetachFromDisposeScope();
         var tensors = Layers.Select((name, l) => new KeyValuePair<string, Tensor>(TensorPrefix + name, _representations[l]))
             .Append(new(RemovedIdsTensor, removed));
         SafeTensors.Save(path, tensors, new Dictionary<string, string>(StringComparer.Ordinal)
@@ -253,7 +255,7 @@ public sealed class PguRetainSpace : ICheckpointSidecar
         {
             throw new InvalidDataException($"'{path}' is PGU retain-space format {description.FormatVersion}; this version reads format {CurrentFormat}");
         }
-        int[] removed = file.Tensors.TryGetValue(RemovedIdsTensor, out Tensor? ids) ? ids.ToArray<int>() : [];
+        int[] removed = file.Tensors.TryGetValue(RemovedIdsTensor, out Tensor? ids) ? ids.data<int>().ToArray() : [];
         if (description.TrainingSamples - removed.Length != description.Samples)
         {
             throw new InvalidDataException($"'{path}': {description.TrainingSamples} training samples minus {removed.Length} removed is not the {description.Samples} samples it records");
@@ -309,7 +311,7 @@ public sealed class PguRetainSpace : ICheckpointSidecar
         {
             return $"it was built over {TrainingSamples} training samples, the request's training split has {trainingSamples}";
         }
-        if (layers.Count != Layers.Count || layers.Where((l, i) => l.Name != Layers[i] || l.Inputs != _representations[i].Size(0)).Any())
+        if (layers.Count != Layers.Count || layers.Where((l, i) => l.Name != Layers[i] || l.Inputs != _representations[i].size(0)).Any())
         {
             return "its layers are not the model's";
         }

@@ -4,10 +4,11 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.RandomLabel;
@@ -36,7 +37,7 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
         ClassifierModel model = context.CopyOriginal();
         try
         {
-            using var optimizer = new Sgd(model.TrainableParameters(), Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay);
+            using var optimizer = new SgdOptimizer([.. model.TrainableParameters()], Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay);
             string hint = string.Create(CultureInfo.InvariantCulture, $"lower {Name}.learning_rate (now {Options.LearningRate})");
             RandomLabelRun run = Train(context, model, optimizer, Name, Options.Training, hint, afterBackward: null, cancellationToken);
             return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, run.Diagnostics(Options.Epochs));
@@ -55,7 +56,7 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
     /// cross-entropy, backward, <paramref name="afterBackward"/> (SalUn masks the gradients there), optimizer step.
     /// <paramref name="observe"/> sees every batch's sample ids and the labels trained on (for tests).
     /// </summary>
-    internal static RandomLabelRun Train(UnlearningContext context, ClassifierModel model, Optimizer optimizer, string method, RandomLabelTraining training, string hint, Action? afterBackward, CancellationToken cancellationToken, Action<long[], long[]>? observe = null)
+    internal static RandomLabelRun Train(UnlearningContext context, ClassifierModel model, optim.Optimizer optimizer, string method, RandomLabelTraining training, string hint, Action? afterBackward, CancellationToken cancellationToken, Action<long[], long[]>? observe = null)
     {
         IVisionDataset train = context.Data.Train;
         int numClasses = context.NumClasses;
@@ -81,14 +82,14 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
             for (int epoch = 0; epoch < training.Epochs; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                model.Train();
+                model.train();
                 double sum = 0;
                 long seen = 0;
                 foreach (DataLoader loader in loaders)
                 {
                     foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
                     {
-                        using var scope = TensorScope.Begin();
+                        using var scope = torch.NewDisposeScope();
                         for (int i = 0; i < batch.Count; i++)
                         {
                             int id = (int)batch.Ids[i];
@@ -96,14 +97,14 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
                             labels[i] = isForget[id] ? RandomLabels.Draw(context.Seed, epoch, id, label, numClasses, training.ExcludeTrueLabel) : label;
                         }
                         observe?.Invoke(batch.Ids.ToArray(), labels.AsSpan(0, batch.Count).ToArray());
-                        Tensor targets = Tensor.From<long>(labels.AsSpan(0, batch.Count), [batch.Count], batch.Labels.Device);
-                        Tensor loss = Functional.CrossEntropy(model.Forward(batch.Images), targets);
-                        double value = loss.Item();
+                        Tensor targets = torch.tensor(labels.AsSpan(0, batch.Count).ToArray(), device: batch.Labels.device);
+                        Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), targets);
+                        double value = loss.ToDouble();
                         DivergenceGuard.CheckLoss(method, "training loss", value, epoch, step, hint);
-                        optimizer.ZeroGrad();
-                        loss.Backward();
+                        optimizer.zero_grad();
+                        loss.backward();
                         afterBackward?.Invoke();
-                        optimizer.Step();
+                        optimizer.step();
                         sum += value * batch.Count;
                         seen += batch.Count;
                         step++;

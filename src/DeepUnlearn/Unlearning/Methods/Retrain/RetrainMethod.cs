@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using DeepUnlearn.Training;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,7 @@ public sealed class RetrainMethod(RetrainOptions options) : IUnlearningMethod
         ClassifierModel model = ModelRegistry.Create(spec with { Seed = context.Seed });
         try
         {
-            model.To(context.Device);
+            ModelPlacement.MoveTo(model, context.Device);
             TrainingConfig recipe = context.Recipe with
             {
                 Epochs = Options.Epochs ?? context.Recipe.Epochs,

@@ -4,10 +4,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
-using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using DeepUnlearn.Unlearning.Methods.RandomLabel;
 
 namespace DeepUnlearn.Unlearning.Methods.SalUn;
@@ -44,9 +46,9 @@ public sealed class SalUnMethod(SalUnOptions options) : IUnlearningMethod
             context.Report(Name, "saliency", 0, 1, double.NaN);
             using SaliencyMask mask = ComputeMask(context, model, Options, cancellationToken);
             context.Report(Name, "saliency", 1, 1, double.NaN);
-            (string Name, Tensor Parameter)[] parameters = model.NamedParameters().Where(p => mask.Masks.ContainsKey(p.Name)).ToArray();
+            (string Name, Parameter Parameter)[] parameters = model.named_parameters().Where(p => mask.Masks.ContainsKey(p.name)).ToArray();
             double weightDecay = Options.WeightDecay;
-            using var optimizer = new Sgd(parameters.Select(p => p.Parameter), Options.LearningRate, Options.Momentum);
+            using var optimizer = new SgdOptimizer([.. parameters.Select(p => p.Parameter)], Options.LearningRate, Options.Momentum);
             string hint = string.Create(CultureInfo.InvariantCulture, $"lower {Name}.learning_rate (now {Options.LearningRate})");
             RandomLabelRun run = RandomLabelMethod.Train(context, model, optimizer, Name, Options.Training, hint, MaskGradients, cancellationToken);
             Dictionary<string, double> diagnostics = run.Diagnostics(Options.Epochs);
@@ -57,18 +59,18 @@ public sealed class SalUnMethod(SalUnOptions options) : IUnlearningMethod
             // g ← m_S ⊙ (g + λ·θ): weight decay first, then the mask, so masked weights get an exact zero update.
             void MaskGradients()
             {
-                using var noGrad = LibTorch.NoGrad();
-                foreach ((string name, Tensor parameter) in parameters)
+                using var noGrad = torch.no_grad();
+                foreach ((string name, Parameter parameter) in parameters)
                 {
-                    using var scope = TensorScope.Begin();
-                    Tensor? grad = parameter.Grad;
+                    using var scope = torch.NewDisposeScope();
+                    Tensor? grad = parameter.grad;
                     if (grad is null)
                     {
                         continue;
                     }
                     if (weightDecay != 0)
                     {
-                        grad.AddInPlace(parameter, weightDecay);
+                        grad.add_(parameter, weightDecay);
                     }
                     mask.Apply(name, grad);
                 }

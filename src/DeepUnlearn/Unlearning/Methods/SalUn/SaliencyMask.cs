@@ -4,8 +4,10 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Unlearning.Methods.SalUn;
 
@@ -59,33 +61,33 @@ public sealed class SaliencyMask : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "the salient fraction must be in (0, 1]");
         }
-        (string Name, Tensor Parameter)[] parameters = model.NamedParameters().Where(p => p.Parameter.RequiresGrad).ToArray();
+        (string Name, Parameter Parameter)[] parameters = model.named_parameters().Where(p => p.parameter.requires_grad).ToArray();
         if (parameters.Length == 0)
         {
             throw new ArgumentException("the model has no trainable parameters to rank", nameof(model));
         }
-        bool wasTraining = model.IsTraining;
-        model.ZeroGrad();
-        model.Eval();
+        bool wasTraining = model.training;
+        model.zero_grad();
+        model.eval();
         try
         {
             foreach (Batch batch in forget.Epoch(0, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                // Backward accumulates into .Grad across batches: after the loop it holds ∇ Σ_{D_f} ℓ.
-                Functional.CrossEntropy(model.Forward(batch.Images), batch.Labels, reduction: Reduction.Sum).Backward();
+                using var scope = torch.NewDisposeScope();
+                // Backward accumulates into .grad across batches: after the loop it holds ∇ Σ_{D_f} ℓ.
+                torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels, reduction: nn.Reduction.Sum).backward();
             }
             return FromGradients(parameters, ratio);
         }
         finally
         {
-            model.ZeroGrad();
-            model.Train(wasTraining);
+            model.zero_grad();
+            model.train(wasTraining);
         }
     }
 
     /// <summary>The mask applied to a gradient in place: g ← g ⊙ m for every parameter in the mask.</summary>
-    internal void Apply(string name, Tensor gradient) => gradient.MulInPlace(_masks[name]);
+    internal void Apply(string name, Tensor gradient) => gradient.mul_(_masks[name]);
 
     /// <summary>Releases the mask tensors.</summary>
     public void Dispose()
@@ -97,37 +99,38 @@ public sealed class SaliencyMask : IDisposable
         _masks.Clear();
     }
 
-    private static SaliencyMask FromGradients((string Name, Tensor Parameter)[] parameters, double ratio)
+    private static SaliencyMask FromGradients((string Name, Parameter Parameter)[] parameters, double ratio)
     {
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         var magnitudes = new Tensor[parameters.Length];
         for (int i = 0; i < parameters.Length; i++)
         {
             Tensor p = parameters[i].Parameter;
             // A parameter the forget loss does not reach has no gradient: zero saliency.
-            magnitudes[i] = p.Grad?.Abs().Flatten() ?? p.ZerosLike().Flatten();
+            magnitudes[i] = p.grad?.abs().flatten() ?? p.zeros_like().flatten();
         }
-        Tensor all = Tensor.Cat(magnitudes);
-        long total = all.NumEl;
+        Tensor all = torch.cat(magnitudes);
+        long total = all.numel();
         long kept = (long)Math.Floor(total * ratio);
-        Tensor flat = all.ZerosLike();
+        Tensor flat = all.zeros_like();
         if (kept == total)
         {
-            flat.FillInPlace(1);
+            flat.fill_(1);
         }
         else if (kept > 0)
         {
-            Tensor top = all.TopK(kept).Indices;
-            flat = flat.Scatter(0, top, 1.0);
+            // topk takes an int k: a model would need over 2³¹ weights for this to overflow (checked).
+            Tensor top = all.topk(checked((int)kept)).indexes;
+            flat.index_fill_(0, top, 1.0);
         }
         var masks = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         long offset = 0;
-        foreach ((string name, Tensor p) in parameters)
+        foreach ((string name, Parameter p) in parameters)
         {
             // The masks outlive the scope: the SaliencyMask owns and disposes them.
-            masks[name] = TensorScope.Detach(flat.Narrow(0, offset, p.NumEl).Reshape(p.ShapeArray()));
-            offset += p.NumEl;
+            masks[name] = flat.narrow(0, offset, p.numel()).reshape(p.shape).DetachFromDisposeScope();
+            offset += p.numel();
         }
         return new SaliencyMask(masks, kept, total);
     }

@@ -5,10 +5,12 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
-using DeepUnlearn.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using DataLoader = DeepUnlearn.Data.DataLoader;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Unlearning.Methods.Scrub;
@@ -42,10 +44,10 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);
         using Tensor scaledStudent = student / temperature;
         using Tensor scaledTeacher = teacher / temperature;
-        using Tensor logStudent = Functional.LogSoftmax(scaledStudent, 1);
-        using Tensor pTeacher = Functional.Softmax(scaledTeacher, 1);
-        using Tensor kl = Functional.KlDiv(logStudent, pTeacher, Reduction.Sum);
-        return kl * (temperature * temperature / student.Size(0));
+        using Tensor logStudent = nn.functional.log_softmax(scaledStudent, 1);
+        using Tensor pTeacher = torch.nn.functional.softmax(scaledTeacher, 1);
+        using Tensor kl = KlDivergence.Loss(logStudent, pTeacher, targetIsLog: false, KlReduction.Sum);
+        return kl * (temperature * temperature / student.size(0));
     }
 
     /// <inheritdoc />
@@ -77,11 +79,14 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         ILogger logger = context.Logger(name);
         string hint = string.Create(CultureInfo.InvariantCulture,
             $"lower {name}.learning_rate (now {options.LearningRate}) or {name}.max_step_epochs (now {options.MaxStepEpochs})");
-        teacher.Eval();
-        teacher.Freeze();
+        teacher.eval();
+        foreach (Parameter p in teacher.parameters())
+        {
+            p.requires_grad = false;
+        }
         using DataLoader forget = context.ForgetLoader(options.ForgetBatchSize, shuffle: true, augment: false);
         using DataLoader retain = context.RetainLoader(options.RetainBatchSize, shuffle: true, augment: false);
-        using var optimizer = new Sgd(student.TrainableParameters(), options.LearningRate, options.Momentum, weightDecay: options.WeightDecay);
+        using var optimizer = new SgdOptimizer([.. student.TrainableParameters()], options.LearningRate, options.Momentum, weightDecay: options.WeightDecay);
         int maxEpochs = Math.Min(options.MaxStepEpochs, options.Epochs);
         int steps = (maxEpochs * forget.BatchCount) + (options.Epochs * retain.BatchCount);
         int step = 0;
@@ -92,8 +97,12 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
             cancellationToken.ThrowIfCancellationRequested();
             // adjust_learning_rate: epochs are 1-based there; the rate decays once per milestone passed.
             int decays = options.LrDecayEpochs.Count(m => epoch + 1 > m);
-            optimizer.LearningRate = options.LearningRate * Math.Pow(options.LrDecayRate, decays);
-            student.Train();
+            double rate = options.LearningRate * Math.Pow(options.LrDecayRate, decays);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = rate;
+            }
+            student.train();
             if (epoch < options.MaxStepEpochs)
             {
                 maxLoss = MaxStepPass(context, student, teacher, forget, optimizer, options, epoch, ref step, steps, hint, cancellationToken);
@@ -102,18 +111,18 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
             long minSeen = 0;
             foreach (Batch batch in retain.Epoch(epoch, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                Tensor logits = student.Forward(batch.Images);
-                Tensor loss = Functional.CrossEntropy(logits, batch.Labels) * options.Gamma;
+                using var scope = torch.NewDisposeScope();
+                Tensor logits = student.call(batch.Images);
+                Tensor loss = torch.nn.functional.cross_entropy(logits, batch.Labels) * options.Gamma;
                 if (options.Alpha != 0)
                 {
                     loss = loss + (DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature) * options.Alpha);
                 }
-                double value = loss.Item();
+                double value = loss.ToDouble();
                 DivergenceGuard.CheckLoss(name, "retain loss", value, epoch, step, hint);
-                optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step();
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
                 minSum += value * batch.Count;
                 minSeen += batch.Count;
                 step++;
@@ -142,24 +151,24 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
     /// <paramref name="optimizer"/> step minimising −d(x; w_s), which moves the student away from the teacher on D_f.
     /// Returns the batches' mean d, each measured before its step.
     /// </summary>
-    internal static double MaxStepPass(UnlearningContext context, ClassifierModel student, ClassifierModel teacher, DataLoader forget, Optimizer optimizer, ScrubOptions options, int epoch, ref int step, int steps, string hint, CancellationToken cancellationToken)
+    internal static double MaxStepPass(UnlearningContext context, ClassifierModel student, ClassifierModel teacher, DataLoader forget, optim.Optimizer optimizer, ScrubOptions options, int epoch, ref int step, int steps, string hint, CancellationToken cancellationToken)
     {
         const string name = "scrub";
-        student.Train();
+        student.train();
         double sum = 0;
         long seen = 0;
         foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
         {
-            using var scope = TensorScope.Begin();
-            Tensor logits = student.Forward(batch.Images);
+            using var scope = torch.NewDisposeScope();
+            Tensor logits = student.call(batch.Images);
             Tensor distance = DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature);
-            double value = distance.Item();
+            double value = distance.ToDouble();
             DivergenceGuard.CheckLoss(name, "forget-set KL", value, epoch, step, hint);
             // Max-step: minimise −d, i.e. move the student away from the teacher on D_f.
-            Tensor loss = distance.Neg();
-            optimizer.ZeroGrad();
-            loss.Backward();
-            optimizer.Step();
+            Tensor loss = distance.neg();
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
             sum += value * batch.Count;
             seen += batch.Count;
             step++;
@@ -170,8 +179,8 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
 
     private static Tensor TeacherLogits(ClassifierModel teacher, Tensor images)
     {
-        using var noGrad = LibTorch.NoGrad();
-        return teacher.Forward(images);
+        using var noGrad = torch.no_grad();
+        return teacher.call(images);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "scrub epoch {Epoch}/{Epochs}: forget KL {ForgetKl:F4} (last max-step pass), retain loss {RetainLoss:F4}")]

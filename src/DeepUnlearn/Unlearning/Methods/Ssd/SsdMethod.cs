@@ -5,8 +5,10 @@ using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using DataLoader = DeepUnlearn.Data.DataLoader;
 
 namespace DeepUnlearn.Unlearning.Methods.Ssd;
 
@@ -43,18 +45,18 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
         ArgumentNullException.ThrowIfNull(parameter);
         ArgumentNullException.ThrowIfNull(importanceFull);
         ArgumentNullException.ThrowIfNull(importanceForget);
-        using var scope = TensorScope.Begin();
-        using var noGrad = LibTorch.NoGrad();
-        Tensor selected = importanceForget.Gt(importanceFull.Mul(alpha)); // I_f > α·I_D   (eq. 3)
-        long count = selected.Sum().ItemInt64();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Tensor selected = importanceForget.gt(importanceFull.mul(alpha)); // I_f > α·I_D   (eq. 3)
+        long count = selected.sum().ToInt64();
         if (count == 0)
         {
             return 0;
         }
         // β = min(λ·I_D / I_f, 1) on the selected entries (I_f > 0 there), 1 elsewhere   (eq. 4)
-        Tensor beta = importanceFull.Mul(lambda).Div(importanceForget).Clamp(max: 1.0);
-        Tensor scale = Tensor.Where(selected, beta, Tensor.Ones([], parameter.DType, parameter.Device));
-        parameter.MulInPlace(scale);
+        Tensor beta = importanceFull.mul(lambda).div(importanceForget).clamp(max: 1.0);
+        Tensor scale = torch.where(selected, beta, torch.ones(Array.Empty<long>(), parameter.dtype, parameter.device));
+        parameter.mul_(scale);
         return count;
     }
 
@@ -69,8 +71,8 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
         List<Tensor>? fullImportance = null;
         try
         {
-            model.Eval();
-            List<Tensor> parameters = model.TrainableParameters().ToList();
+            model.eval();
+            List<Parameter> parameters = model.TrainableParameters().ToList();
             using (DataLoader forget = context.ForgetLoader(Options.BatchSize, shuffle: false, augment: false))
             {
                 forgetImportance = Importance(context, model, parameters, forget, "importance D_f", cancellationToken);
@@ -84,10 +86,10 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
             for (int i = 0; i < parameters.Count; i++)
             {
                 dampened += Dampen(parameters[i], fullImportance[i], forgetImportance[i], Options.Alpha, Options.Lambda);
-                total += parameters[i].NumEl;
+                total += parameters[i].numel();
             }
-            model.ZeroGrad();
-            model.Train();
+            model.zero_grad();
+            model.train();
             return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
             {
                 ["dampened_parameters"] = dampened,
@@ -109,32 +111,32 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
     }
 
     /// <summary>I = (1/|batches|)·Σ_b (∇_θ mean-CE(b))², per parameter (eq. 1, as <c>calc_importance</c>).</summary>
-    private List<Tensor> Importance(UnlearningContext context, ClassifierModel model, List<Tensor> parameters, DataLoader loader, string phase, CancellationToken cancellationToken)
+    private List<Tensor> Importance(UnlearningContext context, ClassifierModel model, List<Parameter> parameters, DataLoader loader, string phase, CancellationToken cancellationToken)
     {
         var importance = new List<Tensor>(parameters.Count);
         try
         {
-            using (LibTorch.NoGrad())
+            using (torch.no_grad())
             {
-                foreach (Tensor p in parameters)
+                foreach (Parameter p in parameters)
                 {
-                    importance.Add(TensorScope.Detach(Tensor.Zeros(p.ShapeArray(), p.DType, p.Device)));
+                    importance.Add(torch.zeros(p.shape, p.dtype, p.device).DetachFromDisposeScope());
                 }
             }
             int batches = 0;
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
-                using var scope = TensorScope.Begin();
-                model.ZeroGrad();
-                Tensor loss = Functional.CrossEntropy(model.Forward(batch.Images), batch.Labels);
-                loss.Backward();
-                using (LibTorch.NoGrad())
+                using var scope = torch.NewDisposeScope();
+                model.zero_grad();
+                Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels);
+                loss.backward();
+                using (torch.no_grad())
                 {
                     for (int i = 0; i < parameters.Count; i++)
                     {
-                        if (parameters[i].Grad is Tensor g)
+                        if (parameters[i].grad is Tensor g)
                         {
-                            importance[i].AddCMulInPlace(g, g); // += (∂L/∂θ)²
+                            importance[i].addcmul_(g, g, 1); // += (∂L/∂θ)²
                         }
                     }
                 }
@@ -144,11 +146,11 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
                     context.Report(Name, phase, batches, loader.BatchCount, double.NaN);
                 }
             }
-            using (LibTorch.NoGrad())
+            using (torch.no_grad())
             {
                 foreach (Tensor imp in importance)
                 {
-                    imp.DivInPlace(Math.Max(batches, 1));
+                    imp.div_(Math.Max(batches, 1));
                 }
             }
             return importance;

@@ -1,6 +1,7 @@
 using System;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -16,21 +17,21 @@ public abstract class FlatModel : IDisposable
     private bool _disposed;
 
     /// <summary>Creates the model with a zero parameter vector of <paramref name="parameterCount"/> elements.</summary>
-    protected FlatModel(long parameterCount, long inputFeatures, long classes, DType dtype, Device device)
+    protected FlatModel(long parameterCount, long inputFeatures, long classes, ScalarType dtype, Device device)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parameterCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputFeatures, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
-        if (dtype is not (DType.Float32 or DType.Float64))
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float64))
         {
             throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "the models run in Float32 or Float64");
         }
         ParameterCount = parameterCount;
         InputFeatures = inputFeatures;
         Classes = classes;
-        DType = dtype;
+        ScalarType = dtype;
         Device = device;
-        _parameters = TensorScope.Detach(Tensor.Zeros([parameterCount], dtype, device));
+        _parameters = torch.zeros([parameterCount], dtype, device).DetachFromDisposeScope();
     }
 
     /// <summary>P, the length of the flat parameter vector.</summary>
@@ -43,7 +44,7 @@ public abstract class FlatModel : IDisposable
     public long Classes { get; }
 
     /// <summary>Element type of the parameters (inputs are converted to it).</summary>
-    public DType DType { get; }
+    public ScalarType ScalarType { get; }
 
     /// <summary>Device of the parameters (inputs are moved to it).</summary>
     public Device Device { get; }
@@ -62,64 +63,64 @@ public abstract class FlatModel : IDisposable
     }
 
     /// <summary>A copy of the flat parameter vector.</summary>
-    public Tensor GetParameters() => Parameters.Clone();
+    public Tensor GetParameters() => Parameters.clone();
 
     /// <summary>Copies <paramref name="flat"/> (P elements, any device and floating dtype) into the parameters.</summary>
     public void SetParameters(Tensor flat)
     {
         ArgumentNullException.ThrowIfNull(flat);
-        if (flat.NumEl != ParameterCount)
+        if (flat.numel() != ParameterCount)
         {
-            throw new ArgumentException($"got {flat.NumEl} values for the {ParameterCount} parameters of {Identity}", nameof(flat));
+            throw new ArgumentException($"got {flat.numel()} values for the {ParameterCount} parameters of {Identity}", nameof(flat));
         }
-        using var scope = TensorScope.Begin();
-        using (LibTorch.NoGrad())
+        using var scope = torch.NewDisposeScope();
+        using (torch.no_grad())
         {
-            Parameters.CopyFrom(flat.Detach().Reshape(ParameterCount));
+            Parameters.copy_(flat.detach().reshape(ParameterCount));
         }
     }
 
     /// <summary>Logits [N, K] at the current parameters (no autograd graph).</summary>
     public Tensor Logits(Tensor inputs)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor x = PrepareInputs(inputs);
-        using (LibTorch.NoGrad())
+        using (torch.no_grad())
         {
-            return scope.Keep(LogitsAt(Parameters, x));
+            return LogitsAt(Parameters, x).MoveToOuterDisposeScope();
         }
     }
 
     /// <summary>Predicted classes [N] (int64).</summary>
     public Tensor Predict(Tensor inputs)
     {
-        using var scope = TensorScope.Begin();
-        return scope.Keep(Logits(inputs).ArgMax(1));
+        using var scope = torch.NewDisposeScope();
+        return Logits(inputs).argmax(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Mean cross entropy of the samples at the current parameters (a scalar tensor, no graph).</summary>
     public Tensor Loss(Tensor inputs, Tensor labels)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor x = PrepareInputs(inputs);
-        Tensor y = PrepareLabels(labels, x.Size(0));
-        using (LibTorch.NoGrad())
+        Tensor y = PrepareLabels(labels, x.size(0));
+        using (torch.no_grad())
         {
-            return scope.Keep(Functional.CrossEntropy(LogitsAt(Parameters, x), y));
+            return (torch.nn.functional.cross_entropy(LogitsAt(Parameters, x), y)).MoveToOuterDisposeScope();
         }
     }
 
     /// <summary>∇_w of the mean cross entropy of the samples at the current parameters, flattened [P].</summary>
     public Tensor Gradient(Tensor inputs, Tensor labels)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         Tensor x = PrepareInputs(inputs);
-        Tensor y = PrepareLabels(labels, x.Size(0));
-        if (x.Size(0) == 0)
+        Tensor y = PrepareLabels(labels, x.size(0));
+        if (x.size(0) == 0)
         {
             throw new ArgumentException("the gradient of a mean over no samples is undefined", nameof(inputs));
         }
-        return scope.Keep(GradientAt(Parameters, x, y));
+        return GradientAt(Parameters, x, y).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -148,13 +149,13 @@ public abstract class FlatModel : IDisposable
     /// </summary>
     protected virtual Tensor GradientAt(Tensor w, Tensor inputs, Tensor labels)
     {
-        using var scope = TensorScope.Begin();
-        using (LibTorch.EnableGrad())
+        using var scope = torch.NewDisposeScope();
+        using (torch.enable_grad())
         {
-            Tensor leaf = w.Detach().RequiresGradInPlace();
-            Tensor loss = Functional.CrossEntropy(LogitsAt(leaf, inputs), labels);
-            Tensor[] grads = Autograd.Grad(loss, [leaf]);
-            return scope.Keep(grads[0]);
+            Tensor leaf = w.detach().requires_grad_();
+            Tensor loss = torch.nn.functional.cross_entropy(LogitsAt(leaf, inputs), labels);
+            IList<Tensor> grads = torch.autograd.grad([loss], [leaf]);
+            return grads[0].MoveToOuterDisposeScope();
         }
     }
 
@@ -163,12 +164,19 @@ public abstract class FlatModel : IDisposable
     protected static void InitializeLinearBlock(Tensor flatCpu, long weightOffset, long outFeatures, long inFeatures, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(flatCpu);
-        using var scope = TensorScope.Begin();
-        using (LibTorch.NoGrad())
+        using var scope = torch.NewDisposeScope();
+        using (torch.no_grad())
         {
-            Tensor weight = flatCpu.Narrow(0, weightOffset, outFeatures * inFeatures).View(outFeatures, inFeatures);
-            Tensor bias = flatCpu.Narrow(0, weightOffset + (outFeatures * inFeatures), outFeatures);
-            Init.DefaultLayer(weight, bias, generator);
+            Tensor weight = flatCpu.narrow(0, weightOffset, outFeatures * inFeatures).view(outFeatures, inFeatures);
+            Tensor bias = flatCpu.narrow(0, weightOffset + (outFeatures * inFeatures), outFeatures);
+            // PyTorch's reset_parameters: weight kaiming_uniform(a = √5), bound = gain·√(3 / fan_in) with
+            // gain = √(2 / (1 + a²)) (i.e. ≈ 1/√fan_in), then bias U(±1/√fan_in). The bounds are computed as the
+            // retired binding's Init.DefaultLayer did, so the seeded initial weights stay bit for bit the same.
+            double a = Math.Sqrt(5);
+            double weightBound = Math.Sqrt(2.0 / (1 + (a * a))) * Math.Sqrt(3.0 / inFeatures);
+            weight.uniform_(-weightBound, weightBound, generator);
+            double biasBound = 1 / Math.Sqrt(inFeatures);
+            bias.uniform_(-biasBound, biasBound, generator);
         }
     }
 
@@ -178,21 +186,25 @@ public abstract class FlatModel : IDisposable
     private Tensor PrepareInputs(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Dim != 2 || inputs.Size(1) != InputFeatures)
+        if (inputs.dim() != 2 || inputs.size(1) != InputFeatures)
         {
             throw new ArgumentException(
-                $"{Identity} takes inputs [N, {InputFeatures}], got [{string.Join(", ", inputs.ShapeArray())}]", nameof(inputs));
+                $"{Identity} takes inputs [N, {InputFeatures}], got [{string.Join(", ", inputs.shape)}]", nameof(inputs));
         }
-        return inputs.DType == DType && inputs.Device == Device ? inputs : inputs.To(Device, DType);
+        return inputs.dtype == ScalarType && OnDevice(inputs) ? inputs : inputs.to(ScalarType, Device);
     }
 
     private Tensor PrepareLabels(Tensor labels, long count)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.Dim != 1 || labels.Size(0) != count)
+        if (labels.dim() != 1 || labels.size(0) != count)
         {
-            throw new ArgumentException($"labels must be [{count}], got [{string.Join(", ", labels.ShapeArray())}]", nameof(labels));
+            throw new ArgumentException($"labels must be [{count}], got [{string.Join(", ", labels.shape)}]", nameof(labels));
         }
-        return labels.DType == DType.Int64 && labels.Device == Device ? labels : labels.To(Device, DType.Int64);
+        return labels.dtype == ScalarType.Int64 && OnDevice(labels) ? labels : labels.to(ScalarType.Int64, Device);
     }
+
+    // TorchSharp's Device has no value equality: compare the type and (when the model's device names one) the index.
+    private bool OnDevice(Tensor tensor) =>
+        tensor.device_type == Device.type && (Device.index < 0 || tensor.device_index == Device.index);
 }

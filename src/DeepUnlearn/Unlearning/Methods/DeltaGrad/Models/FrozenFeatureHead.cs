@@ -1,8 +1,9 @@
 using System;
 using System.Globalization;
 using DeepUnlearn.Models;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -15,7 +16,7 @@ namespace DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 public sealed class FrozenFeatureHead : MultinomialLogisticRegression
 {
     /// <summary>Creates the head for <paramref name="featureSource"/> (e.g. <c>resnet18/avgpool@cifar10</c>).</summary>
-    public FrozenFeatureHead(string featureSource, long featureDimension, long classes, DType dtype = DType.Float32, Device? device = null, ulong seed = 0)
+    public FrozenFeatureHead(string featureSource, long featureDimension, long classes, ScalarType dtype = ScalarType.Float32, Device? device = null, ulong seed = 0)
         : base(featureDimension, classes, dtype, device, seed)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(featureSource);
@@ -35,26 +36,26 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        bool wasTraining = model.IsTraining;
-        model.Eval();
+        bool wasTraining = model.training;
+        model.eval();
         try
         {
-            using var scope = TensorScope.Begin();
-            using (LibTorch.NoGrad())
+            using var scope = torch.NewDisposeScope();
+            using (torch.no_grad())
             {
-                long n = images.Size(0);
+                long n = images.size(0);
                 var chunks = new Tensor[(int)((n + batchSize - 1) / batchSize)];
                 for (int i = 0; i < chunks.Length; i++)
                 {
                     long start = (long)i * batchSize;
-                    chunks[i] = model.Features(images.Narrow(0, start, Math.Min(batchSize, n - start)).To(model.Device));
+                    chunks[i] = model.Features(images.narrow(0, start, Math.Min(batchSize, n - start)).to(model.Device));
                 }
-                return scope.Keep(Tensor.Cat(chunks));
+                return torch.cat(chunks).MoveToOuterDisposeScope();
             }
         }
         finally
         {
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
     }
 
@@ -63,9 +64,9 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
     {
         ArgumentNullException.ThrowIfNull(head);
         CheckShape(head);
-        using var scope = TensorScope.Begin();
-        Tensor bias = head.Bias ?? Tensor.Zeros([Classes], DType, Device);
-        SetParameters(Tensor.Cat([head.Weight.Detach().Flatten().To(Device, DType), bias.Detach().To(Device, DType)]));
+        using var scope = torch.NewDisposeScope();
+        Tensor bias = head.bias ?? torch.zeros([Classes], ScalarType, Device);
+        SetParameters(torch.cat([head.weight!.detach().flatten().to(ScalarType, Device), bias.detach().to(ScalarType, Device)]));
     }
 
     /// <summary>Writes this head's parameters into a Linear layer, e.g. to put the unlearned head back into the classifier.</summary>
@@ -73,16 +74,16 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
     {
         ArgumentNullException.ThrowIfNull(head);
         CheckShape(head);
-        if (head.Bias is null)
+        if (head.bias is null)
         {
             throw new ArgumentException("the Linear layer has no bias to receive the head's bias", nameof(head));
         }
-        using var scope = TensorScope.Begin();
-        using (LibTorch.NoGrad())
+        using var scope = torch.NewDisposeScope();
+        using (torch.no_grad())
         {
             long weights = Classes * InputFeatures;
-            head.Weight.CopyFrom(Parameters.Narrow(0, 0, weights).View(Classes, InputFeatures));
-            head.Bias.CopyFrom(Parameters.Narrow(0, weights, Classes));
+            head.weight!.copy_(Parameters.narrow(0, 0, weights).view(Classes, InputFeatures));
+            head.bias.copy_(Parameters.narrow(0, weights, Classes));
         }
     }
 
@@ -92,10 +93,10 @@ public sealed class FrozenFeatureHead : MultinomialLogisticRegression
 
     private void CheckShape(Linear head)
     {
-        if (head.InFeatures != InputFeatures || head.OutFeatures != Classes)
+        if (head.in_features != InputFeatures || head.out_features != Classes)
         {
             throw new ArgumentException(
-                $"the Linear layer maps {head.InFeatures}→{head.OutFeatures}; this head maps {InputFeatures}→{Classes}", nameof(head));
+                $"the Linear layer maps {head.in_features}→{head.out_features}; this head maps {InputFeatures}→{Classes}", nameof(head));
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -16,12 +16,12 @@ public class MultinomialLogisticRegression : FlatModel
     /// Creates the model with PyTorch's default Linear initialisation drawn from <paramref name="seed"/>
     /// (the same numbers on every device).
     /// </summary>
-    public MultinomialLogisticRegression(long inputFeatures, long classes, DType dtype = DType.Float32, Device? device = null, ulong seed = 0)
-        : base((classes * inputFeatures) + classes, inputFeatures, classes, dtype, device ?? Device.Cpu)
+    public MultinomialLogisticRegression(long inputFeatures, long classes, ScalarType dtype = ScalarType.Float32, Device? device = null, ulong seed = 0)
+        : base((classes * inputFeatures) + classes, inputFeatures, classes, dtype, device ?? torch.CPU)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var generator = new Generator(seed);
-        Tensor flat = Tensor.Zeros([ParameterCount], dtype);
+        Tensor flat = torch.zeros([ParameterCount], dtype);
         InitializeLinearBlock(flat, 0, classes, inputFeatures, generator);
         LoadInitialParameters(flat);
     }
@@ -33,29 +33,29 @@ public class MultinomialLogisticRegression : FlatModel
     /// <inheritdoc />
     protected override Tensor LogitsAt(Tensor w, Tensor inputs)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         var (weight, bias) = Split(w);
-        return scope.Keep(Functional.Linear(inputs, weight, bias));
+        return torch.nn.functional.linear(inputs, weight, bias).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     protected override Tensor GradientAt(Tensor w, Tensor inputs, Tensor labels)
     {
-        using var scope = TensorScope.Begin();
-        using (LibTorch.NoGrad())
+        using var scope = torch.NewDisposeScope();
+        using (torch.no_grad())
         {
             var (weight, bias) = Split(w);
-            Tensor probabilities = Functional.Softmax(Functional.Linear(inputs, weight, bias), 1);
-            Tensor residual = probabilities.Sub(Functional.OneHot(labels, Classes).To(probabilities.DType)).Div(inputs.Size(0));
-            Tensor gradWeight = residual.T().Mm(inputs);
-            Tensor gradBias = residual.Sum(0);
-            return scope.Keep(Tensor.Cat([gradWeight.Flatten(), gradBias]));
+            Tensor probabilities = torch.nn.functional.softmax(torch.nn.functional.linear(inputs, weight, bias), 1);
+            Tensor residual = probabilities.sub(torch.nn.functional.one_hot(labels, Classes).to(probabilities.dtype)).div(inputs.size(0));
+            Tensor gradWeight = residual.t().mm(inputs);
+            Tensor gradBias = residual.sum(dim: 0);
+            return (torch.cat([gradWeight.flatten(), gradBias])).MoveToOuterDisposeScope();
         }
     }
 
     private (Tensor Weight, Tensor Bias) Split(Tensor w)
     {
         long weightCount = Classes * InputFeatures;
-        return (w.Narrow(0, 0, weightCount).View(Classes, InputFeatures), w.Narrow(0, weightCount, Classes));
+        return (w.narrow(0, 0, weightCount).view(Classes, InputFeatures), w.narrow(0, weightCount, Classes));
     }
 }

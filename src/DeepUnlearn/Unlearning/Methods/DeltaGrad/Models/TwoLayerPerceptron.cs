@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
-using DeepUnlearn.Torch;
-using DeepUnlearn.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeepUnlearn.Unlearning.Methods.DeltaGrad.Models;
 
@@ -21,16 +21,16 @@ public sealed class TwoLayerPerceptron : FlatModel
         long classes,
         long hiddenUnits = PaperHiddenUnits,
         HiddenActivation activation = HiddenActivation.Sigmoid,
-        DType dtype = DType.Float32,
+        ScalarType dtype = ScalarType.Float32,
         Device? device = null,
         ulong seed = 0)
-        : base(Count(inputFeatures, hiddenUnits, classes), inputFeatures, classes, dtype, device ?? Device.Cpu)
+        : base(Count(inputFeatures, hiddenUnits, classes), inputFeatures, classes, dtype, device ?? torch.CPU)
     {
         HiddenUnits = hiddenUnits;
         Activation = activation;
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         using var generator = new Generator(seed);
-        Tensor flat = Tensor.Zeros([ParameterCount], dtype);
+        Tensor flat = torch.zeros([ParameterCount], dtype);
         InitializeLinearBlock(flat, 0, hiddenUnits, inputFeatures, generator);
         InitializeLinearBlock(flat, (hiddenUnits * inputFeatures) + hiddenUnits, classes, hiddenUnits, generator);
         LoadInitialParameters(flat);
@@ -50,21 +50,21 @@ public sealed class TwoLayerPerceptron : FlatModel
     /// <inheritdoc />
     protected override Tensor LogitsAt(Tensor w, Tensor inputs)
     {
-        using var scope = TensorScope.Begin();
+        using var scope = torch.NewDisposeScope();
         long d = InputFeatures;
         long h = HiddenUnits;
         long k = Classes;
         long at = 0;
-        Tensor w1 = w.Narrow(0, at, h * d).View(h, d);
+        Tensor w1 = w.narrow(0, at, h * d).view(h, d);
         at += h * d;
-        Tensor b1 = w.Narrow(0, at, h);
+        Tensor b1 = w.narrow(0, at, h);
         at += h;
-        Tensor w2 = w.Narrow(0, at, k * h).View(k, h);
+        Tensor w2 = w.narrow(0, at, k * h).view(k, h);
         at += k * h;
-        Tensor b2 = w.Narrow(0, at, k);
-        Tensor pre = Functional.Linear(inputs, w1, b1);
-        Tensor hidden = Activation == HiddenActivation.Sigmoid ? pre.Sigmoid() : pre.Relu();
-        return scope.Keep(Functional.Linear(hidden, w2, b2));
+        Tensor b2 = w.narrow(0, at, k);
+        Tensor pre = torch.nn.functional.linear(inputs, w1, b1);
+        Tensor hidden = Activation == HiddenActivation.Sigmoid ? pre.sigmoid() : pre.relu();
+        return torch.nn.functional.linear(hidden, w2, b2).MoveToOuterDisposeScope();
     }
 
     private static long Count(long inputFeatures, long hiddenUnits, long classes)

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using DeepUnlearn.Evaluation;
+
+namespace DeepUnlearn.Cli;
+
+/// <summary>
+/// The options of the evidence beyond SalUn's metrics, shared by <c>unlearn</c> and <c>compare</c>: the representation
+/// probe (on by default, <c>--no-probe</c> skips it) and relearn time (off by default, <c>--relearn</c>).
+/// </summary>
+internal sealed class EvidenceOptions
+{
+    private readonly Option<bool> _noProbe = new("--no-probe") { Description = "Skip the representation probe (a linear probe on the penultimate features; class-wise requests)." };
+    private readonly Option<bool> _relearn = new("--relearn") { Description = "Measure relearn time: steps of fine-tuning on a few forget samples until the forget accuracy recovers (costs up to --relearn-steps steps per model)." };
+    private readonly Option<int?> _relearnSamples = new("--relearn-samples") { Description = "Forget samples to relearn on (default: 1% of the forget set, at least 8)." };
+    private readonly Option<int> _relearnSteps = new("--relearn-steps") { Description = "Relearn budget in full-batch steps.", DefaultValueFactory = _ => new RelearnOptions().MaxSteps };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_noProbe);
+        command.Options.Add(_relearn);
+        command.Options.Add(_relearnSamples);
+        command.Options.Add(_relearnSteps);
+    }
+
+    /// <summary>Whether to run the probe.</summary>
+    public bool Probe(ParseResult parse) => !parse.GetValue(_noProbe);
+
+    /// <summary>The relearn settings, validated; null when <c>--relearn</c> is absent.</summary>
+    public RelearnOptions? Relearn(ParseResult parse)
+    {
+        if (!parse.GetValue(_relearn))
+        {
+            return null;
+        }
+        var options = new RelearnOptions { Samples = parse.GetValue(_relearnSamples), MaxSteps = parse.GetValue(_relearnSteps) };
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+
+namespace DeepUnlearn.Protocols;
+
+/// <summary>
+/// A runner that trains nothing: every number is a deterministic function of the job (method, settings, request,
+/// seed), every "model" a small text file. It exists to test a sweep's plumbing — sharding, locks, resumption,
+/// merging — in seconds, on a laptop or on the cluster before real jobs are queued (<c>deepunlearn sweep
+/// --synthetic</c>). Its results are labelled synthetic in every manifest and on every leaderboard.
+/// </summary>
+public sealed class SyntheticCellRunner : ICellRunner
+{
+    /// <summary>The runner name in manifests.</summary>
+    public const string RunnerName = "synthetic";
+
+    private readonly int _numClasses;
+
+    /// <summary>A synthetic runner for a dataset of <paramref name="numClasses"/> classes.</summary>
+    public SyntheticCellRunner(int numClasses)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 2);
+        _numClasses = numClasses;
+    }
+
+    /// <inheritdoc />
+    public EngineDescription Engine { get; } = new(RunnerName, "none", "none", 0);
+
+    /// <summary>How long each simulated training sleeps (to exercise the locks); zero by default.</summary>
+    public TimeSpan TrainingDelay { get; init; }
+
+    /// <summary>The original's test accuracy to report (for the guard); by default a deterministic 90–95%.</summary>
+    public double? OriginalTestAccuracy { get; init; }
+
+    /// <summary>A directory in which every simulated training leaves one file (<c>{kind}-{hash}-{pid}-{guid}</c>), to count trainings.</summary>
+    public string? TrainingLog { get; init; }
+
+    /// <summary>Cells whose id contains one of these strings throw, to exercise failure handling.</summary>
+    public IReadOnlyList<string> FailingCells { get; init; } = [];
+
+    /// <inheritdoc />
+    public DataDescription DescribeData(string dataSpec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSpec);
+        string name = dataSpec.Split(':', 2)[0];
+        string[] classes = Enumerable.Range(0, _numClasses).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return new DataDescription(CanonicalJson.Sha256Hex(Encoding.UTF8.GetBytes($"synthetic|{name}|{_numClasses}")), _numClasses, 1000 * _numClasses, 100 * _numClasses, classes);
+    }
+
+    /// <inheritdoc />
+    public TrainedModel TrainOriginal(OriginalJob job, string outputDirectory, string workDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        string description = $"original|{job.Model.Name}|{CanonicalJson.Serialize(CanonicalJson.Object(job.Training))}|{job.Subset.Samples}|{job.Subset.Seed}";
+        Train("original", description, outputDirectory, cancellationToken);
+        double accuracy = OriginalTestAccuracy ?? 90 + (5 * Unit(description, "accuracy"));
+        return new TrainedModel("model.txt", 100 + (20 * Unit(description, "seconds")), accuracy, new Dictionary<string, double>());
+    }
+
+    /// <inheritdoc />
+    public TrainedModel TrainOracle(OracleJob job, string outputDirectory, string workDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        string description = string.Create(CultureInfo.InvariantCulture, $"oracle|{job.Original.Key}|{job.Request}|{job.Seed}");
+        Train("oracle", description, outputDirectory, cancellationToken);
+        return new TrainedModel("model.txt", 80 + (20 * Unit(description, "seconds")), null, new Dictionary<string, double>());
+    }
+
+    /// <inheritdoc />
+    public CellMetrics RunCell(CellJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (FailingCells.Any(f => job.CellId.Contains(f, StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"synthetic failure of {job.CellId} (asked for)");
+        }
+        bool classWise = job.Request.StartsWith("classes:", StringComparison.Ordinal);
+        bool retrain = job.Method == Cell.Retrain;
+        // Retrain's numbers depend on the request and seed only; a method's also on its settings.
+        string what = retrain
+            ? string.Create(CultureInfo.InvariantCulture, $"retrain|{job.Request}|{job.Seed}")
+            : string.Create(CultureInfo.InvariantCulture, $"{job.Method}|{CanonicalJson.Serialize(CanonicalJson.Object(job.Settings))}|{job.Request}|{job.Seed}");
+        double ua = retrain ? (classWise ? 100 : 5 + Unit(what, "ua")) : 100 * Unit(what, "ua");
+        return new CellMetrics
+        {
+            UnlearningAccuracy = ua,
+            RetainAccuracy = 90 + (10 * Unit(what, "ra")),
+            TestAccuracy = 85 + (10 * Unit(what, "ta")),
+            ForgottenClassTestAccuracy = classWise ? (retrain ? 0 : 100 * Unit(what, "taf")) : null,
+            ValidationAccuracy = 85 + (10 * Unit(what, "va")),
+            MiaEfficacy = retrain ? (classWise ? 100 : 10 + Unit(what, "mia")) : 100 * Unit(what, "mia"),
+            LossMiaEfficacy = 100 * Unit(what, "lossmia"),
+            JsDivergenceForget = retrain ? 0 : Unit(what, "js") / 2,
+            Seconds = retrain ? job.Oracle.Seconds : 1 + (20 * Unit(what, "seconds")),
+        };
+    }
+
+    /// <summary>A deterministic number in [0, 1) from a description and a salt.</summary>
+    private static double Unit(string what, string salt)
+    {
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(what + "#" + salt));
+        return (BitConverter.ToUInt64(hash, 0) >> 11) * (1.0 / (1UL << 53));
+    }
+
+    private void Train(string kind, string description, string outputDirectory, CancellationToken cancellationToken)
+    {
+        if (TrainingDelay > TimeSpan.Zero)
+        {
+            cancellationToken.WaitHandle.WaitOne(TrainingDelay);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        File.WriteAllText(Path.Combine(outputDirectory, "model.txt"), $"synthetic {kind}: {description}\n");
+        if (TrainingLog is not null)
+        {
+            // One new file per training (no shared file to append to from several processes).
+            Directory.CreateDirectory(TrainingLog);
+            string hash = CanonicalJson.Sha256Hex(Encoding.UTF8.GetBytes(description))[..16];
+            File.WriteAllText(Path.Combine(TrainingLog, $"{kind}-{hash}-{Environment.ProcessId}-{Guid.NewGuid():N}"), description + "\n");
+        }
+    }
+}

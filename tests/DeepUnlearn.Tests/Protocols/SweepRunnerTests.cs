@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using DeepUnlearn.Protocols;
+using DeepUnlearn.Reporting;
+using DeepUnlearn.Tests.Data;
+using Xunit;
+
+namespace DeepUnlearn.Tests.Protocols;
+
+public class SweepRunnerTests
+{
+    private static SweepSummary Sweep(ProtocolRecipe recipe, string directory, SyntheticCellRunner? runner = null, bool allowWeak = false, Shard? shard = null) =>
+        new SweepRunner(recipe, directory, runner ?? new SyntheticCellRunner(10), new SweepOptions
+        {
+            AllowWeakOriginal = allowWeak,
+            Shard = shard ?? Shard.Whole,
+            PollInterval = TimeSpan.FromMilliseconds(20),
+        }).Run();
+
+    [Fact]
+    public void Run_WritesEveryCellWithItsManifest_AndSkipsThemOnReRun()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 2);
+        SweepSummary first = Sweep(recipe, temp.Path);
+        SweepPlan plan = SweepPlan.Create(recipe);
+        Assert.Equal(plan.All.Count(), first.Ran);
+        Assert.Empty(first.Failed);
+        var cells = SweepDirectory.ReadCells(temp.Path);
+        Assert.Equal(plan.All.Select(c => c.Id).Order(StringComparer.Ordinal), cells.Keys);
+        CellManifest manifest = cells["finetune.trouser.s1"].Manifest;
+        Assert.Equal(recipe.Hash, manifest.RecipeHash);
+        Assert.Equal("full", manifest.Scale);
+        Assert.Equal(1UL, manifest.Seed);
+        Assert.Equal("classes:Trouser", manifest.Request);
+        Assert.Equal("synthetic", manifest.Engine.Runner);
+        Assert.Equal("1", manifest.Settings["epochs"]);
+        Assert.NotNull(manifest.OracleKey);
+        Assert.Equal(manifest.Original.Key, cells["retrain.trouser.s1"].Manifest.Original.Key);
+
+        SweepSummary second = Sweep(recipe, temp.Path);
+        Assert.Equal(0, second.Ran);
+        Assert.Equal(plan.All.Count(), second.Skipped);
+    }
+
+    [Fact]
+    public void Run_OraclesAreSharedByTheCellsOfARequestAndSeed()
+    {
+        using var temp = new TempDirectory();
+        var runner = new SyntheticCellRunner(10) { TrainingLog = temp.Combine("trainings") };
+        Sweep(ProtocolTestRecipes.Recipe(seeds: 3), temp.Combine("out"), runner);
+        string[] trainings = Directory.GetFiles(temp.Combine("trainings")).Select(f => Path.GetFileName(f)).ToArray();
+        // One original; one oracle per (request, seed): trouser × 3 seeds + val-pullover × 2 validation seeds.
+        Assert.Single(trainings, t => t.StartsWith("original-", StringComparison.Ordinal));
+        Assert.Equal(5, trainings.Count(t => t.StartsWith("oracle-", StringComparison.Ordinal)));
+        var cells = SweepDirectory.ReadCells(temp.Combine("out"));
+        Assert.Equal(cells["famr.trouser.s2"].Manifest.OracleKey, cells["finetune.trouser.s2"].Manifest.OracleKey);
+        Assert.NotEqual(cells["famr.trouser.s2"].Manifest.OracleKey, cells["famr.trouser.s3"].Manifest.OracleKey);
+    }
+
+    [Fact]
+    public void Run_FailingCell_IsRecordedTheOthersFinish_AndAReRunRetriesIt()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 2);
+        SweepSummary first = Sweep(recipe, temp.Path, new SyntheticCellRunner(10) { FailingCells = ["finetune.trouser.s2"] });
+        var (id, error) = Assert.Single(first.Failed);
+        Assert.Equal("finetune.trouser.s2", id);
+        Assert.Contains("synthetic failure", error, StringComparison.Ordinal);
+        Assert.Equal(SweepPlan.Create(recipe).All.Count() - 1, first.Ran);
+        CellRecord failed = SweepDirectory.ReadCells(temp.Path)[id];
+        Assert.Equal(CellManifest.StatusFailed, failed.Manifest.Status);
+        Assert.Null(failed.Metrics);
+
+        SweepSummary second = Sweep(recipe, temp.Path);
+        Assert.Equal(1, second.Ran);
+        Assert.Empty(second.Failed);
+        Assert.True(SweepDirectory.ReadCells(temp.Path)[id].Ok);
+    }
+
+    [Fact]
+    public void Run_OriginalBelowExpectation_IsRefused_UnlessAllowed_ThenRecorded()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 1, gridPoints: 0, expectedAccuracy: 80);
+        var weak = new SyntheticCellRunner(10) { OriginalTestAccuracy = 71.5 };
+        var e = Assert.Throws<OriginalGuardException>(() => Sweep(recipe, temp.Path, weak));
+        Assert.Contains("71.50%", e.Message, StringComparison.Ordinal);
+        Assert.Contains("80.00%", e.Message, StringComparison.Ordinal);
+        Assert.Contains(OriginalGuard.OverrideFlag, e.Message, StringComparison.Ordinal);
+        Assert.Empty(SweepDirectory.ReadCells(temp.Path));
+
+        SweepSummary allowed = Sweep(recipe, temp.Path, weak, allowWeak: true);
+        Assert.Equal(OriginalCheck.BelowExpected, allowed.Original.Verdict);
+        Assert.All(SweepDirectory.ReadCells(temp.Path).Values, c => Assert.Equal(OriginalCheck.BelowExpected, c.Manifest.Original.Verdict));
+        Leaderboard board = LeaderboardBuilder.Build([temp.Path]);
+        Assert.Contains(LeaderboardWriter.Banners(board), b => b.StartsWith("ORIGINAL:", StringComparison.Ordinal) && b.Contains(OriginalGuard.OverrideFlag, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_NoExpectedAccuracy_WarnsOnTheLeaderboard()
+    {
+        using var temp = new TempDirectory();
+        SweepSummary summary = Sweep(ProtocolTestRecipes.Recipe(seeds: 1, gridPoints: 0, expectedAccuracy: null), temp.Path);
+        Assert.Equal("no-expectation", summary.Original.Verdict);
+        Assert.Contains(LeaderboardWriter.Banners(LeaderboardBuilder.Build([temp.Path])), b => b.Contains("nothing guards", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_AnotherRecipeInTheSameDirectory_IsRefused()
+    {
+        using var temp = new TempDirectory();
+        Sweep(ProtocolTestRecipes.Recipe(seeds: 1, gridPoints: 0), temp.Path);
+        var e = Assert.Throws<InvalidOperationException>(() => Sweep(ProtocolTestRecipes.Recipe(seeds: 2, gridPoints: 0), temp.Path));
+        Assert.Contains("use another --out", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_Search_ChoosesTheSmallestValidationGap_AndReportedCellsUseIt()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 2, gridPoints: 3);
+        SweepSummary summary = Sweep(recipe, temp.Path);
+        SelectionRecord selection = Assert.Single(summary.Selections);
+        Assert.Equal("val-pullover", selection.ValidationRequest);
+
+        // Recompute the criterion from the published validation cells' files.
+        var cells = SweepDirectory.ReadCells(temp.Path);
+        CellMetrics[] oracle = cells.Values.Where(c => c.Manifest.Method == "retrain" && c.Manifest.RequestId == "val-pullover").Select(c => c.Metrics!).ToArray();
+        Assert.Equal(2, oracle.Length);
+        var gaps = new Dictionary<int, double>();
+        foreach (var group in cells.Values.Where(c => c.Manifest.Method == "famr" && c.Manifest.Stage == "validation").GroupBy(c => c.Manifest.GridIndex!.Value))
+        {
+            CellMetrics[] runs = group.Select(c => c.Metrics!).ToArray();
+            gaps[group.Key] = (Math.Abs(runs.Average(m => m.UnlearningAccuracy) - oracle.Average(m => m.UnlearningAccuracy))
+                + Math.Abs(runs.Average(m => m.RetainAccuracy) - oracle.Average(m => m.RetainAccuracy))
+                + Math.Abs(runs.Average(m => m.ValidationAccuracy!.Value) - oracle.Average(m => m.ValidationAccuracy!.Value))
+                + Math.Abs(runs.Average(m => m.MiaEfficacy) - oracle.Average(m => m.MiaEfficacy))) / 4;
+        }
+        Assert.Equal(3, gaps.Count);
+        int best = gaps.OrderBy(kv => kv.Value).First().Key;
+        Assert.Equal(best, selection.ChosenIndex);
+        string chosenRho = recipe.Method("famr").GridPoints()[best]["rho"];
+        Assert.Equal(chosenRho, selection.Chosen!["rho"]);
+        foreach (CellRecord reported in cells.Values.Where(c => c.Manifest.Method == "famr" && c.Manifest.Stage == "report"))
+        {
+            Assert.Equal(chosenRho, reported.Manifest.Settings["rho"]);
+            Assert.Equal("2", reported.Manifest.Settings["epochs"]);
+            Assert.Empty(reported.Manifest.GridPoint);
+        }
+        // No grid point ran on the reported request.
+        Assert.DoesNotContain(cells.Values, c => c.Manifest.RequestId == "trouser" && c.Manifest.GridIndex is not null);
+        Assert.Equal(JsonFile.Read<List<SelectionRecord>>(temp.Combine(SweepDirectory.SelectionsFile))[0].ChosenIndex, best);
+        Assert.Contains($"chose **rho={chosenRho}**", LeaderboardWriter.Markdown(LeaderboardBuilder.Build([temp.Path])), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ShardsInSequence_CompleteTheSweep_AndLaterShardsRunOrphanedValidationCells()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 3, gridPoints: 2);
+        // Shard 1 of 2 alone: its own validation cells, then the orphaned ones of shard 0 (nobody holds them), then its report cells.
+        SweepSummary one = Sweep(recipe, temp.Path, shard: new Shard(1, 2));
+        SweepPlan plan = SweepPlan.Create(recipe);
+        Assert.Equal(new Shard(0, 2).Select(plan.Validation).Count, one.Helped);
+        Assert.Empty(one.Failed);
+        SweepSummary zero = Sweep(recipe, temp.Path, shard: new Shard(0, 2));
+        Assert.Equal(new Shard(0, 2).Select(plan.Report).Count, zero.Ran);
+        Assert.Equal(plan.All.Count(), SweepDirectory.ReadCells(temp.Path).Count);
+        Assert.Empty(LeaderboardBuilder.Build([temp.Path]).Missing);
+    }
+}

@@ -1,5 +1,0 @@
-using Xunit;
-
-// Every test here touches libtorch through the shim; run them serially (one native collection), so
-// thread counts, grad mode and live-tensor counts are not shared between concurrent tests.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
