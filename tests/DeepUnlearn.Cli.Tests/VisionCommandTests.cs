@@ -31,6 +31,19 @@ public class VisionCommandTests(TrainedIdxRun run)
     }
 
     [Fact]
+    public void Unlearn_IntoTheTrainingRunsDirectory_IsRefusedAndLeavesItsManifestAndMetrics()
+    {
+        string manifest = File.ReadAllText(Path.Combine(run.TrainDir, "run.json"));
+        string metrics = File.ReadAllText(Path.Combine(run.TrainDir, "metrics.json"));
+        var (exit, _, error) = CliRunner.RunWithErrors(
+            "unlearn", "--checkpoint", run.Checkpoint, "--method", "ssd", "--forget-class", "1", "--workers", "0", "--device", "cpu", "--out", run.TrainDir);
+        Assert.Equal(Program.ExitFailure, exit);
+        Assert.Contains("already holds a run", error, StringComparison.Ordinal);
+        Assert.Equal(manifest, File.ReadAllText(Path.Combine(run.TrainDir, "run.json")));
+        Assert.Equal(metrics, File.ReadAllText(Path.Combine(run.TrainDir, "metrics.json")));
+    }
+
+    [Fact]
     public void Compare_SaveModels_KeepsEveryModelAsALoadableCheckpoint()
     {
         string dir = run.Out("compare-save");

@@ -26,6 +26,7 @@ internal static class CompareCommand
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds (mean ± std over them).", DefaultValueFactory = _ => "0" };
         var retrained = new Option<string?>("--retrained") { Description = "Reuse this retrained model as the reference instead of retraining per seed." };
         var data = new Option<string?>("--data") { Description = "Dataset; defaults to the one recorded in the checkpoint." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in OUT (without it, a non-empty OUT is refused)." };
         var saveModels = new Option<bool>("--save-models") { Description = "Keep every unlearned model as OUT/models/{method}-seed{seed}.safetensors." };
         var forget = new ForgetOptions();
         var device = CommonOptions.Device();
@@ -37,7 +38,7 @@ internal static class CompareCommand
         var evidence = new EvidenceOptions();
         var command = new Command("compare", "Run several unlearning methods and the retrained reference on one request; writes compare.md, compare.json and SVG charts.")
         {
-            checkpoint, methods, seeds, retrained, data, saveModels, device, output, workers, config, set, verbose,
+            checkpoint, methods, seeds, retrained, data, saveModels, device, output, overwrite, workers, config, set, verbose,
         };
         forget.AddTo(command);
         evidence.AddTo(command);
@@ -48,7 +49,7 @@ internal static class CompareCommand
             var settings = ResolveSettings(names, parse.GetValue(config), parse.GetValue(set) ?? []);
             ComparisonReport report = Run(parse.GetValue(checkpoint)!, parse.GetValue(data), forget.Resolve(parse), names, settings, seedList, parse.GetValue(retrained),
                 CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(saveModels), parse.GetValue(verbose), cancellationToken,
-                evidence.Probe(parse), evidence.Relearn(parse));
+                evidence.Probe(parse), evidence.Relearn(parse), parse.GetValue(overwrite));
             Console.WriteLine(report.ToMarkdown());
             return Task.FromResult(Program.ExitOk);
         });
@@ -101,10 +102,10 @@ internal static class CompareCommand
         return result;
     }
 
-    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null)
+    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null, bool overwrite = false)
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
-        Directory.CreateDirectory(output);
+        using RunDirectory runDirectory = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         using UnlearningSession session = UnlearningSession.Open(checkpoint, data, request, device, workers, logging);
         JsonFile.Write(Path.Combine(output, "run.json"), new RunManifest
         {

@@ -67,7 +67,7 @@ internal static class DemoCommand
             Console.Error.WriteLine($"demo: step 2/2, forgetting '{parse.GetValue(forgetClass)}' with {string.Join(", ", names)} and retrain");
             ComparisonReport report = CompareCommand.Run(
                 Path.Combine(originalDir, Trainer.LastCheckpoint), null, ForgetRequest.ForClassNames(parse.GetValue(forgetClass)!), names,
-                CompareCommand.ResolveSettings(names, null, DemoSettings.Concat(ScaledDownSettings).Where(a => names.Contains(a[..a.IndexOf('.', StringComparison.Ordinal)])).Concat(parse.GetValue(set) ?? []).ToArray()), [parse.GetValue(seed)], null, target, workerCount, Path.Combine(root, "compare"), saveModels: false, chatty, cancellationToken);
+                CompareCommand.ResolveSettings(names, null, DemoSettings.Concat(ScaledDownSettings).Where(a => names.Contains(a[..a.IndexOf('.', StringComparison.Ordinal)])).Concat(parse.GetValue(set) ?? []).ToArray()), [parse.GetValue(seed)], null, target, workerCount, Path.Combine(root, "compare"), saveModels: false, chatty, cancellationToken, overwrite: true);
             Console.WriteLine(report.ToMarkdown());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo finished in {clock.Elapsed.TotalMinutes:F1} min; report: {Path.Combine(root, "compare", "compare.md")}"));
             return Task.FromResult(Program.ExitOk);

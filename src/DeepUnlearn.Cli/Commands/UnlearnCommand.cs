@@ -30,6 +30,7 @@ internal static class UnlearnCommand
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Out();
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in OUT (without it, a non-empty OUT is refused: it may hold the training run)." };
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
@@ -37,7 +38,7 @@ internal static class UnlearnCommand
         var evidence = new EvidenceOptions();
         var command = new Command("unlearn", "Unlearn a deletion request with one method; writes the unlearned checkpoint, run.json, metrics.json and report.md.")
         {
-            checkpoint, method, retrained, data, device, seed, output, workers, config, set, verbose,
+            checkpoint, method, retrained, data, device, seed, output, overwrite, workers, config, set, verbose,
         };
         forget.AddTo(command);
         evidence.AddTo(command);
@@ -56,17 +57,18 @@ internal static class UnlearnCommand
             parse.GetValue(verbose),
             evidence.Probe(parse),
             evidence.Relearn(parse),
+            parse.GetValue(overwrite),
             cancellationToken)));
         return command;
     }
 
-    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, bool probe, RelearnOptions? relearn, CancellationToken cancellationToken)
+    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, bool probe, RelearnOptions? relearn, bool overwrite, CancellationToken cancellationToken)
     {
         MethodEntry entry = MethodRegistry.Find(methodName);
         IMethodOptions options = CommonOptions.Resolve(entry.Defaults(), entry.Name, configPath, assignments, [entry.Name]);
         options.Validate();
         using ILoggerFactory logging = CliLogging.Create(verbose);
-        Directory.CreateDirectory(output);
+        using RunDirectory runDirectory = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         using UnlearningSession session = UnlearningSession.Open(checkpoint, data, request, device, workers, logging);
         JsonFile.Write(Path.Combine(output, "run.json"), new RunManifest
         {
