@@ -120,6 +120,31 @@ public abstract class ClassifierModel : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>
+    /// A new model of the same architecture with freshly seeded weights: what retraining starts from. A zoo model is
+    /// rebuilt from its <see cref="Spec"/> with <paramref name="seed"/> (its own initialisation rules); a user's network
+    /// from <see cref="FromModule"/> is rebuilt by its factory and re-drawn with PyTorch's default initialisation from
+    /// <paramref name="seed"/>, so the same seed gives the same weights whatever the global generator holds.
+    /// </summary>
+    public ClassifierModel CreateFreshlyInitialized(ulong seed)
+    {
+        if (Spec is not null)
+        {
+            return ModelRegistry.Create(Spec with { Seed = seed });
+        }
+        ClassifierModel model = CreateSibling();
+        try
+        {
+            SeededInitializer.Initialize(model, seed, InitRules.PyTorchDefault);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>A freshly built model of the same architecture (weights arbitrary); <see cref="DeepCopy"/> copies the state into it.</summary>
     protected virtual ClassifierModel CreateSibling() =>
         Spec is null

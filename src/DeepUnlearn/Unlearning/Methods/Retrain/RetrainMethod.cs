@@ -26,9 +26,8 @@ public sealed class RetrainMethod(RetrainOptions options) : IUnlearningMethod
     {
         System.ArgumentNullException.ThrowIfNull(context);
         var clock = Stopwatch.StartNew();
-        ModelSpec spec = context.Original.Spec
-            ?? throw new System.InvalidOperationException("retrain needs a model built by the ModelRegistry (its architecture spec)");
-        ClassifierModel model = ModelRegistry.Create(spec with { Seed = context.Seed });
+        // The zoo's own initialisation for zoo models; a user's network (ClassifierModel.FromModule) is re-drawn seeded.
+        ClassifierModel model = context.Original.CreateFreshlyInitialized(context.Seed);
         try
         {
             ModelPlacement.MoveTo(model, context.Device);
