@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -178,8 +177,8 @@ public sealed class ProtocolCommandTests : IDisposable
     [Fact]
     public async Task Sweep_RealEngineOnTinyData_EndToEnd_ThenResumesWithoutWork()
     {
-        WriteIdx(PathOf("data"), "train", 160, seed: 1);
-        WriteIdx(PathOf("data"), "t10k", 40, seed: 2);
+        TrainedIdxRun.WriteIdx(PathOf("data"), "train", 160, seed: 1);
+        TrainedIdxRun.WriteIdx(PathOf("data"), "t10k", 40, seed: 2);
         string recipe = WriteRecipe(
             name: "tiny-engine",
             dataset: $"\"name\": \"idx\", \"spec\": \"idx:{PathOf("data")}\", \"num_classes\": 4",
@@ -215,44 +214,5 @@ public sealed class ProtocolCommandTests : IDisposable
         var (again, againOutput, againError) = await CliProcess.Start("sweep", recipe, "--out", PathOf("engine"), "--device", "cpu", "--workers", "0").WaitAsync(s_timeout);
         Assert.True(again == Program.ExitOk, againError);
         Assert.Contains("0 ran, 5 already done", againOutput, StringComparison.Ordinal);
-    }
-
-    /// <summary>Four classes: a bright square in one quadrant per class, on noise (IDX format).</summary>
-    private static void WriteIdx(string directory, string prefix, int count, int seed)
-    {
-        Directory.CreateDirectory(directory);
-        var random = new Random(seed);
-        var pixels = new byte[count * 784];
-        var labels = new byte[count];
-        for (int i = 0; i < count; i++)
-        {
-            int label = i % 4;
-            labels[i] = (byte)label;
-            int top = label / 2 * 14, left = label % 2 * 14;
-            for (int y = 0; y < 28; y++)
-            {
-                for (int x = 0; x < 28; x++)
-                {
-                    bool inside = y >= top + 2 && y < top + 12 && x >= left + 2 && x < left + 12;
-                    pixels[(i * 784) + (y * 28) + x] = (byte)(inside ? 200 + random.Next(56) : random.Next(60));
-                }
-            }
-        }
-        WriteFile(Path.Combine(directory, $"{prefix}-images-idx3-ubyte"), 0x803, [count, 28, 28], pixels);
-        WriteFile(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte"), 0x801, [count], labels);
-    }
-
-    private static void WriteFile(string path, int magic, int[] dims, byte[] body)
-    {
-        using var stream = File.Create(path);
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, magic);
-        stream.Write(word);
-        foreach (int d in dims)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(word, d);
-            stream.Write(word);
-        }
-        stream.Write(body);
     }
 }

@@ -40,7 +40,8 @@ public sealed class TrainedIdxRun : IDisposable
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 
-    private static void WriteIdx(string directory, string prefix, int count, int seed, int classes = Classes)
+    /// <summary>Four (or <paramref name="classes"/>) classes: a bright square in one quadrant per class, on noise, in the IDX format.</summary>
+    internal static void WriteIdx(string directory, string prefix, int count, int seed, int classes = Classes)
     {
         Directory.CreateDirectory(directory);
         var random = new Random(seed);
