@@ -25,6 +25,15 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0UL,
     };
 
+    /// <summary>
+    /// --overwrite: replace the run already in --out. Without it (and without --resume where a command has it) a
+    /// non-empty --out is refused, so one run never silently replaces another (<see cref="Reporting.RunDirectory"/>).
+    /// </summary>
+    public static Option<bool> Overwrite() => new("--overwrite")
+    {
+        Description = "Replace the run already in OUT (without it, a non-empty OUT is refused, as it may hold another run).",
+    };
+
     public static Option<string> Out(bool required = true) => new("--out")
     {
         Description = "Run directory (created if missing): checkpoints, run.json, metrics.json, reports.",

@@ -26,7 +26,7 @@ internal static class CompareCommand
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds (mean ± std over them).", DefaultValueFactory = _ => "0" };
         var retrained = new Option<string?>("--retrained") { Description = "Reuse this retrained model as the reference instead of retraining per seed." };
         var data = new Option<string?>("--data") { Description = "Dataset; defaults to the one recorded in the checkpoint." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in OUT (without it, a non-empty OUT is refused)." };
+        var overwrite = CommonOptions.Overwrite();
         var saveModels = new Option<bool>("--save-models") { Description = "Keep every unlearned model as OUT/models/{method}-seed{seed}.safetensors." };
         var forget = new ForgetOptions();
         var device = CommonOptions.Device();

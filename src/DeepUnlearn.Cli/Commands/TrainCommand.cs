@@ -37,7 +37,7 @@ internal static class TrainCommand
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Out();
         var resume = new Option<bool>("--resume") { Description = "Continue from OUT/last.safetensors when it exists." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in OUT (without it, a non-empty OUT is refused unless --resume)." };
+        var overwrite = CommonOptions.Overwrite();
         var pguRetainSpace = new Option<bool>("--pgu-retain-space") { Description = "Also store PGU's representation of the training data beside last.safetensors and best.safetensors (*.pgu.safetensors), so PGU requests on them need only the forget set." };
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();

@@ -30,7 +30,7 @@ internal static class UnlearnCommand
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Out();
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in OUT (without it, a non-empty OUT is refused: it may hold the training run)." };
+        var overwrite = CommonOptions.Overwrite();
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
