@@ -1,4 +1,7 @@
+using System;
+using System.Linq;
 using System.Text.Json;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace DeepUnlearn.Cli.Tests;
@@ -32,6 +35,31 @@ public class BenchCommandTests
         Assert.True(root.GetProperty("first_loss_difference").GetDouble() <= 1e-5 * loss, $"toolkit {loss} vs bare {bare.GetProperty("first_loss").GetDouble()}");
         double ratio = root.GetProperty("ratio").GetDouble();
         Assert.Equal(toolkit.GetProperty("images_per_second").GetDouble() / bare.GetProperty("images_per_second").GetDouble(), ratio, 9);
+    }
+
+    [Fact]
+    public async Task BenchMalloc_Json_RunsEachSettingInItsOwnChildProcess()
+    {
+        // Out of process: bench malloc starts children of the program it runs in, which must be deepunlearn itself.
+        var (exit, output, error) = await CliProcess.Start(
+            "bench", "malloc", "--batch", "4", "--steps", "1", "--warmup", "1", "--rounds", "1", "--json").WaitAsync(TimeSpan.FromMinutes(5));
+        Assert.True(exit == Program.ExitOk, error);
+        using var doc = JsonDocument.Parse(output);
+        JsonElement[] runs = doc.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(2, runs.Length);
+        // Round 1 runs the tuned setting first; each child reports the setting it actually ran under.
+        Assert.True(runs[0].GetProperty("tuned").GetBoolean());
+        Assert.Equal("Applied", runs[0].GetProperty("report").GetProperty("malloc").GetString());
+        Assert.False(runs[1].GetProperty("tuned").GetBoolean());
+        Assert.Equal("DisabledByVariable", runs[1].GetProperty("report").GetProperty("malloc").GetString());
+        foreach (JsonElement run in runs)
+        {
+            JsonElement loop = run.GetProperty("report").GetProperty("toolkit").GetProperty("runs")[0];
+            Assert.True(loop.GetProperty("minor_faults").GetInt64() >= 0);
+            double cpu = loop.GetProperty("cpu_seconds").GetDouble();
+            double system = loop.GetProperty("system_cpu_seconds").GetDouble();
+            Assert.InRange(system, 0, cpu);
+        }
     }
 
     [Theory]

@@ -19,6 +19,7 @@ internal static class BenchCommand
     private static readonly Func<Command>[] s_benchmarks =
     [
         CreateEngine,
+        MallocBenchCommand.Create,
         DataBenchCommand.Create,
         TrainBenchCommand.Create,
         DeltaGradBenchCommand.Create,

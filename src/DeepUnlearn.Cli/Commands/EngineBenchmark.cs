@@ -18,7 +18,9 @@ internal sealed record EngineBenchOptions(string Model, int Batch, int Steps, in
 
 // Figures per run: Seconds (wall time of the timed steps), ImagesPerSecond (their throughput),
 // BestStepImagesPerSecond (the fastest single step), CpuSeconds (user + system CPU time of the process during the
-// timed steps, all threads: the figure least disturbed by other processes on a shared machine).
+// timed steps, all threads: the figure least disturbed by other processes on a shared machine), SystemCpuSeconds (its
+// kernel share) and MinorFaults (the process's minor page faults during the timed steps: glibc's malloc unmapping and
+// re-mapping libtorch's large buffers shows up in these two).
 
 /// <summary>One timed run of one loop.</summary>
 internal sealed record LoopResult(
@@ -27,6 +29,8 @@ internal sealed record LoopResult(
     double ImagesPerSecond,
     double BestStepImagesPerSecond,
     double CpuSeconds,
+    double SystemCpuSeconds,
+    long MinorFaults,
     double FirstLoss,
     long LiveTensorsBefore,
     long LiveTensorsAfter,
@@ -46,15 +50,7 @@ internal sealed record LoopSummary(string Loop, List<LoopResult> Runs)
     /// <summary>Images per CPU-second over all runs together.</summary>
     public double ImagesPerCpuSecond => Runs.Sum(r => r.ImagesPerSecond * r.Seconds) / Runs.Sum(r => r.CpuSeconds);
 
-    public double MedianImagesPerSecond
-    {
-        get
-        {
-            double[] sorted = Runs.Select(r => r.ImagesPerSecond).Order().ToArray();
-            int n = sorted.Length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
-        }
-    }
+    public double MedianImagesPerSecond => EngineBenchmark.Median(Runs.Select(r => r.ImagesPerSecond));
 }
 
 /// <summary>What <c>bench engine</c> reports.</summary>
@@ -215,7 +211,8 @@ internal static class EngineBenchmark
         long liveBefore = LiveTensors.Settled();
         double rssBefore = RssMb();
         double bestStep = double.MaxValue;
-        TimeSpan cpuStart = CpuTime();
+        (TimeSpan cpuStart, TimeSpan systemStart) = CpuTime();
+        long faultsStart = MinorFaults();
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < options.Steps; i++)
         {
@@ -224,18 +221,44 @@ internal static class EngineBenchmark
             bestStep = Math.Min(bestStep, Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
         }
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        double cpuSeconds = (CpuTime() - cpuStart).TotalSeconds;
+        (TimeSpan cpuEnd, TimeSpan systemEnd) = CpuTime();
+        long faults = MinorFaults() - faultsStart;
+        double cpuSeconds = (cpuEnd - cpuStart).TotalSeconds;
+        double systemSeconds = (systemEnd - systemStart).TotalSeconds;
         double rssAfter = RssMb();
         long liveAfter = LiveTensors.Settled();
         return new LoopResult(
-            loop, seconds, options.Batch * (double)options.Steps / seconds, options.Batch / bestStep, cpuSeconds, firstLoss(),
+            loop, seconds, options.Batch * (double)options.Steps / seconds, options.Batch / bestStep, cpuSeconds, systemSeconds, faults, firstLoss(),
             liveBefore, liveAfter, rssBefore, rssAfter);
     }
 
-    private static TimeSpan CpuTime()
+    // (user + system, system) CPU time of this process, all threads.
+    private static (TimeSpan Total, TimeSpan System) CpuTime()
     {
         using Process self = Process.GetCurrentProcess();
-        return self.TotalProcessorTime;
+        return (self.TotalProcessorTime, self.PrivilegedProcessorTime);
+    }
+
+    /// <summary>This process's minor page faults so far (field 10 of /proc/self/stat; −1 where there is none).</summary>
+    public static long MinorFaults()
+    {
+        const string stat = "/proc/self/stat";
+        if (!File.Exists(stat))
+        {
+            return -1;
+        }
+        // The command name (field 2) may hold spaces and parentheses: count fields after its closing parenthesis.
+        string text = File.ReadAllText(stat);
+        string[] fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
     }
 
     /// <summary>This process's resident set size in MB (VmRSS of /proc/self/status; the working set elsewhere).</summary>
