@@ -156,7 +156,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             var checkWatch = Stopwatch.StartNew();
             rule.Start(model, cancellationToken);
             checkSeconds += checkWatch.Elapsed.TotalSeconds;
-            LogStart(logger, rule.ForgetAccuracy, rule.RetainStart, rule.Target, Options.Epochs);
+            LogStart(logger, rule.ForgetAccuracy, rule.RetainStart, TargetText(rule), Options.Epochs);
             TakeSnapshot(layers, snapshot);
 
             int step = 0;
@@ -199,9 +199,11 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                         projectionSeconds += projectionWatch.Elapsed.TotalSeconds;
                         step++;
                         inEpoch++;
-                        lastLoss = loss.ToDouble();
+                        // Read the loss only when it is shown (and at each epoch's end, for the checks' log and the
+                        // diagnostics): on a GPU every read waits for the device.
                         if (inEpoch % 10 == 0 || inEpoch == batches)
                         {
+                            lastLoss = loss.ToDouble();
                             context.Report(Name, $"epoch {pass}/{Options.Epochs}", inEpoch, batches, lastLoss);
                         }
                     }
@@ -271,7 +273,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             (bool Done, string Outcome) Check(int pass)
             {
                 string? verdict = rule.Check(model, cancellationToken);
-                LogCheck(logger, pass, Options.Epochs, lastLoss, rule.ForgetAccuracy, rule.TargetInUse ? rule.Target : double.NaN, rule.RetainInUse ? rule.RetainAccuracy : double.NaN);
+                LogCheck(logger, pass, Options.Epochs, lastLoss, rule.ForgetAccuracy, TargetText(rule), rule.RetainInUse ? Percent(rule.RetainAccuracy) : "not checked");
                 context.Report(Name, rule.Describe(pass, Options.Epochs), 1, 1, lastLoss);
                 if (verdict == "target" && rule.PreviousWasCloser)
                 {
@@ -510,11 +512,16 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
     [LoggerMessage(Level = LogLevel.Warning, Message = "pgu: could not store the retain space at {Path} ({Reason}); later requests will recompute it")]
     private static partial void LogSaveFailed(ILogger logger, string path, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: before unlearning: forget accuracy {Forget:F2}%, retain accuracy {Retain:F2}%, target {Target:F2}%; up to {Epochs} passes")]
-    private static partial void LogStart(ILogger logger, double forget, double retain, double target, int epochs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: before unlearning: forget accuracy {Forget:F2}%, retain accuracy {Retain:F2}%, {Target}; up to {Epochs} passes")]
+    private static partial void LogStart(ILogger logger, double forget, double retain, string target, int epochs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: epoch {Epoch}/{Epochs}: loss {Loss:F4}, forget accuracy {Forget:F2}% (target {Target:F2}%), retain accuracy {Retain:F2}%")]
-    private static partial void LogCheck(ILogger logger, int epoch, int epochs, double loss, double forget, double target, double retain);
+    [LoggerMessage(Level = LogLevel.Information, Message = "pgu: epoch {Epoch}/{Epochs}: loss {Loss:F4}, forget accuracy {Forget:F2}% ({Target}), retain accuracy {Retain}")]
+    private static partial void LogCheck(ILogger logger, int epoch, int epochs, double loss, double forget, string target, string retain);
+
+    // The stopping target as the log states it; class requests have none unless stop_at_target is on.
+    private static string TargetText(StoppingRule rule) => rule.TargetInUse ? $"target {Percent(rule.Target)}" : "no target";
+
+    private static string Percent(double value) => value.ToString("F2", CultureInfo.InvariantCulture) + "%";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pgu: stopped ({Reason}) after {Epochs} passes: forget accuracy {Forget:F2}%, retain accuracy {Retain:F2}%")]
     private static partial void LogStop(ILogger logger, string reason, int epochs, double forget, double retain);
