@@ -2,8 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DeepUnlearn.Data;
+using DeepUnlearn.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,6 +40,9 @@ public sealed class TopicModelBundle : IDisposable
 
     // The feature map a stored head was trained on (TopicFeatures); heads without it predate it.
     private const string HeadFeatures = "joint-topic-distribution";
+
+    // documents.json holds the whole corpus as word ids and counts.
+    private const long MaxJsonBytes = 1L << 30;
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -123,10 +129,9 @@ public sealed class TopicModelBundle : IDisposable
             ("word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.WordTopic)),
         };
         var index = new Dictionary<string, ArrayEntry>();
-        string binPath = Path.Combine(directory, "arrays.bin");
-        using (var stream = new FileStream(binPath + ".tmp", FileMode.Create, FileAccess.Write))
-        using (var writer = new BinaryWriter(stream))
+        AtomicFile.Write(Path.Combine(directory, "arrays.bin"), stream =>
         {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             foreach ((string name, long[] shape, double[] data) in arrays)
             {
                 index[name] = new ArrayEntry("float64", shape, stream.Position);
@@ -138,8 +143,8 @@ public sealed class TopicModelBundle : IDisposable
             index["cooccurrence_sum"] = new ArrayEntry("float64", [m.VocabularySize, m.VocabularySize], stream.Position);
             using var scope = torch.NewDisposeScope();
             writer.Write(m.Statistics.Sum.to(ScalarType.Float64, torch.CPU).contiguous().bytes);
-        }
-        File.Move(binPath + ".tmp", binPath, overwrite: true);
+            writer.Flush();
+        });
 
         var header = new ModelHeader(
             FormatName,
@@ -206,7 +211,9 @@ public sealed class TopicModelBundle : IDisposable
         }
         int v = header.Vocabulary.Length;
         int k = header.TopicCount;
-        byte[] bytes = File.ReadAllBytes(Path.Combine(directory, "arrays.bin"));
+        // The header says how many bytes the arrays take; a larger arrays.bin (or a device) is refused unread.
+        long arrayBytes = 8 * ((3L * v * k) + k + ((long)k * k) + ((long)v * v));
+        byte[] bytes = InputFile.ReadAllBytes(Path.Combine(directory, "arrays.bin"), "topic model arrays", Math.Max(arrayBytes, 1));
         double[] Read(string name, long expected)
         {
             if (!header.Arrays.TryGetValue(name, out ArrayEntry? entry) || entry.Shape.Aggregate(1L, (a, b) => a * b) != expected)
@@ -287,8 +294,7 @@ public sealed class TopicModelBundle : IDisposable
     private static void WriteJson<T>(string path, T value, bool indented)
     {
         var options = new JsonSerializerOptions(s_json) { WriteIndented = indented };
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(value, options));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, options));
     }
 
     private static T ReadJson<T>(string path)
@@ -299,7 +305,7 @@ public sealed class TopicModelBundle : IDisposable
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), s_json) ?? throw new InvalidDataException($"{path} is empty");
+            return JsonSerializer.Deserialize<T>(InputFile.ReadAllText(path, "topic model file", MaxJsonBytes), s_json) ?? throw new InvalidDataException($"{path} is empty");
         }
         catch (JsonException e)
         {
