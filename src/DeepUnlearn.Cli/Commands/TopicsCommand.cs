@@ -239,7 +239,7 @@ internal static class TopicsCommand
             ["constants"] = TopicModelConstants.Measure(model),
             ["top_words"] = evaluation.TopWords,
         });
-        run.Publish();
+        run.Publish(TopicModelBundle.OptionalFiles);
         Console.WriteLine($"trained {model.TopicCount} topics over {model.VocabularySize} words from {model.DocumentIds.Count} documents in {trainSeconds:F2} s -> {output}");
         if (headAccuracy is double accuracy)
         {
@@ -303,7 +303,7 @@ internal static class TopicsCommand
                 ["unlearning"] = options,
             }, options.Seed, result.Model.Statistics.Device));
             JsonFile.Write(run.Staged("metrics.json"), metrics);
-            run.Publish();
+            run.Publish(TopicModelBundle.OptionalFiles);
             Console.WriteLine($"unlearned {ids.Length} documents ({ModeName(mode)}) in {metrics["unlearn_seconds"]:0.000} s -> {output}");
             if (metrics.TryGetValue("noise_std", out object? sigma))
             {

@@ -12,6 +12,7 @@ using DeepUnlearn.Evaluation;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
+using DeepUnlearn.Unlearning.Methods.Pgu;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 
@@ -130,7 +131,8 @@ internal static class UnlearnCommand
         JsonFile.Write(runDirectory.Staged("metrics.json"), new { original, unlearned = metrics, retrained });
         string report = Report(entry, options, session, original, metrics, retrained, unlearnedPath);
         AtomicFile.WriteAllText(runDirectory.Staged("report.md"), report);
-        runDirectory.Publish();
+        // A replaced run's method sidecar (PGU's retain space) goes unless this method wrote one.
+        runDirectory.Publish([Path.GetFileName(PguRetainSpace.PathFor(unlearnedPath))]);
         Console.WriteLine(report);
         return Program.ExitOk;
     }

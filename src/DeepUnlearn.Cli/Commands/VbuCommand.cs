@@ -292,7 +292,9 @@ internal static class VbuCommand
             ["fit_seconds"] = fitSeconds,
             ["total_seconds"] = total.Elapsed.TotalSeconds,
         });
-        run.Publish();
+        // A fit replacing an unlearned model must not leave its erased ids and full posterior: 'vbu evaluate' would
+        // take the folder for an unlearning output.
+        run.Publish([ErasedFileName, FullPosteriorFileName]);
         Console.WriteLine($"fitted q(θ|D) ({role}, {Gaussian.KindName(s.Posterior)}) of the {model.Name} model on {train.Count} rows in {fitSeconds:F1} s: ELBO {elbo:F2}, train accuracy {accuracy:P2} -> {output}");
         return Program.ExitOk;
     }

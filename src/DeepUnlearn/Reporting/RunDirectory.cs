@@ -19,7 +19,8 @@ namespace DeepUnlearn.Reporting;
 /// <see cref="Claim"/>. Publishing removes the old run.json first, renames each new file over its old namesake and
 /// renames the new run.json in last: a kill inside those few renames leaves a directory without run.json (visibly no
 /// complete run), never a run.json beside another run's files. Files of a replaced run that the new run does not
-/// write are left where they are; a directory holds one run's files only when each run of it writes the same names.
+/// write are removed when the command names them (<see cref="Publish"/>'s optional files: the parts a command writes
+/// only sometimes); any other file in the directory is the user's and stays.
 /// </remarks>
 public sealed class RunDirectory : IDisposable
 {
@@ -33,12 +34,14 @@ public sealed class RunDirectory : IDisposable
     public const string ManifestName = "run.json";
 
     private readonly FileStream _lock;
+    private readonly bool _created;
     private bool _published;
 
-    private RunDirectory(string path, FileStream lockStream, int removedTemporaries)
+    private RunDirectory(string path, FileStream lockStream, int removedTemporaries, bool created)
     {
         Path = path;
         _lock = lockStream;
+        _created = created;
         RemovedTemporaries = removedTemporaries;
         StagingPath = System.IO.Path.Combine(path, StagingPrefix + Guid.NewGuid().ToString("N"));
     }
@@ -66,6 +69,7 @@ public sealed class RunDirectory : IDisposable
         {
             throw new IOException($"{optionName} '{path}' is a file; give a directory (it is created if missing)");
         }
+        bool created = !Directory.Exists(full);
         Directory.CreateDirectory(full);
         string lockPath = System.IO.Path.Combine(full, LockFileName);
         FileStream lockStream;
@@ -110,7 +114,7 @@ public sealed class RunDirectory : IDisposable
                     throw new IOException($"{optionName} '{path}' already holds a run ({listed}); pass --resume to continue it, --overwrite to replace it, or choose a new {optionName}");
                 }
             }
-            return new RunDirectory(full, lockStream, removed);
+            return new RunDirectory(full, lockStream, removed, created);
         }
         catch
         {
@@ -144,10 +148,14 @@ public sealed class RunDirectory : IDisposable
     /// Moves every staged file into <see cref="Path"/>, <see cref="ManifestName"/> last (see the remarks), and removes
     /// the staging folder. Returns the published paths, relative to <see cref="Path"/>, in the order moved.
     /// </summary>
+    /// <param name="optional">Files (relative paths) the command writes in some runs and not in others, e.g. a model's
+    /// optional parts or a method's sidecar: those this run did not stage are removed from <see cref="Path"/> (after the
+    /// old manifest, before the new files arrive), so that a replaced run's file never sits beside this run's as if it
+    /// were part of it.</param>
     /// <exception cref="InvalidOperationException">Nothing was staged, or the run was already published.</exception>
     /// <exception cref="IOException">A folder of the outputs is a symbolic link in <see cref="Path"/> (the files are not
     /// written through it), or a file's name is taken by a folder.</exception>
-    public IReadOnlyList<string> Publish()
+    public IReadOnlyList<string> Publish(IEnumerable<string>? optional = null)
     {
         if (_published)
         {
@@ -172,6 +180,10 @@ public sealed class RunDirectory : IDisposable
             // From here until the new manifest arrives the directory describes no run (File.Delete removes a link itself).
             File.Delete(Final(ManifestName));
         }
+        foreach (string stale in (optional ?? []).Where(o => !files.Contains(o)))
+        {
+            File.Delete(Final(stale));
+        }
         foreach (string file in files)
         {
             string target = Final(file);
@@ -184,7 +196,10 @@ public sealed class RunDirectory : IDisposable
         return files;
     }
 
-    /// <summary>Removes what was staged and not published, and releases the lock (deleting the lock file).</summary>
+    /// <summary>
+    /// Removes what was staged and not published, releases the lock (deleting the lock file) and, when the claim created
+    /// the directory and the run left it empty, removes the directory.
+    /// </summary>
     public void Dispose()
     {
         try
@@ -205,6 +220,26 @@ public sealed class RunDirectory : IDisposable
         finally
         {
             _lock.Dispose();
+        }
+        if (_created && !_published)
+        {
+            try
+            {
+                // A run that failed before writing anything leaves no trace: the folder its claim created goes too
+                // (only when still empty: another run may have claimed it since the lock went).
+                if (!Directory.EnumerateFileSystemEntries(Path).Any())
+                {
+                    Directory.Delete(Path);
+                }
+            }
+            catch (IOException)
+            {
+                // Not empty after all, or gone: either way nothing of this run is left.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // As above.
+            }
         }
     }
 

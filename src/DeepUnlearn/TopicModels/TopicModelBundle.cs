@@ -41,8 +41,15 @@ public sealed class TopicModelBundle : IDisposable
     // The feature map a stored head was trained on (TopicFeatures); heads without it predate it.
     private const string HeadFeatures = "joint-topic-distribution";
 
+    private const string HeadFile = "head.json";
+
+    private const string FineTunedFile = "finetuned.json";
+
     // documents.json holds the whole corpus as word ids and counts.
     private const long MaxJsonBytes = 1L << 30;
+
+    /// <summary>The files <see cref="Save"/> writes only for a model with a classifier head (and a fine-tuned release).</summary>
+    public static IReadOnlyList<string> OptionalFiles { get; } = [HeadFile, FineTunedFile];
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -163,7 +170,7 @@ public sealed class TopicModelBundle : IDisposable
             m.TopWords(10));
         WriteJson(Path.Combine(directory, "model.json"), header, indented: true);
         WriteJson(Path.Combine(directory, "documents.json"), Documents.Select(d => new DocumentEntry(d.Id, d.WordIds.ToArray(), d.Counts.ToArray())).ToArray(), indented: false);
-        string headPath = Path.Combine(directory, "head.json");
+        string headPath = Path.Combine(directory, HeadFile);
         if (Head is not null && Labels is not null)
         {
             WriteJson(headPath, new HeadEntry(
@@ -182,7 +189,7 @@ public sealed class TopicModelBundle : IDisposable
         {
             File.Delete(headPath);
         }
-        string fineTunedPath = Path.Combine(directory, "finetuned.json");
+        string fineTunedPath = Path.Combine(directory, FineTunedFile);
         if (FineTuned is not null)
         {
             WriteJson(fineTunedPath, new FineTunedEntry(FineTuned.ClassNames.ToArray(), ToJagged(FineTuned.WordWeights), FineTuned.Bias.ToArray(), FineTuned.Normalizer.ToArray()), indented: false);
@@ -261,7 +268,7 @@ public sealed class TopicModelBundle : IDisposable
             TopicLabels? labels = null;
             FineTunedTopicClassifier? fineTuned = null;
             int[] headForgotten = [];
-            string headPath = Path.Combine(directory, "head.json");
+            string headPath = Path.Combine(directory, HeadFile);
             if (File.Exists(headPath))
             {
                 HeadEntry h = ReadJson<HeadEntry>(headPath);
@@ -272,7 +279,7 @@ public sealed class TopicModelBundle : IDisposable
                 head = new TopicClassifierHead(FromJagged(h.Weights), h.Lambda, h.TrainingCount, FromJagged(h.HessianSum), h.ClassNames, h.DocumentIds, bound);
                 labels = new TopicLabels(h.Labels, h.ClassNames);
                 headForgotten = h.HeadForgottenDocumentIds ?? [];
-                string fineTunedPath = Path.Combine(directory, "finetuned.json");
+                string fineTunedPath = Path.Combine(directory, FineTunedFile);
                 if (File.Exists(fineTunedPath))
                 {
                     FineTunedEntry f = ReadJson<FineTunedEntry>(fineTunedPath);

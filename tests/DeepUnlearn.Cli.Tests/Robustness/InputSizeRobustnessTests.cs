@@ -48,6 +48,8 @@ public sealed class InputSizeRobustnessTests : IDisposable
         Assert.Contains(InputFile.LimitVariable, error, StringComparison.Ordinal);
         var after = FileTreeSnapshot.Take(_root);
         Assert.True(before.SequenceEqual(after), FileTreeSnapshot.Difference(before, after));
+        // Not even the --out folder: the run's claim removes the folder it created when the run wrote nothing.
+        Assert.False(Directory.Exists(PathOf("out")), "the failed run left its --out folder");
     }
 
     [Fact]

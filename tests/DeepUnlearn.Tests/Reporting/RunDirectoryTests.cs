@@ -107,6 +107,24 @@ public class RunDirectoryTests
     }
 
     [Fact]
+    public void Publish_OptionalFilesThisRunDidNotWrite_AreRemoved_OthersStay()
+    {
+        using var dir = new TempDirectory();
+        foreach (string name in new[] { "run.json", "head.json", "finetuned.json", "notes.txt" })
+        {
+            File.WriteAllText(Path.Combine(dir.Path, name), "old");
+        }
+        using RunDirectory run = RunDirectory.Claim(dir.Path, RunDirectoryMode.Overwrite);
+        File.WriteAllText(run.Staged("run.json"), "new");
+        File.WriteAllText(run.Staged("head.json"), "new");
+        run.Publish(["head.json", "finetuned.json"]);
+        Assert.Equal(["head.json", "notes.txt", "run.json"], Directory.GetFileSystemEntries(dir.Path)
+            .Select(Path.GetFileName).Where(n => n != RunDirectory.LockFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("new", File.ReadAllText(Path.Combine(dir.Path, "head.json")));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(dir.Path, "notes.txt")));
+    }
+
+    [Fact]
     public void Dispose_WithoutPublish_LeavesTheEarlierRunAsItWas()
     {
         using var dir = new TempDirectory();
@@ -120,6 +138,22 @@ public class RunDirectoryTests
         Assert.False(Directory.Exists(staging));
         Assert.Equal(["run.json"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
         Assert.Equal("old run", File.ReadAllText(Path.Combine(dir.Path, "run.json")));
+    }
+
+    [Fact]
+    public void Dispose_RunThatWroteNothing_RemovesTheFolderItsClaimCreated_ButNotOneThatExisted()
+    {
+        using var dir = new TempDirectory();
+        string created = Path.Combine(dir.Path, "new-out");
+        using (RunDirectory.Claim(created, RunDirectoryMode.New))
+        {
+            Assert.True(Directory.Exists(created));
+        }
+        Assert.False(Directory.Exists(created));
+        using (RunDirectory.Claim(dir.Path, RunDirectoryMode.New))
+        {
+        }
+        Assert.True(Directory.Exists(dir.Path));
     }
 
     [Fact]
