@@ -210,7 +210,7 @@ public sealed class TopicsCommandTests : IDisposable
         Assert.Equal(games.Concat(science), File.ReadAllLines(Path.Combine(output, "corpus.txt")));
         Assert.True(File.Exists(Path.Combine(output, "source.json")));
         Assert.Equal(Program.ExitUsage, CliRunner.Run("topics", "corpus", "--lists", packages, "--sections", "games", "--out", output).ExitCode);
-        Assert.Equal(Program.ExitFailure, CliRunner.Run("topics", "corpus", "--lists", packages, "--sections", "games,nosuch", "--out", output).ExitCode);
+        Assert.Equal(Program.ExitFailure, CliRunner.Run("topics", "corpus", "--lists", packages, "--sections", "games,nosuch", "--out", output, "--overwrite").ExitCode);
     }
 
     public void Dispose()

@@ -12,6 +12,7 @@ using DeepUnlearn.Data.Packed;
 using DeepUnlearn.Data.Transforms;
 using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
+using DeepUnlearn.Reporting;
 using TorchSharp;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -135,23 +136,26 @@ internal static class DataBenchCommand
         Directory.CreateDirectory(dir);
         var rng = new Random(0);
         var record = new byte[3073];
+        // Through the project's atomic writer like every other file, although this folder is the benchmark's own.
         for (int b = 1; b <= 5; b++)
         {
-            using var file = File.Create(Path.Combine(dir, $"data_batch_{b}.bin"));
-            for (int i = 0; i < perBatch; i++)
+            AtomicFile.Write(Path.Combine(dir, $"data_batch_{b}.bin"), file =>
             {
-                rng.NextBytes(record);
-                record[0] = (byte)(i % 10);
-                file.Write(record);
-            }
+                for (int i = 0; i < perBatch; i++)
+                {
+                    rng.NextBytes(record);
+                    record[0] = (byte)(i % 10);
+                    file.Write(record);
+                }
+            });
         }
-        using (var test = File.Create(Path.Combine(dir, "test_batch.bin")))
+        AtomicFile.Write(Path.Combine(dir, "test_batch.bin"), test =>
         {
             rng.NextBytes(record);
             record[0] = 0;
             test.Write(record);
-        }
-        File.WriteAllLines(Path.Combine(dir, "batches.meta.txt"), ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]);
+        });
+        AtomicFile.WriteAllText(Path.Combine(dir, "batches.meta.txt"), "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n");
         return dir;
     }
 
@@ -180,7 +184,7 @@ internal static class DataBenchCommand
                     }
                 }
             }
-            File.WriteAllBytes(Path.Combine(classDir, $"{i:D5}.jpg"), ImageCodec.EncodeJpeg(pixels, 3, h, w, quality: 90));
+            AtomicFile.WriteAllBytes(Path.Combine(classDir, $"{i:D5}.jpg"), ImageCodec.EncodeJpeg(pixels, 3, h, w, quality: 90));
         }
         return dir;
     }

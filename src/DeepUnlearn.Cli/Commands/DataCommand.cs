@@ -7,6 +7,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using DeepUnlearn.Data.ImageNet;
 using DeepUnlearn.Data.Packed;
+using DeepUnlearn.Reporting;
 using Microsoft.Extensions.Logging;
 
 namespace DeepUnlearn.Cli.Commands;
@@ -105,6 +106,9 @@ internal static class DataCommand
             }
             using ILoggerFactory logging = CliLogging.Create(parse.GetValue(verbose));
             string outDir = parse.GetValue(output)!;
+            // Packing resumes (an identical store is kept), so the folder is claimed to continue, not to be new: the
+            // claim is for the lock (two packs into one folder) and the clean-up of an interrupted pack's temporaries.
+            using RunDirectory run = RunDirectory.Claim(outDir, RunDirectoryMode.Resume);
             var splits = PackedStore.PackFolder(parse.GetValue(folder)!, outDir, new PackOptions { ShortSide = side, Workers = threads },
                 new ConsoleProgress("pack"), logging, cancellationToken);
             foreach (PackedSplit split in splits)

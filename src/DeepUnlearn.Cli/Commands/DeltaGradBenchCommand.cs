@@ -34,12 +34,13 @@ internal static class DeltaGradBenchCommand
         var streamSize = new Option<int>("--stream-size") { Description = "Samples per stream request (the authors' online runs: 1).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var outDir = new Option<DirectoryInfo?>("--out") { Description = "Directory for metrics.json." };
+        var overwrite = CommonOptions.Overwrite();
         var command = new Command(
             "deltagrad",
             "Train once with a recorded trajectory, then for each rate delete and add samples and compare DeltaGrad with exact retraining: " +
             "time, speed-up, ‖w_DG − w_RT‖ and its ratio to ‖w_orig − w_RT‖, test accuracies; --stream k adds the online setting.")
         {
-            rates, changes, repeats, stream, streamSize, json, outDir,
+            rates, changes, repeats, stream, streamSize, json, outDir, overwrite,
         };
         shared.AddTo(command);
         command.SetAction(parse =>
@@ -79,6 +80,10 @@ internal static class DeltaGradBenchCommand
             }
             Device target = shared.TargetDevice(parse);
             bool asJson = parse.GetValue(json);
+            // --out is claimed before the benchmark runs (RunDirectory: a foreign non-empty folder is refused).
+            using RunDirectory? output = parse.GetValue(outDir) is DirectoryInfo claimed
+                ? RunDirectory.Claim(claimed.FullName, parse.GetValue(overwrite) ? RunDirectoryMode.Overwrite : RunDirectoryMode.New)
+                : null;
             using var scope = torch.NewDisposeScope();
             var (train, test) = DeltaGradData.Load(parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), parse.GetValue(shared.TrainSize), recipe.ScalarType, target, recipe.Seed);
             using (train)
@@ -98,10 +103,10 @@ internal static class DeltaGradBenchCommand
                 {
                     Print(report, options);
                 }
-                if (parse.GetValue(outDir) is DirectoryInfo dir)
+                if (output is not null)
                 {
-                    dir.Create();
-                    JsonFile.Write(Path.Combine(dir.FullName, "metrics.json"), report);
+                    JsonFile.Write(output.Staged("metrics.json"), report);
+                    output.Publish();
                 }
             }
             return Program.ExitOk;

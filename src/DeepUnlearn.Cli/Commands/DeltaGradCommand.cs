@@ -41,10 +41,11 @@ internal static class DeltaGradCommand
         var trajectoryPath = new Option<FileInfo?>("--trajectory") { Description = "Trajectory file: reused when it exists, recorded there otherwise (in memory when omitted)." };
         var outDir = new Option<DirectoryInfo?>("--out") { Description = "Directory for run.json and metrics.json." };
         var json = new Option<bool>("--json") { Description = "Print the metrics as JSON instead of a table." };
+        var overwrite = CommonOptions.Overwrite();
 
         var command = new Command("deltagrad", "Compare DeltaGrad with exact retraining after deleting or adding training samples, in one request or a stream of them.")
         {
-            deleteIds, deleteFraction, addCount, addIds, stream, trajectoryPath, outDir, json,
+            deleteIds, deleteFraction, addCount, addIds, stream, trajectoryPath, outDir, json, overwrite,
         };
         shared.AddTo(command);
         command.SetAction(parse =>
@@ -88,7 +89,7 @@ internal static class DeltaGradCommand
             var settings = new Settings(
                 parse.GetValue(shared.Dataset)!, parse.GetValue(shared.DataDirectory), size, recipe, options, target,
                 parse.GetValue(deleteIds), fraction, parse.GetValue(addCount), parse.GetValue(addIds), parse.GetValue(stream),
-                parse.GetValue(trajectoryPath), parse.GetValue(outDir), parse.GetValue(json));
+                parse.GetValue(trajectoryPath), parse.GetValue(outDir), parse.GetValue(json), parse.GetValue(overwrite));
             return Run(settings);
         });
         return command;
@@ -97,6 +98,9 @@ internal static class DeltaGradCommand
     private static int Run(Settings settings)
     {
         DeltaGradRecipe recipe = settings.Recipe;
+        // --out is this run's from here (RunDirectory); its files are staged and published together at the end.
+        using RunDirectory? output = settings.OutDirectory is null ? null
+            : RunDirectory.Claim(settings.OutDirectory.FullName, settings.Overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         using var scope = torch.NewDisposeScope();
         var (train, test) = DeltaGradData.Load(settings.Dataset, settings.DataDirectory, settings.TrainSize, recipe.ScalarType, settings.Device, recipe.Seed);
         using (train)
@@ -169,9 +173,9 @@ internal static class DeltaGradCommand
                     steps = result.Steps;
                     ReportStream(settings, steps);
                 }
-                if (settings.OutDirectory is not null)
+                if (output is not null)
                 {
-                    WriteOutputs(settings, model, train, trajectory, metrics, steps, reused, trainSeconds, trajectoryBytes);
+                    WriteOutputs(output, settings, model, train, trajectory, metrics, steps, reused, trainSeconds, trajectoryBytes);
                 }
             }
         }
@@ -246,11 +250,9 @@ internal static class DeltaGradCommand
     }
 
     private static void WriteOutputs(
-        Settings settings, FlatModel model, SampleTable train, TrainingTrajectory trajectory, DeltaGradMetrics? metrics,
+        RunDirectory output, Settings settings, FlatModel model, SampleTable train, TrainingTrajectory trajectory, DeltaGradMetrics? metrics,
         IReadOnlyList<DeltaGradStreamStep>? steps, bool reused, double? trainSeconds, long trajectoryBytes)
     {
-        DirectoryInfo dir = settings.OutDirectory!;
-        dir.Create();
         string version = ToolkitInfo.Version;
         int plus = version.IndexOf('+', StringComparison.Ordinal);
         var run = new Dictionary<string, object?>
@@ -277,7 +279,7 @@ internal static class DeltaGradCommand
             ["device"] = settings.Device.ToString(),
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
-        JsonFile.Write(Path.Combine(dir.FullName, "run.json"), run);
+        JsonFile.Write(output.Staged(RunDirectory.ManifestName), run);
         var metricsFile = new Dictionary<string, object?>
         {
             ["deltagrad"] = metrics,
@@ -285,7 +287,8 @@ internal static class DeltaGradCommand
             ["original_training_seconds"] = trainSeconds,
             ["trajectory_bytes"] = trajectoryBytes,
         };
-        JsonFile.Write(Path.Combine(dir.FullName, "metrics.json"), metricsFile);
+        JsonFile.Write(output.Staged("metrics.json"), metricsFile);
+        output.Publish();
     }
 
     private static long[] ReadIds(FileInfo file, int datasetSize)
@@ -295,7 +298,7 @@ internal static class DeltaGradCommand
             throw new FileNotFoundException($"no id file at {file.FullName}", file.FullName);
         }
         var ids = new List<long>();
-        foreach (string token in File.ReadAllText(file.FullName).Split([' ', '\t', '\r', '\n', ','], StringSplitOptions.RemoveEmptyEntries))
+        foreach (string token in Data.InputFile.ReadAllText(file.FullName, "id file").Split([' ', '\t', '\r', '\n', ','], StringSplitOptions.RemoveEmptyEntries))
         {
             if (!long.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out long id))
             {
@@ -338,5 +341,6 @@ internal static class DeltaGradCommand
         int Stream,
         FileInfo? Trajectory,
         DirectoryInfo? OutDirectory,
-        bool Json);
+        bool Json,
+        bool Overwrite);
 }

@@ -1,6 +1,5 @@
 using System;
 using System.CommandLine;
-using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using DeepUnlearn.Data;
@@ -23,14 +22,20 @@ internal static class EvaluateCommand
         var device = CommonOptions.Device();
         var workers = CommonOptions.Workers();
         var output = CommonOptions.Out(required: false);
+        var overwrite = CommonOptions.Overwrite();
         var command = new Command("evaluate", "Evaluate a checkpoint: accuracy, per-class accuracy, confusion matrix (Markdown; JSON and Markdown files with --out).")
         {
-            checkpoint, data, split, batchSize, device, workers, output,
+            checkpoint, data, split, batchSize, device, workers, output, overwrite,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             string path = parse.GetValue(checkpoint)!;
             torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
+            // --out is this run's (a training run's folder is refused: its run.json and metrics.json are not ours to
+            // replace); the files are staged and published together.
+            using RunDirectory? run = parse.GetValue(output) is string dir
+                ? RunDirectory.Claim(dir, parse.GetValue(overwrite) ? RunDirectoryMode.Overwrite : RunDirectoryMode.New)
+                : null;
             var (model, metadata) = Checkpoint.Load(path, target);
             using (model)
             {
@@ -54,19 +59,19 @@ internal static class EvaluateCommand
                 Predictions predictions = ModelEvaluator.Predict(model, loader, cancellationToken);
                 EvaluationReport report = EvaluationReport.From(predictions, vision.Train.ClassNames.ToArray(), path, $"{spec} ({which})");
                 string markdown = report.ToMarkdown();
-                if (parse.GetValue(output) is string dir)
+                if (run is not null)
                 {
-                    Directory.CreateDirectory(dir);
-                    JsonFile.Write(Path.Combine(dir, "evaluation.json"), report);
-                    AtomicFile.WriteAllText(Path.Combine(dir, "evaluation.md"), markdown);
-                    JsonFile.Write(Path.Combine(dir, "run.json"), new RunManifest
+                    JsonFile.Write(run.Staged("evaluation.json"), report);
+                    AtomicFile.WriteAllText(run.Staged("evaluation.md"), markdown);
+                    JsonFile.Write(run.Staged(RunDirectory.ManifestName), new RunManifest
                     {
                         Command = "evaluate",
                         Config = new System.Collections.Generic.Dictionary<string, object?> { ["checkpoint"] = path, ["dataset"] = spec, ["split"] = which },
                         Seed = 0,
                         Device = target.ToString(),
                     });
-                    JsonFile.Write(Path.Combine(dir, "metrics.json"), new { accuracy = report.Accuracy, loss = report.Loss, per_class = report.PerClass });
+                    JsonFile.Write(run.Staged("metrics.json"), new { accuracy = report.Accuracy, loss = report.Loss, per_class = report.PerClass });
+                    run.Publish();
                 }
                 Console.WriteLine(markdown);
             }

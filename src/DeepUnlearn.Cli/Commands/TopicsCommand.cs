@@ -42,8 +42,10 @@ internal static class TopicsCommand
         var lambda = new Option<double>("--lambda") { Description = "L2 regularisation of the classifier head.", DefaultValueFactory = _ => 1e-2 };
         var device = new Option<string>("--device") { Description = $"Device of the co-occurrence matrices: {DeviceResolver.ValidSpecs}.", DefaultValueFactory = _ => "auto" };
         var output = new Option<string>("--out") { Description = "Output folder for the model, run.json and metrics.json.", Required = true };
+        var overwrite = CommonOptions.Overwrite();
         var command = new Command("train", "Learn a topic model (FastAnchorWords + RecoverL2) from a corpus.")
         {
+            overwrite,
             corpus, topics, minCount, maxVocab, anchorMinDocs, projection, seed, labels, lambda, device, output,
         };
         command.SetAction(parse =>
@@ -70,7 +72,7 @@ internal static class TopicsCommand
                 ProjectionDimension = parse.GetValue(projection),
                 Seed = parse.GetValue(seed),
             };
-            return Train(parse.GetValue(corpus)!, parse.GetValue(minCount), parse.GetValue(maxVocab), options, parse.GetValue(labels), parse.GetValue(lambda), dev, parse.GetValue(output)!);
+            return Train(parse.GetValue(corpus)!, parse.GetValue(minCount), parse.GetValue(maxVocab), options, parse.GetValue(labels), parse.GetValue(lambda), dev, parse.GetValue(output)!, parse.GetValue(overwrite));
         });
         return command;
     }
@@ -96,8 +98,10 @@ internal static class TopicsCommand
         var tolerance = new Option<double>("--tolerance") { Description = "τ of the deletion-capacity bound (noise norm ≤ τ‖Ã‖_F).", DefaultValueFactory = _ => 0.1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the noise.", DefaultValueFactory = _ => 0UL };
         var output = new Option<string>("--out") { Description = "Output folder for the unlearned model, run.json and metrics.json.", Required = true };
+        var overwrite = CommonOptions.Overwrite();
         var command = new Command("unlearn", "Delete documents from a topic model: downdate Q, update with fixed anchors, add calibrated noise.")
         {
+            overwrite,
             model, forgetIds, epsilon, allowLarge, delta, update, noNoise, mode, skipAnchorCheck, retrain, tolerance, seed, output,
         };
         command.SetAction(parse =>
@@ -159,7 +163,7 @@ internal static class TopicsCommand
                 Seed = parse.GetValue(seed),
                 UtilityTolerance = parse.GetValue(tolerance),
             };
-            return Unlearn(parse.GetValue(model)!, parse.GetValue(forgetIds)!, options, unlearnMode, parse.GetValue(retrain), parse.GetValue(output)!);
+            return Unlearn(parse.GetValue(model)!, parse.GetValue(forgetIds)!, options, unlearnMode, parse.GetValue(retrain), parse.GetValue(output)!, parse.GetValue(overwrite));
         });
         return command;
     }
@@ -171,21 +175,24 @@ internal static class TopicsCommand
         var labels = new Option<string?>("--labels") { Description = "CSV of 'id,label' lines for --corpus: report the head's accuracy." };
         var top = new Option<int>("--top") { Description = "Top words shown per topic.", DefaultValueFactory = _ => 10 };
         var output = new Option<string?>("--out") { Description = "Write metrics.json into this folder." };
-        var command = new Command("evaluate", "Report topic quality: log-likelihood per token, reconstruction error, top words.") { model, corpus, labels, top, output };
+        var overwrite = CommonOptions.Overwrite();
+        var command = new Command("evaluate", "Report topic quality: log-likelihood per token, reconstruction error, top words.") { model, corpus, labels, top, output, overwrite };
         command.SetAction(parse =>
         {
             if (parse.GetValue(top) < 1)
             {
                 return Usage("--top must be at least 1");
             }
-            return Evaluate(parse.GetValue(model)!, parse.GetValue(corpus), parse.GetValue(labels), parse.GetValue(top), parse.GetValue(output));
+            return Evaluate(parse.GetValue(model)!, parse.GetValue(corpus), parse.GetValue(labels), parse.GetValue(top), parse.GetValue(output), parse.GetValue(overwrite));
         });
         return command;
     }
 
-    private static int Train(string corpusPath, int minCount, int? maxVocab, AnchorTopicModelOptions options, string? labelsPath, double lambda, Device device, string output)
+    private static int Train(string corpusPath, int minCount, int? maxVocab, AnchorTopicModelOptions options, string? labelsPath, double lambda, Device device, string output, bool overwrite)
     {
         var total = Stopwatch.StartNew();
+        // --out is this run's (RunDirectory); the model, run.json and metrics.json are staged and published together.
+        using RunDirectory run = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         Progress($"reading corpus {corpusPath}");
         TextCorpus text = TextCorpus.Load(corpusPath);
         BagOfWordsCorpus corpus = BagOfWordsCorpus.FromText(text, TextTokenizer.Default, minCount, maxVocab);
@@ -205,9 +212,9 @@ internal static class TopicsCommand
             headAccuracy = FineTunedTopicClassifier.Compose(model.JointWordTopic, head).Accuracy(docs, y);
         }
         using var bundle = new TopicModelBundle(model, corpus.Documents.Where(d => d.Length > 0).ToArray(), head, labels);
-        bundle.Save(output);
+        bundle.Save(run.StagingFolder());
         TopicModelEvaluation evaluation = TopicModelEvaluation.Evaluate(model, corpus.Documents);
-        JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("topics train", new Dictionary<string, object?>
+        JsonFile.Write(run.Staged(RunDirectory.ManifestName), RunInfo("topics train", new Dictionary<string, object?>
         {
             ["corpus"] = Path.GetFullPath(corpusPath),
             ["min_count"] = minCount,
@@ -216,7 +223,7 @@ internal static class TopicsCommand
             ["lambda"] = lambda,
             ["model"] = options,
         }, options.Seed, device));
-        JsonFile.Write(Path.Combine(output, "metrics.json"), new Dictionary<string, object?>
+        JsonFile.Write(run.Staged("metrics.json"), new Dictionary<string, object?>
         {
             ["documents"] = corpus.Count,
             ["training_documents"] = model.DocumentIds.Count,
@@ -232,6 +239,7 @@ internal static class TopicsCommand
             ["constants"] = TopicModelConstants.Measure(model),
             ["top_words"] = evaluation.TopWords,
         });
+        run.Publish(TopicModelBundle.OptionalFiles);
         Console.WriteLine($"trained {model.TopicCount} topics over {model.VocabularySize} words from {model.DocumentIds.Count} documents in {trainSeconds:F2} s -> {output}");
         if (headAccuracy is double accuracy)
         {
@@ -241,8 +249,10 @@ internal static class TopicsCommand
         return Program.ExitOk;
     }
 
-    private static int Unlearn(string modelPath, string idsPath, TopicUnlearningOptions options, UnlearnMode mode, bool retrain, string output)
+    private static int Unlearn(string modelPath, string idsPath, TopicUnlearningOptions options, UnlearnMode mode, bool retrain, string output, bool overwrite)
     {
+        // As in Train: --out is claimed, the outputs staged and published together.
+        using RunDirectory run = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         Progress($"loading model {modelPath}");
         using TopicModelBundle bundle = TopicModelBundle.Load(modelPath);
         AnchorTopicModel model = bundle.Model;
@@ -283,8 +293,8 @@ internal static class TopicsCommand
             {
                 RetrainHead(bundle, result, metrics);
             }
-            result.Save(output);
-            JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("topics unlearn", new Dictionary<string, object?>
+            result.Save(run.StagingFolder());
+            JsonFile.Write(run.Staged(RunDirectory.ManifestName), RunInfo("topics unlearn", new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFullPath(modelPath),
                 ["forget_ids"] = Path.GetFullPath(idsPath),
@@ -292,7 +302,8 @@ internal static class TopicsCommand
                 ["retrain"] = retrain,
                 ["unlearning"] = options,
             }, options.Seed, result.Model.Statistics.Device));
-            JsonFile.Write(Path.Combine(output, "metrics.json"), metrics);
+            JsonFile.Write(run.Staged("metrics.json"), metrics);
+            run.Publish(TopicModelBundle.OptionalFiles);
             Console.WriteLine($"unlearned {ids.Length} documents ({ModeName(mode)}) in {metrics["unlearn_seconds"]:0.000} s -> {output}");
             if (metrics.TryGetValue("noise_std", out object? sigma))
             {
@@ -492,8 +503,9 @@ internal static class TopicsCommand
         metrics["refit_accuracy_on_task"] = reference.Accuracy(task, y);
     }
 
-    private static int Evaluate(string modelPath, string? corpusPath, string? labelsPath, int top, string? output)
+    private static int Evaluate(string modelPath, string? corpusPath, string? labelsPath, int top, string? output, bool overwrite)
     {
+        using RunDirectory? run = output is null ? null : RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         using TopicModelBundle bundle = TopicModelBundle.Load(modelPath);
         AnchorTopicModel model = bundle.Model;
         BagOfWordsCorpus corpus = corpusPath is null ? bundle.AsCorpus() : BagOfWordsCorpus.FromText(TextCorpus.Load(corpusPath), model.Vocabulary);
@@ -533,16 +545,18 @@ internal static class TopicsCommand
             Console.WriteLine($"head accuracy {accuracy:F4} ({metrics["fine_tuned_source"]})");
         }
         PrintTopWords(model.TopWords(top), model);
-        if (output is not null)
+        if (run is not null)
         {
-            Directory.CreateDirectory(output);
-            JsonFile.Write(Path.Combine(output, "metrics.json"), metrics);
+            JsonFile.Write(run.Staged("metrics.json"), metrics);
+            run.Publish();
         }
         return Program.ExitOk;
     }
 
-    private static int Corpus(string lists, string[] sections, string output)
+    private static int Corpus(string lists, string[] sections, string output, bool overwrite)
     {
+        // --out is claimed; the corpus files and source.json are staged and published together.
+        using RunDirectory run = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         string[] files = FindPackageIndexes(lists);
         Progress($"reading {files.Length} Packages index(es) under {lists}");
         var entries = new List<DebianPackageEntry>();
@@ -552,9 +566,9 @@ internal static class TopicsCommand
             entries.AddRange(DebianPackageIndex.Parse(reader));
         }
         (IReadOnlyList<DebianPackageEntry> documents, int ambiguous, int duplicates) = DebianPackageIndex.BuildCorpus(entries, sections);
-        DebianPackageIndex.Write(documents, output);
+        DebianPackageIndex.Write(documents, run.StagingFolder());
         var counts = documents.GroupBy(d => d.Section).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
-        JsonFile.Write(Path.Combine(output, "source.json"), new Dictionary<string, object?>
+        JsonFile.Write(run.Staged("source.json"), new Dictionary<string, object?>
         {
             ["indexes"] = files.Select(f => new Dictionary<string, object?> { ["file"] = Path.GetFileName(f), ["release_date"] = ReleaseDate(f) }).ToArray(),
             ["packages_read"] = entries.Count,
@@ -565,6 +579,7 @@ internal static class TopicsCommand
             ["dropped_duplicates"] = duplicates,
             ["built_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         });
+        run.Publish();
         Console.WriteLine($"{documents.Count} documents in {counts.Count} sections ({string.Join(", ", counts.Select(p => $"{p.Key} {p.Value}"))}); dropped {ambiguous} ambiguous and {duplicates} duplicate descriptions -> {output}");
         return Program.ExitOk;
     }
@@ -578,7 +593,8 @@ internal static class TopicsCommand
             DefaultValueFactory = _ => DefaultSections,
         };
         var output = new Option<string>("--out") { Description = "Output folder: corpus.txt, labels.csv (and its train/test split), packages.csv, source.json.", Required = true };
-        var command = new Command("corpus", "Build a real labelled corpus offline: Debian package descriptions from apt's Packages indexes, labelled by section.") { lists, sections, output };
+        var overwrite = CommonOptions.Overwrite();
+        var command = new Command("corpus", "Build a real labelled corpus offline: Debian package descriptions from apt's Packages indexes, labelled by section.") { lists, sections, output, overwrite };
         command.SetAction(parse =>
         {
             string[] chosen = parse.GetValue(sections)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -586,10 +602,13 @@ internal static class TopicsCommand
             {
                 return Usage("--sections needs at least two sections (a classifier needs two labels), e.g. games,science,sound");
             }
-            return Corpus(parse.GetValue(lists)!, chosen, parse.GetValue(output)!);
+            return Corpus(parse.GetValue(lists)!, chosen, parse.GetValue(output)!, parse.GetValue(overwrite));
         });
         return command;
     }
+
+    // Debian's largest plain Packages index (main, amd64) is some 60 MB; apt-helper's output is not limited here.
+    private const long MaxIndexBytes = 512L << 20;
 
     /// <summary>The sections of the shipped example: topical ones whose descriptions do not name a programming language.</summary>
     internal const string DefaultSections = "fonts,games,graphics,mail,math,net,science,sound";
@@ -620,7 +639,7 @@ internal static class TopicsCommand
     {
         if (!file.EndsWith(".lz4", StringComparison.Ordinal) && !file.EndsWith(".gz", StringComparison.Ordinal) && !file.EndsWith(".xz", StringComparison.Ordinal) && !file.EndsWith(".zst", StringComparison.Ordinal))
         {
-            return new StreamReader(file);
+            return Data.InputFile.OpenText(file, "Packages index", MaxIndexBytes);
         }
         const string Helper = "/usr/lib/apt/apt-helper";
         if (!File.Exists(Helper))
@@ -653,7 +672,7 @@ internal static class TopicsCommand
         int suite = name.IndexOf('_', dists + "_dists_".Length);
         string release = Path.Combine(Path.GetDirectoryName(packagesFile) ?? ".", name[..suite] + "_InRelease");
         return File.Exists(release)
-            ? File.ReadLines(release).FirstOrDefault(l => l.StartsWith("Date:", StringComparison.Ordinal))?["Date:".Length..].Trim()
+            ? Data.InputFile.ReadAllLines(release, "Release file", MaxIndexBytes).FirstOrDefault(l => l.StartsWith("Date:", StringComparison.Ordinal))?["Date:".Length..].Trim()
             : null;
     }
 
@@ -707,7 +726,7 @@ internal static class TopicsCommand
         }
         var ids = new List<int>();
         var seen = new HashSet<int>();
-        string[] lines = File.ReadAllLines(path);
+        string[] lines = Data.InputFile.ReadAllLines(path, "forget-ids file");
         for (int n = 0; n < lines.Length; n++)
         {
             foreach (string token in lines[n].Split([',', ' ', '\t', ';'], StringSplitOptions.RemoveEmptyEntries))

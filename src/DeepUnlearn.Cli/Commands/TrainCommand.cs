@@ -91,6 +91,18 @@ internal static class TrainCommand
             Seed = recipe.Seed,
             Device = device.ToString(),
         };
+        if (overwrite)
+        {
+            // Training writes as it goes (a checkpoint per epoch, for --resume), so it cannot publish at the end. Once the
+            // data has opened (bad input leaves the old run whole), the run it replaces goes, run.json first, so that a
+            // failure never leaves this run's run.json beside the old checkpoints, nor a checkpoint --resume would continue.
+            string[] previous = [Path.Combine(output, RunDirectory.ManifestName), Path.Combine(output, "metrics.json"),
+                .. Trainer.CheckpointFiles(output), .. new[] { Trainer.LastCheckpoint, Trainer.BestCheckpoint }.Select(c => PguRetainSpace.PathFor(Path.Combine(output, c)))];
+            foreach (string file in previous)
+            {
+                File.Delete(file);
+            }
+        }
         JsonFile.Write(Path.Combine(output, "run.json"), manifest);
 
         using ClassifierModel model = ModelRegistry.Create(modelName, new ModelOptions

@@ -12,6 +12,7 @@ using DeepUnlearn.Evaluation;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
+using DeepUnlearn.Unlearning.Methods.Pgu;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 
@@ -70,7 +71,10 @@ internal static class UnlearnCommand
         using ILoggerFactory logging = CliLogging.Create(verbose);
         using RunDirectory runDirectory = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         using UnlearningSession session = UnlearningSession.Open(checkpoint, data, request, device, workers, logging);
-        JsonFile.Write(Path.Combine(output, "run.json"), new RunManifest
+        // Every output is staged and published together at the end (RunDirectory.Publish): a run that fails leaves
+        // --out as it was, so a failed re-run with --overwrite keeps the earlier run whole instead of pairing a new
+        // run.json with the old model, report and metrics.
+        JsonFile.Write(runDirectory.Staged(RunDirectory.ManifestName), new RunManifest
         {
             Command = "unlearn",
             Config = new Dictionary<string, object?>
@@ -94,11 +98,14 @@ internal static class UnlearnCommand
         var progress = new ConsoleProgress(entry.Name);
         UnlearningContext context = session.Context(seed, progress);
         using UnlearningOutcome outcome = entry.Factory(options).Run(context, cancellationToken);
-        string unlearnedPath = Path.Combine(output, "unlearned.safetensors");
-        Checkpoint.Save(unlearnedPath, outcome.Model, session.MetadataFor(entry.Name, outcome.Model) with { Seconds = outcome.Seconds });
+        const string UnlearnedName = "unlearned.safetensors";
+        string unlearnedPath = runDirectory.Final(UnlearnedName);
+        string stagedModel = runDirectory.Staged(UnlearnedName);
+        Checkpoint.Save(stagedModel, outcome.Model, session.MetadataFor(entry.Name, outcome.Model) with { Seconds = outcome.Seconds });
         foreach (ICheckpointSidecar sidecar in outcome.Sidecars)
         {
-            Console.Error.WriteLine($"unlearn: wrote {sidecar.SaveBeside(unlearnedPath)} beside the unlearned model");
+            string staged = sidecar.SaveBeside(stagedModel);
+            Console.Error.WriteLine($"unlearn: {runDirectory.Final(Path.GetFileName(staged))} goes beside the unlearned model");
         }
 
         Console.Error.WriteLine("unlearn: evaluating (forget, retain and test sets)");
@@ -121,9 +128,11 @@ internal static class UnlearnCommand
                 metrics = UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrained, retrainedEvaluation);
             }
         }
-        JsonFile.Write(Path.Combine(output, "metrics.json"), new { original, unlearned = metrics, retrained });
+        JsonFile.Write(runDirectory.Staged("metrics.json"), new { original, unlearned = metrics, retrained });
         string report = Report(entry, options, session, original, metrics, retrained, unlearnedPath);
-        AtomicFile.WriteAllText(Path.Combine(output, "report.md"), report);
+        AtomicFile.WriteAllText(runDirectory.Staged("report.md"), report);
+        // A replaced run's method sidecar (PGU's retain space) goes unless this method wrote one.
+        runDirectory.Publish([Path.GetFileName(PguRetainSpace.PathFor(unlearnedPath))]);
         Console.WriteLine(report);
         return Program.ExitOk;
     }

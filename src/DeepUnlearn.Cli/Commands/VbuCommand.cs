@@ -7,6 +7,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using DeepUnlearn.Bayesian;
+using DeepUnlearn.Data;
 using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
 using TorchSharp;
@@ -81,10 +82,11 @@ internal static class VbuCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the Monte-Carlo samples, minibatches and inducing inputs.", DefaultValueFactory = _ => 0UL };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (these models are small: 1 is usually fastest).", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = $"The device of the tensors: {DeviceResolver.ValidSpecs}.", DefaultValueFactory = _ => "cpu" };
+        var overwrite = CommonOptions.Overwrite();
         var command = new Command("fit", "Fit q(θ|D) by variational inference (maximise the ELBO with Adam).")
         {
             data, modelName, posterior, output, exclude, steps, lr, samples, batch, priorStd, inducing, lengthScale, variance, initFrom, inducingFrom,
-            moonsCount, moonsNoise, moonsSeed, fashionBlock, fashionDir, fashionClasses, fashionRows, seed, threads, device,
+            moonsCount, moonsNoise, moonsSeed, fashionBlock, fashionDir, fashionClasses, fashionRows, seed, threads, device, overwrite,
         };
         command.SetAction(parse =>
         {
@@ -130,7 +132,7 @@ internal static class VbuCommand
                 spec, model, kind, parse.GetValue(exclude), parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(samples), parse.GetValue(batch),
                 parse.GetValue(priorStd), parse.GetValue(inducing), parse.GetValue(lengthScale), parse.GetValue(variance), parse.GetValue(initFrom), parse.GetValue(inducingFrom),
                 parse.GetValue(seed), dev);
-            return WithThreads(parse.GetValue(threads), () => Fit(settings, parse.GetValue(output)!));
+            return WithThreads(parse.GetValue(threads), () => Fit(settings, parse.GetValue(output)!, parse.GetValue(overwrite)));
         });
         return command;
     }
@@ -153,9 +155,10 @@ internal static class VbuCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the Monte-Carlo samples.", DefaultValueFactory = _ => 0UL };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
+        var overwrite = CommonOptions.Overwrite();
         var command = new Command("unlearn", "Unlearn rows from q(θ|D) using only q(θ|D) and the erased rows.")
         {
-            model, eraseIds, eraseFraction, eraseCount, eraseSeed, method, lambda, steps, lr, samples, batch, fixedPool, momentMatching, seed, threads, output,
+            model, eraseIds, eraseFraction, eraseCount, eraseSeed, method, lambda, steps, lr, samples, batch, fixedPool, momentMatching, seed, threads, output, overwrite,
         };
         command.SetAction(parse =>
         {
@@ -202,7 +205,7 @@ internal static class VbuCommand
             var settings = new UnlearnSettings(
                 parse.GetValue(model)!, parse.GetValue(eraseIds), parse.GetValue(eraseFraction), parse.GetValue(eraseCount), parse.GetValue(eraseSeed),
                 methodName, lam, parse.GetValue(steps), parse.GetValue(lr), sampleCount, parse.GetValue(batch), parse.GetValue(fixedPool), parse.GetValue(momentMatching), parse.GetValue(seed));
-            return WithThreads(parse.GetValue(threads), () => Unlearn(settings, parse.GetValue(output)!));
+            return WithThreads(parse.GetValue(threads), () => Unlearn(settings, parse.GetValue(output)!, parse.GetValue(overwrite)));
         });
         return command;
     }
@@ -216,9 +219,10 @@ internal static class VbuCommand
         var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object." };
         var output = new Option<string?>("--out") { Description = "Also write metrics.json and run.json into this folder." };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
+        var overwrite = CommonOptions.Overwrite();
         var command = new Command("evaluate", "The paper's metric: mean KL from the retrained posterior's predictive distribution to the unlearned (and the full-data) one, on D_e and D_r.")
         {
-            model, retrained, samples, seed, json, output, threads,
+            model, retrained, samples, seed, json, output, threads, overwrite,
         };
         command.SetAction(parse =>
         {
@@ -226,14 +230,17 @@ internal static class VbuCommand
             {
                 return Usage("--samples and --threads must be at least 1");
             }
-            return WithThreads(parse.GetValue(threads), () => Evaluate(parse.GetValue(model)!, parse.GetValue(retrained)!, parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(json), parse.GetValue(output)));
+            return WithThreads(parse.GetValue(threads), () => Evaluate(parse.GetValue(model)!, parse.GetValue(retrained)!, parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(json), parse.GetValue(output), parse.GetValue(overwrite)));
         });
         return command;
     }
 
-    private static int Fit(FitSettings s, string output)
+    private static int Fit(FitSettings s, string output, bool overwrite)
     {
         var total = Stopwatch.StartNew();
+        // The folder is this run's from here (lock; a foreign non-empty folder refused); every output is staged and
+        // published together at the end, so a failure leaves the folder as it was.
+        using RunDirectory run = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         Progress($"loading {s.Data}");
         ClassificationData all = s.Data.Load();
         int[] excluded = s.ExcludeIds is null ? [] : ReadIds(s.ExcludeIds, all, "--exclude-ids");
@@ -255,16 +262,15 @@ internal static class VbuCommand
         double[] probabilities = PredictiveDivergence.Probabilities(model, posterior, train, 200, s.Seed);
         double accuracy = PredictiveDivergence.Accuracy(probabilities, train, model.ClassCount);
 
-        Directory.CreateDirectory(output);
         string role = excluded.Length == 0 ? "full" : "retrained";
-        PosteriorFile.Save(Path.Combine(output, PosteriorFileName), model, posterior, new Dictionary<string, string>
+        PosteriorFile.Save(run.Staged(PosteriorFileName), model, posterior, new Dictionary<string, string>
         {
             ["data"] = s.Data.ToJson(),
             ["role"] = role,
             ["rows"] = train.Count.ToString(CultureInfo.InvariantCulture),
         });
-        WriteIds(Path.Combine(output, ExcludedFileName), excluded);
-        JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("vbu fit", new Dictionary<string, object?>
+        WriteIds(run.Staged(ExcludedFileName), excluded);
+        JsonFile.Write(run.Staged(RunDirectory.ManifestName), RunInfo("vbu fit", new Dictionary<string, object?>
         {
             ["data"] = s.Data,
             ["model"] = model.Name,
@@ -275,7 +281,7 @@ internal static class VbuCommand
             ["inducing_from"] = s.InducingFrom is null ? null : Path.GetFullPath(s.InducingFrom),
             ["optimizer"] = options,
         }, s.Seed, s.Device));
-        JsonFile.Write(Path.Combine(output, "metrics.json"), new Dictionary<string, object?>
+        JsonFile.Write(run.Staged("metrics.json"), new Dictionary<string, object?>
         {
             ["role"] = role,
             ["rows"] = train.Count,
@@ -286,6 +292,9 @@ internal static class VbuCommand
             ["fit_seconds"] = fitSeconds,
             ["total_seconds"] = total.Elapsed.TotalSeconds,
         });
+        // A fit replacing an unlearned model must not leave its erased ids and full posterior: 'vbu evaluate' would
+        // take the folder for an unlearning output.
+        run.Publish([ErasedFileName, FullPosteriorFileName]);
         Console.WriteLine($"fitted q(θ|D) ({role}, {Gaussian.KindName(s.Posterior)}) of the {model.Name} model on {train.Count} rows in {fitSeconds:F1} s: ELBO {elbo:F2}, train accuracy {accuracy:P2} -> {output}");
         return Program.ExitOk;
     }
@@ -358,9 +367,11 @@ internal static class VbuCommand
         return new SparseGpClassifier(zt, scale, variance, 1e-6, ScalarType.Float64, device);
     }
 
-    private static int Unlearn(UnlearnSettings s, string output)
+    private static int Unlearn(UnlearnSettings s, string output, bool overwrite)
     {
         var total = Stopwatch.StartNew();
+        // As in Fit: the folder is claimed, the outputs staged and published together.
+        using RunDirectory run = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         string sourcePath = Path.Combine(s.Model, PosteriorFileName);
         using LoadedPosterior source = PosteriorFile.Load(sourcePath);
         VbuDataSpec spec = DataSpecOf(source, sourcePath);
@@ -386,8 +397,7 @@ internal static class VbuCommand
             : ReverseKlUnlearning.Unlearn(source.Model, source.Posterior, erased, new ReverseKlOptions { Lambda = s.Lambda, Steps = s.Steps, LearningRate = s.LearningRate, Samples = s.Samples, ResampleEachStep = !s.FixedPool, MomentMatching = s.MomentMatching }, generator);
         using Gaussian unlearned = outcome.Posterior;
 
-        Directory.CreateDirectory(output);
-        PosteriorFile.Save(Path.Combine(output, PosteriorFileName), source.Model, unlearned, new Dictionary<string, string>
+        PosteriorFile.Save(run.Staged(PosteriorFileName), source.Model, unlearned, new Dictionary<string, string>
         {
             ["data"] = spec.ToJson(),
             ["role"] = "unlearned",
@@ -395,10 +405,10 @@ internal static class VbuCommand
             ["lambda"] = s.Lambda.ToString("R", CultureInfo.InvariantCulture),
             ["rows"] = (current.Count - erased.Count).ToString(CultureInfo.InvariantCulture),
         });
-        File.Copy(sourcePath, Path.Combine(output, FullPosteriorFileName), overwrite: true);
-        WriteIds(Path.Combine(output, ErasedFileName), erase);
-        WriteIds(Path.Combine(output, ExcludedFileName), alreadyExcluded.Concat(erase).Order().ToArray());
-        JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("vbu unlearn", new Dictionary<string, object?>
+        AtomicFile.Copy(sourcePath, run.Staged(FullPosteriorFileName));
+        WriteIds(run.Staged(ErasedFileName), erase);
+        WriteIds(run.Staged(ExcludedFileName), alreadyExcluded.Concat(erase).Order().ToArray());
+        JsonFile.Write(run.Staged(RunDirectory.ManifestName), RunInfo("vbu unlearn", new Dictionary<string, object?>
         {
             ["model"] = Path.GetFullPath(s.Model),
             ["data"] = spec,
@@ -415,7 +425,7 @@ internal static class VbuCommand
             ["fixed_pool"] = s.Method == "rkl" ? s.FixedPool : null,
             ["moment_matching"] = s.MomentMatching,
         }, s.Seed, source.Posterior.Device));
-        JsonFile.Write(Path.Combine(output, "metrics.json"), new Dictionary<string, object?>
+        JsonFile.Write(run.Staged("metrics.json"), new Dictionary<string, object?>
         {
             ["erased_rows"] = erased.Count,
             ["remaining_rows"] = current.Count - erased.Count,
@@ -425,13 +435,15 @@ internal static class VbuCommand
             ["unlearn_seconds"] = outcome.Seconds,
             ["total_seconds"] = total.Elapsed.TotalSeconds,
         });
+        run.Publish();
         string ess = outcome.EffectiveSampleSize is double e ? $", mean effective sample size {e:F1} of {s.Samples}" : string.Empty;
         Console.WriteLine($"unlearned {erased.Count} rows with {s.Method} (λ = {s.Lambda.ToString("G", CultureInfo.InvariantCulture)}) in {outcome.Seconds:F1} s: objective {outcome.Objective:F3}, {outcome.CountedFraction:P1} of samples inside the adjusted-likelihood region{ess} -> {output}");
         return Program.ExitOk;
     }
 
-    private static int Evaluate(string modelDir, string retrainedDir, int samples, ulong seed, bool json, string? output)
+    private static int Evaluate(string modelDir, string retrainedDir, int samples, ulong seed, bool json, string? output, bool overwrite)
     {
+        using RunDirectory? run = output is null ? null : RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         string erasedPath = Path.Combine(modelDir, ErasedFileName);
         string fullPath = Path.Combine(modelDir, FullPosteriorFileName);
         if (!File.Exists(erasedPath) || !File.Exists(fullPath))
@@ -508,16 +520,16 @@ internal static class VbuCommand
             string verdict = unlearnedReport.KlErased < fullReport.KlErased ? "closer to retraining than the full-data posterior" : "NOT closer to retraining than the full-data posterior";
             Console.WriteLine($"on D_e the unlearned posterior is {verdict}");
         }
-        if (output is not null)
+        if (run is not null)
         {
-            Directory.CreateDirectory(output);
-            JsonFile.Write(Path.Combine(output, "metrics.json"), metrics);
-            JsonFile.Write(Path.Combine(output, "run.json"), RunInfo("vbu evaluate", new Dictionary<string, object?>
+            JsonFile.Write(run.Staged("metrics.json"), metrics);
+            JsonFile.Write(run.Staged(RunDirectory.ManifestName), RunInfo("vbu evaluate", new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFullPath(modelDir),
                 ["retrained"] = Path.GetFullPath(retrainedDir),
                 ["samples"] = samples,
             }, seed, torch.CPU));
+            run.Publish();
         }
         return Program.ExitOk;
     }
@@ -553,14 +565,14 @@ internal static class VbuCommand
     /// <summary>Row ids from a file (one per line or separated by commas, spaces, tabs or semicolons), checked against <paramref name="data"/> when given.</summary>
     internal static int[] ReadIds(string path, ClassificationData? data, string what)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
             throw new FileNotFoundException($"{what} file '{path}' not found; give a file of row ids (one per line, or separated by commas or spaces)", path);
         }
         HashSet<int>? valid = data is null ? null : [.. data.Ids.ToArray()];
         var ids = new List<int>();
         var seen = new HashSet<int>();
-        string[] lines = File.ReadAllLines(path);
+        string[] lines = InputFile.ReadAllLines(path, $"{what} file");
         for (int n = 0; n < lines.Length; n++)
         {
             foreach (string token in lines[n].Split([',', ' ', '\t', ';'], StringSplitOptions.RemoveEmptyEntries))
@@ -591,7 +603,7 @@ internal static class VbuCommand
         data.Count == 0 ? "none" : $"between {data.Ids.ToArray().Min()} and {data.Ids.ToArray().Max()}, except those already left out";
 
     internal static void WriteIds(string path, int[] ids) =>
-        File.WriteAllLines(path, ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        AtomicFile.WriteAllText(path, string.Concat(ids.Select(id => id.ToString(CultureInfo.InvariantCulture) + "\n")));
 
     private static VbuDataSpec DataSpecOf(LoadedPosterior posterior, string path) =>
         posterior.Metadata.TryGetValue("data", out string? data)

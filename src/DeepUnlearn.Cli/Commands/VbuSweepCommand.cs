@@ -62,10 +62,11 @@ internal static class VbuSweepCommand
         var fashionRows = VbuCommand.FashionRowsOption();
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
+        var overwrite = CommonOptions.Overwrite();
         var command = new Command("sweep", "The paper's experiment: fit q(θ|D) and the retrained q(θ|D_r), unlearn with EUBO and reverse KL over a λ grid, and tabulate the averaged KL divergences to retraining over seeds.")
         {
             data, modelName, posterior, erase, eraseSeed, lambdas, methods, seeds, fitSteps, fitLr, fitSamples, batch, steps, lr, rklLr, euboSamples, rklSamples, evalSamples,
-            priorStd, inducing, lengthScale, variance, moonsCount, moonsNoise, moonsSeed, fashionBlock, fashionDir, fashionClasses, fashionRows, threads, output,
+            priorStd, inducing, lengthScale, variance, moonsCount, moonsNoise, moonsSeed, fashionBlock, fashionDir, fashionClasses, fashionRows, threads, output, overwrite,
         };
         command.SetAction(parse =>
         {
@@ -109,14 +110,16 @@ internal static class VbuSweepCommand
                 parse.GetValue(fitSteps), parse.GetValue(fitLr), parse.GetValue(fitSamples), parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(rklLr) ?? parse.GetValue(lr),
                 parse.GetValue(euboSamples), parse.GetValue(rklSamples), parse.GetValue(evalSamples), parse.GetValue(priorStd), parse.GetValue(inducing),
                 parse.GetValue(lengthScale), parse.GetValue(variance));
-            return VbuCommand.WithThreads(parse.GetValue(threads), () => Run(settings, parse.GetValue(output)!));
+            return VbuCommand.WithThreads(parse.GetValue(threads), () => Run(settings, parse.GetValue(output)!, parse.GetValue(overwrite)));
         });
         return command;
     }
 
-    private static int Run(SweepSettings s, string output)
+    private static int Run(SweepSettings s, string output, bool overwrite)
     {
         var total = Stopwatch.StartNew();
+        // The folder is claimed before the work and the outputs published together after it (RunDirectory).
+        using RunDirectory run = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         VbuCommand.Progress($"loading {s.Data}");
         ClassificationData all = s.Data.Load();
         int[] erased = ChooseErased(s, all);
@@ -144,10 +147,9 @@ internal static class VbuSweepCommand
         }
 
         string markdown = Markdown(s, model, all.Count, erased.Length, rows);
-        Directory.CreateDirectory(output);
-        VbuCommand.WriteIds(Path.Combine(output, "erased_ids.txt"), erased);
-        AtomicFile.WriteAllText(Path.Combine(output, "sweep.md"), markdown);
-        JsonFile.Write(Path.Combine(output, "metrics.json"), new Dictionary<string, object?>
+        VbuCommand.WriteIds(run.Staged("erased_ids.txt"), erased);
+        AtomicFile.WriteAllText(run.Staged("sweep.md"), markdown);
+        JsonFile.Write(run.Staged("metrics.json"), new Dictionary<string, object?>
         {
             ["parameters"] = model.ParameterCount,
             ["rows"] = all.Count,
@@ -156,7 +158,7 @@ internal static class VbuSweepCommand
             ["runs"] = rows,
             ["total_seconds"] = total.Elapsed.TotalSeconds,
         });
-        JsonFile.Write(Path.Combine(output, "run.json"), VbuCommand.RunInfo("vbu sweep", new Dictionary<string, object?>
+        JsonFile.Write(run.Staged(RunDirectory.ManifestName), VbuCommand.RunInfo("vbu sweep", new Dictionary<string, object?>
         {
             ["data"] = s.Data,
             ["model"] = model.Name,
@@ -167,6 +169,7 @@ internal static class VbuSweepCommand
             ["seeds"] = s.Seeds,
             ["options"] = options,
         }, 0, torch.CPU));
+        run.Publish();
         Console.WriteLine(markdown);
         VbuCommand.Progress($"done in {total.Elapsed.TotalSeconds:F0} s -> {output}");
         return Program.ExitOk;

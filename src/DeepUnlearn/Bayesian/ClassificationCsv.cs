@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DeepUnlearn.Data;
 
 namespace DeepUnlearn.Bayesian;
 
@@ -16,17 +17,16 @@ namespace DeepUnlearn.Bayesian;
 /// </summary>
 public static class ClassificationCsv
 {
+    /// <summary>The largest CSV file read (256 MiB, some 30 million numbers; raised by <see cref="InputFile.LimitVariable"/>).</summary>
+    public const long MaxFileBytes = 256L << 20;
+
     /// <summary>Reads the CSV file at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    /// <exception cref="InvalidDataException">The content is malformed; the message names the file, line and what was expected.</exception>
+    /// <exception cref="InvalidDataException">The content is malformed, or the file is larger than <see cref="MaxFileBytes"/>; the message names the file, line and what was expected.</exception>
     public static ClassificationData Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"CSV file '{path}' does not exist", path);
-        }
-        using var reader = new StreamReader(path);
+        using StreamReader reader = InputFile.OpenText(path, "CSV file", MaxFileBytes);
         return Parse(reader, path);
     }
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DeepUnlearn.Reporting;
 using TorchSharp;
 
 namespace DeepUnlearn.Engine;
@@ -37,7 +38,7 @@ public static class SafeTensors
     /// disk and renamed over <paramref name="path"/>. On any failure the temp file is deleted and an
     /// existing file at <paramref name="path"/> is left as it was.
     /// </summary>
-    /// <param name="path">The file to write; its directory must exist.</param>
+    /// <param name="path">The file to write (its directory is created if missing).</param>
     /// <param name="tensors">Named tensors of any savable dtype (BOOL, U8, I8, I16, F16, BF16, I32, F32, C64, F64, I64), on
     /// any device, contiguous or not; each is copied to the host in turn. Names must be unique and not <c>__metadata__</c>.
     /// A module's <c>state_dict()</c> fits.</param>
@@ -51,34 +52,18 @@ public static class SafeTensors
         List<Entry> entries = Plan(path, tensors);
         byte[] header = BuildHeader(entries, metadata);
 
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' names no file", nameof(path));
-        string tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        bool moved = false;
-        try
+        // The project's one atomic writer: temp file beside the target, flushed, renamed over it.
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            foreach (Entry entry in entries)
             {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                foreach (Entry entry in entries)
-                {
-                    WriteData(stream, entry.Tensor, entry.ByteCount);
-                }
-                stream.Flush(flushToDisk: true);
+                WriteData(stream, entry.Tensor, entry.ByteCount);
             }
-            File.Move(tempPath, fullPath, overwrite: true);
-            moved = true;
-        }
-        finally
-        {
-            if (!moved)
-            {
-                DeleteQuietly(tempPath);
-            }
-        }
+        });
     }
 
     /// <summary>
@@ -168,7 +153,7 @@ public static class SafeTensors
         }
     }
 
-    private static void WriteData(FileStream stream, torch.Tensor tensor, long byteCount)
+    private static void WriteData(Stream stream, torch.Tensor tensor, long byteCount)
     {
         if (byteCount == 0)
         {
@@ -185,7 +170,7 @@ public static class SafeTensors
         WriteBytes(stream, tensor.detach().cpu().contiguous(), byteCount);
     }
 
-    private static void WriteBytes(FileStream stream, torch.Tensor host, long byteCount)
+    private static void WriteBytes(Stream stream, torch.Tensor host, long byteCount)
     {
         if (byteCount > int.MaxValue)
         {
@@ -332,22 +317,6 @@ public static class SafeTensors
         catch (EncoderFallbackException e)
         {
             throw new ArgumentException($"{what} '{text}' is not valid Unicode (unpaired surrogate)", e);
-        }
-    }
-
-    private static void DeleteQuietly(string tempPath)
-    {
-        try
-        {
-            File.Delete(tempPath);
-        }
-        catch (IOException)
-        {
-            // Cleanup after a failed save: the original exception is the one to report.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above.
         }
     }
 

@@ -11,6 +11,7 @@ using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
+using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
 using Microsoft.Extensions.Logging;
@@ -114,7 +115,7 @@ public sealed class EngineCellRunner : ICellRunner
         }
         string best = Path.Combine(workDirectory, Trainer.BestCheckpoint);
         string chosen = File.Exists(best) ? best : Path.Combine(workDirectory, Trainer.LastCheckpoint);
-        File.Copy(chosen, Path.Combine(outputDirectory, ModelFile));
+        AtomicFile.Copy(chosen, Path.Combine(outputDirectory, ModelFile));
         var (kept, _) = Checkpoint.Load(chosen, _device);
         double accuracy;
         using (kept)

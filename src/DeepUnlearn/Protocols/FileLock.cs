@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 using System.Threading;
+using DeepUnlearn.Data;
+using DeepUnlearn.Reporting;
 
 namespace DeepUnlearn.Protocols;
 
@@ -71,10 +73,10 @@ public sealed class FileLock : IDisposable
     {
         try
         {
-            string text = File.ReadAllText(path + ".owner").Trim();
+            string text = InputFile.ReadAllText(path + ".owner", "lock owner file", 1L << 20).Trim();
             return text.Length > 0 ? text : "another process";
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             return "another process";
         }
@@ -89,7 +91,7 @@ public sealed class FileLock : IDisposable
         // read while locked (.NET takes a shared flock to read it). Informative only, so failures are ignored.
         try
         {
-            File.WriteAllText(Path + ".owner", $"{Environment.MachineName} pid {Environment.ProcessId} since {DateTimeOffset.UtcNow:u}\n");
+            AtomicFile.WriteAllText(Path + ".owner", $"{Environment.MachineName} pid {Environment.ProcessId} since {DateTimeOffset.UtcNow:u}\n");
         }
         catch (IOException)
         {

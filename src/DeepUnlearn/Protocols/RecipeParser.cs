@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DeepUnlearn.Data;
 
 namespace DeepUnlearn.Protocols;
 
@@ -45,7 +46,7 @@ public static partial class RecipeParser
         {
             throw new FileNotFoundException($"recipe '{path}' does not exist", path);
         }
-        return Parse(File.ReadAllText(path), path) with { SourcePath = Path.GetFullPath(path) };
+        return Parse(InputFile.ReadAllText(path, "recipe", 16L << 20), path) with { SourcePath = Path.GetFullPath(path) };
     }
 
     /// <summary>Parses and checks recipe text; <paramref name="source"/> names it in errors.</summary>

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DeepUnlearn.Data;
 using DeepUnlearn.Reporting;
 
 namespace DeepUnlearn.Protocols;
@@ -31,6 +32,9 @@ public static class SweepDirectory
     /// <summary>The schema of <c>protocol.json</c>.</summary>
     public const string SchemaId = "deepunlearn.sweep/1";
 
+    // What a sweep directory may hold besides hidden files (temporaries, locks), for Initialize's check.
+    private static readonly HashSet<string> s_layout = new(StringComparer.Ordinal) { ProtocolFile, SelectionsFile, "cells", "oracles", "leaderboard" };
+
     /// <summary>The cells' parent directory.</summary>
     public static string Cells(string root) => Path.Combine(root, "cells");
 
@@ -51,8 +55,22 @@ public static class SweepDirectory
     public static void Initialize(string root, ProtocolRecipe recipe)
     {
         ArgumentNullException.ThrowIfNull(recipe);
-        Directory.CreateDirectory(Cells(root));
         string path = Path.Combine(root, ProtocolFile);
+        if (!File.Exists(path) && Directory.Exists(root))
+        {
+            // A sweep directory is one sweep's (shards of it run side by side, each cell under its own lock), never a
+            // folder holding something else: a training run's files would end up beside cells and a protocol.
+            string[] foreign = Directory.EnumerateFileSystemEntries(root)
+                .Select(e => Path.GetFileName(e))
+                .Where(name => !name.StartsWith('.') && !s_layout.Contains(name))
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+            if (foreign.Length > 0)
+            {
+                throw new IOException($"--out '{root}' holds files that are not a sweep's ({string.Join(", ", foreign.Take(5))}{(foreign.Length > 5 ? ", …" : string.Empty)}); choose a new or empty directory (a sweep directory is resumed by running the same recipe into it again)");
+            }
+        }
+        Directory.CreateDirectory(Cells(root));
         var json = new JsonObject
         {
             ["schema"] = SchemaId,
@@ -61,7 +79,7 @@ public static class SweepDirectory
         };
         if (!File.Exists(path))
         {
-            string temp = Path.Combine(root, $".{ProtocolFile}.{Guid.NewGuid():N}.tmp");
+            string temp = AtomicFile.TemporaryPathFor(path);
             File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             try
             {
@@ -90,7 +108,7 @@ public static class SweepDirectory
         {
             throw new FileNotFoundException($"'{root}' is not a sweep directory (no {ProtocolFile}); give the --out directory of 'deepunlearn sweep'", path);
         }
-        JsonNode? node = JsonNode.Parse(File.ReadAllText(path));
+        JsonNode? node = JsonNode.Parse(InputFile.ReadAllText(path, "sweep protocol file", 16L << 20));
         if (node?["schema"]?.GetValue<string>() != SchemaId || node["recipe"] is not JsonObject recipe)
         {
             throw new InvalidDataException($"'{path}' is not a {SchemaId} file");

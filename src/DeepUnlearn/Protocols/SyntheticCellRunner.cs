@@ -6,6 +6,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
+using DeepUnlearn.Reporting;
 
 namespace DeepUnlearn.Protocols;
 
@@ -116,13 +117,13 @@ public sealed class SyntheticCellRunner : ICellRunner
             cancellationToken.WaitHandle.WaitOne(TrainingDelay);
             cancellationToken.ThrowIfCancellationRequested();
         }
-        File.WriteAllText(Path.Combine(outputDirectory, "model.txt"), $"synthetic {kind}: {description}\n");
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, "model.txt"), $"synthetic {kind}: {description}\n");
         if (TrainingLog is not null)
         {
             // One new file per training (no shared file to append to from several processes).
             Directory.CreateDirectory(TrainingLog);
             string hash = CanonicalJson.Sha256Hex(Encoding.UTF8.GetBytes(description))[..16];
-            File.WriteAllText(Path.Combine(TrainingLog, $"{kind}-{hash}-{Environment.ProcessId}-{Guid.NewGuid():N}"), description + "\n");
+            AtomicFile.WriteAllText(Path.Combine(TrainingLog, $"{kind}-{hash}-{Environment.ProcessId}-{Guid.NewGuid():N}"), description + "\n");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DeepUnlearn.Data;
 
 namespace DeepUnlearn.Reporting;
 
@@ -28,7 +29,7 @@ public static class JsonFile
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options)
+            return JsonSerializer.Deserialize<T>(InputFile.ReadAllText(path, "JSON file"), Options)
                 ?? throw new InvalidDataException($"'{path}' holds JSON null");
         }
         catch (JsonException e)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DeepUnlearn.Reporting;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -181,9 +182,5 @@ public static class DebianPackageIndex
 
     private static string Key(string description) => description.Trim().ToLowerInvariant();
 
-    private static void WriteAtomically(string path, string text)
-    {
-        File.WriteAllText(path + ".tmp", text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

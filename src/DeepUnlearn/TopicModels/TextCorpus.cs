@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DeepUnlearn.Data;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -13,6 +14,9 @@ namespace DeepUnlearn.TopicModels;
 /// </summary>
 public sealed class TextCorpus
 {
+    /// <summary>The largest corpus file read (1 GiB; raised by <see cref="InputFile.LimitVariable"/>).</summary>
+    public const long MaxFileBytes = 1L << 30;
+
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Creates a corpus from in-memory documents; document <c>i</c> gets id <c>i</c>.</summary>
@@ -86,7 +90,7 @@ public sealed class TextCorpus
         string text;
         try
         {
-            text = File.ReadAllText(file, s_strictUtf8);
+            text = InputFile.ReadAllText(file, "corpus file", MaxFileBytes, s_strictUtf8);
         }
         catch (DecoderFallbackException e)
         {

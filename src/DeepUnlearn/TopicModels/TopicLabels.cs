@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DeepUnlearn.Data;
 
 namespace DeepUnlearn.TopicModels;
 
@@ -46,7 +47,7 @@ public sealed class TopicLabels
             throw new FileNotFoundException($"labels file '{path}' not found; give a CSV of 'id,label' lines", path);
         }
         var byId = new Dictionary<int, string>();
-        string[] lines = File.ReadAllLines(path);
+        string[] lines = InputFile.ReadAllLines(path, "labels file");
         for (int n = 0; n < lines.Length; n++)
         {
             string line = lines[n].Trim();

@@ -2,8 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DeepUnlearn.Data;
+using DeepUnlearn.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,6 +40,16 @@ public sealed class TopicModelBundle : IDisposable
 
     // The feature map a stored head was trained on (TopicFeatures); heads without it predate it.
     private const string HeadFeatures = "joint-topic-distribution";
+
+    private const string HeadFile = "head.json";
+
+    private const string FineTunedFile = "finetuned.json";
+
+    // documents.json holds the whole corpus as word ids and counts.
+    private const long MaxJsonBytes = 1L << 30;
+
+    /// <summary>The files <see cref="Save"/> writes only for a model with a classifier head (and a fine-tuned release).</summary>
+    public static IReadOnlyList<string> OptionalFiles { get; } = [HeadFile, FineTunedFile];
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -123,10 +136,9 @@ public sealed class TopicModelBundle : IDisposable
             ("word_topic", [m.VocabularySize, m.TopicCount], DenseMatrix.Flatten(m.WordTopic)),
         };
         var index = new Dictionary<string, ArrayEntry>();
-        string binPath = Path.Combine(directory, "arrays.bin");
-        using (var stream = new FileStream(binPath + ".tmp", FileMode.Create, FileAccess.Write))
-        using (var writer = new BinaryWriter(stream))
+        AtomicFile.Write(Path.Combine(directory, "arrays.bin"), stream =>
         {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             foreach ((string name, long[] shape, double[] data) in arrays)
             {
                 index[name] = new ArrayEntry("float64", shape, stream.Position);
@@ -138,8 +150,8 @@ public sealed class TopicModelBundle : IDisposable
             index["cooccurrence_sum"] = new ArrayEntry("float64", [m.VocabularySize, m.VocabularySize], stream.Position);
             using var scope = torch.NewDisposeScope();
             writer.Write(m.Statistics.Sum.to(ScalarType.Float64, torch.CPU).contiguous().bytes);
-        }
-        File.Move(binPath + ".tmp", binPath, overwrite: true);
+            writer.Flush();
+        });
 
         var header = new ModelHeader(
             FormatName,
@@ -158,7 +170,7 @@ public sealed class TopicModelBundle : IDisposable
             m.TopWords(10));
         WriteJson(Path.Combine(directory, "model.json"), header, indented: true);
         WriteJson(Path.Combine(directory, "documents.json"), Documents.Select(d => new DocumentEntry(d.Id, d.WordIds.ToArray(), d.Counts.ToArray())).ToArray(), indented: false);
-        string headPath = Path.Combine(directory, "head.json");
+        string headPath = Path.Combine(directory, HeadFile);
         if (Head is not null && Labels is not null)
         {
             WriteJson(headPath, new HeadEntry(
@@ -177,7 +189,7 @@ public sealed class TopicModelBundle : IDisposable
         {
             File.Delete(headPath);
         }
-        string fineTunedPath = Path.Combine(directory, "finetuned.json");
+        string fineTunedPath = Path.Combine(directory, FineTunedFile);
         if (FineTuned is not null)
         {
             WriteJson(fineTunedPath, new FineTunedEntry(FineTuned.ClassNames.ToArray(), ToJagged(FineTuned.WordWeights), FineTuned.Bias.ToArray(), FineTuned.Normalizer.ToArray()), indented: false);
@@ -206,7 +218,9 @@ public sealed class TopicModelBundle : IDisposable
         }
         int v = header.Vocabulary.Length;
         int k = header.TopicCount;
-        byte[] bytes = File.ReadAllBytes(Path.Combine(directory, "arrays.bin"));
+        // The header says how many bytes the arrays take; a larger arrays.bin (or a device) is refused unread.
+        long arrayBytes = 8 * ((3L * v * k) + k + ((long)k * k) + ((long)v * v));
+        byte[] bytes = InputFile.ReadAllBytes(Path.Combine(directory, "arrays.bin"), "topic model arrays", Math.Max(arrayBytes, 1));
         double[] Read(string name, long expected)
         {
             if (!header.Arrays.TryGetValue(name, out ArrayEntry? entry) || entry.Shape.Aggregate(1L, (a, b) => a * b) != expected)
@@ -254,7 +268,7 @@ public sealed class TopicModelBundle : IDisposable
             TopicLabels? labels = null;
             FineTunedTopicClassifier? fineTuned = null;
             int[] headForgotten = [];
-            string headPath = Path.Combine(directory, "head.json");
+            string headPath = Path.Combine(directory, HeadFile);
             if (File.Exists(headPath))
             {
                 HeadEntry h = ReadJson<HeadEntry>(headPath);
@@ -265,7 +279,7 @@ public sealed class TopicModelBundle : IDisposable
                 head = new TopicClassifierHead(FromJagged(h.Weights), h.Lambda, h.TrainingCount, FromJagged(h.HessianSum), h.ClassNames, h.DocumentIds, bound);
                 labels = new TopicLabels(h.Labels, h.ClassNames);
                 headForgotten = h.HeadForgottenDocumentIds ?? [];
-                string fineTunedPath = Path.Combine(directory, "finetuned.json");
+                string fineTunedPath = Path.Combine(directory, FineTunedFile);
                 if (File.Exists(fineTunedPath))
                 {
                     FineTunedEntry f = ReadJson<FineTunedEntry>(fineTunedPath);
@@ -287,8 +301,7 @@ public sealed class TopicModelBundle : IDisposable
     private static void WriteJson<T>(string path, T value, bool indented)
     {
         var options = new JsonSerializerOptions(s_json) { WriteIndented = indented };
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(value, options));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, options));
     }
 
     private static T ReadJson<T>(string path)
@@ -299,7 +312,7 @@ public sealed class TopicModelBundle : IDisposable
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), s_json) ?? throw new InvalidDataException($"{path} is empty");
+            return JsonSerializer.Deserialize<T>(InputFile.ReadAllText(path, "topic model file", MaxJsonBytes), s_json) ?? throw new InvalidDataException($"{path} is empty");
         }
         catch (JsonException e)
         {

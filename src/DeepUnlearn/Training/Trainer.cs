@@ -273,6 +273,17 @@ public sealed partial class Trainer
     private static string PendingStatePath(string lastPath) => Checkpoint.StatePathFor(lastPath) + ".pending";
 
     /// <summary>
+    /// Every file a run writes into <paramref name="checkpointDirectory"/> (weights, training states, a pending state),
+    /// so that a run replacing another can remove the old run's first and never resume from them.
+    /// </summary>
+    public static IReadOnlyList<string> CheckpointFiles(string checkpointDirectory)
+    {
+        string last = Path.Combine(checkpointDirectory, LastCheckpoint);
+        string best = Path.Combine(checkpointDirectory, BestCheckpoint);
+        return [last, Checkpoint.StatePathFor(last), PendingStatePath(last), best, Checkpoint.StatePathFor(best)];
+    }
+
+    /// <summary>
     /// Writes one epoch's files so that a kill between any two writes (each write is atomic) leaves a run that resumes
     /// exactly and a best checkpoint that is never worse than the best epoch reached: best first (if the epoch improved),
     /// then the training state to a pending file, then the weights, then the pending state renamed over the committed one.

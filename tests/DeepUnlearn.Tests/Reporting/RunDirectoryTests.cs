@@ -1,4 +1,6 @@
+using System;
 using System.IO;
+using System.Linq;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Tests.Data;
 using Xunit;
@@ -79,5 +81,116 @@ public class RunDirectoryTests
         File.WriteAllText(file, "x");
         var error = Assert.Throws<IOException>(() => RunDirectory.Claim(file, RunDirectoryMode.Overwrite));
         Assert.Contains("is a file", error.Message);
+    }
+
+    [Fact]
+    public void Publish_MovesEveryStagedFileIn_RunJsonLast_AndRemovesTheStaging()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "run.json"), "old run");
+        File.WriteAllText(Path.Combine(dir.Path, "metrics.json"), "old metrics");
+        using RunDirectory run = RunDirectory.Claim(dir.Path, RunDirectoryMode.Overwrite);
+        File.WriteAllText(run.Staged("run.json"), "new run");
+        File.WriteAllText(run.Staged("metrics.json"), "new metrics");
+        File.WriteAllText(run.Staged(Path.Combine("model", "arrays.bin")), "new model");
+        Assert.Equal("old run", File.ReadAllText(Path.Combine(dir.Path, "run.json")));
+        Assert.Equal(Path.Combine(dir.Path, "model", "arrays.bin"), run.Final(Path.Combine("model", "arrays.bin")));
+
+        var published = run.Publish();
+
+        Assert.Equal([Path.Combine("metrics.json"), Path.Combine("model", "arrays.bin"), "run.json"], published);
+        Assert.Equal("new run", File.ReadAllText(Path.Combine(dir.Path, "run.json")));
+        Assert.Equal("new metrics", File.ReadAllText(Path.Combine(dir.Path, "metrics.json")));
+        Assert.Equal("new model", File.ReadAllText(Path.Combine(dir.Path, "model", "arrays.bin")));
+        Assert.False(Directory.Exists(run.StagingPath));
+        Assert.Throws<InvalidOperationException>(() => run.Publish());
+    }
+
+    [Fact]
+    public void Publish_OptionalFilesThisRunDidNotWrite_AreRemoved_OthersStay()
+    {
+        using var dir = new TempDirectory();
+        foreach (string name in new[] { "run.json", "head.json", "finetuned.json", "notes.txt" })
+        {
+            File.WriteAllText(Path.Combine(dir.Path, name), "old");
+        }
+        using RunDirectory run = RunDirectory.Claim(dir.Path, RunDirectoryMode.Overwrite);
+        File.WriteAllText(run.Staged("run.json"), "new");
+        File.WriteAllText(run.Staged("head.json"), "new");
+        run.Publish(["head.json", "finetuned.json"]);
+        Assert.Equal(["head.json", "notes.txt", "run.json"], Directory.GetFileSystemEntries(dir.Path)
+            .Select(Path.GetFileName).Where(n => n != RunDirectory.LockFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("new", File.ReadAllText(Path.Combine(dir.Path, "head.json")));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(dir.Path, "notes.txt")));
+    }
+
+    [Fact]
+    public void Dispose_WithoutPublish_LeavesTheEarlierRunAsItWas()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "run.json"), "old run");
+        string staging;
+        using (RunDirectory run = RunDirectory.Claim(dir.Path, RunDirectoryMode.Overwrite))
+        {
+            File.WriteAllText(run.Staged("run.json"), "new run");
+            staging = run.StagingPath;
+        }
+        Assert.False(Directory.Exists(staging));
+        Assert.Equal(["run.json"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+        Assert.Equal("old run", File.ReadAllText(Path.Combine(dir.Path, "run.json")));
+    }
+
+    [Fact]
+    public void Dispose_RunThatWroteNothing_RemovesTheFolderItsClaimCreated_ButNotOneThatExisted()
+    {
+        using var dir = new TempDirectory();
+        string created = Path.Combine(dir.Path, "new-out");
+        using (RunDirectory.Claim(created, RunDirectoryMode.New))
+        {
+            Assert.True(Directory.Exists(created));
+        }
+        Assert.False(Directory.Exists(created));
+        using (RunDirectory.Claim(dir.Path, RunDirectoryMode.New))
+        {
+        }
+        Assert.True(Directory.Exists(dir.Path));
+    }
+
+    [Fact]
+    public void Claim_RemovesAKilledRunsStagingFolder_SoANewRunMayStart()
+    {
+        using var dir = new TempDirectory();
+        string killed = Path.Combine(dir.Path, RunDirectory.StagingPrefix + "0123456789abcdef0123456789abcdef");
+        Directory.CreateDirectory(killed);
+        File.WriteAllText(Path.Combine(killed, "unlearned.safetensors"), "half a run");
+        using RunDirectory run = RunDirectory.Claim(dir.Path, RunDirectoryMode.New);
+        Assert.Equal(1, run.RemovedTemporaries);
+        Assert.False(Directory.Exists(killed));
+    }
+
+    [Fact]
+    public void Publish_TargetIsASymlink_ReplacesTheLink_AndALinkedOutputFolderIsRefused()
+    {
+        using var dir = new TempDirectory();
+        string victims = Path.Combine(dir.Path, "victims");
+        Directory.CreateDirectory(victims);
+        File.WriteAllText(Path.Combine(victims, "metrics.json"), "precious");
+        string output = Path.Combine(dir.Path, "out");
+        Directory.CreateDirectory(output);
+        File.CreateSymbolicLink(Path.Combine(output, "metrics.json"), Path.Combine(victims, "metrics.json"));
+        using (RunDirectory run = RunDirectory.Claim(output, RunDirectoryMode.Overwrite))
+        {
+            File.WriteAllText(run.Staged("metrics.json"), "new");
+            run.Publish();
+        }
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(victims, "metrics.json")));
+        Assert.Null(new FileInfo(Path.Combine(output, "metrics.json")).LinkTarget);
+
+        Directory.CreateSymbolicLink(Path.Combine(output, "models"), victims);
+        using RunDirectory again = RunDirectory.Claim(output, RunDirectoryMode.Overwrite);
+        File.WriteAllText(again.Staged(Path.Combine("models", "metrics.json")), "new");
+        var error = Assert.Throws<IOException>(() => again.Publish());
+        Assert.Contains("is a symbolic link", error.Message);
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(victims, "metrics.json")));
     }
 }

@@ -1,6 +1,6 @@
 using System;
-using System.IO;
 using System.Runtime.InteropServices;
+using DeepUnlearn.Reporting;
 
 namespace DeepUnlearn.Data.ImageNet;
 
@@ -17,15 +17,10 @@ internal static partial class FileLinker
         return Link(source, target) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
     }
 
-    /// <summary>Copies <paramref name="source"/> to a temporary name beside <paramref name="target"/>, then renames it, so the target name never holds a partial copy.</summary>
-    public static void CopyAtomically(string source, string target)
-    {
-        string temp = target + PartialSuffix;
-        File.Copy(source, temp, overwrite: true);
-        File.Move(temp, target, overwrite: true);
-    }
+    /// <summary>Copies <paramref name="source"/> to a temporary name beside <paramref name="target"/>, then renames it, so the target name never holds a partial copy (<see cref="AtomicFile.Copy"/>).</summary>
+    public static void CopyAtomically(string source, string target) => AtomicFile.Copy(source, target);
 
-    /// <summary>The suffix of a copy in progress (left behind only by a crash; removed when the build resumes).</summary>
+    /// <summary>The suffix of a copy in progress of earlier versions (left behind only by a crash; removed when the build resumes, as are <see cref="AtomicFile"/>'s temporaries).</summary>
     public const string PartialSuffix = ".partial-copy";
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

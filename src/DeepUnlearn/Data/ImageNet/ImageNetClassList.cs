@@ -50,7 +50,7 @@ public sealed class ImageNetClassList
         {
             throw new FileNotFoundException($"class list '{path}' does not exist; expected one ImageNet wnid (e.g. n01558993) per line", path);
         }
-        return Parse(File.ReadAllLines(path), Path.GetFullPath(path));
+        return Parse(InputFile.ReadAllLines(path, "class list"), Path.GetFullPath(path));
     }
 
     /// <summary>Parses class-list lines (see <see cref="ReadFile"/>); <paramref name="source"/> names them in errors.</summary>

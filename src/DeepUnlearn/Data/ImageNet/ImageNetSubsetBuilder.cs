@@ -181,7 +181,9 @@ public static class ImageNetSubsetBuilder
                     $"'{staging}' holds an interrupted build of another request ({(previous is null ? "unreadable" : $"{previous.Wnids.Length} classes from {previous.Source}")}); remove it to start over");
             }
             ImageNetLog.Resuming(logger, staging);
-            foreach (string stale in Directory.EnumerateFiles(staging, "*" + FileLinker.PartialSuffix, SearchOption.AllDirectories))
+            foreach (string stale in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(FileLinker.PartialSuffix, StringComparison.Ordinal) || AtomicFile.IsTemporaryName(Path.GetFileName(f)))
+                .ToList())
             {
                 File.Delete(stale);
             }

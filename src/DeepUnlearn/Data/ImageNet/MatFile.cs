@@ -50,7 +50,7 @@ internal static class MatFile
     /// <exception cref="InvalidDataException">Not a Level 5 MAT-file, or a construct this reader does not handle; the message names the file.</exception>
     public static IReadOnlyDictionary<string, MatArray> Read(string path)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = InputFile.ReadAllBytes(path, "MAT-file");
         try
         {
             return Read(bytes);

@@ -42,7 +42,7 @@ public sealed class SynsetNames
         ArgumentException.ThrowIfNullOrEmpty(path);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         int number = 0;
-        foreach (string raw in File.ReadLines(path))
+        foreach (string raw in InputFile.ReadAllLines(path, "synset mapping"))
         {
             number++;
             string line = raw.Trim();

@@ -31,7 +31,7 @@ internal static class ValidationLabelFiles
         }
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         int number = 0;
-        foreach (string raw in File.ReadLines(path))
+        foreach (string raw in InputFile.ReadAllLines(path, "validation label file"))
         {
             number++;
             string line = raw.Trim();
@@ -62,7 +62,7 @@ internal static class ValidationLabelFiles
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         int number = 0;
-        foreach (string raw in File.ReadLines(path))
+        foreach (string raw in InputFile.ReadAllLines(path, "validation label file"))
         {
             number++;
             string line = raw.Trim();

@@ -189,7 +189,7 @@ public static class PackedStore
         {
             return names;
         }
-        foreach (string line in File.ReadLines(path))
+        foreach (string line in InputFile.ReadAllLines(path, "synset description file"))
         {
             string[] parts = line.Split('\t');
             if (parts.Length >= 3)
