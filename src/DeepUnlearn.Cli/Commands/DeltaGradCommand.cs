@@ -120,8 +120,13 @@ internal static class DeltaGradCommand
             {
                 trajectory = TrainingTrajectory.Open(settings.Trajectory!.FullName);
                 trajectory.EnsureMatches(model.Identity, model.ParameterCount, train.Identity, train.Count);
+                BatchSchedule requested = recipe.CreateSchedule(trainIds);
+                using (torch.Tensor w0 = model.GetParameters())
+                {
+                    trajectory.EnsureRecordedWith(requested, recipe.LearningRateSchedule(requested.StepsPerEpoch), w0, recipe.WeightDecay, "--epochs, --batch-size, --lr, --lr-epochs, --weight-decay, --seed and the request's held-out ids");
+                }
                 trajectoryBytes = settings.Trajectory.Length + new FileInfo(settings.Trajectory.FullName + ".ids").Length;
-                Info(settings, $"reusing trajectory {settings.Trajectory.FullName} ({trajectory.StepCount} steps; its learning rates and weight decay apply)");
+                Info(settings, $"reusing trajectory {settings.Trajectory.FullName} ({trajectory.StepCount} steps, recorded with these settings)");
             }
             else
             {

@@ -200,6 +200,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                         step++;
                         inEpoch++;
                         lastLoss = loss.ToDouble();
+                        DivergenceGuard.CheckLoss(Name, "forget loss", lastLoss, pass - 1, step - 1, DivergenceGuard.Hint(Name, Options));
                         if (inEpoch % 10 == 0 || inEpoch == batches)
                         {
                             context.Report(Name, $"epoch {pass}/{Options.Epochs}", inEpoch, batches, lastLoss);
