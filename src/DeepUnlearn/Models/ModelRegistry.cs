@@ -19,15 +19,15 @@ public static class ModelRegistry
     [
         (new("smallcnn", "Small LeNet-style CNN: 2×(conv3×3-BN-ReLU-maxpool), fc 128, fc K; for 28×28 and 32×32 images", false),
             s => new SmallCnn(s.InChannels, s.NumClasses, s.ImageSize), InitRules.PyTorchDefault,
-            s => [Classes("fc2", s), Channels("conv1", s), new("fc1.weight", 1, (long)SmallCnn.Width2 * (s.ImageSize / 4) * (s.ImageSize / 4), "image_size")]),
+            s => [.. Classes("fc2", s), Channels("conv1", s), new("fc1.weight", 1, (long)SmallCnn.Width2 * (s.ImageSize / 4) * (s.ImageSize / 4), "image_size")]),
         (new("allcnn", "All-CNN-C (Springenberg et al. 2015) with BN, as in the SSD unlearning code", false),
-            s => new AllCnn(s.InChannels, s.NumClasses), InitRules.PyTorchDefault, s => [Classes("classifier.0", s), Channels("features.0.0", s)]),
+            s => new AllCnn(s.InChannels, s.NumClasses), InitRules.PyTorchDefault, s => [.. Classes("classifier.0", s), Channels("features.0.0", s)]),
         (new("resnet18", "ResNet-18 (He et al. 2016), torchvision names; CIFAR or ImageNet stem", true),
-            s => ResNet.ResNet18(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet(), s => [Classes("fc", s), Channels("conv1", s)]),
+            s => ResNet.ResNet18(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet(), s => [.. Classes("fc", s), Channels("conv1", s)]),
         (new("resnet34", "ResNet-34 (He et al. 2016), torchvision names; CIFAR or ImageNet stem", true),
-            s => ResNet.ResNet34(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet(), s => [Classes("fc", s), Channels("conv1", s)]),
+            s => ResNet.ResNet34(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet(), s => [.. Classes("fc", s), Channels("conv1", s)]),
         (new("resnet50", "ResNet-50 (He et al. 2016), torchvision names; CIFAR or ImageNet stem", true),
-            s => ResNet.ResNet50(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet(), s => [Classes("fc", s), Channels("conv1", s)]),
+            s => ResNet.ResNet50(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet(), s => [.. Classes("fc", s), Channels("conv1", s)]),
         (new("vgg11_bn", "VGG-11 with BN (Simonyan and Zisserman 2015), torchvision names; CIFAR (SalUn) or ImageNet classifier", true),
             s => Vgg.Vgg11Bn(s.InChannels, s.NumClasses, s.Stem!.Value), InitRules.TorchvisionConvNet(linearStd: 0.01), VggDimensions),
         (new("vgg16_bn", "VGG-16 with BN (Simonyan and Zisserman 2015), torchvision names; CIFAR (SalUn) or ImageNet classifier", true),
@@ -111,12 +111,13 @@ public static class ModelRegistry
         return Find(spec.Name).Dims(spec);
     }
 
-    private static SpecDimension Classes(string head, ModelSpec spec) => new(head + ".weight", 0, spec.NumClasses, "num_classes");
+    private static SpecDimension[] Classes(string head, ModelSpec spec) =>
+        [new(head + ".weight", 0, spec.NumClasses, "num_classes"), new(head + ".bias", 0, spec.NumClasses, "num_classes")];
 
     private static SpecDimension Channels(string firstConvolution, ModelSpec spec) => new(firstConvolution + ".weight", 1, spec.InChannels, "in_channels");
 
     private static SpecDimension[] VggDimensions(ModelSpec spec) =>
-        [Classes(spec.Stem == ModelStem.ImageNet ? "classifier.6" : "classifier", spec), Channels("features.0", spec)];
+        [.. Classes(spec.Stem == ModelStem.ImageNet ? "classifier.6" : "classifier", spec), Channels("features.0", spec)];
 
     private static ClassifierModel Build(ModelSpec spec, ulong seed)
     {

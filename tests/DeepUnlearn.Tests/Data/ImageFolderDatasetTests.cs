@@ -200,7 +200,7 @@ public class ImageFolderDatasetTests
         Directory.CreateSymbolicLink(dir.Combine("dog", "more"), elsewhere.Combine("more"));
         var data = new ImageFolderDataset(dir.Path);
         Assert.Equal(
-            [Path.Combine("ant", "a.JPG"), Path.Combine("ant", "b.png"), Path.Combine("ant", "sub", "c.png"), Path.Combine("cat", "more", "z.png"), Path.Combine("cat", "x.jpeg"), Path.Combine("dog", "y.png")],
+            [Path.Combine("ant", "a.JPG"), Path.Combine("ant", "b.png"), Path.Combine("ant", "sub", "c.png"), Path.Combine("cat", "x.jpeg"), Path.Combine("cat", "more", "z.png"), Path.Combine("dog", "y.png")],
             data.Files.Select(f => Path.GetRelativePath(dir.Path, f)));
         Assert.Single(data.Skipped);
         Assert.Contains("already scanned", data.Skipped[0], StringComparison.Ordinal);
