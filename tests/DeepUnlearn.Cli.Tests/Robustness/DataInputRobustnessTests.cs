@@ -25,8 +25,9 @@ public sealed class DataInputRobustnessTests : IDisposable
 
     private static (int Exit, string Error) Train(string data, params string[] extra)
     {
+        string[] batch = extra.Contains("--batch-size") ? [] : ["--batch-size", "16"];
         var (exit, _, error) = CliRunner.RunWithErrors(
-            ["train", "--data", data, "--model", "smallcnn", "--epochs", "1", "--batch-size", "16", "--workers", "0", "--device", "cpu", .. extra]);
+            ["train", "--data", data, "--model", "smallcnn", "--epochs", "1", .. batch, "--workers", "0", "--device", "cpu", .. extra]);
         return (exit, error);
     }
 
