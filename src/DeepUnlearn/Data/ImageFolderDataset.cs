@@ -64,7 +64,7 @@ public sealed class ImageFolderDataset : IVisionDataset
         {
             string classFolder = Path.Combine(Root, _classNames[c]);
             int before = files.Count;
-            var scan = new ClassScan(rootReal, classReals, c, _classNames, scannedFolders, countedFiles, skipped, log);
+            var scan = new ImageFolderScan(rootReal, classReals, c, _classNames, scannedFolders, countedFiles, skipped, log);
             foreach (string file in scan.Files(classFolder))
             {
                 files.Add(file);

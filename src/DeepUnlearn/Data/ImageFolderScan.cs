@@ -12,7 +12,7 @@ namespace DeepUnlearn.Data;
 /// files are compared by real path (<see cref="RealPath"/>); the sets of folders scanned and files counted are shared by
 /// every class of the dataset, so nothing is counted twice.
 /// </summary>
-internal sealed class ClassScan(
+internal sealed class ImageFolderScan(
     string rootReal,
     IReadOnlyList<string> classReals,
     int classIndex,

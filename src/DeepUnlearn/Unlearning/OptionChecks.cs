@@ -26,7 +26,7 @@ public static class OptionChecks
 
     /// <summary>A batch size: 1 to <see cref="Training.TrainingConfig.MaxBatchSize"/>.</summary>
     public static void BatchSize(int value, string method, string key) =>
-        Require(value is >= 1 and <= Training.TrainingConfig.MaxBatchSize, method, key, $"between 1 and {Training.TrainingConfig.MaxBatchSize}", value);
+        Require(value is >= 1 and <= Training.TrainingConfig.MaxBatchSize, method, key, $"at least 1 and at most {Training.TrainingConfig.MaxBatchSize}", value);
 
     /// <summary>In [low, high].</summary>
     public static void InRange(double value, double low, double high, string method, string key) =>
