@@ -183,4 +183,25 @@ public sealed class DataInputRobustnessTests : IDisposable
         File.WriteAllText(config, "{\n  \"train\": {\n    \"epochs\": 2,\n  }\n}\n");
         AssertRefused(data, "idx:" + data, [$"--config '{config}' is not valid JSON at line 4"], "--config", config);
     }
+
+    [Fact]
+    public void DeltaGrad_ReusedTrajectory_RunJsonGivesTheTrajectorysSettingsNotTheCommandLines()
+    {
+        // Issue 13 item 10 for the deltagrad verb, whose reuse applies the trajectory's own recipe by design: run.json
+        // claimed the command line's --epochs/--lr, which the replay never used.
+        string trajectory = Dir("t.dutraj");
+        var (first, _) = CliRunner.Run("deltagrad", "--dataset", "synthetic", "--train-size", "300", "--epochs", "12", "--lr", "0.2",
+            "--trajectory", trajectory, "--json", "--device", "cpu");
+        Assert.Equal(Program.ExitOk, first);
+        string output = Dir("dg-reused");
+        var (again, _) = CliRunner.Run("deltagrad", "--dataset", "synthetic", "--train-size", "300", "--epochs", "30", "--lr", "0.5",
+            "--trajectory", trajectory, "--json", "--device", "cpu", "--out", output);
+        Assert.Equal(Program.ExitOk, again);
+        using var run = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json")));
+        System.Text.Json.JsonElement root = run.RootElement;
+        Assert.True(root.GetProperty("trajectory_reused").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("recipe").ValueKind);
+        Assert.Equal([0.2], root.GetProperty("trajectory_learning_rates").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(12, root.GetProperty("trajectory_steps").GetInt32() / root.GetProperty("trajectory_steps_per_epoch").GetInt32());
+    }
 }
