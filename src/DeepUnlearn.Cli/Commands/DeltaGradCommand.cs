@@ -262,7 +262,12 @@ internal static class DeltaGradCommand
             ["dataset_identity"] = train.Identity,
             ["train_size"] = train.Count,
             ["model"] = model.Identity,
-            ["recipe"] = settings.Recipe,
+            // A reused trajectory is replayed as recorded: the training recipe of this command line was not used, so
+            // run.json gives the trajectory's own steps, learning rates and weight decay instead of claiming it.
+            ["recipe"] = reused ? null : settings.Recipe,
+            ["trajectory_steps"] = trajectory.StepCount,
+            ["trajectory_steps_per_epoch"] = trajectory.Metadata.StepsPerEpoch,
+            ["trajectory_learning_rates"] = Enumerable.Range(0, trajectory.StepCount).Select(trajectory.LearningRate).Distinct().ToArray(),
             ["options"] = settings.Options,
             ["delete_ids_file"] = settings.DeleteIds?.FullName,
             ["delete_fraction"] = settings.DeleteIds is null && settings.AddIds is null && settings.AddCount is null ? settings.DeleteFraction : null,

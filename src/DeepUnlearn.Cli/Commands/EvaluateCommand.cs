@@ -42,11 +42,9 @@ internal static class EvaluateCommand
                 TrainingConfig recipe = metadata.Config ?? new TrainingConfig();
                 string spec = parse.GetValue(data) ?? metadata.Dataset;
                 VisionData vision = VisionData.Open(spec, recipe.ValidationFraction, recipe.Seed);
-                if (vision.Train.NumClasses != model.NumClasses)
-                {
-                    throw new ArgumentException($"the checkpoint classifies {model.NumClasses} classes but '{spec}' has {vision.Train.NumClasses}");
-                }
+                CheckpointCompatibility.EnsureFits(path, metadata, vision);
                 int batch = parse.GetValue(batchSize);
+                TrainingConfig.CheckBatchSize(batch, "--batch-size");
                 int workerCount = parse.GetValue(workers);
                 string which = parse.GetValue(split)!.ToLowerInvariant();
                 using DataLoader loader = which switch

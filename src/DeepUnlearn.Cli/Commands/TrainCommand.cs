@@ -78,6 +78,12 @@ internal static class TrainCommand
         // (the returned handle is a second reference to the default generator, released at once).
         torch.manual_seed(unchecked((long)recipe.Seed)).Dispose();
         VisionData data = VisionData.Open(dataSpec, recipe.ValidationFraction, recipe.Seed, loggerFactory: logging);
+        string resumed = Path.Combine(output, Trainer.LastCheckpoint);
+        if (resume && File.Exists(resumed))
+        {
+            // A resumed model meets the data again: its labels must mean the same classes.
+            CheckpointCompatibility.EnsureFits(resumed, Checkpoint.ReadMetadata(resumed), data);
+        }
         var manifest = new RunManifest
         {
             Command = "train",

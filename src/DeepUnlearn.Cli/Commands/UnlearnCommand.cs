@@ -71,6 +71,11 @@ internal static class UnlearnCommand
         using ILoggerFactory logging = CliLogging.Create(verbose);
         using RunDirectory runDirectory = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
         using UnlearningSession session = UnlearningSession.Open(checkpoint, data, request, device, workers, logging);
+        if (retrainedPath is not null)
+        {
+            // From its metadata, before the method runs: a wrong reference must not cost the unlearning first.
+            CheckpointCompatibility.EnsureSameModel(checkpoint, session.Metadata, "--retrained", retrainedPath, Checkpoint.ReadMetadata(retrainedPath));
+        }
         // Every output is staged and published together at the end (RunDirectory.Publish): a run that fails leaves
         // --out as it was, so a failed re-run with --overwrite keeps the earlier run whole instead of pairing a new
         // run.json with the old model, report and metrics.
@@ -119,10 +124,7 @@ internal static class UnlearnCommand
             var (model, retrainedMetadata) = Checkpoint.Load(retrainedPath, device);
             using (model)
             {
-                if (retrainedMetadata.Model.Name != session.Metadata.Model.Name)
-                {
-                    throw new ArgumentException($"--retrained '{retrainedPath}' is a {retrainedMetadata.Model.Name}; the original is a {session.Metadata.Model.Name}");
-                }
+                CheckpointCompatibility.EnsureSameModel(checkpoint, session.Metadata, "--retrained", retrainedPath, retrainedMetadata);
                 ModelEvaluation retrainedEvaluation = evaluator.Evaluate(model, cancellationToken);
                 retrained = evaluator.Metrics("retrain", retrainedEvaluation, retrainedMetadata.Seconds ?? 0);
                 metrics = UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrained, retrainedEvaluation);

@@ -11,7 +11,8 @@ internal static class CifarBinary
     public static (byte[] Pixels, int[] Labels) Read(string folder, IReadOnlyList<string> files, int labelBytes, int labelIndex, int numClasses)
     {
         int recordLength = labelBytes + Cifar10.ImageLength;
-        var lengths = files.Select(f => new FileInfo(Path.Combine(folder, f)).Length).ToArray();
+        // The length of what the path names: a symbolic link's FileInfo.Length is the link's own (its target's name).
+        var lengths = files.Select(f => LengthOf(Path.Combine(folder, f))).ToArray();
         for (int i = 0; i < files.Count; i++)
         {
             if (lengths[i] == 0 || lengths[i] % recordLength != 0)
@@ -52,5 +53,12 @@ internal static class CifarBinary
             }
         }
         return (pixels, labels);
+    }
+
+    private static long LengthOf(string path)
+    {
+        var info = new FileInfo(path);
+        return info.LinkTarget is null ? info.Length : ((FileInfo?)info.ResolveLinkTarget(returnFinalTarget: true))?.Length
+            ?? throw new FileNotFoundException($"{path}: a symbolic link whose target does not exist", path);
     }
 }

@@ -54,7 +54,7 @@ public sealed class DataLoader : IDisposable
         options ??= new DataLoaderOptions();
         if (options.BatchSize <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be positive");
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"the batch size must be positive, got {options.BatchSize}");
         }
         if (options.Workers < 0)
         {

@@ -12,6 +12,9 @@ internal static partial class DataLog
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Image folder {Root}: {Count} images in {Classes} classes")]
     public static partial void FolderScanned(ILogger logger, string root, int count, int classes);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Image folder: skipped {Path}: {Reason}")]
+    public static partial void LinkSkipped(ILogger logger, string path, string reason);
+
     [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Packed store {Path}: {Count} images in {Classes} classes, short side {ShortSide}")]
     public static partial void PackedOpened(ILogger logger, string path, int count, int classes, int shortSide);
 

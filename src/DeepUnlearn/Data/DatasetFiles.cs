@@ -44,6 +44,13 @@ internal static class DatasetFiles
         {
             throw new InvalidDataException($"{path}: holds no class names (expected one name per line)");
         }
+        // Two labels with one name cannot be told apart by name (forget requests, reports, checkpoints' class lists).
+        var duplicates = names.Select((n, i) => (n, i)).GroupBy(p => p.n, StringComparer.Ordinal).Where(g => g.Count() > 1).ToArray();
+        if (duplicates.Length > 0)
+        {
+            throw new InvalidDataException(
+                $"{path}: class names must be unique, but {string.Join("; ", duplicates.Select(g => $"'{g.Key}' names labels {string.Join(" and ", g.Select(p => p.i))}"))}");
+        }
         return names;
     }
 }

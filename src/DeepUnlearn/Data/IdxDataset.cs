@@ -49,6 +49,10 @@ public static class IdxDataset
         string imagesPath = FindFile(directory, prefix, "images", 3);
         string labelsPath = FindFile(directory, prefix, "labels", 1);
         var (pixels, count, rows, columns) = ReadImages(imagesPath);
+        if (count == 0)
+        {
+            throw new InvalidDataException($"{imagesPath}: the {(split == DatasetSplit.Train ? "training" : "test")} split holds no images (its IDX header says 0); every split needs at least one sample");
+        }
         byte[] labelBytes = ReadLabels(labelsPath);
         if (labelBytes.Length != count)
         {
@@ -129,7 +133,6 @@ public static class IdxDataset
         }
         int ndim = expectedMagic & 0xff;
         var dims = new int[ndim];
-        long elements = 1;
         for (int d = 0; d < ndim; d++)
         {
             if (ReadFully(stream, word) < 4)
@@ -141,18 +144,31 @@ public static class IdxDataset
             {
                 throw new InvalidDataException($"{path}: invalid IDX dimension {d + 1}: {dims[d]}");
             }
-            elements *= dims[d];
         }
         long headerLength = 4 + (4L * ndim);
         string shape = string.Join("x", dims);
+        // The product of the dims, checked before it can overflow (three int32 dims reach 2^93): one item (an image of
+        // rows x columns) and then the whole file must fit in one array.
+        long itemLength = 1;
+        for (int d = 1; d < ndim; d++)
+        {
+            itemLength *= dims[d];
+            if (itemLength > Array.MaxLength)
+            {
+                throw new InvalidDataException(
+                    $"{path}: IDX dims {shape} describe items of more than {Array.MaxLength:N0} bytes each; the header is corrupt or not an IDX {what} file");
+            }
+        }
+        if (dims[0] > 0 && itemLength > Array.MaxLength / dims[0])
+        {
+            throw new InvalidDataException(
+                $"{path}: IDX dims {shape} describe {(double)dims[0] * itemLength:G3} bytes, more than one array holds ({Array.MaxLength:N0}); the header is corrupt");
+        }
+        long elements = dims[0] * itemLength;
         if (fileLength is long length && length != headerLength + elements)
         {
             throw new InvalidDataException(
                 $"{path}: the file is {length} bytes, but its IDX header (dims {shape}) requires {headerLength + elements} ({headerLength} header + {elements} data)");
-        }
-        if (elements > Array.MaxLength)
-        {
-            throw new InvalidDataException($"{path}: dims {shape} are too large");
         }
         var data = new byte[elements];
         int read = ReadFully(stream, data);

@@ -12,6 +12,10 @@ namespace DeepUnlearn.Data;
 /// An ImageNet-style folder, <c>root/&lt;class&gt;/&lt;image&gt;</c>, read as torchvision's ImageFolder reads it:
 /// classes are the sub-folders sorted ordinally, each class's images are found recursively (folders in
 /// sorted path order, files sorted), extensions <c>.jpg</c>, <c>.jpeg</c> and <c>.png</c> in any case.
+/// Symbolic links are followed as torchvision's <c>os.walk(followlinks=True)</c> does, except where following
+/// them would count a file twice or under the wrong class: a link back to a folder already scanned (a loop), into
+/// another class's folder or to the root or above, or to a file already counted is skipped, logged and listed in
+/// <see cref="Skipped"/>.
 /// Only the file list is built at construction; images are decoded by <see cref="Read"/> (in loader
 /// workers), with the native shim's libjpeg-turbo and libpng, to RGB (or gray) uint8.
 /// </summary>
@@ -50,26 +54,29 @@ public sealed class ImageFolderDataset : IVisionDataset
         }
         var files = new List<string>();
         var labels = new List<int>();
+        var skipped = new List<string>();
+        ILogger log = logger ?? NullLogger.Instance;
+        string rootReal = RealPath.Of(Root);
+        string[] classReals = _classNames.Select(c => RealPath.Of(Path.Combine(Root, c))).ToArray();
+        var scannedFolders = new HashSet<string>(StringComparer.Ordinal);
+        var countedFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int c = 0; c < _classNames.Length; c++)
         {
             string classFolder = Path.Combine(Root, _classNames[c]);
             int before = files.Count;
-            IEnumerable<string> folders = Directory.GetDirectories(classFolder, "*", SearchOption.AllDirectories)
-                .Prepend(classFolder)
-                .Order(StringComparer.Ordinal);
-            foreach (string folder in folders)
+            var scan = new ImageFolderScan(rootReal, classReals, c, _classNames, scannedFolders, countedFiles, skipped, log);
+            foreach (string file in scan.Files(classFolder))
             {
-                foreach (string file in Directory.GetFiles(folder).Where(IsImageFile).Order(StringComparer.Ordinal))
-                {
-                    files.Add(file);
-                    labels.Add(c);
-                }
+                files.Add(file);
+                labels.Add(c);
             }
             if (files.Count == before)
             {
-                throw new InvalidDataException($"class folder '{classFolder}' holds no images; supported extensions: {string.Join(", ", Extensions)} (any case)");
+                throw new InvalidDataException($"class folder '{classFolder}' holds no images; supported extensions: {string.Join(", ", Extensions)} (any case)" +
+                    (skipped.Count > 0 ? $"; skipped: {string.Join("; ", skipped)}" : string.Empty));
             }
         }
+        Skipped = skipped;
         _files = files.ToArray();
         _labels = labels.ToArray();
         Name = name ?? Path.GetFileName(Root.TrimEnd(Path.DirectorySeparatorChar));
@@ -80,6 +87,13 @@ public sealed class ImageFolderDataset : IVisionDataset
         }
         DataLog.FolderScanned(logger ?? NullLogger.Instance, Root, _files.Length, _classNames.Length);
     }
+
+    /// <summary>
+    /// What the scan left out, one line each (path and reason): symbolic links that loop back to a folder already
+    /// scanned, lead into another class's folder or above the root, or name a file already counted. Also logged as
+    /// warnings. Empty for an ordinary folder tree.
+    /// </summary>
+    public IReadOnlyList<string> Skipped { get; }
 
     /// <summary>The image extensions recognised (compared case-insensitively).</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".jpg", ".jpeg", ".png"];
@@ -139,7 +153,7 @@ public sealed class ImageFolderDataset : IVisionDataset
         ImageCodec.ReadFile(FilePath(id), destination, _channels);
     }
 
-    private static bool IsImageFile(string path)
+    internal static bool IsImageFile(string path)
     {
         string extension = Path.GetExtension(path);
         return Extensions.Any(e => string.Equals(e, extension, StringComparison.OrdinalIgnoreCase));

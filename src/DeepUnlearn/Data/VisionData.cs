@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Data.Transforms;
 using static TorchSharp.torch;
@@ -62,14 +63,35 @@ public sealed class VisionData
     {
         IVisionDataset train = DatasetCatalog.Open(specification, DatasetSplit.Train, loggerFactory);
         IVisionDataset test = DatasetCatalog.Open(specification, DatasetSplit.Test, loggerFactory);
-        if (test.NumClasses != train.NumClasses)
-        {
-            throw new ArgumentException($"'{specification}': the test split has {test.NumClasses} classes, the training split {train.NumClasses}");
-        }
+        CheckSplitsAgree(specification, train, test);
         var split = TrainValidationSplit.Create(train, validationFraction, splitSeed);
         int imageSize = train.Height == 0 ? folderImageSize : train.Height;
         return new VisionData(specification, train, test, split, imageSize);
     }
+
+    /// <summary>
+    /// Checks that the test split can be read with the training split's labels and by a model trained on it: the same
+    /// class names in the same order (a renamed class folder keeps the count and swaps labels), and the same channels
+    /// and image size where the images have one size (IDX, CIFAR). Runs before any training, so a bad split fails in
+    /// seconds with both sides named, not with a shape error from libtorch after training.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The splits disagree.</exception>
+    public static void CheckSplitsAgree(string specification, IVisionDataset train, IVisionDataset test)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ClassNameCheck.EnsureSame($"the training split of '{specification}'", train.ClassNames, "its test split", test.ClassNames,
+            "the test (or val) split must hold the same classes, named alike");
+        if (test.Channels != train.Channels || test.Height != train.Height || test.Width != train.Width)
+        {
+            throw new InvalidDataException(
+                $"'{specification}': the test images are {Shape(test)} but the training images are {Shape(train)}; both splits must have one image format");
+        }
+    }
+
+    private static string Shape(IVisionDataset data) => data.Height == 0
+        ? $"{data.Channels}-channel images of varying size"
+        : $"{data.Channels}x{data.Height}x{data.Width} (channels x height x width)";
 
     /// <summary>Wraps already opened datasets (tests, synthetic data).</summary>
     public static VisionData FromDatasets(string specification, IVisionDataset train, IVisionDataset test, double validationFraction = TrainValidationSplit.DefaultValidationFraction, ulong splitSeed = 0) =>

@@ -52,6 +52,11 @@ public sealed class ComparisonRunner(UnlearningSession session)
         }
         // Resolve every method before any work, so a typo fails in seconds, not after retraining.
         var instances = methods.Append("retrain").Distinct().ToDictionary(m => m, m => Create(m, options), StringComparer.Ordinal);
+        if (retrainedCheckpoint is not null)
+        {
+            // From its metadata, before any method runs: a wrong reference must not cost the methods first.
+            CheckpointCompatibility.EnsureSameModel(_session.CheckpointPath, _session.Metadata, "--retrained", retrainedCheckpoint, Checkpoint.ReadMetadata(retrainedCheckpoint));
+        }
 
         var runs = new List<UnlearningMetrics>();
         var references = new List<UnlearningMetrics>();
@@ -121,10 +126,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             var (model, metadata) = Checkpoint.Load(retrainedCheckpoint, _session.Device);
             using (model)
             {
-                if (metadata.Model.Name != _session.Metadata.Model.Name || metadata.Model.NumClasses != _session.Metadata.Model.NumClasses)
-                {
-                    throw new ArgumentException($"--retrained '{retrainedCheckpoint}' is a {metadata.Model.Name} with {metadata.Model.NumClasses} classes; the original is a {_session.Metadata.Model.Name} with {_session.Metadata.Model.NumClasses}");
-                }
+                CheckpointCompatibility.EnsureSameModel(_session.CheckpointPath, _session.Metadata, "--retrained", retrainedCheckpoint, metadata);
                 ModelEvaluation evaluation = evaluator.Evaluate(model, cancellationToken);
                 UnlearningMetrics loaded = evaluator.Metrics("retrain", evaluation, metadata.Seconds ?? 0);
                 return (UnlearningEvaluator.CompareToRetrained(loaded, evaluation, loaded, evaluation), evaluation);

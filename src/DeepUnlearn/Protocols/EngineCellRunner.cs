@@ -156,9 +156,10 @@ public sealed class EngineCellRunner : ICellRunner
         using UnlearningSession session = Open(job.DataSpec, job.Original, job.Request, job.Subset);
         UnlearningContext context = session.Context(job.Seed, MethodProgress);
         var evaluator = new UnlearningEvaluator(context, EvaluationBatch);
-        var (oracle, _) = Checkpoint.Load(job.Oracle.File, _device);
+        var (oracle, oracleMetadata) = Checkpoint.Load(job.Oracle.File, _device);
         using (oracle)
         {
+            CheckpointCompatibility.EnsureSameModel(session.CheckpointPath, session.Metadata, "the retrain oracle", job.Oracle.File, oracleMetadata);
             ModelEvaluation oracleEvaluation = evaluator.Evaluate(oracle, cancellationToken);
             UnlearningMetrics oracleMetrics = evaluator.Metrics(Cell.Retrain, oracleEvaluation, job.Oracle.Seconds);
             if (job.Method == Cell.Retrain)

@@ -126,6 +126,7 @@ public static class Checkpoint
     {
         using SafeTensorsFile file = SafeTensors.Load(path);
         CheckpointMetadata metadata = ParseMetadata(path, file.Metadata);
+        CheckSpecAgainstWeights(path, metadata.Model, file.Header);
         ClassifierModel model = ModelRegistry.Create(metadata.Model);
         try
         {
@@ -160,7 +161,47 @@ public static class Checkpoint
         return metadata;
     }
 
+    /// <summary>
+    /// The metadata's architecture against the weights' shapes, before the model is built: the spec decides the
+    /// allocation, so a num_classes or in_channels the weights do not have fails here, in milliseconds.
+    /// </summary>
+    private static void CheckSpecAgainstWeights(string path, ModelSpec spec, SafeTensorsHeader header)
+    {
+        IReadOnlyList<string> problems;
+        try
+        {
+            problems = ModelRegistry.CheckAgainstWeights(spec, name => header.TryGetTensor(name, out SafeTensorInfo? info) ? info.Shape : null);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"'{path}': its metadata describes no model this toolkit can build ({spec.ToJson()}): {e.Message}", e);
+        }
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"'{path}': its metadata ({spec.ToJson()}) does not match its weights: {string.Join("; ", problems)}; the file is corrupt or its metadata was edited");
+        }
+    }
+
     private static CheckpointMetadata ParseMetadata(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        CheckpointMetadata parsed = DeserializeMetadata(path, metadata);
+        // System.Text.Json fills a required member given as JSON null with null; everything downstream assumes them.
+        string? missing = parsed.Model is null ? "model" : parsed.Dataset is null ? "dataset" : parsed.ClassNames is null ? "class_names"
+            : parsed.NormalizationMean is null ? "normalization_mean" : parsed.NormalizationStd is null ? "normalization_std" : null;
+        if (missing is not null)
+        {
+            throw new InvalidDataException($"'{path}': checkpoint metadata '{CheckpointMetadata.MetadataKey}' has no {missing} (null); the file is corrupt or was not written by DeepUnlearn");
+        }
+        if (parsed.ClassNames!.Count != parsed.Model!.NumClasses)
+        {
+            throw new InvalidDataException(
+                $"'{path}': checkpoint metadata names {parsed.ClassNames.Count} classes but its model has num_classes {parsed.Model.NumClasses}; the file is corrupt or its metadata was edited");
+        }
+        return parsed;
+    }
+
+    private static CheckpointMetadata DeserializeMetadata(string path, IReadOnlyDictionary<string, string> metadata)
     {
         if (!metadata.TryGetValue(CheckpointMetadata.MetadataKey, out string? json))
         {

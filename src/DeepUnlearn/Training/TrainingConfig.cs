@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 
 namespace DeepUnlearn.Training;
 
@@ -66,8 +67,9 @@ public sealed record TrainingConfig
     public TrainingConfig Validate()
     {
         Require(Epochs >= 1, "epochs must be at least 1");
-        Require(BatchSize >= 1, "batch_size must be at least 1");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate must be a positive number");
+        CheckBatchSize(BatchSize, "batch_size");
+        Require(LearningRate > 0 && LearningRate <= float.MaxValue,
+            string.Create(CultureInfo.InvariantCulture, $"learning_rate must be a positive number float32 can hold (at most {float.MaxValue:G3}; usually 1e-4 to 1), got {LearningRate:G6}"));
         Require(Momentum is >= 0 and < 1, "momentum must be in [0, 1)");
         Require(WeightDecay >= 0, "weight_decay must be non-negative");
         Require(!Nesterov || (Optimizer == OptimizerKind.Sgd && Momentum > 0), "nesterov needs the sgd optimizer with momentum > 0");
@@ -79,6 +81,21 @@ public sealed record TrainingConfig
         Require(ValidationFraction is >= 0 and < 1, "validation_fraction must be in [0, 1)");
         Require(Schedule != ScheduleKind.MultiStep || Milestones.Length > 0, "the multi-step schedule needs milestones (e.g. train.milestones=50,75)");
         return this;
+    }
+
+    /// <summary>The largest batch size accepted (2^20): far above any batch that fits a device, and small enough that the
+    /// evaluation loaders' doubled batch cannot overflow an int.</summary>
+    public const int MaxBatchSize = 1 << 20;
+
+    /// <summary>Throws when a batch size is not in 1..<see cref="MaxBatchSize"/>, naming <paramref name="setting"/>.</summary>
+    /// <exception cref="ArgumentException">Out of range.</exception>
+    public static void CheckBatchSize(int value, string setting)
+    {
+        if (value is < 1 or > MaxBatchSize)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"invalid {setting}: must be between 1 and {MaxBatchSize:N0} (a batch larger than the dataset is one batch of everything), got {value}"));
+        }
     }
 
     private static void Require(bool condition, string message)

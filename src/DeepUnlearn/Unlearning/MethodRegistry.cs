@@ -94,5 +94,5 @@ public static class MethodRegistry
 
     private static MethodEntry Entry<TOptions>(string name, string summary, string source, Func<TOptions, IUnlearningMethod> create)
         where TOptions : class, IMethodOptions, new() =>
-        new(name, summary, source, typeof(TOptions), () => new TOptions(), o => create((TOptions)o));
+        new(name, summary, source, typeof(TOptions), () => new TOptions(), o => new GuardedMethod(create((TOptions)o), o));
 }

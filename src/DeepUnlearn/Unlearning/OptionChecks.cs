@@ -14,14 +14,19 @@ public static class OptionChecks
         }
     }
 
-    /// <summary>A positive, finite number.</summary>
-    public static void Positive(double value, string method, string key) => Require(value > 0 && double.IsFinite(value), method, key, "a positive number", value);
+    /// <summary>A positive number float32 can hold (every setting ends up in float32 tensor arithmetic; 1e308 would overflow there).</summary>
+    public static void Positive(double value, string method, string key) =>
+        Require(value > 0 && value <= float.MaxValue, method, key, "a positive number float32 can hold (at most 3.4E+38)", value);
 
     /// <summary>A non-negative number.</summary>
     public static void NonNegative(double value, string method, string key) => Require(value >= 0 && !double.IsNaN(value), method, key, "non-negative", value);
 
     /// <summary>At least 1.</summary>
     public static void AtLeastOne(int value, string method, string key) => Require(value >= 1, method, key, "at least 1", value);
+
+    /// <summary>A batch size: 1 to <see cref="Training.TrainingConfig.MaxBatchSize"/>.</summary>
+    public static void BatchSize(int value, string method, string key) =>
+        Require(value is >= 1 and <= Training.TrainingConfig.MaxBatchSize, method, key, $"at least 1 and at most {Training.TrainingConfig.MaxBatchSize}", value);
 
     /// <summary>In [low, high].</summary>
     public static void InRange(double value, double low, double high, string method, string key) =>

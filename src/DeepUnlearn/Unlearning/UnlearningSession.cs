@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Models;
@@ -71,16 +70,7 @@ public sealed class UnlearningSession : IDisposable
             TrainingConfig recipe = metadata.Config ?? new TrainingConfig();
             string spec = dataSpec ?? metadata.Dataset;
             VisionData data = VisionData.Open(spec, recipe.ValidationFraction, recipe.Seed, loggerFactory: loggerFactory);
-            if (data.Train.NumClasses != metadata.Model.NumClasses)
-            {
-                throw new ArgumentException(
-                    $"the checkpoint '{checkpointPath}' classifies {metadata.Model.NumClasses} classes but the dataset '{spec}' has {data.Train.NumClasses}; use the dataset it was trained on ({metadata.Dataset})");
-            }
-            if (!data.Train.ClassNames.SequenceEqual(metadata.ClassNames))
-            {
-                throw new ArgumentException(
-                    $"the checkpoint's classes ({string.Join(", ", metadata.ClassNames)}) are not the dataset's ({string.Join(", ", data.Train.ClassNames)})");
-            }
+            CheckpointCompatibility.EnsureFits(checkpointPath, metadata, data);
             ForgetSets sets = trainIds is null ? request.Resolve(data.Train, data.Split) : request.Resolve(data.Train, trainIds);
             return new UnlearningSession(checkpointPath, model, metadata, data, sets, device, workers, loggerFactory);
         }

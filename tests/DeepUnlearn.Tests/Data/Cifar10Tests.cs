@@ -86,4 +86,37 @@ public class Cifar10Tests
         Assert.Contains("test_batch.bin: record 2 has label 10", e.Message, StringComparison.Ordinal);
         Assert.Contains("0..9", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_FilesAreSymbolicLinks_ReadsTheTargets()
+    {
+        // Issue 13 item 12: a folder of links (to a shared copy of the data) was refused, FileInfo.Length being the link's.
+        using var store = new TempDirectory();
+        DataFiles.WriteCifar10(store.Path, perBatch: 3);
+        using var links = new TempDirectory();
+        foreach (string file in Directory.GetFiles(store.Path))
+        {
+            File.CreateSymbolicLink(links.Combine(Path.GetFileName(file)), file);
+        }
+        InMemoryVisionDataset linked = Cifar10.Load(links.Path, DatasetSplit.Train);
+        InMemoryVisionDataset direct = Cifar10.Load(store.Path, DatasetSplit.Train);
+        Assert.Equal(15, linked.Count);
+        Assert.Equal(direct.Labels.ToArray(), linked.Labels.ToArray());
+        var a = new ImageBuffer();
+        var b = new ImageBuffer();
+        linked.Read(14, a);
+        direct.Read(14, b);
+        Assert.Equal(b.Pixels.ToArray(), a.Pixels.ToArray());
+    }
+
+    [Fact]
+    public void Load_DuplicateClassNamesInMeta_NamesTheNameAndItsLabels()
+    {
+        using var dir = new TempDirectory();
+        DataFiles.WriteCifar10(dir.Path, perBatch: 2);
+        File.WriteAllLines(dir.Combine(Cifar10.MetaFile), ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "cat", "ship", "truck"]);
+        var e = Assert.Throws<InvalidDataException>(() => Cifar10.Load(dir.Path, DatasetSplit.Train));
+        Assert.Contains("class names must be unique", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'cat' names labels 3 and 7", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -122,4 +122,27 @@ public class IdxDatasetTests
         var e = Assert.Throws<InvalidDataException>(() => IdxDataset.Load(dir.Path, DatasetSplit.Train, ["a", "b", "c", "d"]));
         Assert.Contains("train-labels-idx1-ubyte: label 2 is 9, but there are 4 classes (labels 0..3)", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0, 65536, 65536)] // 0 images of 2^32 pixels: the plane overflowed an int to 0 ("plane ('0')")
+    [InlineData(int.MaxValue, int.MaxValue, int.MaxValue)] // 2^93 bytes: the long product wrapped around
+    [InlineData(1 << 20, 2048, 2048)] // 4.4e12 bytes
+    public void ReadImages_DimsWhoseProductOverflows_SaysTheHeaderIsCorrupt(int count, int rows, int columns)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Combine("train-images-idx3-ubyte");
+        File.WriteAllBytes(path, DataFiles.IdxImages(0, rows, columns, headerCount: count));
+        var e = Assert.Throws<InvalidDataException>(() => IdxDataset.ReadImages(path));
+        Assert.StartsWith(path + ": IDX dims " + $"{count}x{rows}x{columns}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("corrupt", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_EmptySplit_SaysItHoldsNoImages()
+    {
+        using var dir = new TempDirectory();
+        Write(dir, "train", gzip: false, suffix: string.Empty, images: DataFiles.IdxImages(0, 4, 3), labels: DataFiles.IdxLabels([]));
+        var e = Assert.Throws<InvalidDataException>(() => IdxDataset.Load(dir.Path, DatasetSplit.Train));
+        Assert.Contains("the training split holds no images", e.Message, StringComparison.Ordinal);
+    }
 }

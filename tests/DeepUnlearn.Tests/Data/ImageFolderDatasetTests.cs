@@ -157,4 +157,52 @@ public class ImageFolderDatasetTests
         var e = Assert.Throws<InvalidDataException>(() => loader.Epoch(0).ToList());
         Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Constructor_DirectoryLinkLoopInAClassFolder_SkipsItCountsEachFileOnceAndSaysWhat()
+    {
+        // Issue 13 item 8: a loop (ant/again -> ant, ant/up -> the root) was followed: hundreds of files instead of a
+        // few, other classes' images labelled 'ant'.
+        using TempDirectory dir = WriteFolder();
+        Directory.CreateSymbolicLink(dir.Combine("ant", "again"), dir.Combine("ant"));
+        Directory.CreateSymbolicLink(dir.Combine("ant", "sub", "up"), "../..");
+        var data = new ImageFolderDataset(dir.Path);
+        Assert.Equal(
+            [Path.Combine("ant", "a.JPG"), Path.Combine("ant", "b.png"), Path.Combine("ant", "sub", "c.png"), Path.Combine("cat", "x.jpeg"), Path.Combine("dog", "y.png")],
+            data.Files.Select(f => Path.GetRelativePath(dir.Path, f)));
+        Assert.Equal([0, 0, 0, 1, 2], data.Labels.ToArray());
+        Assert.Equal(2, data.Skipped.Count);
+        Assert.Contains(data.Skipped, s => s.StartsWith(dir.Combine("ant", "again") + ":", StringComparison.Ordinal) && s.Contains("already scanned", StringComparison.Ordinal));
+        Assert.Contains(data.Skipped, s => s.StartsWith(dir.Combine("ant", "sub", "up") + ":", StringComparison.Ordinal) && s.Contains("dataset root", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Constructor_LinksIntoAnotherClass_AreSkippedNotRelabelled()
+    {
+        using TempDirectory dir = WriteFolder();
+        Directory.CreateSymbolicLink(dir.Combine("ant", "cats"), dir.Combine("cat"));
+        File.CreateSymbolicLink(dir.Combine("ant", "dog.png"), dir.Combine("dog", "y.png"));
+        var data = new ImageFolderDataset(dir.Path);
+        Assert.Equal(5, data.Count);
+        Assert.Equal([0, 0, 0, 1, 2], data.Labels.ToArray());
+        Assert.Equal(2, data.Skipped.Count);
+        Assert.All(data.Skipped, s => Assert.Contains("would be labelled 'ant'", s, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Constructor_LinksOutsideTheRoot_AreFollowedOnceLikeTorchvision()
+    {
+        // A valid setup must stay accepted: classes assembled from links to folders elsewhere (os.walk(followlinks=True)).
+        using TempDirectory dir = WriteFolder();
+        using var elsewhere = new TempDirectory();
+        WriteImage(elsewhere.Combine("more", "z.png"), Chw(5, 3, 4, 4), 3, 4, 4);
+        Directory.CreateSymbolicLink(dir.Combine("cat", "more"), elsewhere.Combine("more"));
+        Directory.CreateSymbolicLink(dir.Combine("dog", "more"), elsewhere.Combine("more"));
+        var data = new ImageFolderDataset(dir.Path);
+        Assert.Equal(
+            [Path.Combine("ant", "a.JPG"), Path.Combine("ant", "b.png"), Path.Combine("ant", "sub", "c.png"), Path.Combine("cat", "x.jpeg"), Path.Combine("cat", "more", "z.png"), Path.Combine("dog", "y.png")],
+            data.Files.Select(f => Path.GetRelativePath(dir.Path, f)));
+        Assert.Single(data.Skipped);
+        Assert.Contains("already scanned", data.Skipped[0], StringComparison.Ordinal);
+    }
 }

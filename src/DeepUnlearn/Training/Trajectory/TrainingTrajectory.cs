@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -204,6 +205,66 @@ public abstract class TrainingTrajectory : IDisposable
         {
             throw new TrajectoryFormatException(
                 $"trajectory {Location} is a trajectory of another model or dataset: {string.Join("; ", problems)}");
+        }
+    }
+
+    /// <summary>
+    /// Checks that this trajectory is the run a request asks for, not only one of the same model and data
+    /// (<see cref="EnsureMatches"/>): the same batch order step for step (batch size, epochs, shuffling seed and
+    /// training ids decide it), the same learning rate at every step and, when given, the same starting parameters
+    /// w_0 (initialisation seed, warm start). A reused trajectory is replayed as recorded, so a request whose settings
+    /// differ would be reported with settings that were never used.
+    /// </summary>
+    /// <param name="schedule">The batch order the request's settings give.</param>
+    /// <param name="rates">The learning rates the request's settings give.</param>
+    /// <param name="start">The request's w_0, or null to skip that check.</param>
+    /// <param name="weightDecay">The request's weight decay λ, or null to skip that check.</param>
+    /// <param name="settings">The settings that decide these, for the message (e.g. "deltagrad-head.head_epochs, batch_size, learning_rate, warm_start and the seed").</param>
+    /// <exception cref="TrajectoryFormatException">The trajectory was recorded with other settings; the message says which part differs.</exception>
+    public void EnsureRecordedWith(BatchSchedule schedule, LearningRateSchedule rates, Tensor? start, double? weightDecay, string settings)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(rates);
+        var problems = new List<string>();
+        if (weightDecay is double lambda && lambda != Metadata.WeightDecay)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"its weight decay is {Metadata.WeightDecay:G6}, the request's {lambda:G6}"));
+        }
+        if (StepCount != schedule.StepCount || Metadata.StepsPerEpoch != schedule.StepsPerEpoch)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture,
+                $"it holds {StepCount} steps of {Metadata.StepsPerEpoch} per epoch, the request's settings give {schedule.StepCount} of {schedule.StepsPerEpoch}"));
+        }
+        else
+        {
+            int batchStep = Enumerable.Range(0, StepCount).FirstOrDefault(t => !BatchIdsCore(t).AsSpan().SequenceEqual(schedule.Batch(t)), -1);
+            if (batchStep >= 0)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"its batch at step {batchStep} ({BatchIdsCore(batchStep).Length} samples) is not the request's ({schedule.Batch(batchStep).Length} samples): another batch size, shuffling seed or training set"));
+            }
+            int rateStep = Enumerable.Range(0, StepCount).FirstOrDefault(t => LearningRateCore(t) != rates.At(t), -1);
+            if (rateStep >= 0)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"its learning rate at step {rateStep} is {LearningRateCore(rateStep):G6}, the request's {rates.At(rateStep):G6}"));
+            }
+        }
+        if (start is not null && StepCount > 0)
+        {
+            using var scope = torch.NewDisposeScope();
+            Tensor recorded = ReadCore(0, gradient: false, start.device, Metadata.ElementType);
+            Tensor expected = start.to(Metadata.ElementType).flatten();
+            if (!recorded.shape.SequenceEqual(expected.shape) || !recorded.eq(expected).all().item<bool>())
+            {
+                problems.Add("its starting parameters w_0 are not the request's (another initialisation seed or warm start)");
+            }
+        }
+        if (problems.Count > 0)
+        {
+            throw new TrajectoryFormatException(
+                $"trajectory {Location} was recorded with other settings than this request's ({settings}): {string.Join("; ", problems)}; " +
+                "replaying it would report settings it did not use: delete it, or name another trajectory file to record one for these settings");
         }
     }
 

@@ -115,4 +115,35 @@ public class DeltaGradMethodTests(TinyUnlearningSetup setup) : IClassFixture<Tin
             File.Delete(path + ".ids");
         }
     }
+
+    public static TheoryData<string> ChangedHeadSettings => ["head_epochs", "batch_size", "learning_rate", "warm_start"];
+
+    [Theory]
+    [MemberData(nameof(ChangedHeadSettings))]
+    public void TrajectoryFile_RecordedWithOtherHeadSettings_IsRefusedNamingThem(string setting)
+    {
+        // Issue 13 item 10: a reused trajectory was replayed as recorded while the report claimed the new settings.
+        string path = Path.Combine(Path.GetTempPath(), $"du-deltagrad-{Guid.NewGuid():N}.trajectory");
+        try
+        {
+            Run(Options(path));
+            byte[] recorded = File.ReadAllBytes(path);
+            DeltaGradMethodOptions changed = setting switch
+            {
+                "head_epochs" => Options(path) with { HeadEpochs = 7 },
+                "batch_size" => Options(path) with { BatchSize = 48 },
+                "learning_rate" => Options(path) with { LearningRate = 0.25 },
+                _ => Options(path) with { WarmStart = true },
+            };
+            var error = Assert.Throws<DeepUnlearn.Training.Trajectory.TrajectoryFormatException>(() => Run(changed));
+            Assert.Contains("recorded with other settings", error.Message, StringComparison.Ordinal);
+            Assert.Contains("deltagrad-head.head_epochs, batch_size, learning_rate, warm_start", error.Message, StringComparison.Ordinal);
+            Assert.Equal(recorded, File.ReadAllBytes(path));
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(path + ".ids");
+        }
+    }
 }

@@ -100,6 +100,40 @@ public class GradientAscentMethodTests(TinyUnlearningSetup setup, ContractProble
         Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
+    [Fact]
+    public void Run_OneHugeStep_FiniteLossButRunawayModel_IsRefusedByTheRegistryGuard()
+    {
+        // Issue 13 item 9: at lr 1e30 one step leaves every loss read finite (it is read before the step) and the
+        // method itself returns; the model's outputs are NaN/Inf, which evaluation scored as perfect forgetting.
+        using var threads = new SingleThread();
+        var options = new GradientAscentOptions { Epochs = 1, LearningRate = 1e30, BatchSize = 100_000 };
+        using (UnlearningOutcome unguarded = new GradientAscentMethod(options).Run(problem.Context, CancellationToken.None))
+        {
+            Assert.Equal(1, unguarded.Diagnostics["steps"]);
+        }
+        IUnlearningMethod method = MethodRegistry.Create("gradient-ascent", [new("epochs", "1"), new("learning_rate", "1e30"), new("batch_size", "100000")]);
+        var e = Assert.Throws<TrainingDivergedException>(() => method.Run(problem.Context, CancellationToken.None));
+        Assert.Contains("gradient-ascent diverged", e.Message, StringComparison.Ordinal);
+        Assert.Contains("after 1 steps", e.Message, StringComparison.Ordinal);
+        Assert.Contains("gradient-ascent.learning_rate (now 1E+30)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckOutcome_InfiniteBatchNormStatistics_NamesTheBuffer()
+    {
+        // Buffers are not parameters: a check of parameters alone passes a model whose running variance overflowed.
+        using var threads = new SingleThread();
+        ClassifierModel model = problem.Context.CopyOriginal();
+        using (torch.no_grad())
+        {
+            model.state_dict()["bn1.running_var"].fill_(double.PositiveInfinity);
+        }
+        using var outcome = new UnlearningOutcome(model, 0);
+        var e = Assert.Throws<TrainingDivergedException>(() => DeepUnlearn.Unlearning.Methods.DivergenceGuard.CheckOutcome(
+            "gradient-ascent", new GradientAscentOptions(), outcome, problem.Context, CancellationToken.None));
+        Assert.Contains("'bn1.running_var' has non-finite values", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("learning_rate", "-1", "a positive number")]
     [InlineData("epochs", "0", "at least 1")]

@@ -105,6 +105,10 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
                 {
                     throw new TrajectoryFormatException($"'{path}' was recorded with weight decay {existing.Metadata.WeightDecay}, not deltagrad-head.weight_decay={Options.WeightDecay}");
                 }
+                using (Tensor w0 = head.GetParameters())
+                {
+                    existing.EnsureRecordedWith(schedule, rates, w0, null, $"{Name}.head_epochs, batch_size, learning_rate, warm_start and the seed");
+                }
                 return existing;
             }
             catch

@@ -63,7 +63,7 @@ public sealed record DeltaGradMethodOptions : IMethodOptions
     public void Validate()
     {
         OptionChecks.AtLeastOne(HeadEpochs, "deltagrad-head", "head_epochs");
-        OptionChecks.AtLeastOne(BatchSize, "deltagrad-head", "batch_size");
+        OptionChecks.BatchSize(BatchSize, "deltagrad-head", "batch_size");
         OptionChecks.Positive(LearningRate, "deltagrad-head", "learning_rate");
         OptionChecks.NonNegative(WeightDecay, "deltagrad-head", "weight_decay");
         ToAlgorithmOptions().Validate();

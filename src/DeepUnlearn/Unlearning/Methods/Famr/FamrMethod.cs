@@ -128,6 +128,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                     if (step % ReportEvery == 0 || step == totalSteps)
                     {
                         lastKl = kl.ToDouble();
+                        DivergenceGuard.CheckLoss(Name, "forget KL", lastKl, epoch, step - 1, DivergenceGuard.Hint(Name, Options));
                         context.Report(Name, "forget", step, totalSteps, lastKl);
                     }
                     if (step == totalSteps)

@@ -96,7 +96,7 @@ public sealed record FamrOptions : IMethodOptions
         }
         OptionChecks.Positive(LearningRate, "famr", "learning_rate");
         OptionChecks.NonNegative(Rho, "famr", "rho");
-        OptionChecks.AtLeastOne(BatchSize, "famr", "batch_size");
+        OptionChecks.BatchSize(BatchSize, "famr", "batch_size");
         OptionChecks.Require(Optimizer is OptimizerKind.Sgd or OptimizerKind.Adam, "famr", "optimizer", "sgd or adam (the anchor replaces weight decay)", Optimizer);
         OptionChecks.InRange(Momentum, 0, 0.999, "famr", "momentum");
         OptionChecks.Require(Optimizer != OptimizerKind.Adam || double.IsFinite(Rho), "famr", "rho", "finite with optimizer=adam (Adam takes the anchor's gradient explicitly; sgd accepts rho=Infinity)", Rho);

@@ -28,7 +28,7 @@ public sealed record FineTuneOptions : IMethodOptions
     {
         OptionChecks.AtLeastOne(Epochs, "finetune", "epochs");
         OptionChecks.Positive(LearningRate, "finetune", "learning_rate");
-        OptionChecks.AtLeastOne(BatchSize, "finetune", "batch_size");
+        OptionChecks.BatchSize(BatchSize, "finetune", "batch_size");
         OptionChecks.NonNegative(WeightDecay, "finetune", "weight_decay");
     }
 }

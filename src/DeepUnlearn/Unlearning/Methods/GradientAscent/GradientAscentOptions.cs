@@ -43,7 +43,7 @@ public sealed record GradientAscentOptions : IMethodOptions
     {
         OptionChecks.AtLeastOne(Epochs, "gradient-ascent", "epochs");
         OptionChecks.Positive(LearningRate, "gradient-ascent", "learning_rate");
-        OptionChecks.AtLeastOne(BatchSize, "gradient-ascent", "batch_size");
+        OptionChecks.BatchSize(BatchSize, "gradient-ascent", "batch_size");
         OptionChecks.Require(Momentum is >= 0 and < 1, "gradient-ascent", "momentum", "in [0, 1)", Momentum);
         OptionChecks.NonNegative(WeightDecay, "gradient-ascent", "weight_decay");
         OptionChecks.Require(MaxForgetLoss >= 0 && double.IsFinite(MaxForgetLoss), "gradient-ascent", "max_forget_loss", "a non-negative number (0 = no early stop)", MaxForgetLoss);

@@ -199,11 +199,12 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                         projectionSeconds += projectionWatch.Elapsed.TotalSeconds;
                         step++;
                         inEpoch++;
-                        // Read the loss only when it is shown (and at each epoch's end, for the checks' log and the
-                        // diagnostics): on a GPU every read waits for the device.
+                        // Read (and check) the loss only when it is shown and at each epoch's end: on a GPU every read
+                        // waits for the device. The registry's guard checks the returned model in full.
                         if (inEpoch % 10 == 0 || inEpoch == batches)
                         {
                             lastLoss = loss.ToDouble();
+                            DivergenceGuard.CheckLoss(Name, "forget loss", lastLoss, pass - 1, step - 1, DivergenceGuard.Hint(Name, Options));
                             context.Report(Name, $"epoch {pass}/{Options.Epochs}", inEpoch, batches, lastLoss);
                         }
                     }

@@ -136,7 +136,7 @@ public sealed record PguOptions : IMethodOptions
         OptionChecks.Require(ConfidenceWeight + EntropyWeight > 0, "pgu", "confidence_weight", "positive together with entropy_weight", ConfidenceWeight);
         OptionChecks.NonNegative(WeightDecay, "pgu", "weight_decay");
         OptionChecks.Require(CovarianceSamples >= 0, "pgu", "covariance_samples", "0 (all) or more", CovarianceSamples);
-        OptionChecks.AtLeastOne(CovarianceBatchSize, "pgu", "covariance_batch_size");
+        OptionChecks.BatchSize(CovarianceBatchSize, "pgu", "covariance_batch_size");
         if (RetainDropLimit is double limit)
         {
             OptionChecks.NonNegative(limit, "pgu", "retain_drop_limit");

@@ -46,7 +46,7 @@ public sealed record RandomLabelOptions : IMethodOptions
     {
         OptionChecks.AtLeastOne(Epochs, "random-label", "epochs");
         OptionChecks.Positive(LearningRate, "random-label", "learning_rate");
-        OptionChecks.AtLeastOne(BatchSize, "random-label", "batch_size");
+        OptionChecks.BatchSize(BatchSize, "random-label", "batch_size");
         OptionChecks.Require(Momentum is >= 0 and < 1, "random-label", "momentum", "in [0, 1)", Momentum);
         OptionChecks.NonNegative(WeightDecay, "random-label", "weight_decay");
         OptionChecks.Require(System.Enum.IsDefined(Loop), "random-label", "loop", "auto, forget-then-retain or mixed", Loop);

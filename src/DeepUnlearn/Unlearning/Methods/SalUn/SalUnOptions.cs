@@ -51,7 +51,7 @@ public sealed record SalUnOptions : IMethodOptions
         OptionChecks.Require(MaskRatio is > 0 and <= 1, "salun", "mask_ratio", "in (0, 1] (the salient fraction of the weights)", MaskRatio);
         OptionChecks.AtLeastOne(Epochs, "salun", "epochs");
         OptionChecks.Positive(LearningRate, "salun", "learning_rate");
-        OptionChecks.AtLeastOne(BatchSize, "salun", "batch_size");
+        OptionChecks.BatchSize(BatchSize, "salun", "batch_size");
         OptionChecks.Require(Momentum is >= 0 and < 1, "salun", "momentum", "in [0, 1)", Momentum);
         OptionChecks.NonNegative(WeightDecay, "salun", "weight_decay");
         OptionChecks.Require(System.Enum.IsDefined(Loop), "salun", "loop", "auto, forget-then-retain or mixed", Loop);

@@ -72,8 +72,8 @@ public sealed record ScrubOptions : IMethodOptions
         OptionChecks.NonNegative(Gamma, "scrub", "gamma");
         OptionChecks.Require(Alpha + Gamma > 0, "scrub", "alpha", "positive when gamma is 0 (the min-step loss would be 0)", Alpha);
         OptionChecks.Positive(Temperature, "scrub", "temperature");
-        OptionChecks.AtLeastOne(ForgetBatchSize, "scrub", "forget_batch_size");
-        OptionChecks.AtLeastOne(RetainBatchSize, "scrub", "retain_batch_size");
+        OptionChecks.BatchSize(ForgetBatchSize, "scrub", "forget_batch_size");
+        OptionChecks.BatchSize(RetainBatchSize, "scrub", "retain_batch_size");
         OptionChecks.Require(Momentum is >= 0 and < 1, "scrub", "momentum", "in [0, 1)", Momentum);
         OptionChecks.NonNegative(WeightDecay, "scrub", "weight_decay");
         OptionChecks.Require(LrDecayEpochs is not null && LrDecayEpochs.All(e => e >= 1), "scrub", "lr_decay_epochs", "a list of epochs >= 1 (e.g. 3,5,9)", LrDecayEpochs is null ? "null" : string.Join(",", LrDecayEpochs));

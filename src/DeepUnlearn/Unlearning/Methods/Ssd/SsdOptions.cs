@@ -31,6 +31,6 @@ public sealed record SsdOptions : IMethodOptions
     {
         OptionChecks.Require(Alpha > 0 && !double.IsNaN(Alpha), "ssd", "alpha", "a positive number (or Infinity to dampen nothing)", Alpha);
         OptionChecks.Positive(Lambda, "ssd", "lambda");
-        OptionChecks.AtLeastOne(BatchSize, "ssd", "batch_size");
+        OptionChecks.BatchSize(BatchSize, "ssd", "batch_size");
     }
 }
