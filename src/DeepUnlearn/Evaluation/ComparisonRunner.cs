@@ -64,7 +64,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             var evaluator = new UnlearningEvaluator(context) { Probe = Probe, Relearn = Relearn };
             if (original is null)
             {
-                Status?.Report("evaluating the original model");
+                Status?.Report(EvaluationNotice("the original model", evaluator));
                 originalEvaluation = evaluator.Evaluate(_session.Original, cancellationToken);
                 original = evaluator.Metrics("original", originalEvaluation, 0);
                 chance = 100.0 / (context.NumClasses - context.ForgottenClasses.Length);
@@ -82,6 +82,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 Status?.Report($"seed {seed}: {method}");
                 using UnlearningOutcome outcome = instances[method].Run(context, cancellationToken);
                 SaveModel(method, seed, outcome);
+                Status?.Report(EvaluationNotice($"{method} (seed {seed})", evaluator));
                 ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
                 UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(method), evaluation, outcome.Seconds, outcome.Diagnostics);
                 runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
@@ -98,11 +99,35 @@ public sealed class ComparisonRunner(UnlearningSession session)
             RetainCount = _session.Sets.Retain.Length,
             Seeds = seeds,
             Environment = $"{_session.Device}, {torch.get_num_threads()} threads, {System.Environment.ProcessorCount} cores, libtorch {libtorch}",
+            ClassNames = _session.Data.Test.ClassNames,
             Original = original!,
             ChanceTestAccuracy = chance,
             Runs = runs,
             References = references,
         };
+    }
+
+    /// <summary>
+    /// What an evaluation is about to do, so the run does not look stuck (it is a large share of a compare's time):
+    /// "evaluating famr (seed 0): forget, retain and test sets, probe, relearn".
+    /// </summary>
+    public static string EvaluationNotice(string model, UnlearningEvaluator evaluator)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        var parts = new List<string> { "forget, retain and test sets" };
+        if (evaluator.Probe)
+        {
+            parts.Add("probe");
+        }
+        if (evaluator.Outputs)
+        {
+            parts.Add("ZRF and output histograms");
+        }
+        if (evaluator.Relearn is not null)
+        {
+            parts.Add($"relearn (up to {evaluator.Relearn.MaxSteps} steps)");
+        }
+        return $"evaluating {model}: {string.Join(", ", parts)}";
     }
 
     private static IUnlearningMethod Create(string name, IReadOnlyDictionary<string, IMethodOptions> options)
@@ -125,6 +150,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 {
                     throw new ArgumentException($"--retrained '{retrainedCheckpoint}' is a {metadata.Model.Name} with {metadata.Model.NumClasses} classes; the original is a {_session.Metadata.Model.Name} with {_session.Metadata.Model.NumClasses}");
                 }
+                Status?.Report(EvaluationNotice("the retrained model", evaluator));
                 ModelEvaluation evaluation = evaluator.Evaluate(model, cancellationToken);
                 UnlearningMetrics loaded = evaluator.Metrics("retrain", evaluation, metadata.Seconds ?? 0);
                 return (UnlearningEvaluator.CompareToRetrained(loaded, evaluation, loaded, evaluation), evaluation);
@@ -133,6 +159,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
         Status?.Report($"seed {seed}: retrain (the reference)");
         using UnlearningOutcome outcome = retrain.Run(context, cancellationToken);
         SaveModel("retrain", seed, outcome);
+        Status?.Report(EvaluationNotice($"retrain (seed {seed})", evaluator));
         ModelEvaluation retrained = evaluator.Evaluate(outcome.Model, cancellationToken);
         UnlearningMetrics metrics = evaluator.Metrics("retrain", retrained, outcome.Seconds, outcome.Diagnostics);
         return (UnlearningEvaluator.CompareToRetrained(metrics, retrained, metrics, retrained), retrained);

@@ -16,6 +16,9 @@ public sealed record ModelEvaluation(Predictions Forget, Predictions Retain, Pre
     /// <summary>Relearn time (when the evaluator was given <see cref="RelearnOptions"/>; else null).</summary>
     public RelearnResult? Relearn { get; init; }
 
+    /// <summary>ZRF, the class MIA, D_f histograms, per-class accuracy and the MIA ROC (when the evaluator measures them).</summary>
+    public OutputEvidence? Outputs { get; init; }
+
     /// <summary>Flattens the trainable parameters of <paramref name="model"/> (state-dict order, buffers excluded).</summary>
     public static float[] Flatten(ClassifierModel model)
     {
