@@ -28,6 +28,9 @@ public sealed class ComparisonRunner(UnlearningSession session)
     /// <summary>Whether the evaluation runs the representation probe (class-wise requests; on by default).</summary>
     public bool Probe { get; init; } = true;
 
+    /// <summary>Layers to probe besides the penultimate features (null: none; <c>["auto"]</c>: <see cref="LayerProbe.AutoLayers"/>).</summary>
+    public IReadOnlyList<string>? ProbeLayers { get; init; }
+
     /// <summary>Relearn-time settings for every model (null: not measured).</summary>
     public RelearnOptions? Relearn { get; init; }
 
@@ -61,7 +64,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
         foreach (ulong seed in seeds)
         {
             UnlearningContext context = _session.Context(seed, Progress);
-            var evaluator = new UnlearningEvaluator(context) { Probe = Probe, Relearn = Relearn };
+            var evaluator = new UnlearningEvaluator(context) { Probe = Probe, ProbeLayers = ProbeLayers, Relearn = Relearn };
             if (original is null)
             {
                 Status?.Report(EvaluationNotice("the original model", evaluator));
@@ -117,7 +120,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
         var parts = new List<string> { "forget, retain and test sets" };
         if (evaluator.Probe)
         {
-            parts.Add("probe");
+            parts.Add(evaluator.ProbeLayers is { Count: > 0 } ? "probes per layer" : "probe");
         }
         if (evaluator.Outputs)
         {

@@ -41,6 +41,12 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
     /// </summary>
     public bool Outputs { get; init; } = true;
 
+    /// <summary>
+    /// Layers to probe besides the penultimate features (class-wise requests; null or empty: none). <c>["auto"]</c> picks
+    /// <see cref="LayerProbe.AutoLayers"/>. Costs one forward pass over the probe split and one probe per layer.
+    /// </summary>
+    public IReadOnlyList<string>? ProbeLayers { get; init; }
+
     /// <summary>The seed of the probe split, the same for every run so that all models are probed on the same samples.</summary>
     public const ulong ProbeSeed = 0;
 
@@ -77,6 +83,12 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             _probeSplit ??= ProbeSplit.Balanced(_context.Data.Test.Labels.Span, _context.ForgottenClasses, ProbeSeed);
             probe = RepresentationProbe.Run(model, _context.Data, _probeSplit, _context.Device, _context.Workers, batchSize, cancellationToken);
         }
+        IReadOnlyList<LayerProbeResult>? layerProbes = null;
+        if (ProbeLayers is { Count: > 0 } && _context.IsClassWise)
+        {
+            _probeSplit ??= ProbeSplit.Balanced(_context.Data.Test.Labels.Span, _context.ForgottenClasses, ProbeSeed);
+            layerProbes = LayerProbe.Run(model, _context.Data, _probeSplit, ProbeLayers, _context.Device, _context.Workers, batchSize, cancellationToken);
+        }
         RelearnResult? relearn = null;
         if (Relearn is not null)
         {
@@ -84,7 +96,7 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             _relearnThreshold ??= Relearn.RecoverFraction * RelearnTime.ForgetAccuracy(_context.Original, _context, Relearn, cancellationToken);
             relearn = RelearnTime.Measure(model, _context, Relearn, _relearnThreshold.Value, cancellationToken);
         }
-        var evaluation = new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model)) { Probe = probe, Relearn = relearn };
+        var evaluation = new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model)) { Probe = probe, LayerProbes = layerProbes, Relearn = relearn };
         return Outputs ? evaluation with { Outputs = (_outputs ??= new OutputEvidenceMeter(_context, batchSize)).Measure(evaluation, cancellationToken) } : evaluation;
     }
 
@@ -112,6 +124,7 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             ProbeAuc = evaluation.Probe?.Auc,
             Relearn = evaluation.Relearn,
             Outputs = evaluation.Outputs,
+            LayerProbes = evaluation.LayerProbes,
             DistanceToOriginal = ModelEvaluation.Distance(evaluation.Parameters, _originalParameters),
             Seconds = seconds,
             Diagnostics = diagnostics ?? new Dictionary<string, double>(),

@@ -60,6 +60,9 @@ public sealed record UnlearningMetrics
     /// </summary>
     public RelearnResult? Relearn { get; init; }
 
+    /// <summary>The representation probe at each requested layer (by option; null when not run).</summary>
+    public IReadOnlyList<LayerProbeResult>? LayerProbes { get; init; }
+
     /// <summary>
     /// Evidence from the outputs on D_f (<see cref="OutputEvidence"/>: ZRF, class MIA, confidence and entropy histograms
     /// with their distances to the retrained model's); null when not measured.

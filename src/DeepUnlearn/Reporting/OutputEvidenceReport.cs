@@ -21,11 +21,15 @@ public static class OutputEvidenceReport
     /// <summary>The MIA-feature ROC chart's file name.</summary>
     public const string RocChart = "mia-roc.svg";
 
+    /// <summary>The per-layer probe chart's file name.</summary>
+    public const string LayerChart = "probe-layers.svg";
+
     /// <summary>Appends the table, its definitions and the chart links when the runs carry output evidence.</summary>
     public static void AppendMarkdown(ComparisonReport report, StringBuilder sb)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(sb);
+        AppendLayerProbes(report, sb);
         IReadOnlyList<MethodSummary> summaries = report.Summaries;
         if (summaries.All(s => s.Outputs is null))
         {
@@ -83,6 +87,11 @@ public static class OutputEvidenceReport
     {
         ArgumentNullException.ThrowIfNull(report);
         var written = new List<string>();
+        var (layers, layerSeries) = LayerSeries(report);
+        if (layers.Length > 0)
+        {
+            Write(directory, LayerChart, SvgChart.GroupedBars("Forgotten class decodable per layer: probe balanced accuracy (%, 50 = chance)", layers, layerSeries, maxValue: 100), written);
+        }
         IReadOnlyList<MethodSummary> summaries = report.Summaries;
         if (summaries.All(s => s.Outputs is null))
         {
@@ -142,6 +151,43 @@ public static class OutputEvidenceReport
         ArgumentNullException.ThrowIfNull(method);
         string slug = new(method.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray());
         return $"{kind}-{slug}.svg";
+    }
+
+    /// <summary>The per-layer probe accuracies (mean over seeds) of the original, retrain and each method, the penultimate features last.</summary>
+    private static (string[] Layers, (string Name, Stat[] Values)[] Series) LayerSeries(ComparisonReport report)
+    {
+        string[] layers = report.Runs.Prepend(report.Original).Select(r => r.LayerProbes).FirstOrDefault(l => l is { Count: > 0 })?.Select(l => l.Layer).ToArray() ?? [];
+        if (layers.Length == 0)
+        {
+            return ([], []);
+        }
+        var models = new List<(string Name, IReadOnlyList<UnlearningMetrics> Runs)> { ("original", [report.Original]) };
+        models.AddRange(report.Runs.Where(r => r.Method != ComparisonReport.DoNothing).GroupBy(r => r.Method).Select(g => (g.Key, (IReadOnlyList<UnlearningMetrics>)g.ToList())));
+        var series = models.Select(m => (m.Name, layers
+            .Select(l => Stat.Of(m.Runs.Select(r => r.LayerProbes?.FirstOrDefault(p => p.Layer == l)?.Result.AccuracyPercent)) ?? new Stat(double.NaN, 0, 0))
+            .Append(Stat.Of(m.Runs.Select(r => r.ProbeAccuracy)) ?? new Stat(double.NaN, 0, 0))
+            .ToArray())).ToArray();
+        return ([.. layers, "penultimate"], series);
+    }
+
+    private static void AppendLayerProbes(ComparisonReport report, StringBuilder sb)
+    {
+        var (layers, series) = LayerSeries(report);
+        if (layers.Length == 0)
+        {
+            return;
+        }
+        sb.AppendLine("Probe per layer: the representation probe above, on each layer's output (convolutional maps averaged over space), same split; balanced held-out accuracy (%, 50 = chance). Where retrain's bars sit is what \"not decodable beyond what generic features give\" looks like at that depth.");
+        sb.AppendLine();
+        sb.AppendLine("| model | " + string.Join(" | ", layers) + " |");
+        sb.AppendLine("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", layers.Length)));
+        foreach (var (name, values) in series)
+        {
+            sb.AppendLine($"| {name} | " + string.Join(" | ", values.Select(v => double.IsNaN(v.Mean) ? "–" : v.Format())) + " |");
+        }
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"![Probe accuracy per layer](./{LayerChart})");
+        sb.AppendLine();
     }
 
     private static bool IsMethod(string method) => method != ComparisonReport.DoNothing && method != "retrain";
