@@ -1,5 +1,4 @@
 using System;
-using DeepUnlearn.Cli;
 using Xunit;
 
 namespace DeepUnlearn.Cli.Tests;
