@@ -16,7 +16,11 @@ internal sealed class ConsoleProgress : IProgress<TrainingProgress>, IProgress<U
     private readonly string _label;
     private readonly bool _interactive = !Console.IsErrorRedirected;
     private readonly Stopwatch _sinceLastLine = Stopwatch.StartNew();
+    private readonly Stopwatch _phaseClock = new();
     private int _lastEpoch = int.MinValue;
+    private string? _phase;
+    private int _phaseFirstStep;
+    private long _phaseFirstImages;
 
     public ConsoleProgress(string label)
     {
@@ -28,14 +32,30 @@ internal sealed class ConsoleProgress : IProgress<TrainingProgress>, IProgress<U
         value.Step,
         value.StepsPerEpoch,
         string.Create(CultureInfo.InvariantCulture, $"{_label} epoch {value.Epoch + 1}/{value.Epochs}"),
-        string.Create(CultureInfo.InvariantCulture, $"loss {value.Loss:F4} {value.ImagesPerSecond:F0} img/s ETA {Format(value.Eta)}"));
+        ProgressText.Tail(value.Loss, value.ImagesPerSecond, double.NaN, value.Eta));
 
-    public void Report(UnlearningProgress value) => Write(
-        value.Phase.GetHashCode(StringComparison.Ordinal),
-        value.Step,
-        value.Steps,
-        $"{value.Method} {value.Phase}",
-        double.IsNaN(value.Loss) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"loss {value.Loss:F4}"));
+    public void Report(UnlearningProgress value)
+    {
+        // A method's own steps: measure img/s (or it/s) and the ETA on this phase's clock, unless the reporter (the
+        // trainer of a retrain) measured them itself.
+        string phase = value.Method + "\n" + value.Phase;
+        if (phase != _phase || value.Step < _phaseFirstStep)
+        {
+            _phase = phase;
+            _phaseFirstStep = value.Step;
+            _phaseFirstImages = value.Images;
+            _phaseClock.Restart();
+        }
+        var (imagesPerSecond, stepsPerSecond, eta) = ProgressText.Measure(value.Step - _phaseFirstStep, value.Images - _phaseFirstImages, _phaseClock.Elapsed, value.Steps > 0 ? value.Steps - value.Step : -1);
+        Write(
+            value.Phase.GetHashCode(StringComparison.Ordinal),
+            value.Step,
+            value.Steps,
+            $"{value.Method} {value.Phase}",
+            double.IsNaN(value.ImagesPerSecond)
+                ? ProgressText.Tail(value.Loss, imagesPerSecond, stepsPerSecond, eta)
+                : ProgressText.Tail(value.Loss, value.ImagesPerSecond, double.NaN, value.Eta));
+    }
 
     public void Report(DataProgress value) => Write(
         value.Phase.GetHashCode(StringComparison.Ordinal),
@@ -72,7 +92,4 @@ internal sealed class ConsoleProgress : IProgress<TrainingProgress>, IProgress<U
             Console.Error.WriteLine(line);
         }
     }
-
-    private static string Format(TimeSpan t) =>
-        t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 }

@@ -49,7 +49,7 @@ internal static class CompareCommand
             var settings = ResolveSettings(names, parse.GetValue(config), parse.GetValue(set) ?? []);
             ComparisonReport report = Run(parse.GetValue(checkpoint)!, parse.GetValue(data), forget.Resolve(parse), names, settings, seedList, parse.GetValue(retrained),
                 CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(saveModels), parse.GetValue(verbose), cancellationToken,
-                evidence.Probe(parse), evidence.Relearn(parse), parse.GetValue(overwrite));
+                evidence.Probe(parse), evidence.Relearn(parse), parse.GetValue(overwrite), evidence.ProbeLayers(parse));
             Console.WriteLine(report.ToMarkdown());
             return Task.FromResult(Program.ExitOk);
         });
@@ -102,7 +102,7 @@ internal static class CompareCommand
         return result;
     }
 
-    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null, bool overwrite = false)
+    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null, bool overwrite = false, IReadOnlyList<string>? probeLayers = null)
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
         using RunDirectory runDirectory = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
@@ -119,6 +119,7 @@ internal static class CompareCommand
                 ["seeds"] = seeds,
                 ["retrained"] = retrained,
                 ["probe"] = probe,
+                ["probe_layers"] = probeLayers,
                 ["relearn"] = relearn,
                 ["settings"] = settings.ToDictionary(kv => kv.Key, kv => (object)SettingsBinder.Describe(kv.Value)),
             },
@@ -132,6 +133,7 @@ internal static class CompareCommand
             Progress = new ConsoleProgress("compare"),
             ModelDirectory = saveModels ? Path.Combine(output, "models") : null,
             Probe = probe,
+            ProbeLayers = probeLayers,
             Relearn = relearn,
         };
         ComparisonReport report = runner.Run(methods, settings, seeds, retrained, cancellationToken);

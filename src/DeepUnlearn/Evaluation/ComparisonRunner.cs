@@ -28,6 +28,9 @@ public sealed class ComparisonRunner(UnlearningSession session)
     /// <summary>Whether the evaluation runs the representation probe (class-wise requests; on by default).</summary>
     public bool Probe { get; init; } = true;
 
+    /// <summary>Layers to probe besides the penultimate features (null: none; <c>["auto"]</c>: <see cref="LayerProbe.AutoLayers"/>).</summary>
+    public IReadOnlyList<string>? ProbeLayers { get; init; }
+
     /// <summary>Relearn-time settings for every model (null: not measured).</summary>
     public RelearnOptions? Relearn { get; init; }
 
@@ -66,10 +69,10 @@ public sealed class ComparisonRunner(UnlearningSession session)
         foreach (ulong seed in seeds)
         {
             UnlearningContext context = _session.Context(seed, Progress);
-            var evaluator = new UnlearningEvaluator(context) { Probe = Probe, Relearn = Relearn };
+            var evaluator = new UnlearningEvaluator(context) { Probe = Probe, ProbeLayers = ProbeLayers, Relearn = Relearn };
             if (original is null)
             {
-                Status?.Report("evaluating the original model");
+                Status?.Report(EvaluationNotice("the original model", evaluator));
                 originalEvaluation = evaluator.Evaluate(_session.Original, cancellationToken);
                 original = evaluator.Metrics("original", originalEvaluation, 0);
                 chance = 100.0 / (context.NumClasses - context.ForgottenClasses.Length);
@@ -87,6 +90,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 Status?.Report($"seed {seed}: {method}");
                 using UnlearningOutcome outcome = instances[method].Run(context, cancellationToken);
                 SaveModel(method, seed, outcome);
+                Status?.Report(EvaluationNotice($"{method} (seed {seed})", evaluator));
                 ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
                 UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(method), evaluation, outcome.Seconds, outcome.Diagnostics);
                 runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
@@ -103,11 +107,35 @@ public sealed class ComparisonRunner(UnlearningSession session)
             RetainCount = _session.Sets.Retain.Length,
             Seeds = seeds,
             Environment = $"{_session.Device}, {torch.get_num_threads()} threads, {System.Environment.ProcessorCount} cores, libtorch {libtorch}",
+            ClassNames = _session.Data.Test.ClassNames,
             Original = original!,
             ChanceTestAccuracy = chance,
             Runs = runs,
             References = references,
         };
+    }
+
+    /// <summary>
+    /// What an evaluation is about to do, so the run does not look stuck (it is a large share of a compare's time):
+    /// "evaluating famr (seed 0): forget, retain and test sets, probe, relearn".
+    /// </summary>
+    public static string EvaluationNotice(string model, UnlearningEvaluator evaluator)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        var parts = new List<string> { "forget, retain and test sets" };
+        if (evaluator.Probe)
+        {
+            parts.Add(evaluator.ProbeLayers is { Count: > 0 } ? "probes per layer" : "probe");
+        }
+        if (evaluator.Outputs)
+        {
+            parts.Add("ZRF and output histograms");
+        }
+        if (evaluator.Relearn is not null)
+        {
+            parts.Add($"relearn (up to {evaluator.Relearn.MaxSteps} steps)");
+        }
+        return $"evaluating {model}: {string.Join(", ", parts)}";
     }
 
     private static IUnlearningMethod Create(string name, IReadOnlyDictionary<string, IMethodOptions> options)
@@ -127,6 +155,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             using (model)
             {
                 CheckpointCompatibility.EnsureSameModel(_session.CheckpointPath, _session.Metadata, "--retrained", retrainedCheckpoint, metadata);
+                Status?.Report(EvaluationNotice("the retrained model", evaluator));
                 ModelEvaluation evaluation = evaluator.Evaluate(model, cancellationToken);
                 UnlearningMetrics loaded = evaluator.Metrics("retrain", evaluation, metadata.Seconds ?? 0);
                 return (UnlearningEvaluator.CompareToRetrained(loaded, evaluation, loaded, evaluation), evaluation);
@@ -135,6 +164,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
         Status?.Report($"seed {seed}: retrain (the reference)");
         using UnlearningOutcome outcome = retrain.Run(context, cancellationToken);
         SaveModel("retrain", seed, outcome);
+        Status?.Report(EvaluationNotice($"retrain (seed {seed})", evaluator));
         ModelEvaluation retrained = evaluator.Evaluate(outcome.Model, cancellationToken);
         UnlearningMetrics metrics = evaluator.Metrics("retrain", retrained, outcome.Seconds, outcome.Diagnostics);
         return (UnlearningEvaluator.CompareToRetrained(metrics, retrained, metrics, retrained), retrained);

@@ -16,6 +16,12 @@ public sealed record ModelEvaluation(Predictions Forget, Predictions Retain, Pre
     /// <summary>Relearn time (when the evaluator was given <see cref="RelearnOptions"/>; else null).</summary>
     public RelearnResult? Relearn { get; init; }
 
+    /// <summary>The probe at each requested layer (<see cref="UnlearningEvaluator.ProbeLayers"/>; else null).</summary>
+    public System.Collections.Generic.IReadOnlyList<LayerProbeResult>? LayerProbes { get; init; }
+
+    /// <summary>ZRF, the class MIA, D_f histograms, per-class accuracy and the MIA ROC (when the evaluator measures them).</summary>
+    public OutputEvidence? Outputs { get; init; }
+
     /// <summary>Flattens the trainable parameters of <paramref name="model"/> (state-dict order, buffers excluded).</summary>
     public static float[] Flatten(ClassifierModel model)
     {

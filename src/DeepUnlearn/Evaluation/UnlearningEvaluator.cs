@@ -21,6 +21,7 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
     private float[]? _originalParameters;
     private ProbeSplit? _probeSplit;
     private double? _relearnThreshold;
+    private OutputEvidenceMeter? _outputs;
 
     /// <summary>
     /// Whether <see cref="Evaluate"/> runs the representation probe on class-wise requests (on by default: one pass
@@ -33,6 +34,18 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
     /// fine-tuning steps and evaluations per model.
     /// </summary>
     public RelearnOptions? Relearn { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="Evaluate"/> measures <see cref="OutputEvidence"/> (on by default: one pass of a random model
+    /// over D_f, once per evaluator, and arithmetic on the predictions already made).
+    /// </summary>
+    public bool Outputs { get; init; } = true;
+
+    /// <summary>
+    /// Layers to probe besides the penultimate features (class-wise requests; null or empty: none). <c>["auto"]</c> picks
+    /// <see cref="LayerProbe.AutoLayers"/>. Costs one forward pass over the probe split and one probe per layer.
+    /// </summary>
+    public IReadOnlyList<string>? ProbeLayers { get; init; }
 
     /// <summary>The seed of the probe split, the same for every run so that all models are probed on the same samples.</summary>
     public const ulong ProbeSeed = 0;
@@ -70,6 +83,12 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             _probeSplit ??= ProbeSplit.Balanced(_context.Data.Test.Labels.Span, _context.ForgottenClasses, ProbeSeed);
             probe = RepresentationProbe.Run(model, _context.Data, _probeSplit, _context.Device, _context.Workers, batchSize, cancellationToken);
         }
+        IReadOnlyList<LayerProbeResult>? layerProbes = null;
+        if (ProbeLayers is { Count: > 0 } && _context.IsClassWise)
+        {
+            _probeSplit ??= ProbeSplit.Balanced(_context.Data.Test.Labels.Span, _context.ForgottenClasses, ProbeSeed);
+            layerProbes = LayerProbe.Run(model, _context.Data, _probeSplit, ProbeLayers, _context.Device, _context.Workers, batchSize, cancellationToken);
+        }
         RelearnResult? relearn = null;
         if (Relearn is not null)
         {
@@ -77,7 +96,8 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             _relearnThreshold ??= Relearn.RecoverFraction * RelearnTime.ForgetAccuracy(_context.Original, _context, Relearn, cancellationToken);
             relearn = RelearnTime.Measure(model, _context, Relearn, _relearnThreshold.Value, cancellationToken);
         }
-        return new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model)) { Probe = probe, Relearn = relearn };
+        var evaluation = new ModelEvaluation(forget, retain, test, forgottenTest, ModelEvaluation.Flatten(model)) { Probe = probe, LayerProbes = layerProbes, Relearn = relearn };
+        return Outputs ? evaluation with { Outputs = (_outputs ??= new OutputEvidenceMeter(_context, batchSize)).Measure(evaluation, cancellationToken) } : evaluation;
     }
 
     /// <summary>The metrics of <paramref name="evaluation"/> on their own (no retrained reference).</summary>
@@ -103,6 +123,8 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             ProbeAccuracy = evaluation.Probe?.AccuracyPercent,
             ProbeAuc = evaluation.Probe?.Auc,
             Relearn = evaluation.Relearn,
+            Outputs = evaluation.Outputs,
+            LayerProbes = evaluation.LayerProbes,
             DistanceToOriginal = ModelEvaluation.Distance(evaluation.Parameters, _originalParameters),
             Seconds = seconds,
             Diagnostics = diagnostics ?? new Dictionary<string, double>(),
@@ -126,6 +148,7 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
             DistanceToRetrained = ModelEvaluation.Distance(evaluation.Parameters, retrained.Parameters),
             SpeedUp = metrics.Seconds > 0 && retrainedMetrics.Seconds > 0 ? retrainedMetrics.Seconds / metrics.Seconds : null,
             AverageGap = metrics.Headline.AverageGap(retrainedMetrics.Headline),
+            Outputs = metrics.Outputs is not null && retrainedMetrics.Outputs is not null ? OutputEvidenceMeter.CompareToRetrained(metrics.Outputs, evaluation, retrainedMetrics.Outputs, retrained) : metrics.Outputs,
         };
     }
 

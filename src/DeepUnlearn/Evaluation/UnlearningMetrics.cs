@@ -60,6 +60,15 @@ public sealed record UnlearningMetrics
     /// </summary>
     public RelearnResult? Relearn { get; init; }
 
+    /// <summary>The representation probe at each requested layer (by option; null when not run).</summary>
+    public IReadOnlyList<LayerProbeResult>? LayerProbes { get; init; }
+
+    /// <summary>
+    /// Evidence from the outputs on D_f (<see cref="OutputEvidence"/>: ZRF, class MIA, confidence and entropy histograms
+    /// with their distances to the retrained model's); null when not measured.
+    /// </summary>
+    public OutputEvidence? Outputs { get; init; }
+
     /// <summary>‖θ − θ0‖ (L2 over all parameters).</summary>
     public required double DistanceToOriginal { get; init; }
 

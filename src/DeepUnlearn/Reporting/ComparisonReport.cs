@@ -41,6 +41,9 @@ public sealed record ComparisonReport
     /// <summary>The original model's metrics (before unlearning).</summary>
     public required UnlearningMetrics Original { get; init; }
 
+    /// <summary>The class names, indexed by label (for the per-class chart); empty when unknown.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+
     /// <summary>Every run.</summary>
     public required IReadOnlyList<UnlearningMetrics> Runs { get; init; }
 
@@ -204,10 +207,24 @@ public sealed record ComparisonReport
         {
             AppendRelearn(sb);
         }
+        OutputEvidenceReport.AppendMarkdown(this, sb);
         sb.AppendLine("![UA, RA, TA and MIA per method](metrics.svg)");
         sb.AppendLine();
         sb.AppendLine("![Time per method](time.svg)");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Wall time per method, without the "do nothing" row (it takes no time); on a log axis when the times differ by more
+    /// than a factor of 20 (a retrain next to a seconds-long method), else linear with round ticks.
+    /// </summary>
+    public static string TimeChart(IReadOnlyList<MethodSummary> summaries)
+    {
+        ArgumentNullException.ThrowIfNull(summaries);
+        MethodSummary[] timed = summaries.Where(s => s.Method != DoNothing).ToArray();
+        double[] seconds = timed.Select(s => s.Seconds.Mean).Where(v => v > 0).ToArray();
+        bool log = seconds.Length > 1 && seconds.Max() / seconds.Min() > 20;
+        return SvgChart.GroupedBars(log ? "Wall time per method (s, log scale)" : "Wall time per method (s)", timed.Select(s => s.Method).ToArray(), [("seconds", timed.Select(s => s.Seconds).ToArray())], maxValue: null, logScale: log);
     }
 
     /// <summary>The relearn-time table, with its definition beside the numbers.</summary>
@@ -271,7 +288,7 @@ public sealed record ComparisonReport
                 ("MIA", summaries.Select(s => s.MiaEfficacy).ToArray()),
             ],
             maxValue: 100));
-        AtomicFile.WriteAllText(Path.Combine(directory, "time.svg"), SvgChart.GroupedBars(
-            "Wall time per method (s)", methods, [("seconds", summaries.Select(s => s.Seconds).ToArray())], maxValue: null));
+        AtomicFile.WriteAllText(Path.Combine(directory, "time.svg"), TimeChart(summaries));
+        OutputEvidenceReport.WriteCharts(this, directory);
     }
 }

@@ -64,6 +64,9 @@ public sealed record MethodSummary
     /// <summary>Runs that did not recover within the relearn budget.</summary>
     public int RelearnNotRecovered { get; init; }
 
+    /// <summary>ZRF, class MIA and the D_f output-distribution distances over the seeds (null when not measured).</summary>
+    public OutputSummary? Outputs { get; init; }
+
     /// <summary>‖θ − θ0‖.</summary>
     public required Stat DistanceToOriginal { get; init; }
 
@@ -100,6 +103,7 @@ public sealed record MethodSummary
         RelearnSteps = Stat.Of(runs.Select(r => (double?)r.Relearn?.Steps)),
         RelearnRuns = runs.Count(r => r.Relearn is not null),
         RelearnNotRecovered = runs.Count(r => r.Relearn is { Steps: null }),
+        Outputs = OutputSummary.Of(runs),
         DistanceToOriginal = Stat.Of(runs.Select(r => (double?)r.DistanceToOriginal))!.Value,
         DistanceToRetrained = Stat.Of(runs.Select(r => r.DistanceToRetrained)),
         Seconds = Stat.Of(runs.Select(r => (double?)r.Seconds))!.Value,

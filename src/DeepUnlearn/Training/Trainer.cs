@@ -124,7 +124,15 @@ public sealed partial class Trainer
                 ImagesPerSecond = imagesPerSecond,
             };
             results.Add(result);
-            LogEpoch(_logger, epoch + 1, config.Epochs, loss, accuracy, valAccuracy ?? double.NaN, imagesPerSecond);
+            if (valAccuracy is double va)
+            {
+                LogEpoch(_logger, epoch + 1, config.Epochs, loss, accuracy, va, imagesPerSecond);
+            }
+            else
+            {
+                // A run without a validation split (a retrain on D_r) has no val acc: say nothing rather than "NaN%".
+                LogEpochNoValidation(_logger, epoch + 1, config.Epochs, loss, accuracy, imagesPerSecond);
+            }
 
             bool improved = valAccuracy is double v && (best is null || v > best.Value);
             if (improved)
@@ -312,4 +320,7 @@ public sealed partial class Trainer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs}: loss {Loss:F4}, train acc {TrainAccuracy:F2}%, val acc {ValidationAccuracy:F2}%, {ImagesPerSecond:F0} img/s")]
     private static partial void LogEpoch(ILogger logger, int epoch, int epochs, double loss, double trainAccuracy, double validationAccuracy, double imagesPerSecond);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs}: loss {Loss:F4}, train acc {TrainAccuracy:F2}%, {ImagesPerSecond:F0} img/s")]
+    private static partial void LogEpochNoValidation(ILogger logger, int epoch, int epochs, double loss, double trainAccuracy, double imagesPerSecond);
 }

@@ -130,13 +130,17 @@ public sealed class UnlearningContext
     public IProgress<TrainingProgress>? TrainingProgressFor(string method) =>
         Progress is null ? null : new TrainingProgressAdapter(this, method);
 
-    /// <summary>Reports progress when someone listens.</summary>
-    public void Report(string method, string phase, int step, int steps, double loss) =>
-        Progress?.Report(new UnlearningProgress(method, phase, step, steps, loss));
+    /// <summary>
+    /// Reports progress when someone listens; <paramref name="images"/> counts the images processed so far in this phase
+    /// (0 when unknown), from which the listener shows img/s.
+    /// </summary>
+    public void Report(string method, string phase, int step, int steps, double loss, long images = 0) =>
+        Progress?.Report(new UnlearningProgress(method, phase, step, steps, loss) { Images = images });
 
     private sealed class TrainingProgressAdapter(UnlearningContext context, string method) : IProgress<TrainingProgress>
     {
+        // The trainer measures its own throughput and ETA (over the whole run, not the epoch): pass them on.
         public void Report(TrainingProgress value) =>
-            context.Report(method, $"epoch {value.Epoch + 1}/{value.Epochs}", value.Step, value.StepsPerEpoch, value.Loss);
+            context.Progress?.Report(new UnlearningProgress(method, $"epoch {value.Epoch + 1}/{value.Epochs}", value.Step, value.StepsPerEpoch, value.Loss) { ImagesPerSecond = value.ImagesPerSecond, Eta = value.Eta });
     }
 }

@@ -108,7 +108,7 @@ public class RepresentationProbeTests(TinyUnlearningSetup setup) : IClassFixture
     /// same m images without the marker (labelled with their base class); the probe split keeps each twin pair in the
     /// same half.
     /// </summary>
-    private static (VisionData Data, ProbeSplit Split) TwinData()
+    internal static (VisionData Data, ProbeSplit Split) TwinData()
     {
         const int train = 480;
         const int m = 80;
@@ -168,7 +168,7 @@ public class RepresentationProbeTests(TinyUnlearningSetup setup) : IClassFixture
         return (pixels, labels);
     }
 
-    private static MarkerMlp Train(VisionData data, bool withClass0)
+    internal static MarkerMlp Train(VisionData data, bool withClass0)
     {
         var model = new MarkerMlp(seed: 5);
         int[] ids = data.Split.Train.Where(id => withClass0 || data.Train.Label(id) != 0).ToArray();
@@ -183,7 +183,7 @@ public class RepresentationProbeTests(TinyUnlearningSetup setup) : IClassFixture
     /// features = relu(W x + c) on the flattened image, logits = head(features); W starts with a zero column for the
     /// marker pixel, so only training on marked images can make the features depend on it.
     /// </summary>
-    private sealed class MarkerMlp : ClassifierModel
+    internal sealed class MarkerMlp : ClassifierModel
     {
         private readonly Linear _hidden;
         private readonly Linear _head;

@@ -110,6 +110,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
             int totalSteps = Options.Steps ?? Options.Epochs * forget.BatchCount;
             using DataLoader? check = Options.StopAtForgetAccuracy is null ? null : context.ForgetLoader(EvalBatchSize, shuffle: false);
             int step = 0;
+            long images = 0;
             int epochs = 0;
             double lastKl = double.NaN;
             double forgetAccuracy = double.NaN;
@@ -125,11 +126,12 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                     kl.backward();
                     update.Step(); // on ∇L_KL + ρ(θ − θ0)
                     step++;
+                    images += batch.Count;
                     if (step % ReportEvery == 0 || step == totalSteps)
                     {
                         lastKl = kl.ToDouble();
                         DivergenceGuard.CheckLoss(Name, "forget KL", lastKl, epoch, step - 1, DivergenceGuard.Hint(Name, Options));
-                        context.Report(Name, "forget", step, totalSteps, lastKl);
+                        context.Report(Name, "forget", step, totalSteps, lastKl, images);
                     }
                     if (step == totalSteps)
                     {
@@ -142,7 +144,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                     LogForgetAccuracy(context.Logger(Name), epochs, step, forgetAccuracy);
                     if (forgetAccuracy <= Options.StopAtForgetAccuracy)
                     {
-                        context.Report(Name, "forget", step, step, lastKl); // done early: close the progress bar
+                        context.Report(Name, "forget", step, step, lastKl, images); // done early: close the progress bar
                         break;
                     }
                 }

@@ -76,7 +76,7 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
                     sum += value * batch.Count;
                     seen += batch.Count;
                     step++;
-                    context.Report(Name, $"ascent epoch {epoch + 1}/{Options.Epochs}", step, steps, value);
+                    context.Report(Name, $"ascent epoch {epoch + 1}/{Options.Epochs}", step, steps, value, seen);
                 }
                 epochLoss = sum / Math.Max(seen, 1);
                 epochsRun++;

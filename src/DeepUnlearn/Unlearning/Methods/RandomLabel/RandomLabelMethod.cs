@@ -108,7 +108,7 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
                         sum += value * batch.Count;
                         seen += batch.Count;
                         step++;
-                        context.Report(method, $"epoch {epoch + 1}/{training.Epochs}", step, steps, value);
+                        context.Report(method, $"epoch {epoch + 1}/{training.Epochs}", step, steps, value, seen);
                     }
                 }
                 epochLoss = sum / Math.Max(seen, 1);

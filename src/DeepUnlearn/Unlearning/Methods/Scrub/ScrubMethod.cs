@@ -126,7 +126,7 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
                 minSum += value * batch.Count;
                 minSeen += batch.Count;
                 step++;
-                context.Report(name, $"min-step epoch {epoch + 1}/{options.Epochs}", step, steps, value);
+                context.Report(name, $"min-step epoch {epoch + 1}/{options.Epochs}", step, steps, value, minSeen);
             }
             minLoss = minSum / Math.Max(minSeen, 1);
             LogEpoch(logger, epoch + 1, options.Epochs, maxLoss, minLoss);
@@ -172,7 +172,7 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
             sum += value * batch.Count;
             seen += batch.Count;
             step++;
-            context.Report(name, $"max-step epoch {epoch + 1}/{options.Epochs}", step, steps, -value);
+            context.Report(name, $"max-step epoch {epoch + 1}/{options.Epochs}", step, steps, -value, seen);
         }
         return sum / Math.Max(seen, 1);
     }
