@@ -22,6 +22,9 @@ namespace DeepUnlearn.Engine;
 /// </summary>
 public sealed class MixedPrecision
 {
+    [ThreadStatic]
+    private static long t_reducedPrecisionForwards;
+
     /// <summary>The state for one loop under <paramref name="policy"/>.</summary>
     public MixedPrecision(PrecisionPolicy policy)
     {
@@ -35,6 +38,12 @@ public sealed class MixedPrecision
 
     /// <summary>The loss scaler (disabled unless float16).</summary>
     public GradScaler Scaler { get; }
+
+    /// <summary>
+    /// Forward passes on this thread whose output came out of autocast in bfloat16 or float16: how tests see that a
+    /// loop they cannot reach into really ran its matmuls in reduced precision.
+    /// </summary>
+    internal static long ReducedPrecisionForwardsOnThisThread => t_reducedPrecisionForwards;
 
     /// <summary>Steps skipped for inf/NaN gradients under float16 (0 otherwise).</summary>
     public long SkippedSteps => Scaler.SkippedSteps;
@@ -77,7 +86,12 @@ public sealed class MixedPrecision
         {
             output = forward(x);
         }
-        return output.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? output.to(ScalarType.Float32) : output;
+        if (output.dtype is ScalarType.BFloat16 or ScalarType.Float16)
+        {
+            t_reducedPrecisionForwards++;
+            return output.to(ScalarType.Float32);
+        }
+        return output;
     }
 
     /// <summary>Backward of <paramref name="loss"/>, scaled by the loss scale under float16.</summary>
