@@ -11,6 +11,8 @@ namespace DeepUnlearn.Engine;
 /// saved and restored, the nesting depth is counted, and the cache of low-precision weight copies is cleared when the
 /// outermost region closes. Autocast state is thread-local in libtorch, so a region must be closed on the thread that
 /// opened it (checked). Only the forward pass belongs inside; backward runs each op in the dtype its forward chose.
+/// As in PyTorch, nested regions share libtorch's cache of reduced-precision weight copies, which is keyed by the
+/// weight only: do not nest regions of different dtypes.
 /// </summary>
 public sealed class Autocast : IDisposable
 {

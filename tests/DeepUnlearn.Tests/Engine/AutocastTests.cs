@@ -76,18 +76,43 @@ public sealed class AutocastTests
         var linear = nn.Linear(4, 2);
         Tensor x = torch.ones(1, 4);
         Autocast outer = Autocast.Enter(DeviceType.CPU, ScalarType.BFloat16);
-        using (Autocast.Enter(DeviceType.CPU, ScalarType.Float16))
+        try
         {
-            Assert.Equal(ScalarType.Float16, linear.call(x).dtype);
+            using (Autocast.Enter(DeviceType.CPU, ScalarType.BFloat16))
+            {
+                Assert.Equal(ScalarType.BFloat16, linear.call(x).dtype);
+            }
+            Assert.True(Autocast.IsEnabled(DeviceType.CPU));
+            Assert.Equal(ScalarType.BFloat16, linear.call(x).dtype);
         }
-        Assert.True(Autocast.IsEnabled(DeviceType.CPU));
-        Assert.Equal(ScalarType.BFloat16, linear.call(x).dtype);
-        outer.Dispose();
+        finally
+        {
+            outer.Dispose();
+        }
         outer.Dispose(); // idempotent
 
         Assert.False(Autocast.IsEnabled(DeviceType.CPU));
         Assert.Equal(original, Autocast.DtypeOf(DeviceType.CPU));
         Assert.Equal(ScalarType.Float32, linear.call(x).dtype);
+    }
+
+    [Fact]
+    public void Dispose_Outermost_ClearsTheWeightCache()
+    {
+        // libtorch caches the reduced-precision copy of each weight per region, keyed by the weight alone (not the
+        // dtype). Closing the outermost region must clear it, as PyTorch's __exit__ does: otherwise the next region's
+        // linear would find the float16 copy of W beside a bfloat16 input ("must have the same dtype").
+        using var scope = torch.NewDisposeScope();
+        var linear = nn.Linear(4, 2);
+        Tensor x = torch.ones(3, 4);
+        using (Autocast.Enter(DeviceType.CPU, ScalarType.Float16))
+        {
+            Assert.Equal(ScalarType.Float16, linear.call(x).dtype);
+        }
+        using (Autocast.Enter(DeviceType.CPU, ScalarType.BFloat16))
+        {
+            Assert.Equal(ScalarType.BFloat16, linear.call(x).dtype);
+        }
     }
 
     [Fact]
