@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using DeepUnlearn.Configuration;
 using DeepUnlearn.Engine;
 using DeepUnlearn.Tests.Unlearning.Methods;
 using DeepUnlearn.Unlearning;
@@ -34,7 +36,13 @@ public sealed class MixedPrecisionWiringTests(TinyUnlearningSetup setup) : IClas
         };
         long before = MixedPrecision.ReducedPrecisionForwardsOnThisThread;
 
-        using UnlearningOutcome outcome = MethodRegistry.Create(name).Run(context, CancellationToken.None);
+        // One epoch (or pass) is enough to see the loop's forward passes; SSD has no epochs.
+        MethodEntry entry = MethodRegistry.Find(name);
+        IMethodOptions options = SettingsBinder.Keys(entry.OptionsType).Any(k => k.Key == "epochs")
+            ? SettingsBinder.Apply(entry.Defaults(), [new KeyValuePair<string, string>("epochs", "1")], name)
+            : entry.Defaults();
+
+        using UnlearningOutcome outcome = entry.Factory(options).Run(context, CancellationToken.None);
 
         Assert.True(MixedPrecision.ReducedPrecisionForwardsOnThisThread > before, $"{name} ran no forward pass in bfloat16");
         Assert.All(setup.Flatten(outcome.Model), v => Assert.True(float.IsFinite(v)));
