@@ -81,7 +81,7 @@ done
 for method in famr pgu; do
     for variant in "" -fp32 -fp16; do
         if [ -f "${OUT}/unlearn-${method}${variant}/metrics.json" ]; then
-            printf '  unlearn-%-12s %s\n' "${method}${variant}" "$(tr -d '\n ' < "${OUT}/unlearn-${method}${variant}/metrics.json" | grep -o '"unlearned":{[^}]*' | grep -o '"\(ua\|ra\|ta\)":[0-9.]*' | tr '\n' ' ')"
+            printf '  unlearn-%-12s %s\n' "${method}${variant}" "$(tr -d '\n ' < "${OUT}/unlearn-${method}${variant}/metrics.json" | grep -o '"unlearned":{[^}]*' | grep -o '"\(unlearning_accuracy\|retain_accuracy\|test_accuracy\)":[0-9.]*' | tr '\n' ' ')"
         fi
     done
 done
