@@ -105,7 +105,7 @@ public sealed record PrecisionOptions
             default:
                 if (!cuda)
                 {
-                    (dtype, reason) = (null, "auto: off on the CPU (bfloat16 autocast measured slower than float32 here)");
+                    (dtype, reason) = (null, "auto: off on the CPU (bfloat16 autocast measured 12-26x slower than float32 on an AVX2 CPU)");
                 }
                 else if (capability() is { } found)
                 {
