@@ -56,25 +56,38 @@ internal static class BenchCommand
         var threads = new Option<int?>("--threads") { Description = $"libtorch intra-op threads for both loops (default: {TorchRuntime.ThreadsVariable}, else the machine's cores)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the weights and the random batch.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
+        var amp = new Option<string?>("--amp") { Description = "Time the toolkit's step with this precision (bf16, fp16 or off) against the toolkit's float32 step, instead of against the bare loop." };
+        var channelsLast = new Option<string?>("--channels-last") { Description = "With --amp (or alone): time the toolkit's step with channels-last on or off against its float32 contiguous step." };
         var command = new Command(
             "engine",
             "Time the toolkit's training step (the zoo's model, Trainer.Step, its SGD, its dispose scopes) against a bare " +
             "TorchSharp loop of the same network with the same weights on the same random batch, alternately in this process; " +
             "print images/s of both, their ratio, and each loop's live tensors and RSS before and after.")
         {
-            model, batch, steps, warmup, rounds, threads, seed, json,
+            model, batch, steps, warmup, rounds, threads, seed, json, amp, channelsLast,
         };
         command.SetAction(parse =>
         {
             string name = parse.GetValue(model)!;
             bool small = name == "smallcnn";
+            PrecisionPolicy? precision;
+            try
+            {
+                precision = BenchPrecision(parse.GetValue(amp), parse.GetValue(channelsLast));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return Program.ExitUsage;
+            }
             var options = new EngineBenchOptions(
                 name,
                 parse.GetValue(batch),
                 parse.GetValue(steps) ?? (small ? 20 : 5),
                 parse.GetValue(warmup) ?? (small ? 3 : 1),
                 parse.GetValue(rounds),
-                parse.GetValue(seed));
+                parse.GetValue(seed),
+                precision);
             if (options.Batch < 1 || options.Steps < 1 || options.Warmup < 1 || options.Rounds < 1)
             {
                 Console.Error.WriteLine("error: --batch, --steps, --warmup and --rounds must be at least 1");
@@ -106,6 +119,28 @@ internal static class BenchCommand
         return command;
     }
 
+    /// <summary>
+    /// The policy <c>bench engine --amp/--channels-last</c> times against float32 on the CPU (null when neither is given):
+    /// explicit values only, since auto is float32 on the CPU.
+    /// </summary>
+    private static PrecisionPolicy? BenchPrecision(string? amp, string? channelsLast)
+    {
+        if (amp is null && channelsLast is null)
+        {
+            return null;
+        }
+        var options = new PrecisionOptions
+        {
+            Amp = amp is null ? MixedPrecisionMode.Off : PrecisionOptions.ParseAmp(amp),
+            ChannelsLast = channelsLast is null ? ChannelsLastMode.Off : PrecisionOptions.ParseChannelsLast(channelsLast),
+        };
+        if (options.Amp == MixedPrecisionMode.Auto || options.ChannelsLast == ChannelsLastMode.Auto)
+        {
+            throw new ArgumentException("bench engine compares one explicit setting with float32: give --amp bf16, fp16 or off and --channels-last on or off (auto is off on the CPU)");
+        }
+        return options.Resolve(new torch.Device(DeviceType.CPU), hasConvolutions: true);
+    }
+
     private static void WriteEngineTable(EngineBenchReport report)
     {
         static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
@@ -132,6 +167,13 @@ internal static class BenchCommand
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Markup.Escape($"img/s: best run (median beside it); img/CPU-s: all runs; live tensors and RSS: before → after the timed steps of the best run. OpenMP wait {report.OmpWaitPolicy}, malloc {report.Malloc}."));
+        if (report.Precision is { } precision)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"first-step loss, {precision} vs fp32: differ by at most {report.FirstLossDifference:G3} (same network, same weights, same batch)."));
+            AnsiConsole.MarkupLine(
+                $"{Markup.Escape(precision)} / fp32 = [bold]{F(report.Ratio, "F3")}[/] (best runs; medians {F(report.MedianRatio, "F3")}; fastest steps {F(report.BestStepRatio, "F3")}; per CPU-second {F(report.CpuRatio, "F3")}; above 1 is faster)");
+            return;
+        }
         AnsiConsole.MarkupLine(Markup.Escape($"first-step loss, toolkit vs bare: differ by at most {report.FirstLossDifference:G3} (same network, same weights)."));
         AnsiConsole.MarkupLine(
             $"toolkit / bare = [bold]{F(report.Ratio, "F3")}[/] (best runs; medians {F(report.MedianRatio, "F3")}; fastest steps {F(report.BestStepRatio, "F3")}; per CPU-second {F(report.CpuRatio, "F3")}; target ≥ {F(EngineBenchReport.Target, "F2")})");

@@ -36,12 +36,14 @@ internal static class CompareCommand
         var set = CommonOptions.Set();
         var verbose = CommonOptions.Verbose();
         var evidence = new EvidenceOptions();
+        var precision = new PrecisionCliOptions();
         var command = new Command("compare", "Run several unlearning methods and the retrained reference on one request; writes compare.md, compare.json and SVG charts.")
         {
             checkpoint, methods, seeds, retrained, data, saveModels, device, output, overwrite, workers, config, set, verbose,
         };
         forget.AddTo(command);
         evidence.AddTo(command);
+        precision.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             IReadOnlyList<string> names = ParseMethods(parse.GetValue(methods)!);
@@ -49,7 +51,7 @@ internal static class CompareCommand
             var settings = ResolveSettings(names, parse.GetValue(config), parse.GetValue(set) ?? []);
             ComparisonReport report = Run(parse.GetValue(checkpoint)!, parse.GetValue(data), forget.Resolve(parse), names, settings, seedList, parse.GetValue(retrained),
                 CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(saveModels), parse.GetValue(verbose), cancellationToken,
-                evidence.Probe(parse), evidence.Relearn(parse), parse.GetValue(overwrite), evidence.ProbeLayers(parse));
+                evidence.Probe(parse), evidence.Relearn(parse), parse.GetValue(overwrite), evidence.ProbeLayers(parse), precision.Resolve(parse));
             Console.WriteLine(report.ToMarkdown());
             return Task.FromResult(Program.ExitOk);
         });
@@ -102,11 +104,11 @@ internal static class CompareCommand
         return result;
     }
 
-    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null, bool overwrite = false, IReadOnlyList<string>? probeLayers = null)
+    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null, bool overwrite = false, IReadOnlyList<string>? probeLayers = null, Engine.PrecisionOptions? precision = null)
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
         using RunDirectory runDirectory = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
-        using UnlearningSession session = UnlearningSession.Open(checkpoint, data, request, device, workers, logging);
+        using UnlearningSession session = UnlearningSession.Open(checkpoint, data, request, device, workers, logging, precision: precision);
         JsonFile.Write(Path.Combine(output, "run.json"), new RunManifest
         {
             Command = "compare",
@@ -122,11 +124,12 @@ internal static class CompareCommand
                 ["probe_layers"] = probeLayers,
                 ["relearn"] = relearn,
                 ["settings"] = settings.ToDictionary(kv => kv.Key, kv => (object)SettingsBinder.Describe(kv.Value)),
+                ["precision"] = session.Precision.Describe(),
             },
             Seed = seeds[0],
             Device = device.ToString(),
         });
-        Console.Error.WriteLine($"compare: {string.Join(", ", methods)} on {session.Metadata.Model.Name}, request {request}: forget {session.Sets.Forget.Length:N0}, retain {session.Sets.Retain.Length:N0}; seeds {string.Join(",", seeds)}; {device}");
+        Console.Error.WriteLine($"compare: {string.Join(", ", methods)} on {session.Metadata.Model.Name}, request {request}: forget {session.Sets.Forget.Length:N0}, retain {session.Sets.Retain.Length:N0}; seeds {string.Join(",", seeds)}; {device}, {session.Precision}");
         var runner = new ComparisonRunner(session)
         {
             Status = new ConsoleStatus("compare"),

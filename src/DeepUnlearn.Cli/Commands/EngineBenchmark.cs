@@ -13,8 +13,11 @@ using static TorchSharp.torch;
 
 namespace DeepUnlearn.Cli.Commands;
 
-/// <summary>What <c>bench engine</c> runs.</summary>
-internal sealed record EngineBenchOptions(string Model, int Batch, int Steps, int Warmup, int Rounds, ulong Seed);
+/// <summary>
+/// What <c>bench engine</c> runs. With a <paramref name="Precision"/> the two loops are the toolkit's step under that
+/// policy and the toolkit's step in float32 (instead of the toolkit against a bare loop).
+/// </summary>
+internal sealed record EngineBenchOptions(string Model, int Batch, int Steps, int Warmup, int Rounds, ulong Seed, PrecisionPolicy? Precision = null);
 
 // Figures per run: Seconds (wall time of the timed steps), ImagesPerSecond (their throughput),
 // BestStepImagesPerSecond (the fastest single step), CpuSeconds (user + system CPU time of the process during the
@@ -66,7 +69,8 @@ internal sealed record EngineBenchReport(
     string OmpWaitPolicy,
     string Malloc,
     LoopSummary Toolkit,
-    LoopSummary Bare)
+    LoopSummary Bare,
+    string? Precision = null)
 {
     /// <summary>The ratio the toolkit's step must reach (issue 12): at least 0.97 of the bare loop.</summary>
     public const double Target = 0.97;
@@ -117,6 +121,7 @@ internal static class EngineBenchmark
         RuntimeInfo runtime = TorchRuntime.EnsureInitialized();
         var toolkit = new List<LoopResult>();
         var bare = new List<LoopResult>();
+        (string toolkitLoop, string bareLoop) = options.Precision is { } policy ? ($"toolkit {policy}", "toolkit fp32") : (ToolkitLoop, BareLoop);
         // ABBA order (toolkit, bare, bare, toolkit, ...): a drift in the machine's load over the runs hits both alike.
         for (int round = 1; round <= options.Rounds; round++)
         {
@@ -124,7 +129,7 @@ internal static class EngineBenchmark
             for (int turn = 0; turn < 2; turn++)
             {
                 bool runToolkit = (turn == 0) == toolkitFirst;
-                string loop = runToolkit ? ToolkitLoop : BareLoop;
+                string loop = runToolkit ? toolkitLoop : bareLoop;
                 progress?.Invoke($"run {round}/{options.Rounds}: {loop} ({options.Model}, batch {options.Batch}, {options.Warmup} + {options.Steps} steps) ...");
                 LoopResult result = RunLoop(options, runToolkit);
                 (runToolkit ? toolkit : bare).Add(result);
@@ -134,7 +139,7 @@ internal static class EngineBenchmark
         return new EngineBenchReport(
             options.Model, options.Batch, options.Steps, options.Warmup, options.Rounds, torch.get_num_threads(),
             runtime.TorchSharpVersion, runtime.LibTorchVersion, runtime.OmpWaitPolicy, runtime.Malloc.ToString(),
-            new LoopSummary(ToolkitLoop, toolkit), new LoopSummary(BareLoop, bare));
+            new LoopSummary(toolkitLoop, toolkit), new LoopSummary(bareLoop, bare), options.Precision?.ToString());
     }
 
     /// <summary>
@@ -156,18 +161,22 @@ internal static class EngineBenchmark
         using var generator = new Generator(options.Seed);
         using Tensor x = torch.randn([options.Batch, 3, ImageSize, ImageSize], generator: generator).DetachFromDisposeScope();
         using Tensor y = torch.randint(0, Classes, [options.Batch], generator: generator).DetachFromDisposeScope();
-        return toolkit ? TimeToolkit(model, x, y, options) : TimeBare(model, x, y, options);
+        return toolkit ? TimeToolkit(model, x, y, options, options.Precision ?? PrecisionPolicy.Off)
+            : options.Precision is null ? TimeBare(model, x, y, options)
+            : TimeToolkit(model, x, y, options, PrecisionPolicy.Off);
     }
 
-    // The toolkit's step: Trainer.Step with the optimizer the Trainer makes.
-    private static LoopResult TimeToolkit(ClassifierModel model, Tensor x, Tensor y, EngineBenchOptions options)
+    // The toolkit's step: Trainer.Step with the optimizer the Trainer makes, under the given precision and layout.
+    private static LoopResult TimeToolkit(ClassifierModel model, Tensor x, Tensor y, EngineBenchOptions options, PrecisionPolicy precision)
     {
         model.train();
+        precision.Prepare(model);
+        MixedPrecision amp = precision.Start();
         using OptimizerHelper optimizer = OptimizerFactory.Create(s_recipe, model.TrainableParameters());
         double firstLoss = double.NaN;
         return Time(ToolkitLoop, options, step =>
         {
-            double loss = Trainer.Step(model, optimizer, x, y).Loss;
+            double loss = Trainer.Step(model, optimizer, x, y, precision: amp).Loss;
             if (step == 0)
             {
                 firstLoss = loss;

@@ -43,10 +43,12 @@ internal static class TrainCommand
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
         var verbose = CommonOptions.Verbose();
+        var precision = new PrecisionCliOptions();
         var command = new Command("train", "Train an image classifier; writes last/best checkpoints (safetensors), run.json and metrics.json.")
         {
             data, model, epochs, batchSize, lr, optimizer, device, seed, output, resume, overwrite, pguRetainSpace, workers, config, set, verbose,
         };
+        precision.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             TrainingConfig recipe = CommonOptions.Resolve(new TrainingConfig(), "train", parse.GetValue(config), parse.GetValue(set) ?? [], ["train"]);
@@ -61,12 +63,12 @@ internal static class TrainCommand
                 Seed = parse.GetResult(seed) is { Implicit: false } ? parse.GetValue(seed) : recipe.Seed,
                 Workers = parse.GetResult(workers) is { Implicit: false } ? parse.GetValue(workers) : recipe.Workers,
             };
-            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken, parse.GetValue(pguRetainSpace), parse.GetValue(overwrite)));
+            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken, parse.GetValue(pguRetainSpace), parse.GetValue(overwrite), precision.Resolve(parse)));
         });
         return command;
     }
 
-    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken, bool pguRetainSpace = false, bool overwrite = false)
+    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken, bool pguRetainSpace = false, bool overwrite = false, PrecisionOptions? precision = null)
     {
         if (resume && overwrite)
         {
@@ -84,6 +86,14 @@ internal static class TrainCommand
             // A resumed model meets the data again: its labels must mean the same classes.
             CheckpointCompatibility.EnsureFits(resumed, Checkpoint.ReadMetadata(resumed), data);
         }
+        using ClassifierModel model = ModelRegistry.Create(modelName, new ModelOptions
+        {
+            NumClasses = data.Train.NumClasses,
+            InChannels = data.Train.Channels,
+            ImageSize = data.ImageSize,
+            Seed = recipe.Seed,
+        });
+        PrecisionPolicy policy = precision?.Resolve(device, model) ?? PrecisionPolicy.Off;
         var manifest = new RunManifest
         {
             Command = "train",
@@ -93,6 +103,7 @@ internal static class TrainCommand
                 ["model"] = modelName,
                 ["train"] = SettingsBinder.Describe(recipe),
                 ["resume"] = resume,
+                ["precision"] = policy.Describe(),
             },
             Seed = recipe.Seed,
             Device = device.ToString(),
@@ -111,13 +122,6 @@ internal static class TrainCommand
         }
         JsonFile.Write(Path.Combine(output, "run.json"), manifest);
 
-        using ClassifierModel model = ModelRegistry.Create(modelName, new ModelOptions
-        {
-            NumClasses = data.Train.NumClasses,
-            InChannels = data.Train.Channels,
-            ImageSize = data.ImageSize,
-            Seed = recipe.Seed,
-        });
         ModelPlacement.MoveTo(model, device);
         var metadata = new CheckpointMetadata
         {
@@ -131,7 +135,7 @@ internal static class TrainCommand
         using DataLoader validationLoader = data.TrainLoader(data.Split.Validation, training: false, recipe.BatchSize * 2, recipe.Seed, device, recipe.Workers);
         using DataLoader testLoader = data.TestLoader(recipe.BatchSize * 2, device, workers: recipe.Workers);
 
-        Console.Error.WriteLine($"train: {modelName} ({model.ParameterCount():N0} parameters) on {dataSpec}: {data.Split.Train.Length:N0} train / {data.Split.Validation.Length:N0} validation / {data.Test.Count:N0} test, {device}, {torch.get_num_threads()} threads");
+        Console.Error.WriteLine($"train: {modelName} ({model.ParameterCount():N0} parameters) on {dataSpec}: {data.Split.Train.Length:N0} train / {data.Split.Validation.Length:N0} validation / {data.Test.Count:N0} test, {device}, {policy}, {torch.get_num_threads()} threads");
         var trainer = new Trainer(logging.CreateLogger<Trainer>());
         TrainingResult result = trainer.Fit(model, trainLoader, validationLoader, recipe, new TrainingOptions
         {
@@ -139,6 +143,7 @@ internal static class TrainCommand
             Resume = resume,
             Metadata = metadata,
             Progress = new ConsoleProgress("train"),
+            Precision = policy,
         }, cancellationToken);
 
         Predictions test = ModelEvaluator.Predict(model, testLoader, cancellationToken);

@@ -37,12 +37,14 @@ internal static class UnlearnCommand
         var set = CommonOptions.Set();
         var verbose = CommonOptions.Verbose();
         var evidence = new EvidenceOptions();
+        var precision = new PrecisionCliOptions();
         var command = new Command("unlearn", "Unlearn a deletion request with one method; writes the unlearned checkpoint, run.json, metrics.json and report.md.")
         {
             checkpoint, method, retrained, data, device, seed, output, overwrite, workers, config, set, verbose,
         };
         forget.AddTo(command);
         evidence.AddTo(command);
+        precision.AddTo(command);
         command.SetAction((parse, cancellationToken) => Task.FromResult(Run(
             parse.GetValue(checkpoint)!,
             parse.GetValue(method)!,
@@ -59,18 +61,19 @@ internal static class UnlearnCommand
             evidence.Probe(parse),
             evidence.Relearn(parse),
             parse.GetValue(overwrite),
-            cancellationToken)));
+            cancellationToken,
+            precision.Resolve(parse))));
         return command;
     }
 
-    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, bool probe, RelearnOptions? relearn, bool overwrite, CancellationToken cancellationToken)
+    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, bool probe, RelearnOptions? relearn, bool overwrite, CancellationToken cancellationToken, Engine.PrecisionOptions precision)
     {
         MethodEntry entry = MethodRegistry.Find(methodName);
         IMethodOptions options = CommonOptions.Resolve(entry.Defaults(), entry.Name, configPath, assignments, [entry.Name]);
         options.Validate();
         using ILoggerFactory logging = CliLogging.Create(verbose);
         using RunDirectory runDirectory = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
-        using UnlearningSession session = UnlearningSession.Open(checkpoint, data, request, device, workers, logging);
+        using UnlearningSession session = UnlearningSession.Open(checkpoint, data, request, device, workers, logging, precision: precision);
         if (retrainedPath is not null)
         {
             // From its metadata, before the method runs: a wrong reference must not cost the unlearning first.
@@ -94,11 +97,12 @@ internal static class UnlearnCommand
                 ["relearn"] = relearn,
                 ["forget_count"] = session.Sets.Forget.Length,
                 ["retain_count"] = session.Sets.Retain.Length,
+                ["precision"] = session.Precision.Describe(),
             },
             Seed = seed,
             Device = device.ToString(),
         });
-        Console.Error.WriteLine($"unlearn: {entry.Name} on {session.Metadata.Model.Name}, request {request}: forget {session.Sets.Forget.Length:N0}, retain {session.Sets.Retain.Length:N0} samples, {device}");
+        Console.Error.WriteLine($"unlearn: {entry.Name} on {session.Metadata.Model.Name}, request {request}: forget {session.Sets.Forget.Length:N0}, retain {session.Sets.Retain.Length:N0} samples, {device}, {session.Precision}");
 
         var progress = new ConsoleProgress(entry.Name);
         UnlearningContext context = session.Context(seed, progress);

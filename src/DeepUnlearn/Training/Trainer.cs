@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using TorchSharp;
@@ -29,6 +30,8 @@ public sealed partial class Trainer
 
     /// <summary>The weights file name of the best validation epoch.</summary>
     public const string BestCheckpoint = "best.safetensors";
+
+    private static readonly MixedPrecision s_float32 = PrecisionPolicy.Off.Start();
 
     private readonly ILogger _logger;
 
@@ -77,6 +80,8 @@ public sealed partial class Trainer
             throw new ArgumentException("checkpointing needs TrainingOptions.Metadata (dataset, classes, normalisation)");
         }
         var clock = Stopwatch.StartNew();
+        options.Precision.Prepare(model);
+        MixedPrecision precision = options.Precision.Start();
         using OptimizerHelper optimizer = OptimizerFactory.Create(config, model.TrainableParameters());
         optim.lr_scheduler.LRScheduler schedule = OptimizerFactory.CreateSchedule(config, optimizer);
 
@@ -101,7 +106,7 @@ public sealed partial class Trainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             double lr = LearningRate(optimizer);
-            var (loss, accuracy, seconds, imagesPerSecond) = TrainOneEpoch(model, train, optimizer, config, epoch, options, clock, cancellationToken);
+            var (loss, accuracy, seconds, imagesPerSecond) = TrainOneEpoch(model, train, optimizer, config, epoch, options, clock, cancellationToken, precision);
             schedule.step();
 
             double? valAccuracy = null;
@@ -149,10 +154,10 @@ public sealed partial class Trainer
 
     /// <summary>
     /// One pass over <paramref name="loader"/>: forward, cross-entropy, backward, optional step hook,
-    /// update. Returns the mean loss, training accuracy, wall time and throughput.
+    /// update, under <paramref name="precision"/> (float32 when null). Returns the mean loss, training accuracy, wall time and throughput.
     /// </summary>
     public static (double Loss, double Accuracy, double Seconds, double ImagesPerSecond) TrainOneEpoch(
-        ClassifierModel model, DataLoader loader, OptimizerHelper optimizer, TrainingConfig config, int epoch, TrainingOptions? options = null, Stopwatch? runClock = null, CancellationToken cancellationToken = default)
+        ClassifierModel model, DataLoader loader, OptimizerHelper optimizer, TrainingConfig config, int epoch, TrainingOptions? options = null, Stopwatch? runClock = null, CancellationToken cancellationToken = default, MixedPrecision? precision = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loader);
@@ -173,7 +178,7 @@ public sealed partial class Trainer
                 var observed = new TrainingStep(epoch, step, ((long)epoch * steps) + step, batch.Ids, LearningRate(optimizer), model);
                 beforeUpdate = () => observer(observed);
             }
-            var (value, batchCorrect) = Step(model, optimizer, batch.Images, batch.Labels, config.LabelSmoothing, beforeUpdate, epoch, step);
+            var (value, batchCorrect) = Step(model, optimizer, batch.Images, batch.Labels, config.LabelSmoothing, beforeUpdate, epoch, step, precision);
             correct += batchCorrect;
             lossSum += value * batch.Count;
             seen += batch.Count;
@@ -196,18 +201,20 @@ public sealed partial class Trainer
     /// model's current mode), cross-entropy with <paramref name="labelSmoothing"/>, a check that the loss is finite,
     /// <c>zero_grad</c>, backward, <paramref name="beforeUpdate"/> (an observer reading the gradients, e.g. the
     /// trajectory recorder) and the optimizer's update. Returns the loss and how many rows the model classified right
-    /// before the update.
+    /// before the update. Under <paramref name="precision"/> (float32 when null) the forward runs in autocast and, under
+    /// float16, a step with inf/NaN gradients is skipped (<paramref name="beforeUpdate"/> is not called for it).
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss is NaN or infinite (reported as <paramref name="epoch"/>, <paramref name="step"/>); the weights are left unchanged.</exception>
     public static (double Loss, long Correct) Step(
-        ClassifierModel model, OptimizerHelper optimizer, Tensor images, Tensor labels, double labelSmoothing = 0, Action? beforeUpdate = null, int epoch = 0, int step = 0)
+        ClassifierModel model, OptimizerHelper optimizer, Tensor images, Tensor labels, double labelSmoothing = 0, Action? beforeUpdate = null, int epoch = 0, int step = 0, MixedPrecision? precision = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
         using var scope = torch.NewDisposeScope();
-        Tensor logits = model.call(images);
+        precision ??= s_float32;
+        Tensor logits = precision.Forward(model, images);
         Tensor loss = torch.nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
         // The one read-back of the step: the loss is checked before any weight moves (and reported per epoch).
         double value = loss.ToDouble();
@@ -216,9 +223,8 @@ public sealed partial class Trainer
             throw new TrainingDivergedException(epoch, step, value);
         }
         optimizer.zero_grad();
-        loss.backward();
-        beforeUpdate?.Invoke();
-        optimizer.step();
+        precision.Backward(loss);
+        precision.Step(optimizer, beforeUpdate);
         long correct;
         using (torch.no_grad())
         {

@@ -1,4 +1,5 @@
 using System;
+using DeepUnlearn.Engine;
 
 namespace DeepUnlearn.Training;
 
@@ -19,6 +20,9 @@ public sealed record TrainingOptions
 
     /// <summary>Called after each backward pass, before the update.</summary>
     public Action<TrainingStep>? StepObserver { get; init; }
+
+    /// <summary>Mixed precision and memory layout of the forward and backward passes (float32, contiguous by default).</summary>
+    public PrecisionPolicy Precision { get; init; } = PrecisionPolicy.Off;
 
     /// <summary>Stop after this many epochs of this call even if the recipe has more (for tests of resumption).</summary>
     public int? StopAfterEpochs { get; init; }

@@ -93,17 +93,24 @@ public sealed class UnlearningContext
     /// <summary>Logging.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>
+    /// Mixed precision and memory layout for the method's forward and backward passes (float32, contiguous by default):
+    /// <see cref="CopyOriginal"/> puts the copy in its layout, and loops run through <c>Precision.Start()</c>.
+    /// </summary>
+    public PrecisionPolicy Precision { get; init; } = PrecisionPolicy.Off;
+
     /// <summary>Progress of the method, if anyone listens.</summary>
     public IProgress<UnlearningProgress>? Progress { get; init; }
 
     /// <summary>The number of classes of the model's head.</summary>
     public int NumClasses => (int)Original.NumClasses;
 
-    /// <summary>An independent copy of the original model on the context's device, in training mode.</summary>
+    /// <summary>An independent copy of the original model on the context's device, in <see cref="Precision"/>'s layout, in training mode.</summary>
     public ClassifierModel CopyOriginal()
     {
         ClassifierModel copy = Original.DeepCopy();
         ModelPlacement.MoveTo(copy, Device);
+        Precision.Prepare(copy);
         copy.train();
         return copy;
     }

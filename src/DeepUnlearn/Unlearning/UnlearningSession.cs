@@ -1,6 +1,7 @@
 using System;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using static TorchSharp.torch;
 using DeepUnlearn.Training;
@@ -16,8 +17,9 @@ namespace DeepUnlearn.Unlearning;
 /// </summary>
 public sealed class UnlearningSession : IDisposable
 {
-    private UnlearningSession(string checkpointPath, ClassifierModel original, CheckpointMetadata metadata, VisionData data, ForgetSets sets, Device device, int workers, ILoggerFactory loggerFactory)
+    private UnlearningSession(string checkpointPath, ClassifierModel original, CheckpointMetadata metadata, VisionData data, ForgetSets sets, Device device, int workers, ILoggerFactory loggerFactory, PrecisionPolicy precision)
     {
+        Precision = precision;
         CheckpointPath = checkpointPath;
         Original = original;
         Metadata = metadata;
@@ -52,6 +54,9 @@ public sealed class UnlearningSession : IDisposable
     /// <summary>Logging.</summary>
     public ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>The precision and layout every method of this session runs with.</summary>
+    public PrecisionPolicy Precision { get; }
+
     /// <summary>The recipe the original was trained with (defaults when the checkpoint does not say).</summary>
     public TrainingConfig Recipe => Metadata.Config ?? new TrainingConfig();
 
@@ -59,8 +64,9 @@ public sealed class UnlearningSession : IDisposable
     /// Loads <paramref name="checkpointPath"/>, opens its dataset (or <paramref name="dataSpec"/>), checks they
     /// agree, and resolves <paramref name="request"/> over the training split (or over <paramref name="trainIds"/>, the
     /// ids a protocol trained its original on when that is a subset of the split, as a sweep's <c>--scale small</c> does).
+    /// <paramref name="precision"/> is resolved for the checkpoint's model on <paramref name="device"/> (float32 when null).
     /// </summary>
-    public static UnlearningSession Open(string checkpointPath, string? dataSpec, ForgetRequest request, Device device, int workers = 2, ILoggerFactory? loggerFactory = null, int[]? trainIds = null)
+    public static UnlearningSession Open(string checkpointPath, string? dataSpec, ForgetRequest request, Device device, int workers = 2, ILoggerFactory? loggerFactory = null, int[]? trainIds = null, PrecisionOptions? precision = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         loggerFactory ??= NullLoggerFactory.Instance;
@@ -72,7 +78,8 @@ public sealed class UnlearningSession : IDisposable
             VisionData data = VisionData.Open(spec, recipe.ValidationFraction, recipe.Seed, loggerFactory: loggerFactory);
             CheckpointCompatibility.EnsureFits(checkpointPath, metadata, data);
             ForgetSets sets = trainIds is null ? request.Resolve(data.Train, data.Split) : request.Resolve(data.Train, trainIds);
-            return new UnlearningSession(checkpointPath, model, metadata, data, sets, device, workers, loggerFactory);
+            PrecisionPolicy policy = precision?.Resolve(device, model) ?? PrecisionPolicy.Off;
+            return new UnlearningSession(checkpointPath, model, metadata, data, sets, device, workers, loggerFactory, policy);
         }
         catch
         {
@@ -89,6 +96,7 @@ public sealed class UnlearningSession : IDisposable
             Workers = Workers,
             LoggerFactory = LoggerFactory,
             Progress = progress,
+            Precision = Precision,
         };
 
     /// <summary>Checkpoint metadata for a model this session produced with <paramref name="method"/>.</summary>

@@ -125,6 +125,41 @@ public class PguCovarianceAccumulatorTests
     }
 
     [Fact]
+    public void Run_ChannelsLastModel_SameSumsAsTheContiguousModel()
+    {
+        // Under --channels-last the hooks see NHWC-strided layer inputs; the patches (and so R_l) must not change.
+        // float64 and an integer-valued input keep both sums exact up to the last bits of the convolutions' own
+        // reordered sums (1e-9 relative).
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(3);
+        var contiguous = new DeepUnlearn.Tests.Engine.EngineSmallCnn(3, 4, 8);
+        SeededInitializer.Initialize(contiguous, 2, InitRules.PyTorchDefault);
+        contiguous.to(ScalarType.Float64).eval();
+        var channelsLast = new DeepUnlearn.Tests.Engine.EngineSmallCnn(3, 4, 8);
+        channelsLast.to(ScalarType.Float64).eval();
+        StrictStateLoader.Load(channelsLast, contiguous.state_dict());
+        MemoryLayout.ToChannelsLast(channelsLast);
+        Tensor input = torch.randint(-3, 4, [6, 3, 8, 8], generator: generator).to(ScalarType.Float64);
+
+        Tensor[] Sums(nn.Module<Tensor, Tensor> model, Tensor x)
+        {
+            using var accumulator = new PguCovarianceAccumulator(model, PguLayer.Find(model), torch.CPU);
+            accumulator.Run(x);
+            return accumulator.Take();
+        }
+        Tensor[] expected = Sums(contiguous, input);
+        Tensor[] actual = Sums(channelsLast, MemoryLayout.ToChannelsLast(input));
+
+        Assert.Equal(expected.Length, actual.Length);
+        for (int l = 0; l < expected.Length; l++)
+        {
+            double difference = actual[l].sub(expected[l]).abs().max().item<double>();
+            double scale = expected[l].abs().max().item<double>();
+            Assert.True(difference <= 1e-9 * scale, $"layer {l}: R differs by {difference:G3} (scale {scale:G3})");
+        }
+    }
+
+    [Fact]
     public void Run_Linear_EqualsXTransposeX_AndHooksAreRemovedOnDispose()
     {
         using var scope = torch.NewDisposeScope();

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
 using TorchSharp;
@@ -109,6 +110,7 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
             using DataLoader forget = context.ForgetLoader(Options.BatchSize, shuffle: true, augment: false);
             int totalSteps = Options.Steps ?? Options.Epochs * forget.BatchCount;
             using DataLoader? check = Options.StopAtForgetAccuracy is null ? null : context.ForgetLoader(EvalBatchSize, shuffle: false);
+            MixedPrecision amp = context.Precision.Start();
             int step = 0;
             long images = 0;
             int epochs = 0;
@@ -121,10 +123,10 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
                 {
                     using var scope = torch.NewDisposeScope();
                     model.zero_grad();
-                    Tensor logits = headOnly ? HeadLogits(model, batch.Images) : model.call(batch.Images);
+                    Tensor logits = headOnly ? HeadLogits(model, batch.Images, amp) : amp.Forward(model, batch.Images);
                     Tensor kl = UniformKl(logits); // (1/|B|) Σ_{x∈B} KL(u ‖ softmax(f_θ(x)))
-                    kl.backward();
-                    update.Step(); // on ∇L_KL + ρ(θ − θ0)
+                    amp.Backward(kl);
+                    amp.Step(parameters, update.Step); // on ∇L_KL + ρ(θ − θ0)
                     step++;
                     images += batch.Count;
                     if (step % ReportEvery == 0 || step == totalSteps)
@@ -182,14 +184,14 @@ public sealed partial class FamrMethod(FamrOptions options) : IUnlearningMethod
     private static partial void LogForgetAccuracy(ILogger logger, int epoch, int steps, double accuracy);
 
     /// <summary>The logits with gradients for the head only: the features are computed without a graph.</summary>
-    private static Tensor HeadLogits(ClassifierModel model, Tensor images)
+    private static Tensor HeadLogits(ClassifierModel model, Tensor images, MixedPrecision amp)
     {
         Tensor features;
         using (torch.no_grad())
         {
-            features = model.Features(images);
+            features = amp.Run(images, model.Features);
         }
-        return model.Head.call(features);
+        return amp.Run(features, model.Head.call);
     }
 
     /// <summary>‖θ − θ0‖₂ over all the listed parameters.</summary>

@@ -43,7 +43,7 @@ public sealed class FineTuneMethod(FineTuneOptions options) : IUnlearningMethod
             };
             using DataLoader retain = context.RetainLoader(Options.BatchSize, augment: recipe.Augment);
             TrainingResult result = new Trainer(context.LoggerFactory.CreateLogger<Trainer>())
-                .Fit(model, retain, null, recipe, new TrainingOptions { Progress = context.TrainingProgressFor(Name) }, cancellationToken);
+                .Fit(model, retain, null, recipe, new TrainingOptions { Progress = context.TrainingProgressFor(Name), Precision = context.Precision }, cancellationToken);
             return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new Dictionary<string, double>
             {
                 ["epochs"] = result.Epochs.Count,

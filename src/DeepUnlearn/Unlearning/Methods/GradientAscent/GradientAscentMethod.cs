@@ -45,6 +45,7 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
             // GA.py descends on −CE with SGD(momentum, weight_decay); maximize=true is the same update, since
             // torch negates the gradient before adding the weight decay.
             using var optimizer = new SgdOptimizer([.. model.TrainableParameters()], Options.LearningRate, Options.Momentum, weightDecay: Options.WeightDecay, maximize: true);
+            MixedPrecision amp = context.Precision.Start();
             int steps = forget.BatchCount * Options.Epochs;
             int step = 0;
             int epochsRun = 0;
@@ -59,7 +60,7 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
                 foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
                 {
                     using var scope = torch.NewDisposeScope();
-                    Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels);
+                    Tensor loss = torch.nn.functional.cross_entropy(amp.Forward(model, batch.Images), batch.Labels);
                     double value = loss.ToDouble();
                     DivergenceGuard.CheckLoss(Name, "forget loss", value, epoch, step, hint);
                     if (Options.MaxForgetLoss > 0 && value > Options.MaxForgetLoss)
@@ -71,8 +72,8 @@ public sealed partial class GradientAscentMethod(GradientAscentOptions options) 
                         break;
                     }
                     optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
+                    amp.Backward(loss);
+                    amp.Step(optimizer);
                     sum += value * batch.Count;
                     seen += batch.Count;
                     step++;

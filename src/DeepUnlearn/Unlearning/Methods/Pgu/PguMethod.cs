@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -178,6 +179,7 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
             using DataLoader forgetLoader = context.ForgetLoader(batchSize, shuffle: true, augment: false);
             int batches = forgetLoader.BatchCount;
             var projectionWatch = new Stopwatch();
+            MixedPrecision amp = context.Precision.Start();
             for (int pass = 1; pass <= Options.Epochs && !done; pass++)
             {
                 double lr = LearningRate(Options.StartLearningRate, Options.EndLearningRate, pass, Options.Epochs);
@@ -188,14 +190,17 @@ public sealed partial class PguMethod(PguOptions options) : IUnlearningMethod
                     using (var scope = torch.NewDisposeScope())
                     {
                         model.zero_grad();
-                        Tensor logits = model.call(batch.Images);
+                        Tensor logits = amp.Forward(model, batch.Images);
                         Tensor loss = ForgetLoss(logits, batch.Labels, Options.Offset, Options.ConfidenceWeight, Options.EntropyWeight);
-                        loss.backward();
+                        amp.Backward(loss);
                         projectionWatch.Restart();
-                        for (int l = 0; l < layers.Count; l++)
+                        amp.Step(moving, () =>
                         {
-                            projectors[l].Step(layers[l].Weight, lr, Options.WeightDecay); // G ← G − G·P_l
-                        }
+                            for (int l = 0; l < layers.Count; l++)
+                            {
+                                projectors[l].Step(layers[l].Weight, lr, Options.WeightDecay); // G ← G − G·P_l
+                            }
+                        });
                         projectionSeconds += projectionWatch.Elapsed.TotalSeconds;
                         step++;
                         inEpoch++;

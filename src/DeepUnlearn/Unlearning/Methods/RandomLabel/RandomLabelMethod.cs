@@ -75,6 +75,7 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
             : [context.ForgetLoader(training.BatchSize, shuffle: true, augment: augment), context.RetainLoader(training.BatchSize, shuffle: true, augment: augment, seedOffset: 1)];
         try
         {
+            MixedPrecision amp = context.Precision.Start();
             int steps = loaders.Sum(l => l.BatchCount) * training.Epochs;
             int step = 0;
             double epochLoss = double.NaN;
@@ -98,13 +99,12 @@ public sealed partial class RandomLabelMethod(RandomLabelOptions options) : IUnl
                         }
                         observe?.Invoke(batch.Ids.ToArray(), labels.AsSpan(0, batch.Count).ToArray());
                         Tensor targets = torch.tensor(labels.AsSpan(0, batch.Count).ToArray(), device: batch.Labels.device);
-                        Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), targets);
+                        Tensor loss = torch.nn.functional.cross_entropy(amp.Forward(model, batch.Images), targets);
                         double value = loss.ToDouble();
                         DivergenceGuard.CheckLoss(method, "training loss", value, epoch, step, hint);
                         optimizer.zero_grad();
-                        loss.backward();
-                        afterBackward?.Invoke();
-                        optimizer.step();
+                        amp.Backward(loss);
+                        amp.Step(optimizer, afterBackward);
                         sum += value * batch.Count;
                         seen += batch.Count;
                         step++;

@@ -40,7 +40,7 @@ public sealed class RetrainMethod(RetrainOptions options) : IUnlearningMethod
             };
             using DataLoader retain = context.RetainLoader(recipe.BatchSize, augment: recipe.Augment);
             var trainer = new Trainer(context.LoggerFactory.CreateLogger<Trainer>());
-            TrainingResult result = trainer.Fit(model, retain, null, recipe, new TrainingOptions { Progress = context.TrainingProgressFor(Name) }, cancellationToken);
+            TrainingResult result = trainer.Fit(model, retain, null, recipe, new TrainingOptions { Progress = context.TrainingProgressFor(Name), Precision = context.Precision }, cancellationToken);
             return new UnlearningOutcome(model, clock.Elapsed.TotalSeconds, new System.Collections.Generic.Dictionary<string, double>
             {
                 ["epochs"] = result.Epochs.Count,

@@ -87,6 +87,6 @@ public sealed class SalUnMethod(SalUnOptions options) : IUnlearningMethod
     internal static SaliencyMask ComputeMask(UnlearningContext context, ClassifierModel model, SalUnOptions options, CancellationToken cancellationToken)
     {
         using DataLoader forget = context.ForgetLoader(options.BatchSize, shuffle: false, augment: false);
-        return SaliencyMask.Compute(model, forget, options.MaskRatio, cancellationToken);
+        return SaliencyMask.Compute(model, forget, options.MaskRatio, cancellationToken, context.Precision.ForGradientMeasurement().Start());
     }
 }

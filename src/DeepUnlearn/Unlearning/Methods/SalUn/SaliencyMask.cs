@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -46,14 +47,15 @@ public sealed class SaliencyMask : IDisposable
     /// Computes the mask of <paramref name="model"/>'s trainable parameters from the gradient of the summed
     /// cross-entropy over every batch of <paramref name="forget"/>, taken in evaluation mode (as generate_mask.py)
     /// at the current weights, which are not changed. Gradients of the model are cleared before and after;
-    /// its training flag is restored.
+    /// its training flag is restored. The forward passes run under <paramref name="precision"/> (float32 when null;
+    /// callers pass a policy without loss scaling, <see cref="PrecisionPolicy.ForGradientMeasurement"/>).
     /// </summary>
     /// <remarks>
     /// generate_mask.py sums per-batch mean gradients (equal up to the weight of a short last batch, which
     /// does not change the ranking otherwise) and, in its released form, also takes an optimizer step after
     /// each batch; here the gradient is the exact one of the paper's equation, at θ_o.
     /// </remarks>
-    public static SaliencyMask Compute(ClassifierModel model, DataLoader forget, double ratio, CancellationToken cancellationToken = default)
+    public static SaliencyMask Compute(ClassifierModel model, DataLoader forget, double ratio, CancellationToken cancellationToken = default, MixedPrecision? precision = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(forget);
@@ -75,7 +77,7 @@ public sealed class SaliencyMask : IDisposable
             {
                 using var scope = torch.NewDisposeScope();
                 // Backward accumulates into .grad across batches: after the loop it holds ∇ Σ_{D_f} ℓ.
-                torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels, reduction: nn.Reduction.Sum).backward();
+                torch.nn.functional.cross_entropy(precision?.Forward(model, batch.Images) ?? model.call(batch.Images), batch.Labels, reduction: nn.Reduction.Sum).backward();
             }
             return FromGradients(parameters, ratio);
         }

@@ -87,6 +87,7 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         using DataLoader forget = context.ForgetLoader(options.ForgetBatchSize, shuffle: true, augment: false);
         using DataLoader retain = context.RetainLoader(options.RetainBatchSize, shuffle: true, augment: false);
         using var optimizer = new SgdOptimizer([.. student.TrainableParameters()], options.LearningRate, options.Momentum, weightDecay: options.WeightDecay);
+        MixedPrecision amp = context.Precision.Start();
         int maxEpochs = Math.Min(options.MaxStepEpochs, options.Epochs);
         int steps = (maxEpochs * forget.BatchCount) + (options.Epochs * retain.BatchCount);
         int step = 0;
@@ -105,24 +106,24 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
             student.train();
             if (epoch < options.MaxStepEpochs)
             {
-                maxLoss = MaxStepPass(context, student, teacher, forget, optimizer, options, epoch, ref step, steps, hint, cancellationToken);
+                maxLoss = MaxStepPass(context, student, teacher, forget, optimizer, options, epoch, ref step, steps, hint, cancellationToken, amp);
             }
             double minSum = 0;
             long minSeen = 0;
             foreach (Batch batch in retain.Epoch(epoch, cancellationToken))
             {
                 using var scope = torch.NewDisposeScope();
-                Tensor logits = student.call(batch.Images);
+                Tensor logits = amp.Forward(student, batch.Images);
                 Tensor loss = torch.nn.functional.cross_entropy(logits, batch.Labels) * options.Gamma;
                 if (options.Alpha != 0)
                 {
-                    loss = loss + (DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature) * options.Alpha);
+                    loss = loss + (DistillationLoss(logits, TeacherLogits(teacher, batch.Images, amp), options.Temperature) * options.Alpha);
                 }
                 double value = loss.ToDouble();
                 DivergenceGuard.CheckLoss(name, "retain loss", value, epoch, step, hint);
                 optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
+                amp.Backward(loss);
+                amp.Step(optimizer);
                 minSum += value * batch.Count;
                 minSeen += batch.Count;
                 step++;
@@ -149,26 +150,28 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
     /// <summary>
     /// One max-step pass of SCRUB over <paramref name="forget"/> (the student in training mode): for every batch, one
     /// <paramref name="optimizer"/> step minimising −d(x; w_s), which moves the student away from the teacher on D_f.
-    /// Returns the batches' mean d, each measured before its step.
+    /// Returns the batches' mean d, each measured before its step. Forward passes and steps follow <paramref name="amp"/>
+    /// (float32 when null).
     /// </summary>
-    internal static double MaxStepPass(UnlearningContext context, ClassifierModel student, ClassifierModel teacher, DataLoader forget, optim.Optimizer optimizer, ScrubOptions options, int epoch, ref int step, int steps, string hint, CancellationToken cancellationToken)
+    internal static double MaxStepPass(UnlearningContext context, ClassifierModel student, ClassifierModel teacher, DataLoader forget, optim.Optimizer optimizer, ScrubOptions options, int epoch, ref int step, int steps, string hint, CancellationToken cancellationToken, MixedPrecision? amp = null)
     {
         const string name = "scrub";
+        amp ??= PrecisionPolicy.Off.Start();
         student.train();
         double sum = 0;
         long seen = 0;
         foreach (Batch batch in forget.Epoch(epoch, cancellationToken))
         {
             using var scope = torch.NewDisposeScope();
-            Tensor logits = student.call(batch.Images);
-            Tensor distance = DistillationLoss(logits, TeacherLogits(teacher, batch.Images), options.Temperature);
+            Tensor logits = amp.Forward(student, batch.Images);
+            Tensor distance = DistillationLoss(logits, TeacherLogits(teacher, batch.Images, amp), options.Temperature);
             double value = distance.ToDouble();
             DivergenceGuard.CheckLoss(name, "forget-set KL", value, epoch, step, hint);
             // Max-step: minimise −d, i.e. move the student away from the teacher on D_f.
             Tensor loss = distance.neg();
             optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
+            amp.Backward(loss);
+            amp.Step(optimizer);
             sum += value * batch.Count;
             seen += batch.Count;
             step++;
@@ -177,10 +180,10 @@ public sealed partial class ScrubMethod(ScrubOptions options) : IUnlearningMetho
         return sum / Math.Max(seen, 1);
     }
 
-    private static Tensor TeacherLogits(ClassifierModel teacher, Tensor images)
+    private static Tensor TeacherLogits(ClassifierModel teacher, Tensor images, MixedPrecision amp)
     {
         using var noGrad = torch.no_grad();
-        return teacher.call(images);
+        return amp.Forward(teacher, images);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "scrub epoch {Epoch}/{Epochs}: forget KL {ForgetKl:F4} (last max-step pass), retain loss {RetainLoss:F4}")]

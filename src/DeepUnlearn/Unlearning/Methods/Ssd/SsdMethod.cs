@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -124,11 +125,12 @@ public sealed class SsdMethod(SsdOptions options) : IUnlearningMethod
                 }
             }
             int batches = 0;
+            MixedPrecision amp = context.Precision.ForGradientMeasurement().Start();
             foreach (Batch batch in loader.Epoch(0, cancellationToken))
             {
                 using var scope = torch.NewDisposeScope();
                 model.zero_grad();
-                Tensor loss = torch.nn.functional.cross_entropy(model.call(batch.Images), batch.Labels);
+                Tensor loss = torch.nn.functional.cross_entropy(amp.Forward(model, batch.Images), batch.Labels);
                 loss.backward();
                 using (torch.no_grad())
                 {
