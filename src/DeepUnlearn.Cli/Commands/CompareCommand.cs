@@ -49,7 +49,7 @@ internal static class CompareCommand
             var settings = ResolveSettings(names, parse.GetValue(config), parse.GetValue(set) ?? []);
             ComparisonReport report = Run(parse.GetValue(checkpoint)!, parse.GetValue(data), forget.Resolve(parse), names, settings, seedList, parse.GetValue(retrained),
                 CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(saveModels), parse.GetValue(verbose), cancellationToken,
-                evidence.Probe(parse), evidence.Relearn(parse), parse.GetValue(overwrite));
+                evidence.Probe(parse), evidence.Relearn(parse), parse.GetValue(overwrite), evidence.Attacks(parse));
             Console.WriteLine(report.ToMarkdown());
             return Task.FromResult(Program.ExitOk);
         });
@@ -102,7 +102,7 @@ internal static class CompareCommand
         return result;
     }
 
-    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null, bool overwrite = false)
+    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null, bool overwrite = false, DeepUnlearn.Evaluation.Attacks.PerExampleAttackOptions? attacks = null)
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
         using RunDirectory runDirectory = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
@@ -120,6 +120,7 @@ internal static class CompareCommand
                 ["retrained"] = retrained,
                 ["probe"] = probe,
                 ["relearn"] = relearn,
+                ["attacks"] = attacks,
                 ["settings"] = settings.ToDictionary(kv => kv.Key, kv => (object)SettingsBinder.Describe(kv.Value)),
             },
             Seed = seeds[0],
@@ -133,6 +134,7 @@ internal static class CompareCommand
             ModelDirectory = saveModels ? Path.Combine(output, "models") : null,
             Probe = probe,
             Relearn = relearn,
+            Attacks = attacks,
         };
         ComparisonReport report = runner.Run(methods, settings, seeds, retrained, cancellationToken);
         report.Write(output);

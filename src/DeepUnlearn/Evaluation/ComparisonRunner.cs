@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Engine;
+using DeepUnlearn.Evaluation.Attacks;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
@@ -30,6 +31,12 @@ public sealed class ComparisonRunner(UnlearningSession session)
 
     /// <summary>Relearn-time settings for every model (null: not measured).</summary>
     public RelearnOptions? Relearn { get; init; }
+
+    /// <summary>
+    /// Per-example attacks relative to retraining (offline U-LiRA and the NeurIPS'23 ε); null (the default) skips them.
+    /// They cost up to K extra retrains (<see cref="PerExampleAttacks.ExtraReferencesNeeded"/>).
+    /// </summary>
+    public PerExampleAttackOptions? Attacks { get; init; }
 
     /// <summary>Where to save each unlearned model (<c>{method}-seed{seed}.safetensors</c>); null to keep none.</summary>
     public string? ModelDirectory { get; init; }
@@ -58,6 +65,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
         UnlearningMetrics? original = null;
         ModelEvaluation? originalEvaluation = null;
         double? chance = null;
+        var attacks = Attacks is null ? null : new AttackInputs(new PerExampleAttacks(Attacks), retrainedCheckpoint is not null);
         foreach (ulong seed in seeds)
         {
             UnlearningContext context = _session.Context(seed, Progress);
@@ -76,6 +84,8 @@ public sealed class ComparisonRunner(UnlearningSession session)
             runs.Add(retrainedMetrics);
             // "Do nothing": the original scored against this seed's retrained model, the baseline every method must beat.
             runs.Add(UnlearningEvaluator.CompareToRetrained(original with { Method = ComparisonReport.DoNothing, Seed = seed }, originalEvaluation!, retrainedMetrics, retrainedEvaluation));
+            attacks?.Retrained(seed, retrainedEvaluation);
+            attacks?.Target(ComparisonReport.DoNothing, seed, originalEvaluation!);
             foreach (string method in methods.Where(m => m != "retrain"))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -85,8 +95,10 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
                 UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(method), evaluation, outcome.Seconds, outcome.Diagnostics);
                 runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
+                attacks?.Target(metrics.Method, seed, evaluation);
             }
         }
+        PerExampleAttackReport? attackReport = attacks?.Run(this, instances["retrain"], seeds, cancellationToken);
         string libtorch = TorchRuntime.EnsureInitialized().LibTorchVersion;
         return new ComparisonReport
         {
@@ -102,6 +114,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             ChanceTestAccuracy = chance,
             Runs = runs,
             References = references,
+            Attacks = attackReport,
         };
     }
 
@@ -151,6 +164,52 @@ public sealed class ComparisonRunner(UnlearningSession session)
         foreach (ICheckpointSidecar sidecar in outcome.Sidecars)
         {
             sidecar.SaveBeside(path);
+        }
+    }
+
+    /// <summary>The forget-set outputs the per-example attacks collect during a comparison, then the extra references.</summary>
+    private sealed class AttackInputs(PerExampleAttacks attacks, bool sharedRetrained)
+    {
+        private int[]? _ids;
+        private double[]? _shared;
+
+        public void Retrained(ulong seed, ModelEvaluation evaluation)
+        {
+            // One --retrained checkpoint serves every seed: one model, not one per seed (it must not reference itself).
+            double[] phi = sharedRetrained ? _shared ??= Phi(evaluation) : Phi(evaluation);
+            attacks.AddRetrained(seed, phi);
+        }
+
+        public void Target(string method, ulong seed, ModelEvaluation evaluation) => attacks.AddTarget(method, seed, Phi(evaluation));
+
+        public PerExampleAttackReport Run(ComparisonRunner runner, IUnlearningMethod retrain, IReadOnlyList<ulong> seeds, CancellationToken cancellationToken)
+        {
+            int extra = PerExampleAttacks.ExtraReferencesNeeded(attacks.Options.ReferenceModels, sharedRetrained ? 1 : seeds.Count);
+            IReadOnlyList<ulong> referenceSeeds = ReferenceRetrains.Seeds(extra, attacks.Options.ReferenceSeedStart, seeds);
+            var trained = ReferenceRetrains.Train(referenceSeeds, s => runner._session.Context(s, runner.Progress), retrain, runner.Status,
+                (s, outcome) => runner.SaveModel("reference", s, outcome), cancellationToken);
+            foreach (var (_, ids, phi, _) in trained)
+            {
+                CheckOrder(ids);
+                attacks.AddReference(phi);
+            }
+            runner.Status?.Report("attacks: scoring every forget example (U-LiRA, ε)");
+            return attacks.Compute() with { ExtraTrainingRuns = extra, ReferenceSeeds = referenceSeeds };
+        }
+
+        private double[] Phi(ModelEvaluation evaluation)
+        {
+            CheckOrder(evaluation.Forget.Ids);
+            return LogitScaledConfidence.Of(evaluation.Forget);
+        }
+
+        private void CheckOrder(int[] ids)
+        {
+            _ids ??= ids;
+            if (!ids.AsSpan().SequenceEqual(_ids))
+            {
+                throw new InvalidOperationException("the forget set came in a different order for two models; the per-example attacks need one order");
+            }
         }
     }
 }
