@@ -167,20 +167,21 @@ public sealed class ComparisonRunner(UnlearningSession session)
         }
     }
 
-    /// <summary>The forget-set outputs the per-example attacks collect during a comparison, then the extra references.</summary>
+    /// <summary>The outputs the per-example attacks collect during a comparison, then the extra references.</summary>
     private sealed class AttackInputs(PerExampleAttacks attacks, bool sharedRetrained)
     {
-        private int[]? _ids;
-        private double[]? _shared;
+        private int[]? _forgetIds;
+        private int[]? _populationIds;
+        private ModelOutputs? _shared;
 
         public void Retrained(ulong seed, ModelEvaluation evaluation)
         {
             // One --retrained checkpoint serves every seed: one model, not one per seed (it must not reference itself).
-            double[] phi = sharedRetrained ? _shared ??= Phi(evaluation) : Phi(evaluation);
-            attacks.AddRetrained(seed, phi);
+            ModelOutputs outputs = sharedRetrained ? _shared ??= Outputs(evaluation) : Outputs(evaluation);
+            attacks.AddRetrained(seed, outputs);
         }
 
-        public void Target(string method, ulong seed, ModelEvaluation evaluation) => attacks.AddTarget(method, seed, Phi(evaluation));
+        public void Target(string method, ulong seed, ModelEvaluation evaluation) => attacks.AddTarget(method, seed, Outputs(evaluation));
 
         public PerExampleAttackReport Run(ComparisonRunner runner, IUnlearningMethod retrain, IReadOnlyList<ulong> seeds, CancellationToken cancellationToken)
         {
@@ -188,27 +189,29 @@ public sealed class ComparisonRunner(UnlearningSession session)
             IReadOnlyList<ulong> referenceSeeds = ReferenceRetrains.Seeds(extra, attacks.Options.ReferenceSeedStart, seeds);
             var trained = ReferenceRetrains.Train(referenceSeeds, s => runner._session.Context(s, runner.Progress), retrain, runner.Status,
                 (s, outcome) => runner.SaveModel("reference", s, outcome), cancellationToken);
-            foreach (var (_, ids, phi, _) in trained)
+            foreach (var (_, forgetIds, populationIds, outputs, _) in trained)
             {
-                CheckOrder(ids);
-                attacks.AddReference(phi);
+                CheckOrder(forgetIds, populationIds);
+                attacks.AddReference(outputs);
             }
             runner.Status?.Report("attacks: scoring every forget example (U-LiRA, ε)");
-            return attacks.Compute() with { ExtraTrainingRuns = extra, ReferenceSeeds = referenceSeeds };
+            return attacks.Compute() with { ExtraTrainingRuns = extra, ReferenceSeeds = referenceSeeds, ClassWise = runner._session.Sets.ForgottenClasses.Length > 0 };
         }
 
-        private double[] Phi(ModelEvaluation evaluation)
+        private ModelOutputs Outputs(ModelEvaluation evaluation)
         {
-            CheckOrder(evaluation.Forget.Ids);
-            return LogitScaledConfidence.Of(evaluation.Forget);
+            // The evaluator's test predictions are the population: held out by every model, remaining classes only for a class-wise request.
+            CheckOrder(evaluation.Forget.Ids, evaluation.Test.Ids);
+            return ModelOutputs.Of(evaluation.Forget, evaluation.Test);
         }
 
-        private void CheckOrder(int[] ids)
+        private void CheckOrder(int[] forgetIds, int[] populationIds)
         {
-            _ids ??= ids;
-            if (!ids.AsSpan().SequenceEqual(_ids))
+            _forgetIds ??= forgetIds;
+            _populationIds ??= populationIds;
+            if (!forgetIds.AsSpan().SequenceEqual(_forgetIds) || !populationIds.AsSpan().SequenceEqual(_populationIds))
             {
-                throw new InvalidOperationException("the forget set came in a different order for two models; the per-example attacks need one order");
+                throw new InvalidOperationException("the forget or test set came in a different order for two models; the per-example attacks need one order");
             }
         }
     }

@@ -15,7 +15,12 @@ public static class LogitScaledConfidence
     /// </summary>
     public const double LogGuard = 1e-45;
 
-    /// <summary>φ of every sample of <paramref name="predictions"/>, in their order.</summary>
+    /// <summary>
+    /// φ of every sample of <paramref name="predictions"/>, in their order. log p_y is taken from the per-sample loss
+    /// (the cross-entropy −log p_y, computed from the logits by log-softmax) and not from the float32 probability:
+    /// a class the model never saw gets p_y below float32's smallest value (1e-45), where every sample would read the
+    /// same φ = log 1e-45, whereas the reference code's float64 softmax from the logits keeps them apart.
+    /// </summary>
     public static double[] Of(Predictions predictions)
     {
         ArgumentNullException.ThrowIfNull(predictions);
@@ -23,7 +28,7 @@ public static class LogitScaledConfidence
         int k = predictions.NumClasses;
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = Of(predictions.Probabilities.AsSpan(i * k, k), predictions.Labels[i]);
+            result[i] = -predictions.Losses[i] - Math.Log(WrongMass(predictions.Probabilities.AsSpan(i * k, k), predictions.Labels[i]) + LogGuard);
         }
         return result;
     }
@@ -33,6 +38,12 @@ public static class LogitScaledConfidence
     /// as the reference code does: for a confident sample 1 − p_y cancels to 0 in float32 while the sum keeps its value.
     /// </summary>
     public static double Of(ReadOnlySpan<float> probabilities, int label)
+    {
+        double wrong = WrongMass(probabilities, label);
+        return Math.Log(probabilities[label] + LogGuard) - Math.Log(wrong + LogGuard);
+    }
+
+    private static double WrongMass(ReadOnlySpan<float> probabilities, int label)
     {
         if ((uint)label >= (uint)probabilities.Length)
         {
@@ -46,6 +57,6 @@ public static class LogitScaledConfidence
                 wrong += probabilities[j];
             }
         }
-        return Math.Log(probabilities[label] + LogGuard) - Math.Log(wrong + LogGuard);
+        return wrong;
     }
 }

@@ -20,6 +20,13 @@ public sealed record PerExampleAttackOptions
     /// </summary>
     public bool? FixedVariance { get; init; }
 
+    /// <summary>
+    /// Standardise each model's scores by its own scores on population samples (RMIA's idea, Zarifzadeh et al. 2024);
+    /// on by default: without it the comparison of a few target models with a few retrained ones is decided by
+    /// model-level offsets rather than by the examples.
+    /// </summary>
+    public bool Calibrate { get; init; } = true;
+
     /// <summary>The first seed tried for the extra reference retrains (seeds already used by the comparison are skipped).</summary>
     public ulong ReferenceSeedStart { get; init; } = 1000;
 

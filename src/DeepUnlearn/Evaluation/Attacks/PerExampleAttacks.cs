@@ -24,10 +24,11 @@ namespace DeepUnlearn.Evaluation.Attacks;
 public sealed class PerExampleAttacks
 {
     private readonly PerExampleAttackOptions _options;
-    private readonly List<(ulong Seed, double[] Phi)> _retrained = [];
-    private readonly List<double[]> _references = [];
-    private readonly List<(string Method, ulong Seed, double[] Phi)> _targets = [];
+    private readonly List<(ulong Seed, ModelOutputs Outputs)> _retrained = [];
+    private readonly List<ModelOutputs> _references = [];
+    private readonly List<(string Method, ulong Seed, ModelOutputs Outputs)> _targets = [];
     private int? _examples;
+    private int? _population;
 
     /// <summary>Collects outputs for <paramref name="options"/> (validated).</summary>
     public PerExampleAttacks(PerExampleAttackOptions options)
@@ -52,36 +53,39 @@ public sealed class PerExampleAttacks
     /// Seed <paramref name="seed"/>'s retrained model: the negative of that seed's targets and a reference for the other
     /// seeds'. Pass the same array for several seeds when one retrained model serves them all.
     /// </summary>
-    public void AddRetrained(ulong seed, double[] phi)
+    public void AddRetrained(ulong seed, ModelOutputs outputs)
     {
-        Check(phi);
+        Check(outputs);
         if (_retrained.Any(r => r.Seed == seed))
         {
             throw new ArgumentException($"seed {seed} already has its retrained model");
         }
-        _retrained.Add((seed, phi));
+        _retrained.Add((seed, outputs));
     }
 
     /// <summary>An extra retrained model that only serves as a reference.</summary>
-    public void AddReference(double[] phi)
+    public void AddReference(ModelOutputs outputs)
     {
-        Check(phi);
-        _references.Add(phi);
+        Check(outputs);
+        _references.Add(outputs);
     }
 
     /// <summary>A model to attack: <paramref name="method"/> run with <paramref name="seed"/>.</summary>
-    public void AddTarget(string method, ulong seed, double[] phi)
+    public void AddTarget(string method, ulong seed, ModelOutputs outputs)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
-        Check(phi);
-        _targets.Add((method, seed, phi));
+        Check(outputs);
+        _targets.Add((method, seed, outputs));
     }
 
+    /// <summary>Whether scores are calibrated against population samples (every model brought some, and the options ask for it).</summary>
+    public bool Calibrated => _options.Calibrate && _population > 0;
+
     /// <summary>The references of a target run with <paramref name="seed"/>: the first K retrains that are not its negative.</summary>
-    public double[][] ReferencesFor(ulong seed)
+    public ModelOutputs[] ReferencesFor(ulong seed)
     {
-        double[] negative = Negative(seed);
-        var pool = _retrained.Select(r => r.Phi).Distinct(ReferenceEqualityComparer.Instance).Cast<double[]>()
+        ModelOutputs negative = Negative(seed);
+        var pool = _retrained.Select(r => r.Outputs).Distinct(ReferenceEqualityComparer.Instance).Cast<ModelOutputs>()
             .Where(p => !ReferenceEquals(p, negative)).Concat(_references).ToList();
         if (pool.Count < _options.ReferenceModels)
         {
@@ -103,11 +107,12 @@ public sealed class PerExampleAttacks
         {
             var positives = new List<double>();
             var negatives = new List<double>();
-            foreach (var (_, seed, phi) in group)
+            foreach (var (_, seed, outputs) in group)
             {
-                var (mean, std) = GaussianLikelihood.Fit(ReferencesFor(seed), _options.UsesFixedVariance);
-                positives.AddRange(GaussianLikelihood.Scores(phi, mean, std));
-                negatives.AddRange(GaussianLikelihood.Scores(Negative(seed), mean, std));
+                // One fit over the forget and the population examples, so both are scored on one scale.
+                var (mean, std) = GaussianLikelihood.Fit(ReferencesFor(seed).Select(r => r.All).ToArray(), _options.UsesFixedVariance);
+                positives.AddRange(Score(outputs, mean, std));
+                negatives.AddRange(Score(Negative(seed), mean, std));
             }
             RocCurve roc = RocCurve.From(positives.ToArray(), negatives.ToArray());
             var (fpr, tpr) = roc.Thinned();
@@ -127,12 +132,13 @@ public sealed class PerExampleAttacks
                 PositiveScores = [.. positives],
                 NegativeScores = [.. negatives],
             });
-            epsilon.Add(Epsilon(group.Key, group.Select(g => g.Phi).ToArray()));
+            epsilon.Add(Epsilon(group.Key, group.Select(g => g.Outputs.Forget).ToArray()));
         }
         return new PerExampleAttackReport
         {
             ReferenceModels = _options.ReferenceModels,
             FixedVariance = _options.UsesFixedVariance,
+            PopulationSamples = Calibrated ? _population!.Value : 0,
             Delta = _options.Delta,
             Confidence = _options.Confidence,
             RetrainedModels = AllRetrained().Count,
@@ -172,20 +178,48 @@ public sealed class PerExampleAttacks
         };
     }
 
-    private List<double[]> AllRetrained() =>
-        [.. _retrained.Select(r => r.Phi).Distinct(ReferenceEqualityComparer.Instance).Cast<double[]>().Concat(_references)];
+    /// <summary>
+    /// The membership scores of one model's forget examples: the Gaussian negative log-likelihood, or, calibrated, that
+    /// score standardised by the same model's scores on the population samples, (s(x) − mean_z s(z)) / std_z s(z).
+    /// This is RMIA's idea (Zarifzadeh et al. 2024: judge x against population samples z through the same model)
+    /// without its pairwise counting, whose share Pr_z[s(z) &lt; s(x)] saturates at 1 with a few hundred z and leaves no
+    /// resolution at 0.1% FPR. It removes what is common to all of a model's outputs (a model more confident overall
+    /// than the references), which otherwise decides the comparison of one unlearned model with one retrained model.
+    /// </summary>
+    private double[] Score(ModelOutputs outputs, double[] mean, double[] std)
+    {
+        double[] all = GaussianLikelihood.Scores(outputs.All, mean, std);
+        double[] forget = all[..outputs.Forget.Length];
+        if (!Calibrated)
+        {
+            return forget;
+        }
+        double[] population = all[outputs.Forget.Length..];
+        double center = population.Average();
+        double spread = Math.Sqrt(population.Sum(z => (z - center) * (z - center)) / population.Length);
+        double scale = spread > 0 ? spread : 1;
+        return [.. forget.Select(x => (x - center) / scale)];
+    }
 
-    private double[] Negative(ulong seed) =>
-        _retrained.FirstOrDefault(r => r.Seed == seed).Phi
+    private List<double[]> AllRetrained() =>
+        [.. _retrained.Select(r => r.Outputs).Distinct(ReferenceEqualityComparer.Instance).Cast<ModelOutputs>().Concat(_references).Select(o => o.Forget)];
+
+    private ModelOutputs Negative(ulong seed) =>
+        _retrained.FirstOrDefault(r => r.Seed == seed).Outputs
         ?? throw new InvalidOperationException($"seed {seed} has no retrained model (its negative): add it with AddRetrained");
 
-    private void Check(double[] phi)
+    private void Check(ModelOutputs outputs)
     {
-        ArgumentNullException.ThrowIfNull(phi);
-        _examples ??= phi.Length;
-        if (phi.Length != _examples || phi.Length == 0)
+        ArgumentNullException.ThrowIfNull(outputs);
+        _examples ??= outputs.Forget.Length;
+        _population ??= outputs.Population.Length;
+        if (outputs.Forget.Length != _examples || outputs.Forget.Length == 0)
         {
-            throw new ArgumentException($"every model must be scored on the same {_examples} forget examples (got {phi.Length})");
+            throw new ArgumentException($"every model must be scored on the same {_examples} forget examples (got {outputs.Forget.Length})");
+        }
+        if (outputs.Population.Length != _population)
+        {
+            throw new ArgumentException($"every model must be scored on the same {_population} population samples (got {outputs.Population.Length})");
         }
     }
 }

@@ -33,21 +33,35 @@ public static class ReferenceRetrains
         return seeds;
     }
 
-    /// <summary>φ of each sample of the context's forget set under <paramref name="model"/> (loader order, unshuffled).</summary>
-    public static (int[] Ids, double[] Phi) ForgetPhi(ClassifierModel model, UnlearningContext context, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// φ of <paramref name="model"/> on the context's forget set and on the population, the test set (its remaining
+    /// classes for a class-wise request), in the loaders' order, as <see cref="UnlearningEvaluator.Evaluate"/> predicts
+    /// them; with the ids of both, to check the order.
+    /// </summary>
+    public static (int[] ForgetIds, int[] PopulationIds, ModelOutputs Outputs) Outputs(ClassifierModel model, UnlearningContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using DataLoader loader = context.ForgetLoader(512, shuffle: false);
-        Predictions forget = ModelEvaluator.Predict(model, loader, cancellationToken);
-        return (forget.Ids, LogitScaledConfidence.Of(forget));
+        Predictions forget;
+        using (DataLoader loader = context.ForgetLoader(512, shuffle: false))
+        {
+            forget = ModelEvaluator.Predict(model, loader, cancellationToken);
+        }
+        Predictions test;
+        using (DataLoader loader = context.Data.TestLoader(512, context.Device, workers: context.Workers))
+        {
+            test = ModelEvaluator.Predict(model, loader, cancellationToken);
+        }
+        var forgotten = new HashSet<int>(context.ForgottenClasses);
+        Predictions population = test.WhereLabel(c => !forgotten.Contains(c));
+        return (forget.Ids, population.Ids, ModelOutputs.Of(forget, population));
     }
 
     /// <summary>
     /// Trains one reference per seed with <paramref name="retrain"/> on the context <paramref name="contextFor"/> gives
-    /// for it, and returns each one's forget-set φ (and ids, to check the order) with its training seconds;
+    /// for it, and returns each one's <see cref="Outputs"/> with its training seconds;
     /// <paramref name="keep"/>, when given, receives each model before it is disposed (to save it).
     /// </summary>
-    public static IReadOnlyList<(ulong Seed, int[] Ids, double[] Phi, double Seconds)> Train(
+    public static IReadOnlyList<(ulong Seed, int[] ForgetIds, int[] PopulationIds, ModelOutputs Outputs, double Seconds)> Train(
         IReadOnlyList<ulong> seeds,
         Func<ulong, UnlearningContext> contextFor,
         IUnlearningMethod retrain,
@@ -58,7 +72,7 @@ public static class ReferenceRetrains
         ArgumentNullException.ThrowIfNull(seeds);
         ArgumentNullException.ThrowIfNull(contextFor);
         ArgumentNullException.ThrowIfNull(retrain);
-        var result = new List<(ulong, int[], double[], double)>();
+        var result = new List<(ulong, int[], int[], ModelOutputs, double)>();
         foreach (var (seed, index) in seeds.Select((s, i) => (s, i)))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -66,8 +80,8 @@ public static class ReferenceRetrains
             UnlearningContext context = contextFor(seed);
             using UnlearningOutcome outcome = retrain.Run(context, cancellationToken);
             keep?.Invoke(seed, outcome);
-            var (ids, phi) = ForgetPhi(outcome.Model, context, cancellationToken);
-            result.Add((seed, ids, phi, outcome.Seconds));
+            var (forgetIds, populationIds, outputs) = Outputs(outcome.Model, context, cancellationToken);
+            result.Add((seed, forgetIds, populationIds, outputs, outcome.Seconds));
         }
         return result;
     }

@@ -103,19 +103,19 @@ public sealed record RocCurve
     /// <summary>At most <paramref name="points"/> points of the curve, log-spaced in FPR (for charts and JSON), always keeping the ends.</summary>
     public (double[] Fpr, double[] Tpr) Thinned(int points = 200)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(points, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(points, 4);
         if (Fpr.Length <= points)
         {
             return (Fpr, Tpr);
         }
-        var xs = new List<double>();
-        var ys = new List<double>();
+        var xs = new List<double> { Fpr[0] };
+        var ys = new List<double> { Tpr[0] };
         double minPositive = 1.0 / Negatives;
         int cursor = 0;
-        for (int p = 0; p < points; p++)
+        for (int p = 0; p < points - 2; p++)
         {
             // The last curve point at or below each log-spaced FPR (the highest TPR reached there).
-            double target = p == 0 ? 0 : minPositive * Math.Pow(1 / minPositive, (p - 1) / (double)(points - 2));
+            double target = p == 0 ? 0 : minPositive * Math.Pow(1 / minPositive, (p - 1) / (double)(points - 4));
             while (cursor + 1 < Fpr.Length && Fpr[cursor + 1] <= target)
             {
                 cursor++;

@@ -62,8 +62,13 @@ public class GaussianLikelihoodTests
         float[] confident = [1 - 1e-9f, 1e-9f];
         Assert.Equal(1.0f, confident[0]);
         Assert.Equal(-Math.Log(1e-9f), LogitScaledConfidence.Of(confident, 0), 6);
-        var predictions = new Predictions([5, 9], [0, 2], [0.7f, 0.2f, 0.1f, 0.7f, 0.2f, 0.1f], [0, 0], 3);
-        Assert.Equal([Math.Log(0.7f) - Math.Log(0.2f + 0.1f), Math.Log(0.1f) - Math.Log(0.7f + 0.2f)], LogitScaledConfidence.Of(predictions));
+        // From predictions, log p_y comes from the loss (−log p_y): a never-seen class with p_y = e^-200 (0 in float32)
+        // keeps its φ ≈ −200 instead of the guard's log 1e-45 ≈ −103.6 for every such sample.
+        var predictions = new Predictions([5, 9, 11], [0, 2, 1], [0.7f, 0.2f, 0.1f, 0.7f, 0.2f, 0.1f, 0.5f, 0f, 0.5f], [-Math.Log(0.7), -Math.Log(0.1), 200], 3);
+        double[] phi = LogitScaledConfidence.Of(predictions);
+        Assert.Equal(Math.Log(0.7 / 0.3), phi[0], 6);
+        Assert.Equal(Math.Log(0.1 / 0.9), phi[1], 6);
+        Assert.Equal(-200, phi[2], 9);
         Assert.Throws<ArgumentOutOfRangeException>(() => LogitScaledConfidence.Of([0.5f, 0.5f], 2));
     }
 }
