@@ -51,7 +51,7 @@ internal static class CompareCommand
             var settings = ResolveSettings(names, parse.GetValue(config), parse.GetValue(set) ?? []);
             ComparisonReport report = Run(parse.GetValue(checkpoint)!, parse.GetValue(data), forget.Resolve(parse), names, settings, seedList, parse.GetValue(retrained),
                 CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(saveModels), parse.GetValue(verbose), cancellationToken,
-                evidence.Probe(parse), evidence.Relearn(parse), parse.GetValue(overwrite), evidence.ProbeLayers(parse), precision.Resolve(parse));
+                evidence.Probe(parse), evidence.Relearn(parse), parse.GetValue(overwrite), evidence.ProbeLayers(parse), precision.Resolve(parse), evidence.Attacks(parse));
             Console.WriteLine(report.ToMarkdown());
             return Task.FromResult(Program.ExitOk);
         });
@@ -104,7 +104,7 @@ internal static class CompareCommand
         return result;
     }
 
-    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null, bool overwrite = false, IReadOnlyList<string>? probeLayers = null, Engine.PrecisionOptions? precision = null)
+    internal static ComparisonReport Run(string checkpoint, string? data, ForgetRequest request, IReadOnlyList<string> methods, Dictionary<string, IMethodOptions> settings, IReadOnlyList<ulong> seeds, string? retrained, torch.Device device, int workers, string output, bool saveModels, bool verbose, CancellationToken cancellationToken, bool probe = true, RelearnOptions? relearn = null, bool overwrite = false, IReadOnlyList<string>? probeLayers = null, Engine.PrecisionOptions? precision = null, DeepUnlearn.Evaluation.Attacks.PerExampleAttackOptions? attacks = null)
     {
         using ILoggerFactory logging = CliLogging.Create(verbose);
         using RunDirectory runDirectory = RunDirectory.Claim(output, overwrite ? RunDirectoryMode.Overwrite : RunDirectoryMode.New);
@@ -123,6 +123,7 @@ internal static class CompareCommand
                 ["probe"] = probe,
                 ["probe_layers"] = probeLayers,
                 ["relearn"] = relearn,
+                ["attacks"] = attacks,
                 ["settings"] = settings.ToDictionary(kv => kv.Key, kv => (object)SettingsBinder.Describe(kv.Value)),
                 ["precision"] = session.Precision.Describe(),
             },
@@ -138,6 +139,7 @@ internal static class CompareCommand
             Probe = probe,
             ProbeLayers = probeLayers,
             Relearn = relearn,
+            Attacks = attacks,
         };
         ComparisonReport report = runner.Run(methods, settings, seeds, retrained, cancellationToken);
         report.Write(output);

@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeepUnlearn.Configuration;
 using DeepUnlearn.Evaluation;
+using DeepUnlearn.Evaluation.Attacks;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
@@ -27,6 +28,7 @@ internal static class UnlearnCommand
         var method = new Option<string>("--method") { Description = $"The method: {string.Join(", ", MethodRegistry.Names)}.", Required = true };
         var retrained = new Option<string?>("--retrained") { Description = "A model retrained without the forget set (for Avg. Gap, JS divergence, distance, speed-up)." };
         var data = new Option<string?>("--data") { Description = "Dataset; defaults to the one recorded in the checkpoint." };
+        var references = new Option<string?>("--reference-models") { Description = "With --attacks: comma-separated checkpoints retrained without the forget set with seeds other than --retrained's (at least --attack-references of them; 'compare --attacks --save-models' writes them as models/reference-seed*.safetensors)." };
         var forget = new ForgetOptions();
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
@@ -40,7 +42,7 @@ internal static class UnlearnCommand
         var precision = new PrecisionCliOptions();
         var command = new Command("unlearn", "Unlearn a deletion request with one method; writes the unlearned checkpoint, run.json, metrics.json and report.md.")
         {
-            checkpoint, method, retrained, data, device, seed, output, overwrite, workers, config, set, verbose,
+            checkpoint, method, retrained, data, references, device, seed, output, overwrite, workers, config, set, verbose,
         };
         forget.AddTo(command);
         evidence.AddTo(command);
@@ -62,13 +64,21 @@ internal static class UnlearnCommand
             evidence.Relearn(parse),
             parse.GetValue(overwrite),
             cancellationToken,
-            precision.Resolve(parse))));
+            precision.Resolve(parse),
+            evidence.Attacks(parse),
+            parse.GetValue(references))));
         return command;
     }
 
-    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, bool probe, RelearnOptions? relearn, bool overwrite, CancellationToken cancellationToken, Engine.PrecisionOptions precision)
+    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, bool probe, RelearnOptions? relearn, bool overwrite, CancellationToken cancellationToken, Engine.PrecisionOptions precision, PerExampleAttackOptions? attacks = null, string? referenceList = null)
     {
         MethodEntry entry = MethodRegistry.Find(methodName);
+        string[] referencePaths = (referenceList ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (attacks is not null && (retrainedPath is null || referencePaths.Length < attacks.ReferenceModels))
+        {
+            // Checked before unlearning: the attacks need a held-out retrained model and K others as the reference distribution.
+            throw new ArgumentException($"--attacks needs --retrained (the retrained model the unlearned one is compared with, example by example) and --reference-models with at least --attack-references = {attacks.ReferenceModels} other retrained checkpoints ({referencePaths.Length} given); 'compare --attacks' trains them for you");
+        }
         IMethodOptions options = CommonOptions.Resolve(entry.Defaults(), entry.Name, configPath, assignments, [entry.Name]);
         options.Validate();
         using ILoggerFactory logging = CliLogging.Create(verbose);
@@ -119,10 +129,12 @@ internal static class UnlearnCommand
 
         Console.Error.WriteLine("unlearn: evaluating (forget, retain and test sets)");
         var evaluator = new UnlearningEvaluator(context) { Probe = probe, Relearn = relearn };
-        UnlearningMetrics original = evaluator.Metrics("original", evaluator.Evaluate(session.Original, cancellationToken), 0);
+        ModelEvaluation originalEvaluation = evaluator.Evaluate(session.Original, cancellationToken);
+        UnlearningMetrics original = evaluator.Metrics("original", originalEvaluation, 0);
         ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
         UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(entry.Name), evaluation, outcome.Seconds, outcome.Diagnostics);
         UnlearningMetrics? retrained = null;
+        PerExampleAttackReport? attackReport = null;
         if (retrainedPath is not null)
         {
             var (model, retrainedMetadata) = Checkpoint.Load(retrainedPath, device);
@@ -132,15 +144,50 @@ internal static class UnlearnCommand
                 ModelEvaluation retrainedEvaluation = evaluator.Evaluate(model, cancellationToken);
                 retrained = evaluator.Metrics("retrain", retrainedEvaluation, retrainedMetadata.Seconds ?? 0);
                 metrics = UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrained, retrainedEvaluation);
+                if (attacks is not null)
+                {
+                    attackReport = Attacks(attacks, referencePaths, session, context, seed, metrics.Method, evaluation, originalEvaluation, retrainedEvaluation, cancellationToken);
+                }
             }
         }
-        JsonFile.Write(runDirectory.Staged("metrics.json"), new { original, unlearned = metrics, retrained });
+        JsonFile.Write(runDirectory.Staged("metrics.json"), new { original, unlearned = metrics, retrained, attacks = attackReport });
         string report = Report(entry, options, session, original, metrics, retrained, unlearnedPath);
+        if (attackReport is not null)
+        {
+            AttackFiles.Write(runDirectory.StagingFolder(), attackReport);
+            report += Environment.NewLine + attackReport.ToMarkdown(AttackFiles.RocFileName);
+        }
         AtomicFile.WriteAllText(runDirectory.Staged("report.md"), report);
-        // A replaced run's method sidecar (PGU's retain space) goes unless this method wrote one.
-        runDirectory.Publish([Path.GetFileName(PguRetainSpace.PathFor(unlearnedPath))]);
+        // A replaced run's optional outputs (PGU's retain space, the attack files) go unless this run wrote them.
+        runDirectory.Publish([Path.GetFileName(PguRetainSpace.PathFor(unlearnedPath)), AttackFiles.JsonFileName, AttackFiles.RocFileName]);
         Console.WriteLine(report);
         return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// The per-example attacks on one unlearned model (and on the original, "do nothing"): negatives from
+    /// <c>--retrained</c>, the reference distribution from the K <c>--reference-models</c>.
+    /// </summary>
+    private static PerExampleAttackReport Attacks(PerExampleAttackOptions options, string[] referencePaths, UnlearningSession session, UnlearningContext context, ulong seed, string label, ModelEvaluation unlearned, ModelEvaluation original, ModelEvaluation retrained, CancellationToken cancellationToken)
+    {
+        Console.Error.WriteLine($"unlearn: per-example attacks against {options.ReferenceModels} reference models");
+        var attacks = new PerExampleAttacks(options);
+        attacks.AddRetrained(seed, ModelOutputs.Of(retrained.Forget, retrained.Test));
+        foreach (string path in referencePaths.Take(options.ReferenceModels))
+        {
+            var (model, metadata) = Checkpoint.Load(path, session.Device);
+            using (model)
+            {
+                if (metadata.Model.Name != session.Metadata.Model.Name || metadata.Model.NumClasses != session.Metadata.Model.NumClasses)
+                {
+                    throw new ArgumentException($"--reference-models '{path}' is a {metadata.Model.Name} with {metadata.Model.NumClasses} classes; the original is a {session.Metadata.Model.Name} with {session.Metadata.Model.NumClasses}");
+                }
+                attacks.AddReference(ReferenceRetrains.Outputs(model, context, cancellationToken).Outputs);
+            }
+        }
+        attacks.AddTarget(ComparisonReport.DoNothing, seed, ModelOutputs.Of(original.Forget, original.Test));
+        attacks.AddTarget(label, seed, ModelOutputs.Of(unlearned.Forget, unlearned.Test));
+        return attacks.Compute() with { ClassWise = context.IsClassWise };
     }
 
     private static string Report(MethodEntry entry, IMethodOptions options, UnlearningSession session, UnlearningMetrics original, UnlearningMetrics unlearned, UnlearningMetrics? retrained, string unlearnedPath)

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Engine;
+using DeepUnlearn.Evaluation.Attacks;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
@@ -33,6 +34,12 @@ public sealed class ComparisonRunner(UnlearningSession session)
 
     /// <summary>Relearn-time settings for every model (null: not measured).</summary>
     public RelearnOptions? Relearn { get; init; }
+
+    /// <summary>
+    /// Per-example attacks relative to retraining (offline U-LiRA and the NeurIPS'23 ε); null (the default) skips them.
+    /// They cost up to K extra retrains (<see cref="PerExampleAttacks.ExtraReferencesNeeded"/>).
+    /// </summary>
+    public PerExampleAttackOptions? Attacks { get; init; }
 
     /// <summary>Where to save each unlearned model (<c>{method}-seed{seed}.safetensors</c>); null to keep none.</summary>
     public string? ModelDirectory { get; init; }
@@ -66,6 +73,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
         UnlearningMetrics? original = null;
         ModelEvaluation? originalEvaluation = null;
         double? chance = null;
+        var attacks = Attacks is null ? null : new AttackInputs(new PerExampleAttacks(Attacks), retrainedCheckpoint is not null);
         foreach (ulong seed in seeds)
         {
             UnlearningContext context = _session.Context(seed, Progress);
@@ -84,6 +92,8 @@ public sealed class ComparisonRunner(UnlearningSession session)
             runs.Add(retrainedMetrics);
             // "Do nothing": the original scored against this seed's retrained model, the baseline every method must beat.
             runs.Add(UnlearningEvaluator.CompareToRetrained(original with { Method = ComparisonReport.DoNothing, Seed = seed }, originalEvaluation!, retrainedMetrics, retrainedEvaluation));
+            attacks?.Retrained(seed, retrainedEvaluation);
+            attacks?.Target(ComparisonReport.DoNothing, seed, originalEvaluation!);
             foreach (string method in methods.Where(m => m != "retrain"))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -94,8 +104,10 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
                 UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(method), evaluation, outcome.Seconds, outcome.Diagnostics);
                 runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
+                attacks?.Target(metrics.Method, seed, evaluation);
             }
         }
+        PerExampleAttackReport? attackReport = attacks?.Run(this, instances["retrain"], seeds, cancellationToken);
         string libtorch = TorchRuntime.EnsureInitialized().LibTorchVersion;
         return new ComparisonReport
         {
@@ -112,6 +124,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             ChanceTestAccuracy = chance,
             Runs = runs,
             References = references,
+            Attacks = attackReport,
         };
     }
 
@@ -183,6 +196,55 @@ public sealed class ComparisonRunner(UnlearningSession session)
         foreach (ICheckpointSidecar sidecar in outcome.Sidecars)
         {
             sidecar.SaveBeside(path);
+        }
+    }
+
+    /// <summary>The outputs the per-example attacks collect during a comparison, then the extra references.</summary>
+    private sealed class AttackInputs(PerExampleAttacks attacks, bool sharedRetrained)
+    {
+        private int[]? _forgetIds;
+        private int[]? _populationIds;
+        private ModelOutputs? _shared;
+
+        public void Retrained(ulong seed, ModelEvaluation evaluation)
+        {
+            // One --retrained checkpoint serves every seed: one model, not one per seed (it must not reference itself).
+            ModelOutputs outputs = sharedRetrained ? _shared ??= Outputs(evaluation) : Outputs(evaluation);
+            attacks.AddRetrained(seed, outputs);
+        }
+
+        public void Target(string method, ulong seed, ModelEvaluation evaluation) => attacks.AddTarget(method, seed, Outputs(evaluation));
+
+        public PerExampleAttackReport Run(ComparisonRunner runner, IUnlearningMethod retrain, IReadOnlyList<ulong> seeds, CancellationToken cancellationToken)
+        {
+            int extra = PerExampleAttacks.ExtraReferencesNeeded(attacks.Options.ReferenceModels, sharedRetrained ? 1 : seeds.Count);
+            IReadOnlyList<ulong> referenceSeeds = ReferenceRetrains.Seeds(extra, attacks.Options.ReferenceSeedStart, seeds);
+            var trained = ReferenceRetrains.Train(referenceSeeds, s => runner._session.Context(s, runner.Progress), retrain, runner.Status,
+                (s, outcome) => runner.SaveModel("reference", s, outcome), cancellationToken);
+            foreach (var (_, forgetIds, populationIds, outputs, _) in trained)
+            {
+                CheckOrder(forgetIds, populationIds);
+                attacks.AddReference(outputs);
+            }
+            runner.Status?.Report("attacks: scoring every forget example (U-LiRA, ε)");
+            return attacks.Compute() with { ExtraTrainingRuns = extra, ReferenceSeeds = referenceSeeds, ClassWise = runner._session.Sets.ForgottenClasses.Length > 0 };
+        }
+
+        private ModelOutputs Outputs(ModelEvaluation evaluation)
+        {
+            // The evaluator's test predictions are the population: held out by every model, remaining classes only for a class-wise request.
+            CheckOrder(evaluation.Forget.Ids, evaluation.Test.Ids);
+            return ModelOutputs.Of(evaluation.Forget, evaluation.Test);
+        }
+
+        private void CheckOrder(int[] forgetIds, int[] populationIds)
+        {
+            _forgetIds ??= forgetIds;
+            _populationIds ??= populationIds;
+            if (!forgetIds.AsSpan().SequenceEqual(_forgetIds) || !populationIds.AsSpan().SequenceEqual(_populationIds))
+            {
+                throw new InvalidOperationException("the forget or test set came in a different order for two models; the per-example attacks need one order");
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using DeepUnlearn.Evaluation;
+using DeepUnlearn.Evaluation.Attacks;
 
 namespace DeepUnlearn.Reporting;
 
@@ -52,6 +53,9 @@ public sealed record ComparisonReport
     /// the <c>retrain</c> rows of <see cref="Runs"/>.
     /// </summary>
     public IReadOnlyList<UnlearningMetrics> References { get; init; } = [];
+
+    /// <summary>Per-example attacks relative to retraining (<c>--attacks</c>; null when not run).</summary>
+    public PerExampleAttackReport? Attacks { get; init; }
 
     /// <summary>
     /// The label of the "do nothing" rows: the original model scored against the retrained one (with its Gap), the
@@ -208,6 +212,10 @@ public sealed record ComparisonReport
             AppendRelearn(sb);
         }
         OutputEvidenceReport.AppendMarkdown(this, sb);
+        if (Attacks is not null)
+        {
+            sb.Append(Attacks.ToMarkdown());
+        }
         sb.AppendLine("![UA, RA, TA and MIA per method](metrics.svg)");
         sb.AppendLine();
         sb.AppendLine("![Time per method](time.svg)");
@@ -290,5 +298,9 @@ public sealed record ComparisonReport
             maxValue: 100));
         AtomicFile.WriteAllText(Path.Combine(directory, "time.svg"), TimeChart(summaries));
         OutputEvidenceReport.WriteCharts(this, directory);
+        if (Attacks is not null)
+        {
+            AttackFiles.Write(directory, Attacks);
+        }
     }
 }
