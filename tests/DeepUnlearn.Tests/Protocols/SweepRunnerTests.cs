@@ -152,8 +152,18 @@ public class SweepRunnerTests
         }
         // No grid point ran on the reported request.
         Assert.DoesNotContain(cells.Values, c => c.Manifest.RequestId == "trouser" && c.Manifest.GridIndex is not null);
-        Assert.Equal(JsonFile.Read<List<SelectionRecord>>(temp.Combine(SweepDirectory.SelectionsFile))[0].ChosenIndex, best);
-        Assert.Contains($"chose **rho={chosenRho}**", LeaderboardWriter.Markdown(LeaderboardBuilder.Build([temp.Path])), StringComparison.Ordinal);
+        SelectionRecord stored = JsonFile.Read<List<SelectionRecord>>(temp.Combine(SweepDirectory.SelectionsFile))[0];
+        Assert.Equal(best, stored.ChosenIndex);
+        string markdown = LeaderboardWriter.Markdown(LeaderboardBuilder.Build([temp.Path]));
+        Assert.Contains($"chose **rho={chosenRho}**", markdown, StringComparison.Ordinal);
+
+        // The grid is written with the choice, and a choice at either end of it is flagged everywhere.
+        GridAxis axis = Assert.Single(stored.Grid);
+        Assert.Equal(recipe.Method("famr").Grid[0].Values, axis.Values);
+        Assert.Contains("grid rho ∈ [" + string.Join(", ", axis.Values) + "]", markdown, StringComparison.Ordinal);
+        bool atEdge = best == 0 || best == axis.Values.Count - 1;
+        Assert.Equal(atEdge, stored.EdgeWarnings.Count == 1);
+        Assert.Equal(atEdge, markdown.Contains("GRID EDGE: famr: rho = " + chosenRho, StringComparison.Ordinal));
     }
 
     [Fact]
