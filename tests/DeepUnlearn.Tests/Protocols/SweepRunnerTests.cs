@@ -109,6 +109,21 @@ public class SweepRunnerTests
     }
 
     [Fact]
+    public void Run_DerivedScaleWithoutExpectation_WarnsWithTheFullRecipesExpectationBesideTheOriginalsAccuracy()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 1, gridPoints: 0, expectedAccuracy: 85, extra: """
+        , "scales": { "small": { "description": "fewer", "seeds": [1] } }
+        """).WithScale("small");
+        SweepSummary summary = Sweep(recipe, temp.Path, new SyntheticCellRunner(10) { OriginalTestAccuracy = 74.75 });
+        Assert.Equal("no-expectation", summary.Original.Verdict);
+        string banner = Assert.Single(LeaderboardWriter.Banners(LeaderboardBuilder.Build([temp.Path])), b => b.StartsWith("ORIGINAL:", StringComparison.Ordinal));
+        Assert.Contains("its test accuracy: 74.75%", banner, StringComparison.Ordinal);
+        Assert.Contains("the full recipe expects ≥ 85.00% (the test)", banner, StringComparison.Ordinal);
+        Assert.Contains("undertrained", banner, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_AnotherRecipeInTheSameDirectory_IsRefused()
     {
         using var temp = new TempDirectory();
