@@ -108,6 +108,21 @@ internal static class CommonOptions
             {
                 throw new ArgumentException($"--config '{configPath}' must hold a JSON object of scopes ({string.Join(", ", knownScopes)})");
             }
+            if (IsProtocolRecipe(doc.RootElement))
+            {
+                // A protocol recipe (recipes/protocols/*.json) is also a training config: its training section is the
+                // train scope, so one file holds a benchmark's training recipe. It is read strictly, as sweep reads it.
+                Protocols.ProtocolRecipe recipe = Protocols.RecipeParser.Load(configPath);
+                if (!knownScopes.Contains("train"))
+                {
+                    throw new ArgumentException($"--config '{configPath}' is a protocol recipe, which gives the train scope only; this command reads: {string.Join(", ", knownScopes)}");
+                }
+                if (scope == "train")
+                {
+                    result = SettingsBinder.Apply(result, recipe.Training, scope);
+                }
+                return byScope.TryGetValue(scope, out var overrides) ? SettingsBinder.Apply(result, overrides, scope) : result;
+            }
             foreach (JsonProperty p in doc.RootElement.EnumerateObject())
             {
                 if (!knownScopes.Contains(p.Name))
@@ -126,6 +141,9 @@ internal static class CommonOptions
         }
         return result;
     }
+
+    private static bool IsProtocolRecipe(JsonElement root) =>
+        root.TryGetProperty("schema", out JsonElement schema) && schema.ValueKind == JsonValueKind.String && schema.GetString() == Protocols.ProtocolRecipe.SchemaId;
 
     /// <summary>
     /// The --config file as JSON: read with a size limit, a syntax error reported with the file and line, and a key that

@@ -145,7 +145,7 @@ public sealed class ProtocolCommandTests : IDisposable
         Assert.True(exit == Program.ExitOk, error);
         Assert.Contains("SCALE SMALL: a smaller budget", output, StringComparison.Ordinal);
         Assert.Contains("UA ours | UA paper", output, StringComparison.Ordinal);
-        Assert.Contains("| retrain (Retrain) | 100.00 | 100.00 |", output, StringComparison.Ordinal);
+        Assert.Contains("| retrain (Retrain) | 100.00 | 100.00 (unverified) |", output, StringComparison.Ordinal);
         Assert.Contains("| finetune (FT) |", output, StringComparison.Ordinal);
         Assert.Contains("unknown", output, StringComparison.Ordinal);
         Assert.Contains("Table 3", output, StringComparison.Ordinal);

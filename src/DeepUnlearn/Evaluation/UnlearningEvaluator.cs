@@ -108,7 +108,12 @@ public sealed class UnlearningEvaluator(UnlearningContext context, int batchSize
         // SalUn: shadow members are the first |test| retain samples, shadow non-members the test set.
         Predictions members = evaluation.Retain.Take(evaluation.Test.Count);
         double[] forgetConfidence = evaluation.Forget.TrueClassConfidence();
-        double mia = MembershipInference.SvcEfficacyPercent(members.TrueClassConfidence(), evaluation.Test.TrueClassConfidence(), forgetConfidence);
+        // SalUn's Subset(retain, range(len(test))) assumes |retain| ≥ |test|, so its SVC always trains on two equal
+        // classes. Where the retain set is the smaller (reduced-scale protocols), the first |retain| test samples keep
+        // them equal: an SVC trained on more non-members leans to them and calls every forget sample a non-member
+        // (MIA-efficacy 100) when confidences carry no membership signal, whatever the model did.
+        int shadow = Math.Min(evaluation.Retain.Count, evaluation.Test.Count);
+        double mia = MembershipInference.SvcEfficacyPercent(evaluation.Retain.Take(shadow).TrueClassConfidence(), evaluation.Test.Take(shadow).TrueClassConfidence(), forgetConfidence);
         return new UnlearningMetrics
         {
             Method = method,

@@ -29,6 +29,12 @@ public sealed record CellMetrics
     /// <summary>MIA-efficacy: share of forget samples the SVC attack calls non-members.</summary>
     public required double MiaEfficacy { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="MiaEfficacy"/> comes from degenerate forget outputs (the evaluator's test: all-or-nothing
+    /// efficacy with nearly every forget confidence at one value), so that 0 or 100 says nothing about membership.
+    /// </summary>
+    public bool MiaDegenerate { get; init; }
+
     /// <summary>The same with a loss-threshold attack.</summary>
     public double? LossMiaEfficacy { get; init; }
 

@@ -193,6 +193,7 @@ public sealed class EngineCellRunner : ICellRunner
         ForgottenClassTestAccuracy = m.ForgottenClassTestAccuracy,
         ValidationAccuracy = validationAccuracy,
         MiaEfficacy = m.MiaEfficacy,
+        MiaDegenerate = m.MiaDegenerate,
         LossMiaEfficacy = m.LossMiaEfficacy,
         JsDivergenceForget = m.JsDivergenceForget,
         JsDivergenceTest = m.JsDivergenceTest,

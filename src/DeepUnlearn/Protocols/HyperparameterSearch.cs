@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 
 namespace DeepUnlearn.Protocols;
@@ -90,8 +91,48 @@ public static class HyperparameterSearch
         SelectionCandidate? best = error is null
             ? candidates.Where(c => c.Gap is not null).OrderBy(c => c.Gap).ThenBy(c => c.Index).First()
             : null;
-        return new SelectionRecord(method.Label, validation, reports, Criterion, candidates, best?.Index, best?.Settings, error);
+        return new SelectionRecord(method.Label, validation, reports, Criterion, candidates, best?.Index, best?.Settings, error)
+        {
+            Grid = method.Grid,
+            EdgeWarnings = best is null ? [] : EdgeWarnings(method, best.Settings),
+        };
     }
+
+    /// <summary>
+    /// The axes of <paramref name="method"/>'s grid on which <paramref name="chosen"/> sits at the smallest or largest
+    /// candidate (numeric axes of two or more values): the search could not see whether going further helps.
+    /// </summary>
+    public static IReadOnlyList<string> EdgeWarnings(RecipeMethod method, IReadOnlyDictionary<string, string> chosen)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(chosen);
+        var warnings = new List<string>();
+        foreach (GridAxis axis in method.Grid)
+        {
+            if (axis.Values.Count < 2 || !chosen.TryGetValue(axis.Key, out string? value))
+            {
+                continue;
+            }
+            double[] numbers = axis.Values.Select(Number).OfType<double>().ToArray();
+            if (numbers.Length != axis.Values.Count || Number(value) is not double picked)
+            {
+                continue;
+            }
+            string grid = $"[{string.Join(", ", axis.Values)}]";
+            if (picked == numbers.Max())
+            {
+                warnings.Add($"{method.Label}: {axis.Key} = {value} is the largest value of its grid {grid}; the best setting may lie above it (widen the grid)");
+            }
+            else if (picked == numbers.Min())
+            {
+                warnings.Add($"{method.Label}: {axis.Key} = {value} is the smallest value of its grid {grid}; the best setting may lie below it (widen the grid)");
+            }
+        }
+        return warnings;
+    }
+
+    private static double? Number(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : null;
 
     private static CellMetrics? Find(IReadOnlyDictionary<string, CellRecord> cells, string id) =>
         cells.TryGetValue(id, out CellRecord? cell) && cell.Ok ? cell.Metrics : null;

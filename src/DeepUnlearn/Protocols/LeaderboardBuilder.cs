@@ -111,6 +111,7 @@ public static class LeaderboardBuilder
                 Settings = first?.Manifest.Settings ?? (method == Cell.Retrain ? new Dictionary<string, string>() : recipe.Method(method).Settings),
                 Qualifiers = ok.Select(m => m.Qualifier).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
                 Seeds = ok.Length,
+                MiaDegenerateSeeds = ok.Count(m => m.MiaDegenerate),
                 Failed = seeds.Count(c => c is { Ok: false }),
                 Missing = seeds.Count(c => c is null),
                 Metrics = metrics,

@@ -29,6 +29,9 @@ public sealed record LeaderboardRow
     /// <summary>Per metric key (<c>ua</c>, <c>ra</c>, <c>ta</c>, <c>ta_forgotten</c>, <c>va</c>, <c>mia</c>, <c>loss_mia</c>, <c>js_forget</c>, <c>seconds</c>): its summary over seeds.</summary>
     public required IReadOnlyDictionary<string, MetricSummary> Metrics { get; init; }
 
+    /// <summary>Seeds whose MIA-efficacy came from degenerate forget outputs (<see cref="CellMetrics.MiaDegenerate"/>); tables mark its MIA with †.</summary>
+    public int MiaDegenerateSeeds { get; init; }
+
     /// <summary>SalUn's Avg. Gap of the means: mean over UA, RA, TA, MIA of |mean − retrain's mean| (0 for retrain).</summary>
     public double? Gap { get; init; }
 

@@ -79,6 +79,10 @@ public static class LeaderboardWriter
         {
             banners.Add($"ORIGINAL: {check.Message}");
         }
+        foreach (string warning in board.Selections.SelectMany(s => s.EdgeWarnings))
+        {
+            banners.Add($"GRID EDGE: {warning}");
+        }
         if (board.Failed.Count > 0 || board.Missing.Count > 0)
         {
             banners.Add($"INCOMPLETE: {board.Failed.Count} cells failed and {board.Missing.Count} are missing; rows show how many seeds they average");
@@ -100,6 +104,8 @@ public static class LeaderboardWriter
             sb.AppendLine(">");
         }
         sb.AppendLine(s_inv, $"Recipe `{recipe.Name}` (hash `{recipe.ShortHash}`), scale {recipe.ScaleLabel}; {recipe.Model.Name} on {recipe.Dataset.Name}; seeds {string.Join(", ", recipe.Seeds)}.");
+        sb.AppendLine();
+        sb.AppendLine(s_inv, $"Training of the original and the oracles: {FormatSettings(recipe.Training)}{(recipe.TrainingSource is null ? "" : $" — {recipe.TrainingSource}")}{VerificationMark.Suffix(recipe.TrainingVerified)}.");
         sb.AppendLine();
         sb.AppendLine(s_inv, $"Percent except times. UA = 100 − forget accuracy, RA = retain accuracy, TA = test accuracy (on the remaining classes for class-wise requests; TA-f on the forgotten ones), MIA = SalUn's MIA-efficacy, Gap = SalUn's Avg. Gap of the means to retrain over UA, RA, TA, MIA; time = the method's wall time (retrain: the oracle's training). Each cell: {StatisticText}. Pareto: no other method is both faster and closer to retrain.");
         foreach (LeaderboardTable table in board.Tables)
@@ -141,7 +147,7 @@ public static class LeaderboardWriter
             LeaderboardRow? row = board.Tables.SelectMany(t => t.Rows).FirstOrDefault(r => r.Method == method.Label && r.Seeds > 0);
             IReadOnlyDictionary<string, string> settings = row?.Settings ?? method.Settings;
             string searched = method.HasGrid ? " (searched on the validation request; see below)" : "";
-            sb.AppendLine(s_inv, $"- `{method.Label}`: {FormatSettings(settings)}{searched}{(method.Source is null ? "" : $" — {method.Source}")}");
+            sb.AppendLine(s_inv, $"- `{method.Label}`: {FormatSettings(settings)}{searched}{(method.Source is null ? "" : $" — {method.Source}")}{VerificationMark.Suffix(method.SourceVerified)}");
         }
         if (board.Selections.Count > 0)
         {
@@ -153,8 +159,13 @@ public static class LeaderboardWriter
             {
                 sb.AppendLine();
                 string choice = s.Chosen is null ? $"**no choice**: {s.Error}" : $"chose **{FormatSettings(s.Chosen)}**";
-                sb.AppendLine(s_inv, $"`{s.Method}` on `{s.ValidationRequest}` (used for {string.Join(", ", s.ReportRequests.Select(r => $"`{r}`"))}): {choice}");
+                sb.AppendLine(s_inv, $"`{s.Method}` on `{s.ValidationRequest}` (used for {string.Join(", ", s.ReportRequests.Select(r => $"`{r}`"))}): {choice}; grid {FormatGrid(s.Grid)}");
                 sb.AppendLine();
+                foreach (string warning in s.EdgeWarnings)
+                {
+                    sb.AppendLine(s_inv, $"> **GRID EDGE: {warning}**");
+                    sb.AppendLine();
+                }
                 sb.AppendLine("| # | settings | seeds | failed | UA | RA | VA | MIA | validation Gap ↓ |");
                 sb.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (SelectionCandidate c in s.Candidates)
@@ -221,7 +232,24 @@ public static class LeaderboardWriter
             string pareto = row.Pareto switch { true => "✓", false => "", null => "–" };
             sb.AppendLine($"| {row.Label} | {n} | {string.Join(" | ", columns.Select(c => Value(row, c)))} | {pareto} |");
         }
+        sb.Append(MiaFootnote(table));
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The note under a table whose MIA column carries a † (as <c>compare</c>'s report marks it): which rows, on how
+    /// many seeds, and why the number says nothing about membership there. Empty when no row is marked.
+    /// </summary>
+    public static string MiaFootnote(LeaderboardTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        LeaderboardRow[] marked = table.Rows.Where(r => r.MiaDegenerateSeeds > 0).ToArray();
+        if (marked.Length == 0)
+        {
+            return "";
+        }
+        string which = string.Join(", ", marked.Select(r => $"{r.Label} ({r.MiaDegenerateSeeds} of {r.Seeds} seeds)"));
+        return Environment.NewLine + $"† MIA-efficacy from degenerate forget outputs: {which}. At least 95% of the forget samples' true-class confidences lie within ±{Evaluation.MembershipInference.DegenerateBand} of one value, so the SVC puts the whole forget set on one side of its threshold: 0 or 100 says on which side that value falls, not whether the samples look like members." + Environment.NewLine;
     }
 
     /// <summary>Our numbers beside the published ones, column by column, for one request.</summary>
@@ -253,8 +281,9 @@ public static class LeaderboardWriter
         {
             PublishedRow? paper = published.Rows.FirstOrDefault(r => r.Method == row.Method);
             string name = paper?.PaperName is string p && p != row.Method ? $"{row.Label} ({p})" : row.Label;
-            sb.AppendLine($"| {name} | {string.Join(" | ", keys.Select(k => $"{Value(row, k)} | {PaperValue(paper, k)}"))} |");
+            sb.AppendLine($"| {name} | {string.Join(" | ", keys.Select(k => $"{Value(row, k)} | {PaperValue(paper, k, published.Verified)}"))} |");
         }
+        sb.Append(MiaFootnote(table));
         return sb.ToString();
     }
 
@@ -269,7 +298,7 @@ public static class LeaderboardWriter
         {
             sb.Append(s_inv, $",{m}_mean,{m}_ci95,{m}_std");
         }
-        sb.AppendLine(",gap,speed_up,time_ratio,pareto,within_budget,settings");
+        sb.AppendLine(",mia_degenerate_seeds,gap,speed_up,time_ratio,pareto,within_budget,settings");
         foreach (LeaderboardTable table in board.Tables)
         {
             foreach (LeaderboardRow row in table.Rows)
@@ -280,7 +309,7 @@ public static class LeaderboardWriter
                     MetricSummary? s = row.Get(m);
                     sb.Append(s_inv, $",{Raw(s?.Mean)},{Raw(s?.HalfWidth95)},{Raw(s?.Std)}");
                 }
-                sb.AppendLine(s_inv, $",{Raw(row.Gap)},{Raw(row.SpeedUp)},{Raw(row.TimeRatio)},{Bool(row.Pareto)},{Bool(row.WithinBudget)},{CsvText(FormatSettings(row.Settings))}");
+                sb.AppendLine(s_inv, $",{row.MiaDegenerateSeeds},{Raw(row.Gap)},{Raw(row.SpeedUp)},{Raw(row.TimeRatio)},{Bool(row.Pareto)},{Bool(row.WithinBudget)},{CsvText(FormatSettings(row.Settings))}");
             }
         }
         return sb.ToString();
@@ -374,6 +403,7 @@ public static class LeaderboardWriter
 
     private static string Value(LeaderboardRow row, string key) => key switch
     {
+        "mia" => CellText(row, key) + (row.MiaDegenerateSeeds > 0 ? " †" : ""),
         "gap" => Num(row.Gap),
         "speed_up" => row.Method == Cell.Retrain ? "1.0" : Num(row.SpeedUp, 1),
         "time_ratio" => Num(row.TimeRatio, 3),
@@ -384,7 +414,7 @@ public static class LeaderboardWriter
 
     private static string TexValue(LeaderboardRow row, string key)
     {
-        string text = Value(row, key).Replace("±", "\\pm", StringComparison.Ordinal).Replace("–", "--", StringComparison.Ordinal);
+        string text = Value(row, key).Replace("±", "\\pm", StringComparison.Ordinal).Replace("–", "--", StringComparison.Ordinal).Replace(" †", "^{\\dagger}", StringComparison.Ordinal);
         return text == "--" ? text : $"${text}$";
     }
 
@@ -393,16 +423,21 @@ public static class LeaderboardWriter
     private static string Num(double? value, int decimals = 2) =>
         value is double v ? v.ToString("F" + decimals.ToString(s_inv), s_inv) : "–";
 
-    private static string PaperValue(PublishedRow? row, string key)
+    /// <summary>A published value as the table prints it; values of a table nobody verified say so next to the number.</summary>
+    private static string PaperValue(PublishedRow? row, string key, bool verified)
     {
         if (row?.Get(key) is not double value)
         {
             return "unknown";
         }
-        return row.Get(key + "_std") is double std
+        string text = row.Get(key + "_std") is double std
             ? $"{value.ToString("F2", s_inv)} ± {std.ToString("F2", s_inv)} (std)"
             : value.ToString("F2", s_inv);
+        return verified ? text : $"{text} (unverified)";
     }
+
+    private static string FormatGrid(IReadOnlyList<GridAxis> grid) =>
+        grid.Count == 0 ? "(none recorded)" : string.Join(" × ", grid.Select(a => $"{a.Key} ∈ [{string.Join(", ", a.Values)}]"));
 
     private static string FormatSettings(IReadOnlyDictionary<string, string> settings) =>
         settings.Count == 0 ? "defaults" : string.Join(", ", settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));

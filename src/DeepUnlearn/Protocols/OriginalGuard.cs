@@ -20,12 +20,16 @@ public static class OriginalGuard
         System.ArgumentNullException.ThrowIfNull(original);
         double? accuracy = original.Record.TestAccuracy;
         double? expected = recipe.Original.ExpectedTestAccuracy;
-        string source = recipe.Original.ExpectedSource ?? "the recipe";
+        string source = (recipe.Original.ExpectedSource ?? "the recipe") + VerificationMark.Suffix(recipe.Original.ExpectedVerified);
         string key = original.Record.Key;
         if (expected is null)
         {
+            // At a derived scale the full recipe's figure does not apply, but it says how far this original may be from a trained one.
+            string context = recipe.FullScaleOriginal?.ExpectedTestAccuracy is double full
+                ? $"; the full recipe expects ≥ {Format(full)} ({recipe.FullScaleOriginal.ExpectedSource ?? "the recipe"}{VerificationMark.Suffix(recipe.FullScaleOriginal.ExpectedVerified)}), so an original far below that is undertrained and its unlearning numbers (MIA-efficacy above all) describe an undertrained model"
+                : "";
             return new OriginalCheck(key, accuracy, null, null, "no-expectation",
-                $"recipe '{recipe.Name}' at scale {recipe.Scale} declares no expected test accuracy for the original; nothing guards against an undertrained original (its test accuracy: {Format(accuracy)})");
+                $"recipe '{recipe.Name}' at scale {recipe.Scale} declares no expected test accuracy for the original; nothing guards against an undertrained original (its test accuracy: {Format(accuracy)}){context}");
         }
         if (accuracy is null)
         {

@@ -40,6 +40,12 @@ public sealed record ProtocolRecipe
     /// <summary>The training recipe of the original and of every retrained oracle (<c>TrainingConfig</c> keys → values).</summary>
     public required IReadOnlyDictionary<string, string> Training { get; init; }
 
+    /// <summary>Where the training recipe comes from (paper, code, our choice), for the report.</summary>
+    public string? TrainingSource { get; init; }
+
+    /// <summary>Whether <see cref="Training"/> was checked against the text of <see cref="TrainingSource"/> (null: not said).</summary>
+    public bool? TrainingVerified { get; init; }
+
     /// <summary>A class-stratified subset of the training split of this size (null: all of it).</summary>
     public int? TrainSamples { get; init; }
 
@@ -72,6 +78,9 @@ public sealed record ProtocolRecipe
 
     /// <summary>What the applied derivation changes (null at full scale).</summary>
     public string? ScaleDescription { get; init; }
+
+    /// <summary>At a derived scale, the full recipe's original (its expectation gives the guard's message context); null at full scale.</summary>
+    public RecipeOriginal? FullScaleOriginal { get; init; }
 
     /// <summary>The file it was read from, if any.</summary>
     public string? SourcePath { get; init; }
@@ -135,7 +144,8 @@ public sealed record ProtocolRecipe
                 ? m with { Settings = m.SettingsWith(settings) }
                 : m).ToArray(),
             // The full scale's expectation does not apply to a smaller training budget.
-            Original = Original with { ExpectedTestAccuracy = derived.ExpectedTestAccuracy, ExpectedSource = derived.ExpectedSource },
+            Original = Original with { ExpectedTestAccuracy = derived.ExpectedTestAccuracy, ExpectedSource = derived.ExpectedSource, ExpectedVerified = derived.ExpectedVerified },
+            FullScaleOriginal = Original,
             Scale = scale,
             ScaleDescription = derived.Description,
             Scales = new Dictionary<string, RecipeScale>(),
@@ -191,12 +201,15 @@ public sealed record ProtocolRecipe
             },
             ["model"] = ModelJson(),
             ["training"] = CanonicalJson.Object(Training),
+            ["training_source"] = TrainingSource,
+            ["training_verified"] = TrainingVerified,
             ["train_samples"] = TrainSamples,
             ["original"] = new JsonObject
             {
                 ["seed"] = Original.Seed,
                 ["expected_test_accuracy"] = Original.ExpectedTestAccuracy,
                 ["expected_source"] = Original.ExpectedSource,
+                ["expected_verified"] = Original.ExpectedVerified,
             },
             ["requests"] = new JsonArray(Requests.Select(r => (JsonNode)new JsonObject
             {
@@ -212,6 +225,7 @@ public sealed record ProtocolRecipe
                 ["settings"] = CanonicalJson.Object(m.Settings),
                 ["grid"] = GridJson(m),
                 ["source"] = m.Source,
+                ["verified"] = m.SourceVerified,
             }).ToArray()),
             ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
             ["validation_seeds"] = new JsonArray(ValidationSeeds.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
@@ -241,6 +255,7 @@ public sealed record ProtocolRecipe
                     ["method_settings"] = methodSettings,
                     ["expected_test_accuracy"] = s.ExpectedTestAccuracy,
                     ["expected_source"] = s.ExpectedSource,
+                    ["expected_verified"] = s.ExpectedVerified,
                 };
             }
             json["scales"] = scales;

@@ -11,6 +11,12 @@ namespace DeepUnlearn.Protocols;
 /// <param name="Source">Where the settings come from (paper, code, our choice), for the report.</param>
 public sealed record RecipeMethod(string Label, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<GridAxis> Grid, string? Source)
 {
+    /// <summary>
+    /// Whether the settings were checked against the text of <see cref="Source"/> (null: the recipe does not say, e.g.
+    /// settings that are our own choice). Reports print it beside the settings.
+    /// </summary>
+    public bool? SourceVerified { get; init; }
+
     /// <summary>Whether the method has a search grid.</summary>
     public bool HasGrid => Grid.Count > 0;
 

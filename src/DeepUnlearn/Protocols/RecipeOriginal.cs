@@ -7,4 +7,11 @@ namespace DeepUnlearn.Protocols;
 /// code; a sweep refuses a weaker original unless told otherwise. Null when unknown (the guard then only warns).
 /// </param>
 /// <param name="ExpectedSource">Where <paramref name="ExpectedTestAccuracy"/> comes from.</param>
-public sealed record RecipeOriginal(ulong Seed, double? ExpectedTestAccuracy, string? ExpectedSource);
+public sealed record RecipeOriginal(ulong Seed, double? ExpectedTestAccuracy, string? ExpectedSource)
+{
+    /// <summary>
+    /// Whether <see cref="ExpectedTestAccuracy"/> was checked against the text of <see cref="ExpectedSource"/> (null: the
+    /// recipe does not say). Reports print the expectation as unverified unless this is true.
+    /// </summary>
+    public bool? ExpectedVerified { get; init; }
+}

@@ -19,18 +19,18 @@ public static partial class RecipeParser
 {
     private static readonly string[] s_topKeys =
     [
-        "schema", "name", "title", "notes", "dataset", "model", "training", "train_samples", "original", "requests",
+        "schema", "name", "title", "notes", "dataset", "model", "training", "training_source", "training_verified", "train_samples", "original", "requests",
         "methods", "seeds", "validation_seeds", "metrics", "published", "scales", "scale",
     ];
 
     private static readonly string[] s_datasetKeys = ["name", "spec", "num_classes", "description"];
     private static readonly string[] s_modelKeys = ["name", "stem"];
-    private static readonly string[] s_originalKeys = ["seed", "expected_test_accuracy", "expected_source"];
+    private static readonly string[] s_originalKeys = ["seed", "expected_test_accuracy", "expected_source", "expected_verified"];
     private static readonly string[] s_requestKeys = ["id", "forget", "role", "validation", "description"];
-    private static readonly string[] s_methodKeys = ["label", "settings", "grid", "source"];
+    private static readonly string[] s_methodKeys = ["label", "settings", "grid", "source", "verified"];
     private static readonly string[] s_publishedKeys = ["source", "url", "tables"];
     private static readonly string[] s_tableKeys = ["request", "table", "statistic", "verified", "verified_by", "rows", "note"];
-    private static readonly string[] s_scaleKeys = ["description", "training", "train_samples", "seeds", "validation_seeds", "method_settings", "expected_test_accuracy", "expected_source"];
+    private static readonly string[] s_scaleKeys = ["description", "training", "train_samples", "seeds", "validation_seeds", "method_settings", "expected_test_accuracy", "expected_source", "expected_verified"];
     private static readonly string[] s_appliedScaleKeys = ["name", "description"];
 
     /// <summary>The metric keys a recipe's <c>metrics</c> list may name.</summary>
@@ -120,8 +120,13 @@ public static partial class RecipeParser
             Dataset = new RecipeDataset(dataset.RequiredString("name"), dataset.OptionalString("spec"), numClasses, dataset.OptionalString("description")),
             Model = new RecipeModel(model.RequiredString("name"), model.OptionalString("stem")),
             Training = root.Settings("training"),
+            TrainingSource = root.OptionalString("training_source"),
+            TrainingVerified = OptionalBool(root, "training_verified"),
             TrainSamples = trainSamples,
-            Original = new RecipeOriginal(original.RequiredUInt64("seed"), Percent(original, "expected_test_accuracy"), original.OptionalString("expected_source")),
+            Original = new RecipeOriginal(original.RequiredUInt64("seed"), Percent(original, "expected_test_accuracy"), original.OptionalString("expected_source"))
+            {
+                ExpectedVerified = OptionalBool(original, "expected_verified"),
+            },
             Requests = requests,
             Methods = methods,
             Seeds = seeds,
@@ -231,7 +236,7 @@ public static partial class RecipeParser
                     grid.Add(new GridAxis(axis.Name, texts));
                 }
             }
-            methods.Add(new RecipeMethod(label, settings, grid, m.OptionalString("source")));
+            methods.Add(new RecipeMethod(label, settings, grid, m.OptionalString("source")) { SourceVerified = OptionalBool(m, "verified") });
         }
         return methods;
     }
@@ -270,9 +275,7 @@ public static partial class RecipeParser
                 }
                 rows.Add(new PublishedRow(method, r.OptionalString("paper_name"), values, r.OptionalString("note")));
             }
-            bool verified = t.Optional("verified") is JsonElement v
-                ? v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw t.Error("verified", "must be true or false")
-                : false;
+            bool verified = OptionalBool(t, "verified") ?? false;
             string? verifiedBy = t.OptionalString("verified_by");
             if (verified && verifiedBy is null)
             {
@@ -328,7 +331,10 @@ public static partial class RecipeParser
                 s.OptionalSeeds("validation_seeds"),
                 methodSettings,
                 Percent(s, "expected_test_accuracy"),
-                s.OptionalString("expected_source"));
+                s.OptionalString("expected_source"))
+            {
+                ExpectedVerified = OptionalBool(s, "expected_verified"),
+            };
         }
         return result;
     }
@@ -378,6 +384,16 @@ public static partial class RecipeParser
             throw root.Error("requests", $"request '{request.Id}': {e.Message}");
         }
     }
+
+    /// <summary>A true/false value; null when absent or JSON null.</summary>
+    private static bool? OptionalBool(StrictJsonObject o, string key) => o.Optional(key) is JsonElement v
+        ? v.ValueKind switch
+        {
+            JsonValueKind.True or JsonValueKind.False => v.GetBoolean(),
+            JsonValueKind.Null => null,
+            _ => throw o.Error(key, "must be true or false"),
+        }
+        : null;
 
     private static double? Percent(StrictJsonObject o, string key)
     {

@@ -23,4 +23,8 @@ public sealed record RecipeScale(
     IReadOnlyList<ulong>? ValidationSeeds,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> MethodSettings,
     double? ExpectedTestAccuracy,
-    string? ExpectedSource);
+    string? ExpectedSource)
+{
+    /// <summary>Whether the scale's expectation was checked against its source (null: the recipe does not say).</summary>
+    public bool? ExpectedVerified { get; init; }
+}

@@ -19,4 +19,14 @@ public sealed record SelectionRecord(
     IReadOnlyList<SelectionCandidate> Candidates,
     int? ChosenIndex,
     IReadOnlyDictionary<string, string>? Chosen,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The grid searched: every axis with its candidate values, in recipe order.</summary>
+    public IReadOnlyList<GridAxis> Grid { get; init; } = [];
+
+    /// <summary>
+    /// One warning per numeric axis whose chosen value is the smallest or largest candidate (axes of one value
+    /// excepted): the best setting may lie outside the grid, so the choice is a bound, not an optimum.
+    /// </summary>
+    public IReadOnlyList<string> EdgeWarnings { get; init; } = [];
+}

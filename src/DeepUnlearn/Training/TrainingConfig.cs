@@ -7,7 +7,8 @@ namespace DeepUnlearn.Training;
 /// A training recipe: the original model, the retrained gold standard and every fine-tuning-style
 /// unlearning method are trained with one of these. Defaults train smallcnn on Fashion-MNIST quickly;
 /// the SalUn CIFAR-10 recipe (Unlearn-Saliency main_train.py) is SGD, lr 0.1, momentum 0.9, weight decay 5e-4,
-/// 182 epochs, batch 256, multi-step decay ×0.1 at epochs 91 and 136 (recipes/salun-cifar10-resnet18.json).
+/// 182 epochs, batch 256, multi-step decay ×0.1 at epochs 91 and 136 (the training section of
+/// recipes/protocols/salun-cifar10-resnet18.json, which <c>train --config</c> reads).
 /// Bound from --config / --set with snake_case keys (<c>train.learning_rate=0.05</c>).
 /// </summary>
 public sealed record TrainingConfig

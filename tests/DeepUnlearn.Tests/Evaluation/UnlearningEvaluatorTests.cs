@@ -46,6 +46,28 @@ public class UnlearningEvaluatorTests(TinyUnlearningSetup setup) : IClassFixture
     }
 
     [Fact]
+    public void Metrics_Mia_RetainSmallerThanTest_TrainsTheAttackOnTwoEqualShadowSets()
+    {
+        // A reduced-scale protocol: 40 retain samples, 100 test samples, and a model whose confidences do not depend
+        // on membership at all (retain, test and forget drawn from one distribution). SalUn's attack trains on as many
+        // members as non-members (the first |test| retain samples; its code assumes |retain| ≥ |test|). Fed all 40
+        // retain against all 100 test samples, the SVC leans to the larger class and calls nearly every forget sample
+        // a non-member: MIA-efficacy near 100 for any model, the symptom of the small Fashion-MNIST reproduce run.
+        var random = new Random(11);
+        double[] retain = Draw(random, 40, 0.2, 1.0);
+        double[] test = Draw(random, 100, 0.2, 1.0);
+        double[] forget = Draw(random, 200, 0.2, 1.0);
+        var evaluation = new ModelEvaluation(Confident(forget, 0), Confident(retain, 10_000), Confident(test, 20_000), null, ModelEvaluation.Flatten(setup.Original));
+        UnlearningMetrics metrics = new UnlearningEvaluator(setup.Context).Metrics("fixture", evaluation, 1);
+
+        double balanced = MembershipInference.SvcEfficacyPercent(retain, test[..retain.Length], forget);
+        double unbalanced = MembershipInference.SvcEfficacyPercent(retain, test, forget);
+        Assert.True(unbalanced >= 90, $"the unbalanced attack gives {unbalanced:F1}: the fixture does not show the lean to the larger class");
+        Assert.InRange(balanced, 10, 90);
+        Assert.Equal(balanced, metrics.MiaEfficacy, 10);
+    }
+
+    [Fact]
     public void Evaluate_ClassRequest_UaOnTheForgetSetRaOnTheRetainSetTaWithoutTheForgottenClass()
     {
         // A model that never predicts the forgotten class 0: UA = 100, and TA over all four classes would be about
@@ -88,8 +110,10 @@ public class UnlearningEvaluatorTests(TinyUnlearningSetup setup) : IClassFixture
         using DataLoader retain = setup.Context.RetainLoader(512, shuffle: false, augment: false);
         Assert.Equal(ModelEvaluator.Predict(model, retain).AccuracyPercent(), metrics.RetainAccuracy, 10);
 
-        // The shadow members are the first |test| retain samples, |test| counting the remaining classes only.
-        double expectedMia = MembershipInference.SvcEfficacyPercent(evaluation.Retain.Take(evaluation.Test.Count).TrueClassConfidence(), evaluation.Test.TrueClassConfidence(), evaluation.Forget.TrueClassConfidence());
+        // The shadow members are the first |test| retain samples, |test| counting the remaining classes only (and the
+        // first |retain| test samples when the retain set is the smaller one).
+        int shadow = Math.Min(evaluation.Retain.Count, evaluation.Test.Count);
+        double expectedMia = MembershipInference.SvcEfficacyPercent(evaluation.Retain.Take(shadow).TrueClassConfidence(), evaluation.Test.Take(shadow).TrueClassConfidence(), evaluation.Forget.TrueClassConfidence());
         Assert.Equal(expectedMia, metrics.MiaEfficacy, 10);
     }
 

@@ -15,7 +15,7 @@ public class LeaderboardTests
     /// <summary>Two seeds, famr and finetune fixed (no search), cells written by hand with round numbers.</summary>
     private static ProtocolRecipe HandRecipe(string extra = "") => ProtocolTestRecipes.Recipe(seeds: 2, gridPoints: 0, extra: extra);
 
-    private static void WriteCell(string root, ProtocolRecipe recipe, string method, ulong seed, double ua, double ra, double ta, double mia, double seconds, bool failed = false, string? qualifier = null)
+    private static void WriteCell(string root, ProtocolRecipe recipe, string method, ulong seed, double ua, double ra, double ta, double mia, double seconds, bool failed = false, string? qualifier = null, bool miaDegenerate = false)
     {
         string id = SweepPlan.CellId(method, "trouser", seed, null);
         string dir = SweepDirectory.Cell(root, id);
@@ -51,6 +51,7 @@ public class LeaderboardTests
                 TestAccuracy = ta,
                 ForgottenClassTestAccuracy = 100 - ua,
                 MiaEfficacy = mia,
+                MiaDegenerate = miaDegenerate,
                 Seconds = seconds,
                 Qualifier = qualifier,
             });
@@ -174,7 +175,7 @@ public class LeaderboardTests
         string markdown = File.ReadAllText(temp.Combine("board", "leaderboard.md"));
         Assert.Contains("SCALE SMALL: tiny budget", markdown, StringComparison.Ordinal);
         Assert.Contains("| famr | 2 | 99.00 ± 12.71 |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| famr (FAMR) | 99.00 ± 12.71 | 97.50 ± 0.50 (std) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| famr (FAMR) | 99.00 ± 12.71 | 97.50 ± 0.50 (std) (unverified) |", markdown, StringComparison.Ordinal);
         Assert.Contains("NOT VERIFIED", markdown, StringComparison.Ordinal);
         Assert.Contains("unknown", markdown, StringComparison.Ordinal);
 
@@ -202,6 +203,66 @@ public class LeaderboardTests
         Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
         Assert.Contains("[scale small]", svg, StringComparison.Ordinal);
         Assert.Contains("95% CI", svg, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Markdown_VerifiedTable_PrintsItsValuesWithoutTheUnverifiedMark()
+    {
+        using var temp = new TempDirectory();
+        string extra = """
+        , "published": { "source": "A paper", "tables": [ { "request": "trouser", "table": "Table 9", "verified": true, "verified_by": "a reader, arXiv v2", "rows": [ { "method": "famr", "ua": 97.5 } ] } ] }
+        """;
+        ProtocolRecipe recipe = HandRecipe(extra);
+        WriteHandCells(temp.Path, recipe);
+        string markdown = LeaderboardWriter.Markdown(LeaderboardBuilder.Build([temp.Path]));
+        Assert.Contains("| famr | 99.00 ± 12.71 | 97.50 |", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("(unverified)", markdown, StringComparison.Ordinal);
+        Assert.Contains("checked against the paper by a reader, arXiv v2", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Markdown_RecipeVerificationFlags_ArePrintedNextToTheTrainingAndTheSettings()
+    {
+        using var temp = new TempDirectory();
+        string json = ProtocolTestRecipes.Json(seeds: 2, gridPoints: 0)
+            .Replace("\"training\": {", "\"training_source\": \"the authors' code\", \"training_verified\": true, \"training\": {", StringComparison.Ordinal)
+            .Replace("{ \"label\": \"finetune\", \"settings\": { \"epochs\": 1 } }", "{ \"label\": \"finetune\", \"settings\": { \"epochs\": 1 }, \"source\": \"a blog\", \"verified\": false }", StringComparison.Ordinal);
+        ProtocolRecipe recipe = RecipeParser.Parse(json);
+        WriteHandCells(temp.Path, recipe);
+        string markdown = LeaderboardWriter.Markdown(LeaderboardBuilder.Build([temp.Path]));
+        Assert.Contains("— the authors' code [checked against the source].", markdown, StringComparison.Ordinal);
+        Assert.Contains("- `finetune`: defaults — a blog [UNVERIFIED against the source]", markdown, StringComparison.Ordinal);
+        // famr says nothing about its source: no mark at all.
+        Assert.Contains("- `famr`: defaults\n", markdown.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_CellsWithDegenerateMia_TablesMarkTheMiaWithADaggerAndSayWhy()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = HandRecipe();
+        SweepDirectory.Initialize(temp.Path, recipe);
+        WriteCell(temp.Path, recipe, "retrain", 1, ua: 100, ra: 90, ta: 88, mia: 100, seconds: 100);
+        WriteCell(temp.Path, recipe, "retrain", 2, ua: 100, ra: 92, ta: 90, mia: 100, seconds: 120);
+        WriteCell(temp.Path, recipe, "famr", 1, ua: 98, ra: 86, ta: 84, mia: 100, seconds: 10, miaDegenerate: true);
+        WriteCell(temp.Path, recipe, "famr", 2, ua: 100, ra: 88, ta: 86, mia: 100, seconds: 12);
+        WriteCell(temp.Path, recipe, "finetune", 1, ua: 10, ra: 95, ta: 91, mia: 20, seconds: 5);
+        WriteCell(temp.Path, recipe, "finetune", 2, ua: 20, ra: 97, ta: 93, mia: 30, seconds: 7);
+
+        Leaderboard board = LeaderboardBuilder.Build([temp.Path]);
+        LeaderboardTable table = Assert.Single(board.Tables);
+        Assert.Equal([0, 1, 0], table.Rows.Select(r => r.MiaDegenerateSeeds));
+        string markdown = LeaderboardWriter.MarkdownTable(board, table);
+        string[] lines = markdown.Split('\n');
+        Assert.Contains("100.00 ± 0.00 †", lines.Single(l => l.StartsWith("| famr |", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.DoesNotContain("†", lines.Single(l => l.StartsWith("| retrain |", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("† MIA-efficacy from degenerate forget outputs: famr (1 of 2 seeds)", markdown, StringComparison.Ordinal);
+
+        IReadOnlyList<string> files = LeaderboardWriter.WriteAll(board, temp.Combine("board"));
+        string[] csv = File.ReadAllLines(temp.Combine("board", "leaderboard.csv"));
+        string[] header = csv[0].Split(',');
+        Assert.Equal("1", csv.Single(l => l.Contains(",famr,", StringComparison.Ordinal)).Split(',')[Array.IndexOf(header, "mia_degenerate_seeds")]);
+        Assert.Contains("^{\\dagger}", File.ReadAllText(temp.Combine("board", "leaderboard.tex")), StringComparison.Ordinal);
     }
 
     [Fact]

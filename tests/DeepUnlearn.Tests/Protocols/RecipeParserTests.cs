@@ -22,9 +22,11 @@ public class RecipeParserTests
             ProtocolRecipe small = full.WithScale("small");
             Assert.True(small.IsDerivedScale, file);
             Assert.NotEqual(full.Hash, small.Hash);
-            Assert.Null(small.Original.ExpectedTestAccuracy);
+            // The full scale's expectation would be wrong at a reduced budget; a derived scale never inherits it, and
+            // one it declares itself is a lower bar.
+            Assert.Equal(full.Scales["small"].ExpectedTestAccuracy, small.Original.ExpectedTestAccuracy);
+            Assert.True(small.Original.ExpectedTestAccuracy is null || small.Original.ExpectedTestAccuracy < full.Original.ExpectedTestAccuracy, file);
             Assert.Contains("small", small.ScaleLabel, StringComparison.Ordinal);
-            // The full scale's expectation would be wrong at a reduced budget; a derived scale never inherits it.
             Assert.NotEmpty(SweepPlan.Create(small).Report);
         }
     }
@@ -184,6 +186,62 @@ public class RecipeParserTests
         Assert.Equal([1UL], small.Seeds);
         Assert.Equal([1UL], small.ValidationSeeds);
         Assert.Throws<ArgumentException>(() => small.WithScale("small2"));
+    }
+
+    [Fact]
+    public void Parse_VerificationFlags_AreReadKeptByToJsonAndLeftOutOfTheHash()
+    {
+        string plain = ProtocolTestRecipes.Json(extra: """
+        , "scales": { "small": { "description": "fewer", "expected_test_accuracy": 70, "expected_source": "measured" } }
+        """);
+        string flagged = plain
+            .Replace("\"training\": {", "\"training_source\": \"the code\", \"training_verified\": true, \"training\": {", StringComparison.Ordinal)
+            .Replace("\"expected_source\": \"the test\"", "\"expected_source\": \"the test\", \"expected_verified\": false", StringComparison.Ordinal)
+            .Replace("\"settings\": { \"epochs\": 1 } }", "\"settings\": { \"epochs\": 1 }, \"source\": \"a README\", \"verified\": true }", StringComparison.Ordinal)
+            .Replace("\"expected_source\": \"measured\"", "\"expected_source\": \"measured\", \"expected_verified\": true", StringComparison.Ordinal);
+        ProtocolRecipe recipe = RecipeParser.Parse(flagged);
+        Assert.Equal("the code", recipe.TrainingSource);
+        Assert.True(recipe.TrainingVerified);
+        Assert.False(recipe.Original.ExpectedVerified);
+        Assert.True(recipe.Method("finetune").SourceVerified);
+        Assert.Null(recipe.Method("famr").SourceVerified);
+        Assert.Equal(RecipeParser.Parse(plain).Hash, recipe.Hash);
+
+        ProtocolRecipe small = recipe.WithScale("small");
+        Assert.True(small.Original.ExpectedVerified);
+        Assert.Equal(80, small.FullScaleOriginal!.ExpectedTestAccuracy);
+        foreach (ProtocolRecipe r in new[] { recipe, small })
+        {
+            ProtocolRecipe back = RecipeParser.Parse(r.ToJson().ToJsonString());
+            Assert.Equal(r.TrainingVerified, back.TrainingVerified);
+            Assert.Equal(r.Original.ExpectedVerified, back.Original.ExpectedVerified);
+            Assert.Equal(r.Method("finetune").SourceVerified, back.Method("finetune").SourceVerified);
+            Assert.Equal(r.Hash, back.Hash);
+        }
+
+        var e = Assert.Throws<RecipeFormatException>(() => RecipeParser.Parse(flagged.Replace("\"training_verified\": true", "\"training_verified\": \"yes\"", StringComparison.Ordinal)));
+        Assert.Contains("training_verified", e.Message, StringComparison.Ordinal);
+        Assert.Contains("true or false", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ShippedRecipes_EveryPublishedValueIsEitherInAVerifiedTableOrPrintedAsUnverified()
+    {
+        // A shipped recipe may carry values only in tables that name who checked them; the others must be empty, so
+        // that no remembered or copied number appears under a paper's name. (Unverified values print as such, but
+        // the shipped ones should not carry any.)
+        foreach (string file in Directory.GetFiles(Path.Combine(ProtocolTestRecipes.RepositoryRoot(), "recipes", "protocols"), "*.json"))
+        {
+            ProtocolRecipe recipe = RecipeParser.Load(file);
+            foreach (PublishedTable table in recipe.Published?.Tables ?? [])
+            {
+                if (!table.Verified)
+                {
+                    Assert.All(table.Rows, row => Assert.All(PublishedRow.ValueKeys, key => Assert.Null(row.Get(key))));
+                }
+            }
+            Assert.NotNull(recipe.TrainingSource);
+        }
     }
 
     [Fact]

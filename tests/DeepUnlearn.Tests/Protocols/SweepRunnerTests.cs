@@ -109,6 +109,21 @@ public class SweepRunnerTests
     }
 
     [Fact]
+    public void Run_DerivedScaleWithoutExpectation_WarnsWithTheFullRecipesExpectationBesideTheOriginalsAccuracy()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 1, gridPoints: 0, expectedAccuracy: 85, extra: """
+        , "scales": { "small": { "description": "fewer", "seeds": [1] } }
+        """).WithScale("small");
+        SweepSummary summary = Sweep(recipe, temp.Path, new SyntheticCellRunner(10) { OriginalTestAccuracy = 74.75 });
+        Assert.Equal("no-expectation", summary.Original.Verdict);
+        string banner = Assert.Single(LeaderboardWriter.Banners(LeaderboardBuilder.Build([temp.Path])), b => b.StartsWith("ORIGINAL:", StringComparison.Ordinal));
+        Assert.Contains("its test accuracy: 74.75%", banner, StringComparison.Ordinal);
+        Assert.Contains("the full recipe expects ≥ 85.00% (the test)", banner, StringComparison.Ordinal);
+        Assert.Contains("undertrained", banner, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_AnotherRecipeInTheSameDirectory_IsRefused()
     {
         using var temp = new TempDirectory();
@@ -152,8 +167,18 @@ public class SweepRunnerTests
         }
         // No grid point ran on the reported request.
         Assert.DoesNotContain(cells.Values, c => c.Manifest.RequestId == "trouser" && c.Manifest.GridIndex is not null);
-        Assert.Equal(JsonFile.Read<List<SelectionRecord>>(temp.Combine(SweepDirectory.SelectionsFile))[0].ChosenIndex, best);
-        Assert.Contains($"chose **rho={chosenRho}**", LeaderboardWriter.Markdown(LeaderboardBuilder.Build([temp.Path])), StringComparison.Ordinal);
+        SelectionRecord stored = JsonFile.Read<List<SelectionRecord>>(temp.Combine(SweepDirectory.SelectionsFile))[0];
+        Assert.Equal(best, stored.ChosenIndex);
+        string markdown = LeaderboardWriter.Markdown(LeaderboardBuilder.Build([temp.Path]));
+        Assert.Contains($"chose **rho={chosenRho}**", markdown, StringComparison.Ordinal);
+
+        // The grid is written with the choice, and a choice at either end of it is flagged everywhere.
+        GridAxis axis = Assert.Single(stored.Grid);
+        Assert.Equal(recipe.Method("famr").Grid[0].Values, axis.Values);
+        Assert.Contains("grid rho ∈ [" + string.Join(", ", axis.Values) + "]", markdown, StringComparison.Ordinal);
+        bool atEdge = best == 0 || best == axis.Values.Count - 1;
+        Assert.Equal(atEdge, stored.EdgeWarnings.Count == 1);
+        Assert.Equal(atEdge, markdown.Contains("GRID EDGE: famr: rho = " + chosenRho, StringComparison.Ordinal));
     }
 
     [Fact]
