@@ -3,6 +3,7 @@ using System.Linq;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Tests.Unlearning;
 using Xunit;
+using static DeepUnlearn.Tests.Evaluation.ConfidenceFixtures;
 
 namespace DeepUnlearn.Tests.Evaluation;
 
@@ -61,15 +62,4 @@ public class MiaDegeneracyTests(TinyUnlearningSetup setup) : IClassFixture<TinyU
         var evaluation = new ModelEvaluation(Confident(forget, 0), Confident(retain, 10_000), Confident(test, 20_000), null, ModelEvaluation.Flatten(setup.Original));
         return new UnlearningEvaluator(setup.Context).Metrics("fixture", evaluation, 1);
     }
-
-    private static double[] Draw(Random random, int count, double low, double high) =>
-        Enumerable.Range(0, count).Select(_ => low + ((high - low) * random.NextDouble())).ToArray();
-
-    /// <summary>Two-class predictions of label 0 whose true-class confidence is <paramref name="confidence"/>.</summary>
-    private static Predictions Confident(double[] confidence, int firstId) => new(
-        Enumerable.Range(firstId, confidence.Length).ToArray(),
-        new int[confidence.Length],
-        confidence.SelectMany(c => new[] { (float)c, (float)(1 - c) }).ToArray(),
-        confidence.Select(c => -Math.Log(c)).ToArray(),
-        2);
 }

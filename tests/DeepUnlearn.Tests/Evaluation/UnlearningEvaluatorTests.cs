@@ -6,6 +6,7 @@ using DeepUnlearn.Models;
 using DeepUnlearn.Tests.Unlearning;
 using TorchSharp;
 using Xunit;
+using static DeepUnlearn.Tests.Evaluation.ConfidenceFixtures;
 
 namespace DeepUnlearn.Tests.Evaluation;
 
@@ -116,15 +117,4 @@ public class UnlearningEvaluatorTests(TinyUnlearningSetup setup) : IClassFixture
         double expectedMia = MembershipInference.SvcEfficacyPercent(evaluation.Retain.Take(shadow).TrueClassConfidence(), evaluation.Test.Take(shadow).TrueClassConfidence(), evaluation.Forget.TrueClassConfidence());
         Assert.Equal(expectedMia, metrics.MiaEfficacy, 10);
     }
-
-    private static double[] Draw(Random random, int count, double low, double high) =>
-        Enumerable.Range(0, count).Select(_ => low + ((high - low) * random.NextDouble())).ToArray();
-
-    /// <summary>Two-class predictions of label 0 whose true-class confidence is <paramref name="confidence"/>.</summary>
-    private static Predictions Confident(double[] confidence, int firstId) => new(
-        Enumerable.Range(firstId, confidence.Length).ToArray(),
-        new int[confidence.Length],
-        confidence.SelectMany(c => new[] { (float)c, (float)(1 - c) }).ToArray(),
-        confidence.Select(c => -Math.Log(c)).ToArray(),
-        2);
 }
