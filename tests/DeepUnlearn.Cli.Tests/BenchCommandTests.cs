@@ -46,12 +46,17 @@ public class BenchCommandTests
         Assert.True(exit == Program.ExitOk, error);
         using var doc = JsonDocument.Parse(output);
         JsonElement[] runs = doc.RootElement.EnumerateArray().ToArray();
-        Assert.Equal(2, runs.Length);
-        // Round 1 runs the tuned setting first; each child reports the setting it actually ran under.
-        Assert.True(runs[0].GetProperty("tuned").GetBoolean());
+        Assert.Equal(3, runs.Length);
+        // Round 1 runs the settings in order; each child reports the setting it actually ran under.
+        Assert.Equal("tuned", runs[0].GetProperty("setting").GetString());
         Assert.Equal("Applied", runs[0].GetProperty("report").GetProperty("malloc").GetString());
-        Assert.False(runs[1].GetProperty("tuned").GetBoolean());
-        Assert.Equal("DisabledByVariable", runs[1].GetProperty("report").GetProperty("malloc").GetString());
+        Assert.Equal(30, runs[0].GetProperty("report").GetProperty("malloc_trim_seconds").GetInt32());
+        Assert.Equal("tuned, never trimmed", runs[1].GetProperty("setting").GetString());
+        Assert.Equal("Applied", runs[1].GetProperty("report").GetProperty("malloc").GetString());
+        Assert.Equal(0, runs[1].GetProperty("report").GetProperty("malloc_trim_seconds").GetInt32());
+        Assert.Equal("glibc default", runs[2].GetProperty("setting").GetString());
+        Assert.Equal("DisabledByVariable", runs[2].GetProperty("report").GetProperty("malloc").GetString());
+        Assert.Equal(0, runs[2].GetProperty("report").GetProperty("malloc_trim_seconds").GetInt32());
         foreach (JsonElement run in runs)
         {
             JsonElement loop = run.GetProperty("report").GetProperty("toolkit").GetProperty("runs")[0];

@@ -70,7 +70,9 @@ internal sealed record EngineBenchReport(
     string Malloc,
     LoopSummary Toolkit,
     LoopSummary Bare,
-    string? Precision = null)
+    string? Precision = null,
+    int MallocTrimSeconds = 0,
+    long MallocTrims = 0)
 {
     /// <summary>The ratio the toolkit's step must reach (issue 12): at least 0.97 of the bare loop.</summary>
     public const double Target = 0.97;
@@ -139,7 +141,8 @@ internal static class EngineBenchmark
         return new EngineBenchReport(
             options.Model, options.Batch, options.Steps, options.Warmup, options.Rounds, torch.get_num_threads(),
             runtime.TorchSharpVersion, runtime.LibTorchVersion, runtime.OmpWaitPolicy, runtime.Malloc.ToString(),
-            new LoopSummary(toolkitLoop, toolkit), new LoopSummary(bareLoop, bare), options.Precision?.ToString());
+            new LoopSummary(toolkitLoop, toolkit), new LoopSummary(bareLoop, bare), options.Precision?.ToString(),
+            runtime.MallocTrimSeconds, MallocTrimmer.Trims);
     }
 
     /// <summary>

@@ -58,17 +58,21 @@ internal static class InfoCommand
             runtime.Threads,
             runtime.ThreadsFromVariable,
             runtime.Cores,
-            DescribeMalloc(runtime.Malloc),
+            DescribeMalloc(runtime.Malloc, runtime.MallocTrimSeconds),
             runtime.OmpWaitPolicy,
             runtime.CudaAvailable,
             devices,
             DeviceResolver.Resolve("auto").ToString());
     }
 
-    private static string DescribeMalloc(MallocTuning malloc) => malloc switch
+    private static string DescribeMalloc(MallocTuning malloc, int trimSeconds) => malloc switch
     {
         MallocTuning.Applied => string.Create(CultureInfo.InvariantCulture,
-            $"tuned: mmap threshold {TorchRuntime.MmapThresholdBytes >> 20} MiB, trim threshold {TorchRuntime.TrimThresholdBytes >> 20} MiB ({TorchRuntime.MallocTuningVariable}=0 keeps glibc's defaults)"),
+            $"tuned: mmap threshold {TorchRuntime.MmapThresholdBytes >> 20} MiB, trim threshold {TorchRuntime.TrimThresholdBytes >> 20} MiB, ")
+            + (trimSeconds > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"freed heap memory returned to the kernel every {trimSeconds} s ({MallocTrimmer.PeriodVariable})")
+                : $"freed heap memory kept ({MallocTrimmer.PeriodVariable}=0)")
+            + $"; {TorchRuntime.MallocTuningVariable}=0 keeps glibc's defaults",
         MallocTuning.DisabledByVariable => $"glibc defaults ({TorchRuntime.MallocTuningVariable} turned the tuning off)",
         MallocTuning.LeftToUserSettings => "the user's settings (GLIBC_TUNABLES or MALLOC_*_ variables)",
         _ => "glibc defaults (not tunable here: not glibc, or mallopt refused)",

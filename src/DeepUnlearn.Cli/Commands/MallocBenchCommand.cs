@@ -13,14 +13,27 @@ using Spectre.Console;
 namespace DeepUnlearn.Cli.Commands;
 
 /// <summary>One child run of <c>bench malloc</c>: the setting it ran under and what its <c>bench engine</c> reported.</summary>
-internal sealed record MallocRun(bool Tuned, EngineBenchReport Report);
+internal sealed record MallocRun(string Setting, EngineBenchReport Report);
+
+/// <summary>A malloc setting <c>bench malloc</c> runs a child under: its name, the environment it sets, and what the child must report.</summary>
+internal sealed record MallocSetting(string Name, string Tuning, string? TrimSeconds, string ExpectedMalloc, int ExpectedTrimSeconds)
+{
+    /// <summary>The settings compared, in the order of odd rounds (even rounds run them backwards).</summary>
+    public static readonly MallocSetting[] All =
+    [
+        new("tuned", "1", null, nameof(MallocTuning.Applied), MallocTrimmer.DefaultPeriodSeconds),
+        new("tuned, never trimmed", "1", "0", nameof(MallocTuning.Applied), 0),
+        new("glibc default", "0", null, nameof(MallocTuning.DisabledByVariable), 0),
+    ];
+}
 
 /// <summary>
 /// <c>deepunlearn bench malloc</c>: the start-up malloc tuning (<see cref="TorchRuntime"/>: mmap threshold 256 MiB, trim
-/// threshold 512 MiB) against glibc's defaults, side by side in one run. The thresholds must be set before libtorch's
+/// threshold 512 MiB, freed heap memory returned every <see cref="MallocTrimmer.DefaultPeriodSeconds"/> s), the same
+/// thresholds never trimmed, and glibc's defaults, side by side in one run. The thresholds must be set before libtorch's
 /// first allocation, so each setting runs in a child process (<c>bench engine --json</c> with
-/// <see cref="TorchRuntime.MallocTuningVariable"/> 1 or 0), alternated tuned, default, default, tuned, ... so that
-/// drifting machine load hits both alike.
+/// <see cref="TorchRuntime.MallocTuningVariable"/> and <see cref="MallocTrimmer.PeriodVariable"/> set), in the order
+/// A B C, C B A, ... so that drifting machine load hits all alike.
 /// </summary>
 internal static class MallocBenchCommand
 {
@@ -37,14 +50,14 @@ internal static class MallocBenchCommand
         var warmup = new Option<int?>("--warmup") { Description = "Untimed steps before the timed ones (default: 3 for smallcnn, 1 for resnet18)." };
         var rounds = new Option<int>("--rounds")
         {
-            Description = "Child runs of each setting, alternated tuned, default, default, tuned, ...",
+            Description = "Child runs of each setting, in the order tuned, never trimmed, default, then backwards, ...",
             DefaultValueFactory = _ => 2,
         };
         var json = new Option<bool>("--json") { Description = "Print every child's report as one JSON array." };
         var command = new Command(
             "malloc",
-            "Time the training step with DeepUnlearn's malloc thresholds against glibc's defaults, one child process per " +
-            "run, alternated: images/s, kernel CPU share and minor page faults per step of both settings, and their ratio.")
+            "Time the training step with DeepUnlearn's malloc settings (trimmed, never trimmed) against glibc's defaults, one " +
+            "child process per run, alternated: images/s, kernel CPU share, minor page faults per step and RSS of each setting, and the ratios.")
         {
             model, batch, steps, warmup, rounds, json,
         };
@@ -69,19 +82,19 @@ internal static class MallocBenchCommand
             var runs = new List<MallocRun>();
             for (int round = 1; round <= roundCount; round++)
             {
-                foreach (bool tuned in round % 2 == 1 ? new[] { true, false } : [false, true])
+                foreach (MallocSetting setting in round % 2 == 1 ? MallocSetting.All : MallocSetting.All.Reverse())
                 {
-                    Console.Error.WriteLine($"run {round}/{roundCount}: {Setting(tuned)} ({name}, batch {batchSize}, {warmupCount} + {stepCount} steps) ...");
-                    EngineBenchReport report = RunChild(engineArgs, tuned);
-                    string expected = tuned ? nameof(MallocTuning.Applied) : nameof(MallocTuning.DisabledByVariable);
-                    if (report.Malloc != expected)
+                    Console.Error.WriteLine($"run {round}/{roundCount}: {setting.Name} ({name}, batch {batchSize}, {warmupCount} + {stepCount} steps) ...");
+                    EngineBenchReport report = RunChild(engineArgs, setting);
+                    if (report.Malloc != setting.ExpectedMalloc || report.MallocTrimSeconds != setting.ExpectedTrimSeconds)
                     {
-                        Console.Error.WriteLine($"error: the child run for '{Setting(tuned)}' reports malloc '{report.Malloc}', not '{expected}': its malloc setting did not take effect, so the comparison would be void");
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"error: the child run for '{setting.Name}' reports malloc '{report.Malloc}' trimmed every {report.MallocTrimSeconds} s, not '{setting.ExpectedMalloc}' every {setting.ExpectedTrimSeconds} s: its malloc setting did not take effect, so the comparison would be void"));
                         return Program.ExitFailure;
                     }
-                    runs.Add(new MallocRun(tuned, report));
+                    runs.Add(new MallocRun(setting.Name, report));
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {Setting(tuned)}: toolkit {report.Toolkit.BestImagesPerSecond:F1} img/s, bare {report.Bare.BestImagesPerSecond:F1} img/s"));
+                        $"  {setting.Name}: toolkit {report.Toolkit.BestImagesPerSecond:F1} img/s, bare {report.Bare.BestImagesPerSecond:F1} img/s"));
                 }
             }
             if (parse.GetValue(json))
@@ -97,16 +110,15 @@ internal static class MallocBenchCommand
         return command;
     }
 
-    private static string Setting(bool tuned) => tuned ? "tuned" : "glibc default";
-
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    // Runs `deepunlearn bench engine --json ...` in a child with the malloc switch set, and the user's own malloc
-    // tunables removed (they would override both settings alike and void the comparison).
-    private static EngineBenchReport RunChild(string[] arguments, bool tuned)
+    // Runs `deepunlearn bench engine --json ...` in a child with the malloc switches set, and the user's own malloc
+    // tunables removed (they would override every setting alike and void the comparison).
+    private static EngineBenchReport RunChild(string[] arguments, MallocSetting setting)
     {
         ProcessStartInfo start = SelfStartInfo(arguments);
-        start.Environment[TorchRuntime.MallocTuningVariable] = tuned ? "1" : "0";
+        start.Environment[TorchRuntime.MallocTuningVariable] = setting.Tuning;
+        start.Environment[MallocTrimmer.PeriodVariable] = setting.TrimSeconds;
         start.Environment.Remove("GLIBC_TUNABLES");
         start.Environment.Remove("MALLOC_MMAP_THRESHOLD_");
         start.Environment.Remove("MALLOC_TRIM_THRESHOLD_");
@@ -149,20 +161,20 @@ internal static class MallocBenchCommand
         static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
         EngineBenchReport first = runs[0].Report;
         var table = new Table()
-            .Title(Markup.Escape($"malloc: {model}, batch {batch}, {steps} timed steps per run, {runs.Count / 2} runs per setting, {first.Threads} threads, TorchSharp {first.TorchSharp} / libtorch {first.Libtorch}"))
+            .Title(Markup.Escape($"malloc: {model}, batch {batch}, {steps} timed steps per run, {runs.Count / MallocSetting.All.Length} runs per setting, {first.Threads} threads, TorchSharp {first.TorchSharp} / libtorch {first.Libtorch}"))
             .AddColumn("setting")
             .AddColumn(new TableColumn("toolkit img/s").RightAligned())
             .AddColumn(new TableColumn("bare img/s").RightAligned())
             .AddColumn(new TableColumn("kernel CPU %").RightAligned())
             .AddColumn(new TableColumn("minor faults/step").RightAligned())
             .AddColumn(new TableColumn("RSS MB").RightAligned());
-        var summaries = new Dictionary<bool, MallocSummary>();
-        foreach (bool tuned in new[] { true, false })
+        var summaries = new Dictionary<string, MallocSummary>();
+        foreach (MallocSetting setting in MallocSetting.All)
         {
-            MallocSummary s = MallocSummary.Of(runs.Where(r => r.Tuned == tuned).Select(r => r.Report).ToList());
-            summaries[tuned] = s;
+            MallocSummary s = MallocSummary.Of(runs.Where(r => r.Setting == setting.Name).Select(r => r.Report).ToList());
+            summaries[setting.Name] = s;
             table.AddRow(
-                Setting(tuned),
+                setting.Name,
                 $"{F(s.ToolkitMedian, "F1")} ({F(s.ToolkitBest, "F1")})",
                 $"{F(s.BareMedian, "F1")} ({F(s.BareBest, "F1")})",
                 F(100 * s.KernelShare, "F1"),
@@ -170,10 +182,12 @@ internal static class MallocBenchCommand
                 F(s.RssMb, "F0"));
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(Markup.Escape("img/s: median of the runs (best in brackets); kernel CPU share, minor page faults per step and RSS after the timed steps: both loops, all runs."));
-        MallocSummary a = summaries[true], b = summaries[false];
+        AnsiConsole.MarkupLine(Markup.Escape("img/s: median of the runs (best in brackets); kernel CPU share, minor page faults per step and RSS after the timed steps: both loops, all runs (the largest RSS)."));
+        MallocSummary tuned = summaries[MallocSetting.All[0].Name], kept = summaries[MallocSetting.All[1].Name], glibc = summaries[MallocSetting.All[2].Name];
         AnsiConsole.MarkupLine(
-            $"tuned / glibc default: toolkit [bold]{F(a.ToolkitMedian / b.ToolkitMedian, "F3")}[/] (medians; best runs {F(a.ToolkitBest / b.ToolkitBest, "F3")}), bare {F(a.BareMedian / b.BareMedian, "F3")}");
+            $"tuned / glibc default: toolkit [bold]{F(tuned.ToolkitMedian / glibc.ToolkitMedian, "F3")}[/] (medians; best runs {F(tuned.ToolkitBest / glibc.ToolkitBest, "F3")}), bare {F(tuned.BareMedian / glibc.BareMedian, "F3")}");
+        AnsiConsole.MarkupLine(
+            $"tuned / never trimmed: toolkit {F(tuned.ToolkitMedian / kept.ToolkitMedian, "F3")}, bare {F(tuned.BareMedian / kept.BareMedian, "F3")}; RSS {F(tuned.RssMb, "F0")} against {F(kept.RssMb, "F0")} MB");
     }
 }
 

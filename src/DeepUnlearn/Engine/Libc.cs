@@ -50,6 +50,12 @@ internal static partial class Libc
     /// <summary>Sets one malloc parameter; false when glibc rejects the value.</summary>
     public static bool SetOption(int parameter, int value) => mallopt(parameter, value) == 1;
 
+    /// <summary>
+    /// Returns the free pages of every malloc arena to the kernel (<c>malloc_trim(0)</c>: the heap tops, and since glibc
+    /// 2.8 whole free pages inside the heaps too); true when any memory was released.
+    /// </summary>
+    public static bool Trim() => malloc_trim(0) == 1;
+
     /// <summary>glibc's allocator statistics (mallinfo2, glibc 2.33 and later).</summary>
     public static MallInfo2 Info() => mallinfo2();
 
@@ -71,6 +77,9 @@ internal static partial class Libc
 
     [LibraryImport(Library, EntryPoint = "mallopt")]
     private static partial int mallopt(int param, int value);
+
+    [LibraryImport(Library, EntryPoint = "malloc_trim")]
+    private static partial int malloc_trim(nuint pad);
 
     [LibraryImport(Library, EntryPoint = "mallinfo2")]
     private static partial MallInfo2 mallinfo2();

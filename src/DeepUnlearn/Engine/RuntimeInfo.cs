@@ -9,6 +9,7 @@ namespace DeepUnlearn.Engine;
 /// <param name="CudaAvailable">Whether libtorch reports a usable CUDA device.</param>
 /// <param name="CudaDeviceCount">How many CUDA devices libtorch sees (0 without CUDA).</param>
 /// <param name="Malloc">What was done about glibc's malloc thresholds.</param>
+/// <param name="MallocTrimSeconds">The period of <see cref="MallocTrimmer"/> in seconds; 0 when it does not run (the tuning is not applied, or <see cref="MallocTrimmer.PeriodVariable"/> is 0).</param>
 /// <param name="OmpWaitPolicy">libgomp's wait policy in force: <c>PASSIVE</c> (set here), the user's setting, or why the default stayed.</param>
 public sealed record RuntimeInfo(
     string TorchSharpVersion,
@@ -19,4 +20,5 @@ public sealed record RuntimeInfo(
     bool CudaAvailable,
     int CudaDeviceCount,
     MallocTuning Malloc,
-    string OmpWaitPolicy);
+    string OmpWaitPolicy,
+    int MallocTrimSeconds = 0);

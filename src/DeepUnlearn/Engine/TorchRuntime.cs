@@ -12,8 +12,9 @@ namespace DeepUnlearn.Engine;
 /// process calls <see cref="EnsureInitialized"/> first; later calls return the same <see cref="RuntimeInfo"/>.
 /// </summary>
 /// <remarks>
-/// Environment: <see cref="ThreadsVariable"/> (1 to 4 × the cores; default: the cores) and
-/// <see cref="MallocTuningVariable"/> (<c>0</c>/<c>off</c>/<c>false</c> keeps glibc's defaults). A user's own
+/// Environment: <see cref="ThreadsVariable"/> (1 to 4 × the cores; default: the cores),
+/// <see cref="MallocTuningVariable"/> (<c>0</c>/<c>off</c>/<c>false</c> keeps glibc's defaults) and
+/// <see cref="MallocTrimmer.PeriodVariable"/> (seconds between returns of freed heap memory under the tuning; 0: never). A user's own
 /// <c>GLIBC_TUNABLES</c> malloc settings or <c>MALLOC_MMAP_THRESHOLD_</c>/<c>MALLOC_TRIM_THRESHOLD_</c> take precedence,
 /// and so does a user's <see cref="OmpWaitPolicyVariable"/> (<c>ACTIVE</c> restores libgomp's spinning).
 /// </remarks>
@@ -48,7 +49,7 @@ public static class TorchRuntime
     /// <summary>
     /// Applies the malloc thresholds and the thread count, once per process, and returns what is in force.
     /// </summary>
-    /// <exception cref="EngineConfigurationException"><see cref="ThreadsVariable"/> or <see cref="MallocTuningVariable"/> holds an invalid value.</exception>
+    /// <exception cref="EngineConfigurationException"><see cref="ThreadsVariable"/>, <see cref="MallocTuningVariable"/> or <see cref="MallocTrimmer.PeriodVariable"/> holds an invalid value.</exception>
     public static RuntimeInfo EnsureInitialized()
     {
         lock (s_lock)
@@ -61,12 +62,16 @@ public static class TorchRuntime
             // Validate everything before touching the process, so a bad variable changes nothing.
             int? requested = ParseThreads(Environment.GetEnvironmentVariable(ThreadsVariable), cores);
             bool tuningWanted = ParseMallocSwitch(Environment.GetEnvironmentVariable(MallocTuningVariable));
+            int trimSeconds = MallocTrimmer.ParsePeriod(Environment.GetEnvironmentVariable(MallocTrimmer.PeriodVariable));
 
             // Malloc first: libtorch's own start-up allocations already benefit.
             MallocTuning malloc = !tuningWanted ? MallocTuning.DisabledByVariable
                 : UserSetMallocTunables() ? MallocTuning.LeftToUserSettings
                 : ApplyMallocThresholds() ? MallocTuning.Applied
                 : MallocTuning.Unavailable;
+            // Only our own thresholds keep freed memory in the heap; glibc's defaults and a user's settings trim themselves.
+            trimSeconds = malloc == MallocTuning.Applied ? trimSeconds : 0;
+            MallocTrimmer.Start(trimSeconds);
             // libgomp reads its environment once, when libtorch loads it: set before the first torch call.
             string ompWaitPolicy = ApplyOmpWaitPolicy();
 
@@ -84,7 +89,8 @@ public static class TorchRuntime
                 cuda,
                 cuda ? torch.cuda.device_count() : 0,
                 malloc,
-                ompWaitPolicy);
+                ompWaitPolicy,
+                trimSeconds);
             return s_info;
         }
     }
