@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Reporting;
+using DeepUnlearn.Tests.Reporting;
 using Xunit;
 
 namespace DeepUnlearn.Tests.Evaluation;
@@ -57,32 +58,9 @@ public class GapTests
         Assert.DoesNotContain("per-seed gap", report.ToMarkdown(), StringComparison.Ordinal);
     }
 
-    private static ComparisonReport Report(UnlearningMetrics[] runs, UnlearningMetrics[] references, int seeds = 2) => new()
-    {
-        Dataset = "fixture",
-        Checkpoint = "fixture.safetensors",
-        Model = "smallcnn",
-        Request = "classes:0",
-        ForgetCount = 10,
-        RetainCount = 90,
-        Seeds = Enumerable.Range(0, seeds).Select(s => (ulong)s).ToArray(),
-        Environment = "fixture",
-        Original = Run("original", 0, 0, 99, 90, 1, perSeedGap: null),
-        Runs = runs,
-        References = references,
-    };
+    private static ComparisonReport Report(UnlearningMetrics[] runs, UnlearningMetrics[] references, int seeds = 2) =>
+        ReportFixtures.Report(Run("original", 0, 0, 99, 90, 1, perSeedGap: null), runs, references, seeds);
 
-    private static UnlearningMetrics Run(string method, ulong seed, double ua, double ra, double ta, double mia, double? perSeedGap) => new()
-    {
-        Method = method,
-        Seed = seed,
-        UnlearningAccuracy = ua,
-        RetainAccuracy = ra,
-        TestAccuracy = ta,
-        MiaEfficacy = mia,
-        LossMiaEfficacy = mia,
-        DistanceToOriginal = 1,
-        Seconds = 1,
-        AverageGap = perSeedGap,
-    };
+    private static UnlearningMetrics Run(string method, ulong seed, double ua, double ra, double ta, double mia, double? perSeedGap) =>
+        ReportFixtures.Run(method, ua, ra, ta, mia, seed) with { AverageGap = perSeedGap };
 }

@@ -107,31 +107,9 @@ public class ComparisonReportTests
     }
 
     /// <summary>A one-seed, 4-class class-wise report with the retrain and "do nothing" rows the runner adds.</summary>
-    private static ComparisonReport Report(params UnlearningMetrics[] methods) => new()
-    {
-        Dataset = "fixture",
-        Checkpoint = "fixture.safetensors",
-        Model = "smallcnn",
-        Request = "classes:0",
-        ForgetCount = 10,
-        RetainCount = 90,
-        Seeds = [0],
-        Environment = "fixture",
-        Original = s_original,
-        ChanceTestAccuracy = 25,
-        Runs = [s_retrain, s_original with { Method = ComparisonReport.DoNothing }, .. methods],
-        References = [s_retrain],
-    };
+    private static ComparisonReport Report(params UnlearningMetrics[] methods) =>
+        ReportFixtures.Report(s_original, [s_retrain, s_original with { Method = ComparisonReport.DoNothing }, .. methods], [s_retrain])
+        with { ChanceTestAccuracy = 25 };
 
-    private static UnlearningMetrics Run(string method, double ua, double ra, double ta, double mia) => new()
-    {
-        Method = method,
-        UnlearningAccuracy = ua,
-        RetainAccuracy = ra,
-        TestAccuracy = ta,
-        MiaEfficacy = mia,
-        LossMiaEfficacy = mia,
-        DistanceToOriginal = 1,
-        Seconds = 1,
-    };
+    private static UnlearningMetrics Run(string method, double ua, double ra, double ta, double mia) => ReportFixtures.Run(method, ua, ra, ta, mia);
 }

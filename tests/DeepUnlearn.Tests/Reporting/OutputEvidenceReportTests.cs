@@ -65,35 +65,14 @@ public class OutputEvidenceReportTests
             LayerProbes = [new LayerProbeResult("conv1", new ProbeResult(97, 0.99, 10, 10))],
             ProbeAccuracy = 95,
         };
-        return new ComparisonReport
-        {
-            Dataset = "fixture",
-            Checkpoint = "fixture.safetensors",
-            Model = "smallcnn",
-            Request = "classes:0",
-            ForgetCount = 10,
-            RetainCount = 90,
-            Seeds = [0],
-            Environment = "fixture",
-            ClassNames = ["T-shirt", "Trouser"],
-            Original = original with { LayerProbes = [new LayerProbeResult("conv1", new ProbeResult(98, 1, 10, 10))], ProbeAccuracy = 99 },
-            Runs = [retrain with { LayerProbes = [new LayerProbeResult("conv1", new ProbeResult(70, 0.8, 10, 10))], ProbeAccuracy = 60 }, original with { Method = ComparisonReport.DoNothing }, suppressor],
-            References = [retrain],
-        };
+        return ReportFixtures.Report(
+            original with { LayerProbes = [new LayerProbeResult("conv1", new ProbeResult(98, 1, 10, 10))], ProbeAccuracy = 99 },
+            [retrain with { LayerProbes = [new LayerProbeResult("conv1", new ProbeResult(70, 0.8, 10, 10))], ProbeAccuracy = 60 }, original with { Method = ComparisonReport.DoNothing }, suppressor],
+            [retrain]) with { ClassNames = ["T-shirt", "Trouser"] };
     }
 
-    private static UnlearningMetrics Run(string method, double zrf, double classMia, double[] acc) => new()
-    {
-        Method = method,
-        UnlearningAccuracy = 50,
-        RetainAccuracy = 90,
-        TestAccuracy = 90,
-        MiaEfficacy = 50,
-        LossMiaEfficacy = 50,
-        DistanceToOriginal = 1,
-        Seconds = 1,
-        Outputs = Evidence(zrf, classMia, acc),
-    };
+    private static UnlearningMetrics Run(string method, double zrf, double classMia, double[] acc) =>
+        ReportFixtures.Run(method, 50, 90, 90, 50) with { Outputs = Evidence(zrf, classMia, acc) };
 
     private static OutputEvidence Evidence(double zrf, double classMia, double[] acc) => new()
     {
