@@ -101,5 +101,12 @@ public class UnlearnEvidenceCommandTests(TrainedIdxRun run)
             Assert.Equal("svg", XDocument.Parse(File.ReadAllText(Path.Combine(dir, chart))).Root!.Name.LocalName);
         }
         Assert.False(File.Exists(Path.Combine(dir, "probe-layers.svg")));
+
+        // A replacing run of another method takes the earlier method's charts away with the rest of its outputs.
+        var (again, _, againError) = CliRunner.RunWithErrors(
+            "unlearn", "--checkpoint", run.Checkpoint, "--method", "gradient-ascent", "--forget-class", "1", "--workers", "0", "--device", "cpu", "--out", dir, "--overwrite");
+        Assert.True(again == Program.ExitOk, againError);
+        Assert.False(File.Exists(Path.Combine(dir, "forget-confidence-ssd.svg")));
+        Assert.True(File.Exists(Path.Combine(dir, "forget-confidence-gradient-ascent.svg")));
     }
 }
