@@ -215,4 +215,49 @@ public sealed class ProtocolCommandTests : IDisposable
         Assert.True(again == Program.ExitOk, againError);
         Assert.Contains("0 ran, 5 already done", againOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sweep_RealEngineAttacks_TwoShardTasksShareTheReferences_AndTheMergeCarriesTheAttackColumns()
+    {
+        TrainedIdxRun.WriteIdx(PathOf("data"), "train", 160, seed: 1);
+        TrainedIdxRun.WriteIdx(PathOf("data"), "t10k", 40, seed: 2);
+        string recipe = WriteRecipe(
+            name: "tiny-attacks",
+            dataset: $"\"name\": \"idx\", \"spec\": \"idx:{PathOf("data")}\", \"num_classes\": 4",
+            requests: "{ \"id\": \"class-1\", \"forget\": \"classes:1\", \"validation\": \"val-class-2\" }, { \"id\": \"val-class-2\", \"forget\": \"classes:2\", \"role\": \"validation\" }",
+            methods: "{ \"label\": \"ssd\" }",
+            seeds: "[0, 1]", validationSeeds: "[0]", training: "\"epochs\": 2, \"batch_size\": 32, \"learning_rate\": 0.05");
+        string store = Path.Combine(PathOf("attacks"), "oracles");
+        int Retrains() => Directory.Exists(store) ? Directory.GetDirectories(store, "retrain-*").Length : 0;
+        string[] Sweep(int shard) => ["sweep", recipe, "--out", PathOf("attacks"), "--shard", $"{shard}/2", "--attacks", "--attack-references", "2", "--device", "cpu", "--workers", "0"];
+
+        // Cells by id: retrain.s0, retrain.s1, ssd.s0, ssd.s1; task 0/2 runs retrain.s0 and ssd.s0. K = 2 with two seeds
+        // of one forget set: seed 1's oracle is one reference, one extra retrain (seed 1000) the other.
+        var (exit, _, error) = await CliProcess.Start(Sweep(0)).WaitAsync(s_timeout);
+        Assert.True(exit == Program.ExitOk, error);
+        Assert.Equal(2, Retrains());
+        Assert.Contains("attack reference 1/1 (oracle of 'classes:1' with seed 1000)", error, StringComparison.Ordinal);
+
+        // Task 1/2 (retrain.s1, ssd.s1) finds the reference in the store: its one training is its own cells' oracle.
+        var (second, _, secondError) = await CliProcess.Start(Sweep(1)).WaitAsync(s_timeout);
+        Assert.True(second == Program.ExitOk, secondError);
+        Assert.Contains("attack reference 1/1 (oracle of 'classes:1' with seed 1000)", secondError, StringComparison.Ordinal);
+        Assert.Single(secondError.Split('\n'), l => l.Contains("training retrain", StringComparison.Ordinal));
+        Assert.Equal(3, Retrains());
+
+        var (mergeExit, board, mergeError) = CliRunner.RunWithErrors("merge", PathOf("attacks"));
+        Assert.True(mergeExit == Program.ExitOk, mergeError);
+        Assert.Contains("| U-LiRA AUC | TPR@0.1% | F | Pareto |", board, StringComparison.Ordinal);
+        Assert.Contains("| do nothing |", board, StringComparison.Ordinal);
+        string leaderboard = Directory.GetFiles(PathOf("attacks"), "leaderboard.json", SearchOption.AllDirectories).Single();
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(leaderboard));
+        JsonElement table = json.RootElement.GetProperty("tables")[0];
+        JsonElement ssd = table.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("method").GetString() == "ssd");
+        Assert.InRange(ssd.GetProperty("u_lira_auc").GetDouble(), 0, 1);
+        // Two unlearned models per side, pooled: 2 seeds × the forget set's examples; seeds 0, 1 and 1000 retrained.
+        JsonElement attacks = table.GetProperty("attacks");
+        Assert.Equal(3, attacks.GetProperty("retrained_models").GetInt32());
+        JsonElement ulira = attacks.GetProperty("u_lira").EnumerateArray().Single(r => r.GetProperty("method").GetString() == "ssd");
+        Assert.Equal(2 * attacks.GetProperty("examples").GetInt32(), ulira.GetProperty("positives").GetInt32());
+    }
 }

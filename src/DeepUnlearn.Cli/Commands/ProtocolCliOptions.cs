@@ -36,6 +36,10 @@ internal sealed class ProtocolCliOptions
 
     public Option<bool> Verbose { get; } = CommonOptions.Verbose();
 
+    public Option<bool> Attacks { get; } = new("--attacks") { Description = "Also run the per-example attacks relative to retraining (offline U-LiRA, the NeurIPS'23 per-example ε) on every reported request: each retrain cell draws --attack-references retrained references from the oracle store (shared by all shards, each trained once) and every reported cell records its outputs; merge computes the attacks." };
+
+    public Option<int> AttackReferences { get; } = new("--attack-references") { Description = "K: retrained references per attacked model (costs up to K extra trainings per request and forget set; 2 on a CPU, 8+ on GPUs, LiRA uses 64+).", DefaultValueFactory = _ => DeepUnlearn.Protocols.SweepOptions.DefaultAttackReferences };
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(Recipe);
@@ -43,6 +47,8 @@ internal sealed class ProtocolCliOptions
         {
             command.Options.Add(option);
         }
+        command.Options.Add(Attacks);
+        command.Options.Add(AttackReferences);
     }
 
     /// <summary>The recipe at the requested scale.</summary>
@@ -84,7 +90,20 @@ internal sealed class ProtocolCliOptions
             OracleDirectory = parse.GetValue(Oracles) is string oracles ? Path.GetFullPath(oracles) : null,
             PollInterval = TimeSpan.FromSeconds(poll),
             Status = new ConsoleStatus(label),
+            Attacks = AttackOptions(parse),
         };
+    }
+
+    /// <summary>The attack settings, validated; null without <c>--attacks</c>.</summary>
+    private DeepUnlearn.Evaluation.Attacks.PerExampleAttackOptions? AttackOptions(ParseResult parse)
+    {
+        if (!parse.GetValue(Attacks))
+        {
+            return null;
+        }
+        var options = new DeepUnlearn.Evaluation.Attacks.PerExampleAttackOptions { ReferenceModels = parse.GetValue(AttackReferences) };
+        options.Validate();
+        return options;
     }
 
     /// <summary>Prints what a sweep did; returns the exit code (failure when any cell failed).</summary>

@@ -49,6 +49,7 @@ internal static class ReproduceCommand
                 Console.WriteLine($"## `{table.RequestId}`: {table.Forget}");
                 Console.WriteLine();
                 Console.Write(LeaderboardWriter.MarkdownTable(board, table));
+                Console.Write(LeaderboardWriter.AttackSection(table));
                 Console.WriteLine();
                 Console.Write(table.Published is null
                     ? $"The recipe has no published figures for `{table.RequestId}`.{Environment.NewLine}"

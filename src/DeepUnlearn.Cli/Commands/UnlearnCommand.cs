@@ -66,11 +66,12 @@ internal static class UnlearnCommand
             cancellationToken,
             precision.Resolve(parse),
             evidence.Attacks(parse),
-            parse.GetValue(references))));
+            parse.GetValue(references),
+            evidence.ProbeLayers(parse))));
         return command;
     }
 
-    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, bool probe, RelearnOptions? relearn, bool overwrite, CancellationToken cancellationToken, Engine.PrecisionOptions precision, PerExampleAttackOptions? attacks = null, string? referenceList = null)
+    private static int Run(string checkpoint, string methodName, string? retrainedPath, string? data, Data.Splits.ForgetRequest request, string? configPath, IReadOnlyList<string> assignments, torch.Device device, ulong seed, int workers, string output, bool verbose, bool probe, RelearnOptions? relearn, bool overwrite, CancellationToken cancellationToken, Engine.PrecisionOptions precision, PerExampleAttackOptions? attacks = null, string? referenceList = null, IReadOnlyList<string>? probeLayers = null)
     {
         MethodEntry entry = MethodRegistry.Find(methodName);
         string[] referencePaths = (referenceList ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -104,7 +105,10 @@ internal static class UnlearnCommand
                 [entry.Name] = SettingsBinder.Describe(options),
                 ["retrained"] = retrainedPath,
                 ["probe"] = probe,
+                ["probe_layers"] = probeLayers,
                 ["relearn"] = relearn,
+                ["attacks"] = attacks,
+                ["reference_models"] = referencePaths,
                 ["forget_count"] = session.Sets.Forget.Length,
                 ["retain_count"] = session.Sets.Retain.Length,
                 ["precision"] = session.Precision.Describe(),
@@ -127,39 +131,55 @@ internal static class UnlearnCommand
             Console.Error.WriteLine($"unlearn: {runDirectory.Final(Path.GetFileName(staged))} goes beside the unlearned model");
         }
 
-        Console.Error.WriteLine("unlearn: evaluating (forget, retain and test sets)");
-        var evaluator = new UnlearningEvaluator(context) { Probe = probe, Relearn = relearn };
+        // The rows and the report are assembled as compare assembles them (ComparisonRows), so that the same model gives
+        // the same numbers in both commands.
+        var evaluator = new UnlearningEvaluator(context) { Probe = probe, ProbeLayers = probeLayers, Relearn = relearn };
+        Console.Error.WriteLine("unlearn: " + ComparisonRunner.EvaluationNotice("the original and the unlearned model", evaluator));
         ModelEvaluation originalEvaluation = evaluator.Evaluate(session.Original, cancellationToken);
         UnlearningMetrics original = evaluator.Metrics("original", originalEvaluation, 0);
         ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
         UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(entry.Name), evaluation, outcome.Seconds, outcome.Diagnostics);
         UnlearningMetrics? retrained = null;
+        UnlearningMetrics? doNothing = null;
         PerExampleAttackReport? attackReport = null;
+        var runs = new List<UnlearningMetrics>();
         if (retrainedPath is not null)
         {
             var (model, retrainedMetadata) = Checkpoint.Load(retrainedPath, device);
             using (model)
             {
                 CheckpointCompatibility.EnsureSameModel(checkpoint, session.Metadata, "--retrained", retrainedPath, retrainedMetadata);
+                Console.Error.WriteLine("unlearn: " + ComparisonRunner.EvaluationNotice("the retrained model", evaluator));
                 ModelEvaluation retrainedEvaluation = evaluator.Evaluate(model, cancellationToken);
-                retrained = evaluator.Metrics("retrain", retrainedEvaluation, retrainedMetadata.Seconds ?? 0);
-                metrics = UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrained, retrainedEvaluation);
+                retrained = ComparisonRows.Reference(evaluator.Metrics("retrain", retrainedEvaluation, retrainedMetadata.Seconds ?? 0), retrainedEvaluation);
+                doNothing = ComparisonRows.DoNothing(original, originalEvaluation, seed, retrained, retrainedEvaluation);
+                metrics = ComparisonRows.Method(metrics, evaluation, retrained, retrainedEvaluation);
+                runs.Add(retrained);
+                runs.Add(doNothing);
                 if (attacks is not null)
                 {
                     attackReport = Attacks(attacks, referencePaths, session, context, seed, metrics.Method, evaluation, originalEvaluation, retrainedEvaluation, cancellationToken);
                 }
             }
         }
-        JsonFile.Write(runDirectory.Staged("metrics.json"), new { original, unlearned = metrics, retrained, attacks = attackReport });
-        string report = Report(entry, options, session, original, metrics, retrained, unlearnedPath);
+        runs.Add(metrics);
+        ComparisonReport evidence = ComparisonRows.Report(session, [seed], original, runs, retrained is null ? [] : [retrained], attackReport);
+        JsonFile.Write(runDirectory.Staged("metrics.json"), new { original, unlearned = metrics, retrained, doNothing, attacks = attackReport });
+        var sb = new StringBuilder(Report(entry, options, session, original, metrics, retrained, doNothing, unlearnedPath));
+        sb.AppendLine();
+        OutputEvidenceReport.AppendMarkdown(evidence, sb);
+        IReadOnlyList<string> charts = OutputEvidenceReport.WriteCharts(evidence, runDirectory.StagingFolder());
         if (attackReport is not null)
         {
             AttackFiles.Write(runDirectory.StagingFolder(), attackReport);
-            report += Environment.NewLine + attackReport.ToMarkdown(AttackFiles.RocFileName);
+            sb.Append(attackReport.ToMarkdown(AttackFiles.RocFileName));
         }
+        sb.Append(Absent(retrainedPath is not null, attacks is not null, context.IsClassWise));
+        string report = sb.ToString();
         AtomicFile.WriteAllText(runDirectory.Staged("report.md"), report);
-        // A replaced run's optional outputs (PGU's retain space, the attack files) go unless this run wrote them.
-        runDirectory.Publish([Path.GetFileName(PguRetainSpace.PathFor(unlearnedPath)), AttackFiles.JsonFileName, AttackFiles.RocFileName]);
+        // A replaced run's optional outputs (PGU's retain space, the attack files, charts of another method or of evidence
+        // this run did not measure) go unless this run wrote them.
+        runDirectory.Publish([Path.GetFileName(PguRetainSpace.PathFor(unlearnedPath)), AttackFiles.JsonFileName, AttackFiles.RocFileName, .. ChartNames(runDirectory.Path, charts)]);
         Console.WriteLine(report);
         return Program.ExitOk;
     }
@@ -190,7 +210,38 @@ internal static class UnlearnCommand
         return attacks.Compute() with { ClassWise = context.IsClassWise };
     }
 
-    private static string Report(MethodEntry entry, IMethodOptions options, UnlearningSession session, UnlearningMetrics original, UnlearningMetrics unlearned, UnlearningMetrics? retrained, string unlearnedPath)
+    /// <summary>
+    /// The evidence charts this command may write (<see cref="OutputEvidenceReport"/>): those of this run and those an
+    /// earlier run left in <paramref name="directory"/> (whose per-method names depend on its method).
+    /// </summary>
+    private static IEnumerable<string> ChartNames(string directory, IReadOnlyList<string> written)
+    {
+        IEnumerable<string> earlier = Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "forget-*.svg").Select(Path.GetFileName).OfType<string>()
+            : [];
+        return new[] { OutputEvidenceReport.PerClassChart, OutputEvidenceReport.RocChart, OutputEvidenceReport.LayerChart }.Concat(written).Concat(earlier).Distinct(StringComparer.Ordinal);
+    }
+
+    /// <summary>What this run could not measure, and what it would take: evidence against retraining needs a retrained model.</summary>
+    private static string Absent(bool retrained, bool attacks, bool classWise)
+    {
+        var parts = new List<string>();
+        if (!retrained)
+        {
+            parts.Add("Absent from this run because they need a model retrained without the forget set (`--retrained`): the Avg. Gap, the JS divergences and parameter distance to the retrained model, the \"do nothing\" baseline, the D_f confidence and entropy distances to retrain (conf/ent TV and W1) and retrain's bars and curves in the charts, and the per-example attacks.");
+        }
+        if (!attacks)
+        {
+            parts.Add("Not run: the per-example attacks (offline U-LiRA, the NeurIPS'23 per-example ε). They need `--attacks` with `--retrained` and K other retrained checkpoints in `--reference-models` (`compare --attacks --save-models` trains and keeps them; a sweep with `--attacks` draws them from its oracle cache).");
+        }
+        if (!classWise)
+        {
+            parts.Add("The representation probe, the per-layer probe and the class MIA apply to class-wise requests only.");
+        }
+        return parts.Count == 0 ? string.Empty : string.Join(Environment.NewLine + Environment.NewLine, parts) + Environment.NewLine;
+    }
+
+    private static string Report(MethodEntry entry, IMethodOptions options, UnlearningSession session, UnlearningMetrics original, UnlearningMetrics unlearned, UnlearningMetrics? retrained, UnlearningMetrics? doNothing, string unlearnedPath)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -228,7 +279,8 @@ internal static class UnlearnCommand
         if (unlearned.AverageGap is double gap)
         {
             sb.AppendLine();
-            sb.AppendLine(inv, $"Against the retrained model: Avg. Gap {gap:F2}, JS divergence {unlearned.JsDivergenceForget:F4} (forget) / {unlearned.JsDivergenceTest:F4} (test), ‖θ − θ_retrain‖ {unlearned.DistanceToRetrained:F3}{(unlearned.SpeedUp is double s ? string.Create(inv, $", speed-up {s:F1}×") : string.Empty)}.");
+            string baseline = doNothing?.AverageGap is double d ? string.Create(inv, $" (do nothing: {d:F2}; a larger Gap than doing nothing is further from retraining than keeping the original)") : string.Empty;
+            sb.AppendLine(inv, $"Against the retrained model: Avg. Gap {gap:F2}{baseline}, JS divergence {unlearned.JsDivergenceForget:F4} (forget) / {unlearned.JsDivergenceTest:F4} (test), ‖θ − θ_retrain‖ {unlearned.DistanceToRetrained:F3}{(unlearned.SpeedUp is double s ? string.Create(inv, $", speed-up {s:F1}×") : string.Empty)}.");
         }
         if (unlearned.Diagnostics.Count > 0)
         {

@@ -3,12 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation.Attacks;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
 using DeepUnlearn.Unlearning;
-using TorchSharp;
 
 namespace DeepUnlearn.Evaluation;
 
@@ -72,7 +70,6 @@ public sealed class ComparisonRunner(UnlearningSession session)
         var references = new List<UnlearningMetrics>();
         UnlearningMetrics? original = null;
         ModelEvaluation? originalEvaluation = null;
-        double? chance = null;
         var attacks = Attacks is null ? null : new AttackInputs(new PerExampleAttacks(Attacks), retrainedCheckpoint is not null);
         foreach (ulong seed in seeds)
         {
@@ -83,7 +80,6 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 Status?.Report(EvaluationNotice("the original model", evaluator));
                 originalEvaluation = evaluator.Evaluate(_session.Original, cancellationToken);
                 original = evaluator.Metrics("original", originalEvaluation, 0);
-                chance = 100.0 / (context.NumClasses - context.ForgottenClasses.Length);
             }
 
             var (retrainedMetrics, retrainedEvaluation) = Reference(context, evaluator, instances["retrain"], retrainedCheckpoint, seed, cancellationToken);
@@ -91,7 +87,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
             // The retrained model's own row, whether it was retrained here or loaded with --retrained.
             runs.Add(retrainedMetrics);
             // "Do nothing": the original scored against this seed's retrained model, the baseline every method must beat.
-            runs.Add(UnlearningEvaluator.CompareToRetrained(original with { Method = ComparisonReport.DoNothing, Seed = seed }, originalEvaluation!, retrainedMetrics, retrainedEvaluation));
+            runs.Add(ComparisonRows.DoNothing(original, originalEvaluation!, seed, retrainedMetrics, retrainedEvaluation));
             attacks?.Retrained(seed, retrainedEvaluation);
             attacks?.Target(ComparisonReport.DoNothing, seed, originalEvaluation!);
             foreach (string method in methods.Where(m => m != "retrain"))
@@ -103,29 +99,12 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 Status?.Report(EvaluationNotice($"{method} (seed {seed})", evaluator));
                 ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
                 UnlearningMetrics metrics = evaluator.Metrics(outcome.Label(method), evaluation, outcome.Seconds, outcome.Diagnostics);
-                runs.Add(UnlearningEvaluator.CompareToRetrained(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
+                runs.Add(ComparisonRows.Method(metrics, evaluation, retrainedMetrics, retrainedEvaluation));
                 attacks?.Target(metrics.Method, seed, evaluation);
             }
         }
         PerExampleAttackReport? attackReport = attacks?.Run(this, instances["retrain"], seeds, cancellationToken);
-        string libtorch = TorchRuntime.EnsureInitialized().LibTorchVersion;
-        return new ComparisonReport
-        {
-            Dataset = _session.Data.Specification,
-            Checkpoint = _session.CheckpointPath,
-            Model = _session.Metadata.Model.Name,
-            Request = _session.Sets.Request.ToString(),
-            ForgetCount = _session.Sets.Forget.Length,
-            RetainCount = _session.Sets.Retain.Length,
-            Seeds = seeds,
-            Environment = $"{_session.Device}, {torch.get_num_threads()} threads, {System.Environment.ProcessorCount} cores, libtorch {libtorch}",
-            ClassNames = _session.Data.Test.ClassNames,
-            Original = original!,
-            ChanceTestAccuracy = chance,
-            Runs = runs,
-            References = references,
-            Attacks = attackReport,
-        };
+        return ComparisonRows.Report(_session, seeds, original!, runs, references, attackReport);
     }
 
     /// <summary>
@@ -171,7 +150,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
                 Status?.Report(EvaluationNotice("the retrained model", evaluator));
                 ModelEvaluation evaluation = evaluator.Evaluate(model, cancellationToken);
                 UnlearningMetrics loaded = evaluator.Metrics("retrain", evaluation, metadata.Seconds ?? 0);
-                return (UnlearningEvaluator.CompareToRetrained(loaded, evaluation, loaded, evaluation), evaluation);
+                return (ComparisonRows.Reference(loaded, evaluation), evaluation);
             }
         }
         Status?.Report($"seed {seed}: retrain (the reference)");
@@ -180,7 +159,7 @@ public sealed class ComparisonRunner(UnlearningSession session)
         Status?.Report(EvaluationNotice($"retrain (seed {seed})", evaluator));
         ModelEvaluation retrained = evaluator.Evaluate(outcome.Model, cancellationToken);
         UnlearningMetrics metrics = evaluator.Metrics("retrain", retrained, outcome.Seconds, outcome.Diagnostics);
-        return (UnlearningEvaluator.CompareToRetrained(metrics, retrained, metrics, retrained), retrained);
+        return (ComparisonRows.Reference(metrics, retrained), retrained);
     }
 
     private void SaveModel(string method, ulong seed, UnlearningOutcome outcome)

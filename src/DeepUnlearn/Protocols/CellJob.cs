@@ -23,4 +23,14 @@ public sealed record CellJob(
     string Request,
     TrainSubset Subset,
     ulong Seed,
-    string OutputDirectory);
+    string OutputDirectory)
+{
+    /// <summary>
+    /// K when the cell records <see cref="CellAttackOutputs"/> for the per-example attacks (report cells of
+    /// <c>sweep --attacks</c>); null otherwise.
+    /// </summary>
+    public int? AttackReferenceModels { get; init; }
+
+    /// <summary>For a retrain cell that records attack outputs: the extra reference retrains of its request.</summary>
+    public IReadOnlyList<ReferenceOracle> AttackReferences { get; init; } = [];
+}

@@ -10,6 +10,7 @@ using DeepUnlearn.Data;
 using DeepUnlearn.Data.Splits;
 using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
+using DeepUnlearn.Evaluation.Attacks;
 using DeepUnlearn.Models;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Training;
@@ -165,6 +166,7 @@ public sealed class EngineCellRunner : ICellRunner
             if (job.Method == Cell.Retrain)
             {
                 UnlearningMetrics self = UnlearningEvaluator.CompareToRetrained(oracleMetrics, oracleEvaluation, oracleMetrics, oracleEvaluation);
+                RecordAttackOutputs(job, context, oracleEvaluation, AttackModelOutputs.Retrained, cancellationToken);
                 return ToCellMetrics(self, ValidationAccuracy(oracle, context, cancellationToken));
             }
             var (entry, label) = MethodRegistry.FindLabel(job.Method);
@@ -172,6 +174,7 @@ public sealed class EngineCellRunner : ICellRunner
             Seed(job.Seed);
             using UnlearningOutcome outcome = method.Run(context, cancellationToken);
             ModelEvaluation evaluation = evaluator.Evaluate(outcome.Model, cancellationToken);
+            RecordAttackOutputs(job, context, evaluation, AttackModelOutputs.Unlearned, cancellationToken);
             UnlearningMetrics metrics = evaluator.Metrics(label, evaluation, outcome.Seconds, outcome.Diagnostics);
             metrics = UnlearningEvaluator.CompareToRetrained(metrics, evaluation, oracleMetrics, oracleEvaluation);
             return ToCellMetrics(metrics, ValidationAccuracy(outcome.Model, context, cancellationToken)) with { Qualifier = outcome.Qualifier };
@@ -202,6 +205,54 @@ public sealed class EngineCellRunner : ICellRunner
         Seconds = m.Seconds,
         Diagnostics = m.Diagnostics,
     };
+
+    /// <summary>
+    /// Writes the cell's <see cref="CellAttackOutputs"/> when the sweep runs the per-example attacks: φ of the cell's model
+    /// from its evaluation (the forget set; the test set, remaining classes only for a class-wise request, as the
+    /// population), and for a retrain cell also φ of the original ("do nothing") and of each extra reference retrain,
+    /// predicted in the same order (checked by ids).
+    /// </summary>
+    private void RecordAttackOutputs(CellJob job, UnlearningContext context, ModelEvaluation evaluation, string role, CancellationToken cancellationToken)
+    {
+        if (job.AttackReferenceModels is not int k)
+        {
+            return;
+        }
+        int[] forgetIds = evaluation.Forget.Ids;
+        int[] populationIds = evaluation.Test.Ids;
+        ModelOutputs own = ModelOutputs.Of(evaluation.Forget, evaluation.Test);
+        var models = new List<AttackModelOutputs> { new(role, job.Seed, own.Forget, own.Population) };
+        AttackModelOutputs Other(string otherRole, ulong seed, ClassifierModel model)
+        {
+            var (forget, population, outputs) = ReferenceRetrains.Outputs(model, context, cancellationToken);
+            if (!forget.AsSpan().SequenceEqual(forgetIds) || !population.AsSpan().SequenceEqual(populationIds))
+            {
+                throw new InvalidOperationException($"the {otherRole} model's forget or population samples came in another order than the cell's; the per-example attacks need one order");
+            }
+            return new AttackModelOutputs(otherRole, seed, outputs.Forget, outputs.Population);
+        }
+        if (role == AttackModelOutputs.Retrained)
+        {
+            models.Add(Other(AttackModelOutputs.Original, job.Seed, context.Original));
+            foreach (ReferenceOracle reference in job.AttackReferences)
+            {
+                var (model, metadata) = Checkpoint.Load(reference.Model.File, _device);
+                using (model)
+                {
+                    CheckpointCompatibility.EnsureSameModel(job.Original.File, Checkpoint.ReadMetadata(job.Original.File), "an attack reference retrain", reference.Model.File, metadata);
+                    models.Add(Other(AttackModelOutputs.Reference, reference.Seed, model));
+                }
+            }
+        }
+        new CellAttackOutputs
+        {
+            Request = job.Request,
+            ForgetOrder = CellAttackOutputs.Order(forgetIds),
+            PopulationOrder = CellAttackOutputs.Order(populationIds),
+            ReferenceModels = role == AttackModelOutputs.Retrained ? k : null,
+            Models = models,
+        }.Write(job.OutputDirectory);
+    }
 
     /// <summary>Accuracy on the held-out validation split (remaining classes only for class-wise requests), or null without one.</summary>
     private double? ValidationAccuracy(ClassifierModel model, UnlearningContext context, CancellationToken cancellationToken)

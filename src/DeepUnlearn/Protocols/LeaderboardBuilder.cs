@@ -127,7 +127,19 @@ public static class LeaderboardBuilder
         }).ToList();
         rows = rows.Select(r => r with { Pareto = r.Method == Cell.Retrain ? null : Pareto(r, rows) }).ToList();
         bool classWise = Data.Splits.ForgetRequest.Parse(request.Forget).Kind == Data.Splits.ForgetRequestKind.Classes;
-        return new LeaderboardTable(request.Id, request.Forget, request.Description, classWise, rows, recipe.Published?.For(request.Id));
+        var (attacks, note) = LeaderboardAttacks.For(recipe, request, cells, classWise);
+        if (attacks is not null)
+        {
+            rows = rows.Select(r => attacks.ULira.FirstOrDefault(l => l.Method == r.Method) is not Evaluation.Attacks.ULiraResult l ? r : r with
+            {
+                ULiraAuc = l.Auc,
+                ULiraTprAt1Percent = l.TprAt1PercentFpr,
+                ULiraTprAt01Percent = l.TprAt01PercentFpr,
+                ForgetScore = attacks.Epsilon.FirstOrDefault(e => e.Method == r.Method)?.ForgetScore,
+                MedianEpsilon = attacks.Epsilon.FirstOrDefault(e => e.Method == r.Method)?.MedianEpsilon,
+            }).ToList();
+        }
+        return new LeaderboardTable(request.Id, request.Forget, request.Description, classWise, rows, recipe.Published?.For(request.Id)) { Attacks = attacks, AttackNote = note };
     }
 
     /// <summary>SalUn's Avg. Gap: the mean over UA, RA, TA, MIA of |this row's mean − the oracle's mean|.</summary>

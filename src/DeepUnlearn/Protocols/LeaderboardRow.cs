@@ -47,6 +47,21 @@ public sealed record LeaderboardRow
     /// <summary>Whether the mean time is within the merge's time budget (null without a budget).</summary>
     public bool? WithinBudget { get; init; }
 
+    /// <summary>Offline U-LiRA's AUC on this request (<c>sweep --attacks</c>; <see cref="LeaderboardAttacks"/>): 0.5 = example by example like retraining.</summary>
+    public double? ULiraAuc { get; init; }
+
+    /// <summary>Offline U-LiRA's TPR at FPR &lt; 1% (0–1).</summary>
+    public double? ULiraTprAt1Percent { get; init; }
+
+    /// <summary>Offline U-LiRA's TPR at FPR &lt; 0.1% (0–1).</summary>
+    public double? ULiraTprAt01Percent { get; init; }
+
+    /// <summary>The NeurIPS'23 forgetting score F (0–1, 1 = every example looks retrained); null with fewer than 3 seeds.</summary>
+    public double? ForgetScore { get; init; }
+
+    /// <summary>Median over the forget examples of the NeurIPS'23 per-example ε.</summary>
+    public double? MedianEpsilon { get; init; }
+
     /// <summary>The summary of <paramref name="key"/>, if any.</summary>
     public MetricSummary? Get(string key) => Metrics.TryGetValue(key, out MetricSummary? s) ? s : null;
 }

@@ -33,7 +33,13 @@ public static class LeaderboardWriter
         ["seconds"] = "time (s)",
         ["speed_up"] = "speed-up",
         ["time_ratio"] = "time / retrain",
+        ["ulira_auc"] = "U-LiRA AUC",
+        ["ulira_tpr_01"] = "TPR@0.1%",
+        ["forget_score"] = "F",
     };
+
+    /// <summary>The attack columns a table shows when the sweep ran the per-example attacks (definitions under the table).</summary>
+    private static readonly string[] s_attackColumns = ["ulira_auc", "ulira_tpr_01", "forget_score"];
 
     /// <summary>The statistic every table reports, in words.</summary>
     public const string StatisticText = "mean ± half-width of the 95% confidence interval of the mean (Student's t, n − 1 degrees of freedom) over seeds; the mean alone for one seed";
@@ -58,6 +64,10 @@ public static class LeaderboardWriter
         {
             Write($"{table.RequestId}-metrics.svg", MetricsChart(board, table));
             Write($"{table.RequestId}-time.svg", TimeChart(board, table));
+            if (table.Attacks is not null)
+            {
+                Write(AttackRocFile(table), Evaluation.Attacks.AttackRocChart.Svg(table.Attacks.ULira));
+            }
         }
         return files;
     }
@@ -114,6 +124,7 @@ public static class LeaderboardWriter
             sb.AppendLine(s_inv, $"## `{table.RequestId}`: {table.Forget}{(table.Description is null ? "" : $" — {table.Description}")}");
             sb.AppendLine();
             sb.Append(MarkdownTable(board, table));
+            sb.Append(AttackSection(table));
             if (table.Published is not null)
             {
                 sb.AppendLine();
@@ -237,6 +248,34 @@ public static class LeaderboardWriter
     }
 
     /// <summary>
+    /// The per-example attacks under a table (<c>sweep --attacks</c>): their definitions, one row per method and "do
+    /// nothing", as <c>compare</c> prints them, and what is missing. Empty when the sweep ran none.
+    /// </summary>
+    public static string AttackSection(LeaderboardTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var sb = new StringBuilder();
+        if (table.Attacks is not null)
+        {
+            sb.AppendLine();
+            sb.Append(table.Attacks.ToMarkdown(AttackRocFile(table)));
+        }
+        if (table.AttackNote is not null)
+        {
+            sb.AppendLine();
+            sb.AppendLine(s_inv, $"> Attacks: {table.AttackNote}.");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The U-LiRA ROC chart's file name of a request.</summary>
+    public static string AttackRocFile(LeaderboardTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return $"{table.RequestId}-attack-roc.svg";
+    }
+
+    /// <summary>
     /// The note under a table whose MIA column carries a † (as <c>compare</c>'s report marks it): which rows, on how
     /// many seeds, and why the number says nothing about membership there. Empty when no row is marked.
     /// </summary>
@@ -298,7 +337,7 @@ public static class LeaderboardWriter
         {
             sb.Append(s_inv, $",{m}_mean,{m}_ci95,{m}_std");
         }
-        sb.AppendLine(",mia_degenerate_seeds,gap,speed_up,time_ratio,pareto,within_budget,settings");
+        sb.AppendLine(",mia_degenerate_seeds,gap,speed_up,time_ratio,pareto,within_budget,ulira_auc,ulira_tpr_1,ulira_tpr_01,forget_score,median_epsilon,settings");
         foreach (LeaderboardTable table in board.Tables)
         {
             foreach (LeaderboardRow row in table.Rows)
@@ -309,7 +348,7 @@ public static class LeaderboardWriter
                     MetricSummary? s = row.Get(m);
                     sb.Append(s_inv, $",{Raw(s?.Mean)},{Raw(s?.HalfWidth95)},{Raw(s?.Std)}");
                 }
-                sb.AppendLine(s_inv, $",{row.MiaDegenerateSeeds},{Raw(row.Gap)},{Raw(row.SpeedUp)},{Raw(row.TimeRatio)},{Bool(row.Pareto)},{Bool(row.WithinBudget)},{CsvText(FormatSettings(row.Settings))}");
+                sb.AppendLine(s_inv, $",{row.MiaDegenerateSeeds},{Raw(row.Gap)},{Raw(row.SpeedUp)},{Raw(row.TimeRatio)},{Bool(row.Pareto)},{Bool(row.WithinBudget)},{Raw(row.ULiraAuc)},{Raw(row.ULiraTprAt1Percent)},{Raw(row.ULiraTprAt01Percent)},{Raw(row.ForgetScore)},{Raw(row.MedianEpsilon)},{CsvText(FormatSettings(row.Settings))}");
             }
         }
         return sb.ToString();
@@ -399,7 +438,7 @@ public static class LeaderboardWriter
     private static Stat Whisker(MetricSummary? s) => s is null ? new Stat(double.NaN, 0, 0) : new Stat(s.Mean, s.HalfWidth95 ?? 0, s.Count);
 
     private static string[] Columns(ProtocolRecipe recipe, LeaderboardTable table) =>
-        recipe.Metrics.Where(m => m != "ta_forgotten" || table.ClassWise).ToArray();
+        recipe.Metrics.Where(m => m != "ta_forgotten" || table.ClassWise).Concat(table.Attacks is null ? [] : s_attackColumns).ToArray();
 
     private static string Value(LeaderboardRow row, string key) => key switch
     {
@@ -409,12 +448,15 @@ public static class LeaderboardWriter
         "time_ratio" => Num(row.TimeRatio, 3),
         "seconds" => CellText(row, key, 1),
         "js_forget" => CellText(row, key, 4),
+        "ulira_auc" => Num(row.ULiraAuc, 3),
+        "ulira_tpr_01" => row.ULiraTprAt01Percent is double t ? (100 * t).ToString("F2", s_inv) + "%" : "–",
+        "forget_score" => Num(row.ForgetScore, 3),
         _ => CellText(row, key),
     };
 
     private static string TexValue(LeaderboardRow row, string key)
     {
-        string text = Value(row, key).Replace("±", "\\pm", StringComparison.Ordinal).Replace("–", "--", StringComparison.Ordinal).Replace(" †", "^{\\dagger}", StringComparison.Ordinal);
+        string text = Value(row, key).Replace("%", "\\%", StringComparison.Ordinal).Replace("±", "\\pm", StringComparison.Ordinal).Replace("–", "--", StringComparison.Ordinal).Replace(" †", "^{\\dagger}", StringComparison.Ordinal);
         return text == "--" ? text : $"${text}$";
     }
 

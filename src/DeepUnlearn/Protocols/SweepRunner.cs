@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using DeepUnlearn.Data.Splits;
+using DeepUnlearn.Evaluation.Attacks;
 using DeepUnlearn.Reporting;
 
 namespace DeepUnlearn.Protocols;
@@ -165,7 +166,8 @@ public sealed class SweepRunner
         cancellationToken.ThrowIfCancellationRequested();
         string final = SweepDirectory.Cell(_root, cell.Id);
         string label = total > 0 ? string.Create(CultureInfo.InvariantCulture, $"[{position}/{total}] {cell.Id}") : $"[helping] {cell.Id}";
-        if (SweepDirectory.ReadCell(final) is { Ok: true })
+        bool done = SweepDirectory.ReadCell(final) is { Ok: true };
+        if (done && !LacksAttackOutputs(cell, final))
         {
             Report($"{label}: done already, skipped");
             return new CellRun(CellOutcome.Skipped, null);
@@ -176,11 +178,11 @@ public sealed class SweepRunner
             Report($"{label}: running in another process ({FileLock.Holder(SweepDirectory.CellLock(_root, cell.Id))}), skipped");
             return new CellRun(CellOutcome.Busy, null);
         }
-        if (SweepDirectory.ReadCell(final) is { Ok: true })
+        if (SweepDirectory.ReadCell(final) is { Ok: true } && !LacksAttackOutputs(cell, final))
         {
             return new CellRun(CellOutcome.Skipped, null);
         }
-        Report($"{label}: running");
+        Report(done ? $"{label}: done, but without the attack outputs this sweep asks for (--attacks, K = {_options.Attacks!.ReferenceModels}): running again" : $"{label}: running");
         DateTimeOffset started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         string temp = Path.Combine(SweepDirectory.Cells(_root), $".tmp-{cell.Id}-{Guid.NewGuid():N}");
@@ -194,13 +196,10 @@ public sealed class SweepRunner
         {
             settings = ResolveSettings(cell, selections);
             request = CanonicalRequest(cell.RequestId, cell.Seed);
-            ArtefactKey key = ContentKeys.Oracle(_recipe, context.OriginalKey, request, cell.Seed);
+            var (key, oracle) = Oracle(context, request, cell.Seed, cancellationToken);
             oracleKey = key.Hash;
-            StoredArtefact oracle = _store.GetOrCreate(key, _runner.Engine,
-                (output, work, ct) => _runner.TrainOracle(new OracleJob(context.DataSpec, context.Original.AsModel(), request, context.Subset, cell.Seed), output, work, ct),
-                cancellationToken);
             metrics = _runner.RunCell(
-                new CellJob(cell.Id, context.DataSpec, context.Original.AsModel(), oracle.AsModel(), cell.Method, settings, request, context.Subset, cell.Seed, temp),
+                WithAttacks(new CellJob(cell.Id, context.DataSpec, context.Original.AsModel(), oracle.AsModel(), cell.Method, settings, request, context.Subset, cell.Seed, temp), cell, context, cancellationToken),
                 cancellationToken);
         }
         catch (OperationCanceledException)
@@ -248,6 +247,70 @@ public sealed class SweepRunner
             ? string.Create(CultureInfo.InvariantCulture, $"{label}: done in {clock.Elapsed.TotalSeconds:F1} s")
             : $"{label}: FAILED: {error}");
         return new CellRun(error is null ? CellOutcome.Ran : CellOutcome.Failed, error);
+    }
+
+    /// <summary>The retrained oracle of <paramref name="request"/> with <paramref name="seed"/>: from the store, or trained once into it.</summary>
+    private (ArtefactKey Key, StoredArtefact Oracle) Oracle(Context context, string request, ulong seed, CancellationToken cancellationToken)
+    {
+        ArtefactKey key = ContentKeys.Oracle(_recipe, context.OriginalKey, request, seed);
+        StoredArtefact oracle = _store.GetOrCreate(key, _runner.Engine,
+            (output, work, ct) => _runner.TrainOracle(new OracleJob(context.DataSpec, context.Original.AsModel(), request, context.Subset, seed), output, work, ct),
+            cancellationToken);
+        return (key, oracle);
+    }
+
+    /// <summary>Whether <paramref name="cell"/> records attack outputs in this sweep: its reported cells, with <c>--attacks</c>.</summary>
+    private bool RecordsAttacks(Cell cell) => _options.Attacks is not null && cell.Stage == CellStage.Report;
+
+    /// <summary>
+    /// Whether a finished cell lacks the attack outputs this sweep asks for (it ran without <c>--attacks</c>, or, a retrain
+    /// cell, with another K): it runs again, its oracle and references coming from the store.
+    /// </summary>
+    private bool LacksAttackOutputs(Cell cell, string final)
+    {
+        if (!RecordsAttacks(cell))
+        {
+            return false;
+        }
+        try
+        {
+            CellAttackOutputs? outputs = CellAttackOutputs.Read(final);
+            return outputs is null || (cell.IsRetrain && outputs.ReferenceModels != _options.Attacks!.ReferenceModels);
+        }
+        catch (InvalidDataException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="job"/> with what the per-example attacks need from it. A retrain cell also records the extra
+    /// reference retrains of its request: K minus the other reported seeds that draw the same forget set (their oracles
+    /// are references already), with seeds from <see cref="PerExampleAttackOptions.ReferenceSeedStart"/> up that no
+    /// reported seed uses, each an oracle of the store under the same content key as any oracle, so shards and re-runs
+    /// share them and each is trained once.
+    /// </summary>
+    private CellJob WithAttacks(CellJob job, Cell cell, Context context, CancellationToken cancellationToken)
+    {
+        if (!RecordsAttacks(cell))
+        {
+            return job;
+        }
+        PerExampleAttackOptions attacks = _options.Attacks!;
+        if (!cell.IsRetrain)
+        {
+            return job with { AttackReferenceModels = attacks.ReferenceModels };
+        }
+        int sameForgetSet = _recipe.Seeds.Count(s => CanonicalRequest(cell.RequestId, s) == job.Request);
+        int extra = PerExampleAttacks.ExtraReferencesNeeded(attacks.ReferenceModels, sameForgetSet);
+        IReadOnlyList<ulong> seeds = ReferenceRetrains.Seeds(extra, attacks.ReferenceSeedStart, _recipe.Seeds);
+        var references = new List<ReferenceOracle>();
+        foreach (ulong seed in seeds)
+        {
+            Report($"{cell.Id}: attack reference {references.Count + 1}/{seeds.Count} (oracle of '{job.Request}' with seed {seed})");
+            references.Add(new ReferenceOracle(seed, Oracle(context, job.Request, seed, cancellationToken).Oracle.AsModel()));
+        }
+        return job with { AttackReferenceModels = attacks.ReferenceModels, AttackReferences = references };
     }
 
     private IReadOnlyDictionary<string, string> ResolveSettings(Cell cell, IReadOnlyList<SelectionRecord>? selections)

@@ -89,6 +89,7 @@ public sealed class SyntheticCellRunner : ICellRunner
             ? string.Create(CultureInfo.InvariantCulture, $"retrain|{job.Request}|{job.Seed}")
             : string.Create(CultureInfo.InvariantCulture, $"{job.Method}|{CanonicalJson.Serialize(CanonicalJson.Object(job.Settings))}|{job.Request}|{job.Seed}");
         double ua = retrain ? (classWise ? 100 : 5 + Unit(what, "ua")) : 100 * Unit(what, "ua");
+        WriteAttackOutputs(job, what);
         return new CellMetrics
         {
             UnlearningAccuracy = ua,
@@ -101,6 +102,46 @@ public sealed class SyntheticCellRunner : ICellRunner
             JsDivergenceForget = retrain ? 0 : Unit(what, "js") / 2,
             Seconds = retrain ? job.Oracle.Seconds : 1 + (20 * Unit(what, "seconds")),
         };
+    }
+
+    /// <summary>Forget examples and population samples of the synthetic attack outputs.</summary>
+    private const int AttackExamples = 40;
+
+    /// <summary>
+    /// Synthetic <see cref="CellAttackOutputs"/> when the sweep asks for them: per forget example a base value (its
+    /// difficulty) from the request; retrained models sit one unit below it with seeded noise, the original three above
+    /// (memorised), a method at a residue in [0, 4) above the retrained level that depends on its settings.
+    /// </summary>
+    private static void WriteAttackOutputs(CellJob job, string what)
+    {
+        if (job.AttackReferenceModels is not int k)
+        {
+            return;
+        }
+        double[] Values(string model, double offset, bool forget) => Enumerable.Range(0, AttackExamples)
+            .Select(i => (4 * Unit($"{job.Request}|{(forget ? "forget" : "population")}|{i}", "base")) - 2 + offset + (0.5 * Unit($"{model}|{i}|{forget}", "noise"))).ToArray();
+        AttackModelOutputs Model(string role, ulong seed, string model, double forgetOffset) =>
+            new(role, seed, Values(model, forgetOffset, forget: true), Values(model, 0, forget: false));
+        var models = new List<AttackModelOutputs>();
+        if (job.Method == Cell.Retrain)
+        {
+            models.Add(Model(AttackModelOutputs.Retrained, job.Seed, $"retrain|{job.Seed}", -1));
+            models.Add(Model(AttackModelOutputs.Original, job.Seed, "original", 3));
+            models.AddRange(job.AttackReferences.Select(r => Model(AttackModelOutputs.Reference, r.Seed, $"retrain|{r.Seed}", -1)));
+        }
+        else
+        {
+            models.Add(Model(AttackModelOutputs.Unlearned, job.Seed, what, -1 + (4 * Unit(what.Split('|')[0] + "|" + what.Split('|')[1], "residue"))));
+        }
+        int[] ids = Enumerable.Range(0, AttackExamples).ToArray();
+        new CellAttackOutputs
+        {
+            Request = job.Request,
+            ForgetOrder = CellAttackOutputs.Order(ids),
+            PopulationOrder = CellAttackOutputs.Order(ids),
+            ReferenceModels = job.Method == Cell.Retrain ? k : null,
+            Models = models,
+        }.Write(job.OutputDirectory);
     }
 
     /// <summary>A deterministic number in [0, 1) from a description and a salt.</summary>

@@ -16,6 +16,9 @@ public sealed class OutputPublishingRobustnessTests(TrainedIdxRun run)
 {
     private static readonly string[] s_unlearnFiles = ["metrics.json", "report.md", "run.json", "unlearned.safetensors"];
 
+    /// <summary>Everything a class request publishes: the files above and the evidence charts (ssd's, without a retrained model).</summary>
+    private static readonly string[] s_unlearnOutputs = [.. s_unlearnFiles.Concat(["forget-confidence-ssd.svg", "forget-entropy-ssd.svg", "mia-roc.svg", "per-class.svg"]).Order(StringComparer.Ordinal)];
+
     private string[] Unlearn(string output, params string[] extra) =>
         ["unlearn", "--checkpoint", run.Checkpoint, "--method", "ssd", "--workers", "0", "--device", "cpu", "--out", output, .. extra];
 
@@ -25,7 +28,7 @@ public sealed class OutputPublishingRobustnessTests(TrainedIdxRun run)
         string dir = run.Out("publish-unlearn");
         var (first, _, firstError) = CliRunner.RunWithErrors(Unlearn(dir, "--forget-class", "1"));
         Assert.True(first == Program.ExitOk, firstError);
-        Assert.Equal(s_unlearnFiles, Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(s_unlearnOutputs, Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var before = FileTreeSnapshot.Take(dir);
 
         // Fails late: after the unlearning and the model's save, when the --retrained model is loaded for evaluation.
@@ -38,7 +41,7 @@ public sealed class OutputPublishingRobustnessTests(TrainedIdxRun run)
         var (replaced, _, replacedError) = CliRunner.RunWithErrors(Unlearn(dir, "--forget-class", "2", "--overwrite"));
         Assert.True(replaced == Program.ExitOk, replacedError);
         var now = FileTreeSnapshot.Take(dir);
-        Assert.Equal(s_unlearnFiles, now.Keys);
+        Assert.Equal(s_unlearnOutputs, now.Keys);
         Assert.All(s_unlearnFiles, f => Assert.NotEqual(before[f], now[f]));
         Assert.Contains("classes:2", File.ReadAllText(Path.Combine(dir, "run.json")), StringComparison.Ordinal);
     }

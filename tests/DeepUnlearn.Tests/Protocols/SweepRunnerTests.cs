@@ -196,4 +196,65 @@ public class SweepRunnerTests
         Assert.Equal(plan.All.Count(), SweepDirectory.ReadCells(temp.Path).Count);
         Assert.Empty(LeaderboardBuilder.Build([temp.Path]).Missing);
     }
+
+    private static SweepSummary AttackSweep(ProtocolRecipe recipe, string directory, SyntheticCellRunner runner, int? k, Shard? shard = null) =>
+        new SweepRunner(recipe, directory, runner, new SweepOptions
+        {
+            Shard = shard ?? Shard.Whole,
+            PollInterval = TimeSpan.FromMilliseconds(20),
+            OracleDirectory = Path.Combine(directory, "..", "store"),
+            Attacks = k is int K ? new DeepUnlearn.Evaluation.Attacks.PerExampleAttackOptions { ReferenceModels = K } : null,
+        }).Run();
+
+    private static int OracleTrainings(string log) =>
+        Directory.Exists(log) ? Directory.GetFiles(log).Count(f => Path.GetFileName(f).StartsWith("oracle-", StringComparison.Ordinal)) : 0;
+
+    [Fact]
+    public void Run_AttacksOverTwoShards_ReferencesTrainedOnceInTheStoreAndTheSecondShardTrainsNone()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 2, gridPoints: 0);
+        var runner = new SyntheticCellRunner(10) { TrainingLog = temp.Combine("trainings") };
+        // K = 3 with two seeds of one forget set: the other seed's oracle is one reference, seeds 1000 and 1001 the others.
+        // Shard 0/2 holds famr.s1, finetune.s1, retrain.s1: its oracle (seed 1) and the two references.
+        AttackSweep(recipe, temp.Combine("out"), runner, k: 3, shard: new Shard(0, 2));
+        Assert.Equal(3, OracleTrainings(temp.Combine("trainings")));
+        // Shard 1/2 (famr.s2, finetune.s2, retrain.s2) trains its own cells' oracle, as without --attacks, and no reference.
+        AttackSweep(recipe, temp.Combine("out"), runner, k: 3, shard: new Shard(1, 2));
+        Assert.Equal(4, OracleTrainings(temp.Combine("trainings")));
+
+        var cells = SweepDirectory.ReadCells(temp.Combine("out"));
+        foreach (ulong seed in new ulong[] { 1, 2 })
+        {
+            CellAttackOutputs retrain = CellAttackOutputs.Read(cells[$"retrain.trouser.s{seed}"].Directory)!;
+            Assert.Equal(3, retrain.ReferenceModels);
+            Assert.Equal([1000UL, 1001UL], retrain.Models.Where(m => m.Role == AttackModelOutputs.Reference).Select(m => m.Seed));
+            Assert.Single(retrain.Models, m => m.Role == AttackModelOutputs.Original);
+            Assert.Single(CellAttackOutputs.Read(cells[$"famr.trouser.s{seed}"].Directory)!.Models, m => m.Role == AttackModelOutputs.Unlearned);
+        }
+        // A second sweep of the recipe on the same store (another job array) trains nothing at all.
+        AttackSweep(recipe, temp.Combine("again"), runner, k: 3);
+        Assert.Equal(4, OracleTrainings(temp.Combine("trainings")));
+        LeaderboardTable table = Assert.Single(LeaderboardBuilder.Build([temp.Combine("out")]).Tables);
+        Assert.Equal(3, table.Attacks!.ReferenceModels);
+        Assert.All(table.Rows.Where(r => r.Method != Cell.Retrain), r => Assert.NotNull(r.ULiraAuc));
+    }
+
+    [Fact]
+    public void Run_AttacksOnAFinishedSweep_RerunsTheReportCellsWithoutOutputs_AndRetrainCellsOnlyForAnotherK()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 2, gridPoints: 2);
+        var runner = new SyntheticCellRunner(10);
+        SweepPlan plan = SweepPlan.Create(recipe);
+        AttackSweep(recipe, temp.Combine("out"), runner, k: null);
+
+        SweepSummary withAttacks = AttackSweep(recipe, temp.Combine("out"), runner, k: 2);
+        Assert.Equal(plan.Report.Count, withAttacks.Ran);
+        Assert.Equal(plan.Validation.Count, withAttacks.Skipped);
+        Assert.Equal(0, AttackSweep(recipe, temp.Combine("out"), runner, k: 2).Ran);
+
+        SweepSummary otherK = AttackSweep(recipe, temp.Combine("out"), runner, k: 3);
+        Assert.Equal(plan.Report.Count(c => c.IsRetrain), otherK.Ran);
+    }
 }

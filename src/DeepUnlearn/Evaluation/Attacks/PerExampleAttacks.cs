@@ -114,24 +114,7 @@ public sealed class PerExampleAttacks
                 positives.AddRange(Score(outputs, mean, std));
                 negatives.AddRange(Score(Negative(seed), mean, std));
             }
-            RocCurve roc = RocCurve.From(positives.ToArray(), negatives.ToArray());
-            var (fpr, tpr) = roc.Thinned();
-            lira.Add(new ULiraResult
-            {
-                Method = group.Key,
-                Seeds = group.Select(g => g.Seed).ToArray(),
-                ReferenceModels = _options.ReferenceModels,
-                Auc = roc.Auc,
-                TprAt1PercentFpr = roc.TprAtFpr(0.01),
-                TprAt01PercentFpr = roc.TprAtFpr(0.001),
-                Positives = roc.Positives,
-                Negatives = roc.Negatives,
-                FalsePositivesAt01Percent = roc.FalsePositivesBelow(0.001),
-                RocFpr = fpr,
-                RocTpr = tpr,
-                PositiveScores = [.. positives],
-                NegativeScores = [.. negatives],
-            });
+            lira.Add(ULiraResult.FromScores(group.Key, group.Select(g => g.Seed).ToArray(), _options.ReferenceModels, [.. positives], [.. negatives]));
             epsilon.Add(Epsilon(group.Key, group.Select(g => g.Outputs.Forget).ToArray()));
         }
         return new PerExampleAttackReport

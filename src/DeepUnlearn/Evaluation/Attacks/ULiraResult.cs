@@ -50,4 +50,33 @@ public sealed record ULiraResult
     /// <summary>The membership scores of the negative pairs.</summary>
     [JsonIgnore]
     public double[] NegativeScores { get; init; } = [];
+
+    /// <summary>
+    /// The result of <paramref name="method"/> from its pooled membership scores (higher = member): the ROC, its AUC,
+    /// the low-FPR readings and a thinned curve. Pooling scores of several seeds (or of several forget sets, each
+    /// scored against its own references) is how both <see cref="PerExampleAttacks"/> and a sweep's merge pool them.
+    /// </summary>
+    public static ULiraResult FromScores(string method, IReadOnlyList<ulong> seeds, int referenceModels, double[] positives, double[] negatives)
+    {
+        System.ArgumentNullException.ThrowIfNull(positives);
+        System.ArgumentNullException.ThrowIfNull(negatives);
+        RocCurve roc = RocCurve.From(positives, negatives);
+        var (fpr, tpr) = roc.Thinned();
+        return new ULiraResult
+        {
+            Method = method,
+            Seeds = seeds,
+            ReferenceModels = referenceModels,
+            Auc = roc.Auc,
+            TprAt1PercentFpr = roc.TprAtFpr(0.01),
+            TprAt01PercentFpr = roc.TprAtFpr(0.001),
+            Positives = roc.Positives,
+            Negatives = roc.Negatives,
+            FalsePositivesAt01Percent = roc.FalsePositivesBelow(0.001),
+            RocFpr = fpr,
+            RocTpr = tpr,
+            PositiveScores = positives,
+            NegativeScores = negatives,
+        };
+    }
 }
