@@ -180,6 +180,12 @@ internal static class CompareCommand
             Device = device.ToString(),
         });
         runDirectory.Publish(EarlierOutputs(runDirectory.Path));
+        string models = runDirectory.Final(ModelsFolder);
+        if (!saveModels && Directory.Exists(models) && !Directory.EnumerateFileSystemEntries(models).Any())
+        {
+            // An earlier run's models went with Publish: its folder goes too.
+            Directory.Delete(models);
+        }
         Directory.Delete(progress, recursive: true);
         return report;
     }

@@ -20,9 +20,9 @@ public sealed class CompareResumeRobustnessTests(TrainedIdxRun run)
 {
     private const string Methods = "ssd,deltagrad-head,famr";
 
-    private string[] Compare(string output, string trajectory, params string[] extra) => Compare(output, trajectory, "0", "1", extra);
+    private string[] Compare(string output, string trajectory, params string[] extra) => CompareWith(output, trajectory, "0", "1", extra);
 
-    private string[] Compare(string output, string trajectory, string seeds, string forgetClass, params string[] extra) =>
+    private string[] CompareWith(string output, string trajectory, string seeds, string forgetClass, params string[] extra) =>
     [
         "compare", "--checkpoint", run.Checkpoint, "--methods", Methods, "--forget-class", forgetClass, "--seeds", seeds,
         "--set", "retrain.epochs=1", "--set", "famr.epochs=2", "--set", $"deltagrad-head.trajectory={trajectory}",
@@ -79,7 +79,7 @@ public sealed class CompareResumeRobustnessTests(TrainedIdxRun run)
         Directory.Delete(trajectory);
         var before = FileTreeSnapshot.Take(dir);
 
-        var (seeds, _, seedsError) = CliRunner.RunWithErrors(Compare(dir, trajectory, "0,1", "1", "--resume"));
+        var (seeds, _, seedsError) = CliRunner.RunWithErrors(CompareWith(dir, trajectory, "0,1", "1", "--resume"));
         Assert.Equal(Program.ExitFailure, seeds);
         Assert.Contains("seeds: the rows have 0, this run 0,1", seedsError, StringComparison.Ordinal);
 
@@ -87,7 +87,7 @@ public sealed class CompareResumeRobustnessTests(TrainedIdxRun run)
         Assert.Equal(Program.ExitFailure, epochs);
         Assert.Contains("retrain settings: epochs was 1, now 2", epochsError, StringComparison.Ordinal);
 
-        var (request, _, requestError) = CliRunner.RunWithErrors(Compare(dir, trajectory, "0", "2", "--resume"));
+        var (request, _, requestError) = CliRunner.RunWithErrors(CompareWith(dir, trajectory, "0", "2", "--resume"));
         Assert.Equal(Program.ExitFailure, request);
         Assert.Contains("request: the rows have classes:1, this run classes:2", requestError, StringComparison.Ordinal);
 
