@@ -144,7 +144,8 @@ internal static class DeltaGradCommand
                     trainSeconds = run.Elapsed.TotalSeconds;
                     if (settings.Trajectory is not null)
                     {
-                        // Finish the file and read it back, so the comparison runs on what was stored.
+                        // Publish the file and read it back, so the comparison runs on what was stored.
+                        trajectory.Complete();
                         trajectory.Dispose();
                         trajectory = TrainingTrajectory.Open(settings.Trajectory.FullName);
                     }
