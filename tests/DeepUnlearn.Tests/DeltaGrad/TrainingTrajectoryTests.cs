@@ -210,6 +210,21 @@ public sealed class TrainingTrajectoryTests : IDisposable
     }
 
     [Fact]
+    public void Open_ThroughALinkToATrajectory_ReadsIt()
+    {
+        // The size check used the link's own length (lstat), so a linked trajectory was refused as "truncated".
+        string real = WriteFile(3, "real.dutraj");
+        string link = Path.Combine(_directory, "linked.dutraj");
+        File.CreateSymbolicLink(link, real);
+        File.CreateSymbolicLink(link + ".ids", real + ".ids");
+        using TrainingTrajectory reader = TrainingTrajectory.Open(link);
+        Assert.Equal(3, reader.StepCount);
+        File.Delete(real);
+        var e = Assert.Throws<FileNotFoundException>(() => TrainingTrajectory.Open(link).Dispose());
+        Assert.Contains("symbolic link", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_SymlinkOrFileWithOverwrite_ReplacesTheLinkItself()
     {
         string victim = Path.Combine(_directory, "victim.bin");

@@ -199,11 +199,22 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
     }
     public static MappedFileTrajectory OpenFile(string path)
     {
-        if (!File.Exists(path))
+        var entry = new FileInfo(path);
+        if (entry.LinkTarget is string link)
+        {
+            // Reading through a link is the user's choice; its own size (lstat) is not the trajectory's.
+            entry = entry.ResolveLinkTarget(returnFinalTarget: true) as FileInfo
+                ?? throw new FileNotFoundException($"no trajectory file at {path}: it is a symbolic link to {link}, which is not a file", path);
+            if (!entry.Exists)
+            {
+                throw new FileNotFoundException($"no trajectory file at {path}: it is a symbolic link to {link}, which does not exist (a trajectory is never recorded through a link)", path);
+            }
+        }
+        if (!entry.Exists)
         {
             throw new FileNotFoundException($"no trajectory file at {path}", path);
         }
-        long length = new FileInfo(path).Length;
+        long length = entry.Length;
         if (length < HeaderBytes)
         {
             throw new TrajectoryFormatException($"trajectory {path} is truncated: {length} bytes, shorter than its {HeaderBytes}-byte header");
