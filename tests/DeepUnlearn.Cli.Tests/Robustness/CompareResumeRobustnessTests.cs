@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace DeepUnlearn.Cli.Tests.Robustness;
@@ -124,6 +125,38 @@ public sealed class CompareResumeRobustnessTests(TrainedIdxRun run)
         var (again, _, againError) = CliRunner.RunWithErrors(Compare(dir, trajectory, "--resume"));
         Assert.Equal(Program.ExitFailure, again);
         Assert.Contains("holds a finished run", againError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compare_KilledAfterSomeRows_ResumesFromThem()
+    {
+        string dir = run.Out("resume-killed");
+        string[] args =
+        [
+            "compare", "--checkpoint", run.Checkpoint, "--methods", "ssd,famr", "--forget-class", "1", "--set", "retrain.epochs=1",
+            "--set", "famr.epochs=300", "--workers", "0", "--device", "cpu", "--out", dir,
+        ];
+        CliProcess.Running running = CliProcess.Start(args);
+        string progress = Path.Combine(dir, "progress");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(progress, "ssd-seed0.json")) && clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            await Task.Delay(10);
+        }
+        // SIGKILL while famr runs: no finally, no clean-up, the lock released by the kernel.
+        running.Kill();
+        var (killed, _, _) = await running.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.NotEqual(Program.ExitOk, killed);
+        Assert.Equal(["do-nothing-seed0.json", "original.json", "retrain-seed0.json", "ssd-seed0.json"],
+            Directory.GetFiles(progress, "*-*.json").Concat(Directory.GetFiles(progress, "original.json")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.False(File.Exists(Path.Combine(dir, "run.json")));
+
+        var (resumed, _, error) = CliRunner.RunWithErrors([.. args, "--resume"]);
+        Assert.True(resumed == Program.ExitOk, error);
+        Assert.Contains("resuming: 4 finished rows", error, StringComparison.Ordinal);
+        var rows = (JsonArray)JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")))!;
+        Assert.Equal(["retrain", "do nothing", "ssd", "famr"], rows.Select(r => r!["method"]!.GetValue<string>()));
+        Assert.False(Directory.Exists(progress));
     }
 
     private static string[] Files(string dir) =>
