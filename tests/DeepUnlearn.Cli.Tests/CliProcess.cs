@@ -50,6 +50,9 @@ internal static class CliProcess
     /// <summary>A running CLI process.</summary>
     internal sealed class Running(Process process, Task<string> output, Task<string> error)
     {
+        /// <summary>Kills the process at once (SIGKILL), as a preempted job or an out-of-memory kill would.</summary>
+        public void Kill() => process.Kill(entireProcessTree: true);
+
         /// <summary>Waits for the exit (killing the process after <paramref name="timeout"/>).</summary>
         public async Task<(int ExitCode, string Output, string Error)> WaitAsync(TimeSpan timeout)
         {

@@ -95,6 +95,13 @@ internal static class DeltaGradCommand
         return command;
     }
 
+    // The size of the file itself, also when the name is a symbolic link (FileInfo.Length is then the link's own length).
+    private static long SizeOf(string path)
+    {
+        var entry = new FileInfo(path);
+        return entry.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target ? target.Length : entry.Length;
+    }
+
     private static int Run(Settings settings)
     {
         DeltaGradRecipe recipe = settings.Recipe;
@@ -124,7 +131,7 @@ internal static class DeltaGradCommand
             {
                 trajectory = TrainingTrajectory.Open(settings.Trajectory!.FullName);
                 trajectory.EnsureMatches(model.Identity, model.ParameterCount, train.Identity, train.Count);
-                trajectoryBytes = settings.Trajectory.Length + new FileInfo(settings.Trajectory.FullName + ".ids").Length;
+                trajectoryBytes = SizeOf(settings.Trajectory.FullName) + SizeOf(settings.Trajectory.FullName + ".ids");
                 Info(settings, $"reusing trajectory {settings.Trajectory.FullName} ({trajectory.StepCount} steps; its learning rates and weight decay apply)");
             }
             else
@@ -144,7 +151,8 @@ internal static class DeltaGradCommand
                     trainSeconds = run.Elapsed.TotalSeconds;
                     if (settings.Trajectory is not null)
                     {
-                        // Finish the file and read it back, so the comparison runs on what was stored.
+                        // Publish the file and read it back, so the comparison runs on what was stored.
+                        trajectory.Complete();
                         trajectory.Dispose();
                         trajectory = TrainingTrajectory.Open(settings.Trajectory.FullName);
                     }

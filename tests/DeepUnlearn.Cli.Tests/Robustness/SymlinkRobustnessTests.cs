@@ -47,6 +47,33 @@ public sealed class SymlinkRobustnessTests : IDisposable
         Assert.True(victims.SequenceEqual(after), FileTreeSnapshot.Difference(victims, after));
     }
 
+    [Theory]
+    [InlineData("t.dutraj", false)]
+    [InlineData("t.dutraj.ids", true)]
+    public void Deltagrad_TrajectoryNameIsALink_IsRefusedAndNothingIsWrittenThroughIt(string linked, bool victimExists)
+    {
+        // #13: the trajectory and its .ids were opened with FileMode.Create, which follows a planted link (and creates or
+        // truncates the file it names).
+        string victims = PathOf("trajectory-victims");
+        Directory.CreateDirectory(victims);
+        string victim = Path.Combine(victims, "victim.bin");
+        if (victimExists)
+        {
+            File.WriteAllText(victim, "precious");
+        }
+        string trajectory = PathOf("t.dutraj");
+        File.CreateSymbolicLink(PathOf(linked), victim);
+
+        var (exit, _, error) = CliRunner.RunWithErrors(
+            "deltagrad", "--dataset", "synthetic", "--train-size", "300", "--epochs", "2", "--trajectory", trajectory, "--json", "--device", "cpu");
+
+        Assert.True(exit == Program.ExitFailure, $"exit {exit}: {error}");
+        Assert.Contains("symbolic link", error, StringComparison.Ordinal);
+        Assert.Equal(victimExists ? ["victim.bin"] : [], Directory.GetFiles(victims).Select(Path.GetFileName));
+        Assert.Equal(victimExists ? "precious" : null, victimExists ? File.ReadAllText(victim) : null);
+        Assert.Equal([linked], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Where(n => n!.StartsWith("t.", StringComparison.Ordinal) || n.StartsWith(".t.", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void VbuFitAndUnlearn_LinksPlantedInOut_AreReplaced_TheirTargetsUntouched()
     {

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using DeepUnlearn.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -184,6 +185,99 @@ public sealed class TrainingTrajectoryTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => reader.Append([1], 0.1, ok, ok));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Create_SymlinkAtThePath_IsRefusedAndNotFollowed(bool dangling)
+    {
+        // #13: FileMode.Create followed a link planted at --trajectory and truncated the file it named.
+        string outside = Path.Combine(_directory, "outside");
+        Directory.CreateDirectory(outside);
+        string victim = Path.Combine(outside, "victim.bin");
+        if (!dangling)
+        {
+            File.WriteAllText(victim, "not a trajectory");
+        }
+        string path = Path.Combine(_directory, "t.dutraj");
+        File.CreateSymbolicLink(path, victim);
+
+        var e = Assert.Throws<IOException>(() => TrainingTrajectory.Create(path, Meta(ScalarType.Float32)).Dispose());
+
+        Assert.Contains("symbolic link", e.Message, StringComparison.Ordinal);
+        Assert.Equal(victim, new FileInfo(path).LinkTarget);
+        Assert.Equal(dangling ? null : "not a trajectory", File.Exists(victim) ? File.ReadAllText(victim) : null);
+        Assert.Equal(dangling ? [] : ["victim.bin"], Directory.GetFiles(outside).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Open_ThroughALinkToATrajectory_ReadsIt()
+    {
+        // The size check used the link's own length (lstat), so a linked trajectory was refused as "truncated".
+        string real = WriteFile(3, "real.dutraj");
+        string link = Path.Combine(_directory, "linked.dutraj");
+        File.CreateSymbolicLink(link, real);
+        File.CreateSymbolicLink(link + ".ids", real + ".ids");
+        using TrainingTrajectory reader = TrainingTrajectory.Open(link);
+        Assert.Equal(3, reader.StepCount);
+        File.Delete(real);
+        var e = Assert.Throws<FileNotFoundException>(() => TrainingTrajectory.Open(link).Dispose());
+        Assert.Contains("symbolic link", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_SymlinkOrFileWithOverwrite_ReplacesTheLinkItself()
+    {
+        string victim = Path.Combine(_directory, "victim.bin");
+        File.WriteAllText(victim, "not a trajectory");
+        string path = Path.Combine(_directory, "t.dutraj");
+        File.CreateSymbolicLink(path, victim);
+        File.WriteAllText(path + ".ids", "an old id file");
+        var (ids, rates, w, g) = Steps(3);
+        using (TrainingTrajectory writer = TrainingTrajectory.Create(path, Meta(ScalarType.Float32), overwrite: true))
+        {
+            Write(writer, ids, rates, w, g);
+        }
+        Assert.Null(new FileInfo(path).LinkTarget);
+        Assert.Equal("not a trajectory", File.ReadAllText(victim));
+        using TrainingTrajectory reader = TrainingTrajectory.Open(path);
+        Check(reader, Meta(ScalarType.Float32), ids, rates, w, g);
+    }
+
+    [Fact]
+    public void Create_ExistingFileWithoutOverwrite_IsRefusedAndKept()
+    {
+        string path = WriteFile(2);
+        byte[] before = File.ReadAllBytes(path);
+        var e = Assert.Throws<IOException>(() => TrainingTrajectory.Create(path, Meta(ScalarType.Float32)).Dispose());
+        Assert.Contains("already exists", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void Create_UntilComplete_NothingIsAtThePath_AndAnAbandonedRecordingLeavesNothing()
+    {
+        string path = Path.Combine(_directory, "t.dutraj");
+        // What a recording killed earlier left: its temporaries (named as the writer names them), no longer locked.
+        string killed = Path.Combine(_directory, $".t.dutraj.{Guid.NewGuid():N}.tmp");
+        string killedIds = Path.Combine(_directory, $".t.dutraj.ids.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(killed, "half a trajectory");
+        File.WriteAllText(killedIds, "half its ids");
+        var (ids, rates, w, g) = Steps(3);
+        using (TrainingTrajectory writer = TrainingTrajectory.Create(path, Meta(ScalarType.Float32)))
+        {
+            using var scope = torch.NewDisposeScope();
+            for (int t = 0; t < ids.Length; t++)
+            {
+                writer.Append(ids[t], rates[t], torch.tensor(w[t]), torch.tensor(g[t]));
+                // A kill here leaves no file a later run would take for a recorded trajectory.
+                Assert.False(File.Exists(path) || File.Exists(path + ".ids"));
+            }
+            Assert.False(File.Exists(killed) || File.Exists(killedIds), "the killed recording's temporaries were kept");
+            // Disposed without Complete: the recording failed, and goes.
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(_directory));
+    }
+
     private static TrajectoryMetadata Meta(ScalarType storage) => new("model-a", "data-a", P, 100, 0.01, 2, storage);
 
     private static (long[][] Ids, double[] Rates, double[][] W, double[][] G) Steps(int count)
@@ -219,6 +313,7 @@ public sealed class TrainingTrajectoryTests : IDisposable
         {
             writer.Append(ids[t], rates[t], torch.tensor(w[t]), torch.tensor(g[t]));
         }
+        writer.Complete();
     }
 
     private static void Check(TrainingTrajectory reader, TrajectoryMetadata meta, long[][] ids, double[] rates, double[][] w, double[][] g)

@@ -20,13 +20,19 @@ namespace DeepUnlearn.Data.ImageNet;
 /// Everything is checked before anything is written (<see cref="Plan"/>: missing classes, files and labels are
 /// reported together, with counts). The build is atomic and resumable: it fills a hidden sibling folder
 /// <c>.DIR.partial</c> and renames it to <c>DIR</c> at the end, so a partial build never looks complete; a rerun of the
-/// same request after a crash keeps what is already in place and finishes the rest.
+/// same request after a crash keeps what is already in place and finishes the rest. One build at a time owns an output:
+/// it holds an exclusive lock on <c>.DIR.lock</c> beside it (released, and the file removed, when the build ends or its
+/// process dies), and a second build into the same <c>DIR</c> is refused at once instead of filling the same
+/// <c>.DIR.partial</c> and renaming it from under the first.
 /// </para>
 /// </summary>
 public static class ImageNetSubsetBuilder
 {
     /// <summary>The class table written beside train/ and val/.</summary>
     public const string ClassesFileName = "classes.txt";
+
+    /// <summary>The suffix of the lock file beside the output (<c>.DIR.lock</c>), held while a build runs.</summary>
+    public const string LockSuffix = ".lock";
 
     private const string RequestFileName = "request.json";
     private const int ListedAtMost = 10;
@@ -150,6 +156,8 @@ public static class ImageNetSubsetBuilder
         ArgumentNullException.ThrowIfNull(options);
         logger ??= NullLogger.Instance;
         string output = Path.GetFullPath(options.OutputDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        // Held until the build returns or throws: everything below (the checks too) is one build's.
+        using FileStream held = Lock(output);
         string manifestPath = Path.Combine(output, ImageNetSubsetManifest.FileName);
         if (Directory.Exists(output))
         {
@@ -268,6 +276,26 @@ public static class ImageNetSubsetBuilder
         Directory.Move(staging, output);
         ImageNetLog.Built(logger, output, manifest.TrainImages, manifest.ValImages, linked, copied, resumed);
         return new ImageNetSubsetResult(output, manifest, AlreadyComplete: false);
+    }
+
+    /// <summary>
+    /// Takes the exclusive lock of <paramref name="output"/>: <c>.DIR.lock</c> in its parent folder (the output itself is
+    /// renamed into place at the end, and its staging folder is a sibling too), as <see cref="RunDirectory"/> locks a run
+    /// directory: <see cref="FileShare.None"/> is an advisory <c>flock</c> on Linux, released by the kernel with the process.
+    /// </summary>
+    private static FileStream Lock(string output)
+    {
+        string parent = Path.GetDirectoryName(output) ?? throw new IOException($"'{output}' is a file system root; give --out a folder to create");
+        Directory.CreateDirectory(parent);
+        string lockPath = Path.Combine(parent, $".{Path.GetFileName(output)}{LockSuffix}");
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"another build is writing '{output}' (it holds {lockPath}); wait for it to finish (a rerun then finds the build complete), or choose another --out", e);
+        }
     }
 
     private static void Report(IProgress<DataProgress>? progress, int index, int total)

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Text;
+using DeepUnlearn.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 using Microsoft.Win32.SafeHandles;
@@ -20,8 +21,11 @@ namespace DeepUnlearn.Training.Trajectory;
 ///   int64 id count, then w_t and g_t (P elements each).
 /// &lt;path&gt;.ids: magic "DUTRIDS\n", int32 version, int32 reserved, the same 16-byte run id, then int64 ids.
 /// </code>
-/// The step count is written after each record, so a file cut short by a crash is still consistent up
-/// to its last complete step.
+/// The step count is written after each record. A new trajectory is recorded into hidden temporaries beside the path
+/// (<see cref="AtomicFile.TemporaryPathFor"/>, created exclusively, so a symlink planted at either name is never written
+/// through) and renamed to the path and <c>path.ids</c> by <see cref="TrainingTrajectory.Complete"/>: a recording that fails or is killed
+/// leaves nothing at the path that could be replayed as if it were whole, and its temporaries are removed by the next
+/// recording of the same path.
 /// </summary>
 internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
 {
@@ -37,6 +41,9 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
     private static ReadOnlySpan<byte> IdsMagic => "DUTRIDS\n"u8;
 
     private readonly string _path;
+    private readonly string? _temporary;
+    private readonly string? _idsTemporary;
+    private readonly bool _overwrite;
     private readonly bool _readOnly;
     private readonly long _recordBytes;
     private readonly byte[] _header;
@@ -51,13 +58,17 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
     private MemoryMappedViewAccessor? _view;
     private byte* _base;
     private bool _disposed;
+    private bool _completed;
 
     private MappedFileTrajectory(
         string path, TrajectoryMetadata metadata, bool readOnly, byte[] header, FileStream? stream, FileStream? idsStream,
-        long[][] ids, double[] rates, long capacity)
+        long[][] ids, double[] rates, long capacity, string? temporary = null, string? idsTemporary = null, bool overwrite = false)
         : base(metadata)
     {
         _path = path;
+        _temporary = temporary;
+        _idsTemporary = idsTemporary;
+        _overwrite = overwrite;
         _readOnly = readOnly;
         _header = header;
         _stream = stream;
@@ -89,25 +100,46 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
 
     public static string IdsPath(string path) => path + ".ids";
 
-    public static MappedFileTrajectory CreateFile(string path, TrajectoryMetadata metadata, int expectedSteps)
+    public static MappedFileTrajectory CreateFile(string path, TrajectoryMetadata metadata, int expectedSteps, bool overwrite = false)
     {
         if ((long)metadata.ParameterCount * metadata.ElementType.ElementSize() > int.MaxValue)
         {
             throw new ArgumentException($"a parameter vector of {metadata.ParameterCount} elements exceeds the 2 GiB record limit of the file format");
         }
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' names no file", nameof(path));
+        Directory.CreateDirectory(directory);
+        foreach (string target in new[] { full, IdsPath(full) })
         {
-            Directory.CreateDirectory(directory);
+            var entry = new FileInfo(target);
+            if (entry.LinkTarget is string link)
+            {
+                if (!overwrite)
+                {
+                    throw new IOException($"'{target}' is a symbolic link (to {link}); a trajectory is never written through a link: remove it or name another trajectory file");
+                }
+            }
+            else if (Directory.Exists(target))
+            {
+                throw new IOException($"'{target}' is a folder; name a trajectory file");
+            }
+            else if (entry.Exists && !overwrite)
+            {
+                throw new IOException($"'{target}' already exists; a trajectory is recorded into a new file only: remove it or name another trajectory file");
+            }
         }
+        RemoveAbandonedTemporaries(full);
         byte[] runId = Guid.NewGuid().ToByteArray();
         byte[] header = BuildHeader(metadata, runId);
-        var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        // Exclusive creation of fresh names (O_EXCL: never an existing file or a planted link); renamed by Complete.
+        string temporary = AtomicFile.TemporaryPathFor(full);
+        string idsTemporary = AtomicFile.TemporaryPathFor(IdsPath(full));
+        var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         FileStream? idsStream = null;
         try
         {
             stream.Write(header);
-            idsStream = new FileStream(IdsPath(path), FileMode.Create, FileAccess.Write, FileShare.Read);
+            idsStream = new FileStream(idsTemporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
             Span<byte> idsHeader = stackalloc byte[IdsHeaderBytes];
             idsHeader.Clear();
             IdsMagic.CopyTo(idsHeader);
@@ -115,7 +147,7 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
             runId.CopyTo(idsHeader[16..]);
             idsStream.Write(idsHeader);
             idsStream.Flush();
-            var trajectory = new MappedFileTrajectory(path, metadata, false, header, stream, idsStream, [], [], 0);
+            var trajectory = new MappedFileTrajectory(full, metadata, false, header, stream, idsStream, [], [], 0, temporary, idsTemporary, overwrite);
             trajectory.Map(Math.Max(expectedSteps, 1));
             return trajectory;
         }
@@ -123,17 +155,66 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
         {
             idsStream?.Dispose();
             stream.Dispose();
+            DeleteQuietly(temporary);
+            DeleteQuietly(idsTemporary);
             throw;
         }
     }
 
+    /// <summary>
+    /// Publishes the recording: trims the file to the recorded steps, flushes both files to disk and renames them to
+    /// the path and <c>path.ids</c> (the batch ids first: the trajectory file is what marks a complete recording). The
+    /// trajectory stays readable; no step can be appended any more.
+    /// </summary>
+    /// <exception cref="IOException">A file appeared at the path while recording and the caller did not allow replacing it.</exception>
+    private protected override void CompleteCore()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_readOnly || _completed)
+        {
+            return;
+        }
+        Unmap();
+        _stream!.SetLength(HeaderBytes + (_stepCount * _recordBytes));
+        _stream.Flush(flushToDisk: true);
+        _idsStream!.Flush(flushToDisk: true);
+        string ids = IdsPath(_path);
+        // rename(2) replaces a link at the target itself; without overwrite, a name taken meanwhile is an error.
+        File.Move(_idsTemporary!, ids, _overwrite);
+        try
+        {
+            File.Move(_temporary!, _path, _overwrite);
+        }
+        catch
+        {
+            if (!_overwrite)
+            {
+                // Ours alone (the name was free): without its trajectory it would only be in the way.
+                DeleteQuietly(ids);
+            }
+            throw;
+        }
+        _completed = true;
+        Map(_stepCount);
+    }
     public static MappedFileTrajectory OpenFile(string path)
     {
-        if (!File.Exists(path))
+        var entry = new FileInfo(path);
+        if (entry.LinkTarget is string link)
+        {
+            // Reading through a link is the user's choice; its own size (lstat) is not the trajectory's.
+            entry = entry.ResolveLinkTarget(returnFinalTarget: true) as FileInfo
+                ?? throw new FileNotFoundException($"no trajectory file at {path}: it is a symbolic link to {link}, which is not a file", path);
+            if (!entry.Exists)
+            {
+                throw new FileNotFoundException($"no trajectory file at {path}: it is a symbolic link to {link}, which does not exist (a trajectory is never recorded through a link)", path);
+            }
+        }
+        if (!entry.Exists)
         {
             throw new FileNotFoundException($"no trajectory file at {path}", path);
         }
-        long length = new FileInfo(path).Length;
+        long length = entry.Length;
         if (length < HeaderBytes)
         {
             throw new TrajectoryFormatException($"trajectory {path} is truncated: {length} bytes, shorter than its {HeaderBytes}-byte header");
@@ -200,13 +281,14 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
         }
         _disposed = true;
         Unmap();
-        if (_stream is not null)
-        {
-            // Trim the pre-sized mapping to the recorded steps.
-            _stream.SetLength(HeaderBytes + (_stepCount * _recordBytes));
-            _stream.Dispose();
-        }
+        _stream?.Dispose();
         _idsStream?.Dispose();
+        if (!_readOnly && !_completed)
+        {
+            // Never completed (the recording failed or was abandoned): nothing of it is published.
+            DeleteQuietly(_temporary!);
+            DeleteQuietly(_idsTemporary!);
+        }
     }
 
     private protected override long[] BatchIdsCore(int step) => (long[])_ids[step].Clone();
@@ -228,6 +310,10 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
     private protected override void AppendCore(ReadOnlySpan<long> batchIds, double learningRate, Tensor parameters, Tensor gradient)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
+        {
+            throw new InvalidOperationException($"trajectory {_path} is complete; create a new one to record more steps");
+        }
         if (_stepCount == _capacity)
         {
             Map(Math.Max(_capacity * 2, 16));
@@ -400,6 +486,52 @@ internal sealed unsafe class MappedFileTrajectory : TrainingTrajectory
             result[t] = ids;
         }
         return result;
+    }
+
+    // Temporaries of recordings of the same path that were killed: those no live writer holds (a writer keeps a lock on
+    // its files, so an exclusive open fails on them) are deleted; they can be as large as the trajectory.
+    private static void RemoveAbandonedTemporaries(string path)
+    {
+        string directory = Path.GetDirectoryName(path)!;
+        string name = Path.GetFileName(path);
+        foreach (string file in Directory.EnumerateFiles(directory, $".{name}.*.tmp"))
+        {
+            string fileName = Path.GetFileName(file);
+            string rest = fileName[(name.Length + 2)..];
+            if (!AtomicFile.IsTemporaryName(fileName) || (rest.Length != 36 && !(rest.StartsWith("ids.", StringComparison.Ordinal) && rest.Length == 40)))
+            {
+                continue;
+            }
+            try
+            {
+                using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Held by a recording still running.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to remove.
+            }
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static ulong Fnv1a(ReadOnlySpan<byte> bytes)

@@ -44,16 +44,24 @@ public abstract class TrainingTrajectory : IDisposable
     }
 
     /// <summary>
-    /// Creates (or overwrites) a file-backed trajectory at <paramref name="path"/>, with the batch ids in
+    /// Creates a file-backed trajectory at <paramref name="path"/>, with the batch ids in
     /// <c><paramref name="path"/>.ids</c>. <paramref name="expectedSteps"/> pre-sizes the mapping; it grows
-    /// when more steps are appended. Dispose the writer to finish the file.
+    /// when more steps are appended. The steps go to hidden temporaries beside the path: <see cref="Complete"/> publishes
+    /// them under the path, and a writer disposed without it (a failed recording) leaves nothing there.
     /// </summary>
-    public static TrainingTrajectory Create(string path, TrajectoryMetadata metadata, int expectedSteps = 0)
+    /// <param name="path">The trajectory file.</param>
+    /// <param name="metadata">What the trajectory is recorded for.</param>
+    /// <param name="expectedSteps">The steps to pre-size for.</param>
+    /// <param name="overwrite">Whether files (or symbolic links) already at the path and its <c>.ids</c> may be replaced; a
+    /// link is replaced, never written through.</param>
+    /// <exception cref="System.IO.IOException">Something is at the path or its <c>.ids</c> and <paramref name="overwrite"/> is false (a
+    /// symbolic link is refused in any case without it), or the path is a folder.</exception>
+    public static TrainingTrajectory Create(string path, TrajectoryMetadata metadata, int expectedSteps = 0, bool overwrite = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedSteps);
-        return MappedFileTrajectory.CreateFile(path, metadata, expectedSteps);
+        return MappedFileTrajectory.CreateFile(path, metadata, expectedSteps, overwrite);
     }
 
     /// <summary>
@@ -301,6 +309,12 @@ public abstract class TrainingTrajectory : IDisposable
         AppendCore(batchIds, learningRate, parameters, gradient);
     }
 
+    /// <summary>
+    /// Ends the recording: a file-backed trajectory is published at its path (see <see cref="Create"/>); one in memory has
+    /// nothing to do. The trajectory stays readable, and no step can be appended after.
+    /// </summary>
+    public void Complete() => CompleteCore();
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -308,8 +322,13 @@ public abstract class TrainingTrajectory : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases the store (a file writer finishes its file).</summary>
+    /// <summary>Releases the store (a file writer that was not completed deletes its temporaries).</summary>
     protected abstract void Dispose(bool disposing);
+
+    /// <summary>What <see cref="Complete"/> does (nothing by default).</summary>
+    private protected virtual void CompleteCore()
+    {
+    }
 
     private protected abstract long[] BatchIdsCore(int step);
 

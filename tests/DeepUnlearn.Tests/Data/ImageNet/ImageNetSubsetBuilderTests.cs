@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using DeepUnlearn.Data;
 using DeepUnlearn.Data.ImageNet;
 using Xunit;
 
@@ -74,6 +75,36 @@ public class ImageNetSubsetBuilderTests
 
         // A second run finds the build complete.
         Assert.True(ImageNetSubsetBuilder.Build(new ImageNetSubsetOptions { ImageNetRoot = root, OutputDirectory = output, Classes = s_three }).AlreadyComplete);
+    }
+
+    [Fact]
+    public void Build_SecondBuildIntoTheSameOutputWhileOneRuns_IsRefusedAndTheFirstCompletes()
+    {
+        // #13: no lock, so a second builder resumed the first one's .DIR.partial and renamed it into place under it.
+        using var temp = new TempDirectory();
+        string root = WriteKaggleCopy(temp);
+        string output = temp.Combine("imagenet3");
+        var options = new ImageNetSubsetOptions { ImageNetRoot = root, OutputDirectory = output, Classes = s_three };
+        Exception? second = null;
+        var whileBuilding = new Inline(_ => second ??= Record.Exception(() => ImageNetSubsetBuilder.Build(options)));
+
+        ImageNetSubsetResult first = ImageNetSubsetBuilder.Build(options, whileBuilding);
+
+        var refused = Assert.IsType<IOException>(second);
+        Assert.Contains("another build is writing", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(output, refused.Message, StringComparison.Ordinal);
+        Assert.False(first.AlreadyComplete);
+        Assert.Equal(12, first.Manifest.TrainImages + first.Manifest.ValImages);
+        Assert.Equal(12, Directory.GetFiles(output, "*.JPEG", SearchOption.AllDirectories).Length);
+        // The lock goes with the build: nothing is left beside the output, and the next build finds it complete.
+        Assert.Equal(["ilsvrc", "imagenet3"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.True(ImageNetSubsetBuilder.Build(options).AlreadyComplete);
+    }
+
+    /// <summary>Reports synchronously, on the builder's thread, while it holds the output.</summary>
+    private sealed class Inline(Action<DataProgress> report) : IProgress<DataProgress>
+    {
+        public void Report(DataProgress value) => report(value);
     }
 
     [Fact]

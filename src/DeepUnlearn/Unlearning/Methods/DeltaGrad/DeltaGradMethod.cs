@@ -125,6 +125,8 @@ public sealed partial class DeltaGradMethod(DeltaGradMethodOptions options) : IU
         {
             var clock = Stopwatch.StartNew();
             PlainTrainer.Train(head, table, schedule, rates, Options.WeightDecay, trajectory, cancellationToken);
+            // Published at its path only now that it is whole (a failed recording leaves nothing to be reused).
+            trajectory.Complete();
             recordSeconds = clock.Elapsed.TotalSeconds;
             return trajectory;
         }
