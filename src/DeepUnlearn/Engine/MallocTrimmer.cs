@@ -35,6 +35,7 @@ public static class MallocTrimmer
     private static readonly Lock s_lock = new();
     private static Timer? s_timer;
     private static long s_trims;
+    private static int s_suspended;
 
     /// <summary>How many trims released memory in this process so far.</summary>
     public static long Trims => Interlocked.Read(ref s_trims);
@@ -89,7 +90,47 @@ public static class MallocTrimmer
             }
             TimeSpan period = TimeSpan.FromSeconds(seconds);
             // A background timer: it never keeps the process alive, and its callback runs on the thread pool.
-            s_timer = new Timer(_ => TrimIfWorthwhile(), null, period, period);
+            s_timer = new Timer(_ => Tick(), null, period, period);
+        }
+    }
+
+    /// <summary>
+    /// Holds the periodic trims until the returned scope is disposed (a trim already running finishes first), for
+    /// measurements that must not see one; <see cref="TrimIfWorthwhile"/> still trims when called.
+    /// </summary>
+    internal static IDisposable Suspend()
+    {
+        lock (s_lock)
+        {
+            s_suspended++;
+        }
+        return new Resumer();
+    }
+
+    private static void Tick()
+    {
+        lock (s_lock)
+        {
+            if (s_suspended == 0)
+            {
+                TrimIfWorthwhile();
+            }
+        }
+    }
+
+    private sealed class Resumer : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                lock (s_lock)
+                {
+                    s_suspended--;
+                }
+            }
         }
     }
 }
