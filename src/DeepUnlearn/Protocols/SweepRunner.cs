@@ -62,7 +62,8 @@ public sealed class SweepRunner
         {
             throw new InvalidOperationException($"'{dataSpec}' has {data.NumClasses} classes; recipe '{_recipe.Name}' expects {_recipe.Dataset.NumClasses} ({_recipe.Dataset.Description ?? _recipe.Dataset.Name})");
         }
-        ArtefactKey originalKey = ContentKeys.Original(_recipe, data);
+        Engine.PrecisionPolicy precision = _runner.Precision(_recipe.Model);
+        ArtefactKey originalKey = ContentKeys.Original(_recipe, data, precision);
         var subset = new TrainSubset(_recipe.TrainSamples, _recipe.Original.Seed);
         Report($"original model {originalKey}");
         StoredArtefact original = _store.GetOrCreate(originalKey, _runner.Engine,
@@ -71,7 +72,7 @@ public sealed class SweepRunner
         OriginalCheck check = OriginalGuard.Check(_recipe, original, _options.AllowWeakOriginal);
         Report(check.Message);
 
-        var context = new Context(dataSpec, data, original, originalKey, check, subset);
+        var context = new Context(dataSpec, data, original, originalKey, check, subset, precision);
         var tally = new Tally();
         IReadOnlyList<Cell> myValidation = _options.Shard.Select(_plan.Validation);
         IReadOnlyList<Cell> myReport = _options.Shard.Select(_plan.Report);
@@ -194,7 +195,7 @@ public sealed class SweepRunner
         {
             settings = ResolveSettings(cell, selections);
             request = CanonicalRequest(cell.RequestId, cell.Seed);
-            ArtefactKey key = ContentKeys.Oracle(_recipe, context.OriginalKey, request, cell.Seed);
+            ArtefactKey key = ContentKeys.Oracle(_recipe, context.OriginalKey, request, cell.Seed, context.Precision);
             oracleKey = key.Hash;
             StoredArtefact oracle = _store.GetOrCreate(key, _runner.Engine,
                 (output, work, ct) => _runner.TrainOracle(new OracleJob(context.DataSpec, context.Original.AsModel(), request, context.Subset, cell.Seed), output, work, ct),
@@ -274,7 +275,7 @@ public sealed class SweepRunner
 
     private sealed record CellRun(CellOutcome Outcome, string? Error);
 
-    private sealed record Context(string DataSpec, DataDescription Data, StoredArtefact Original, ArtefactKey OriginalKey, OriginalCheck Check, TrainSubset Subset);
+    private sealed record Context(string DataSpec, DataDescription Data, StoredArtefact Original, ArtefactKey OriginalKey, OriginalCheck Check, TrainSubset Subset, Engine.PrecisionPolicy Precision);
 
     private sealed class Tally
     {
