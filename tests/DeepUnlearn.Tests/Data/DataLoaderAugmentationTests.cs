@@ -4,6 +4,7 @@ using System.Linq;
 using DeepUnlearn.Data;
 using DeepUnlearn.Data.Packed;
 using DeepUnlearn.Data.Transforms;
+using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
 
@@ -156,6 +157,18 @@ public partial class DataLoaderTests
         Assert.Contains("normalisation comes last", e.Message, StringComparison.Ordinal);
         using var auto = new DataLoader(data, new DataLoaderOptions(), TransformPresets.CifarTrain(data.Normalization, 12, 12, 2));
         Assert.Equal(AugmentationPlacement.Host, auto.Placement);
+    }
+
+    [Fact]
+    public void ResolvePlacement_Auto_IsTheDeviceForCuda_TheHostForTheCpuOrAnEarlyNormalisation()
+    {
+        IImageTransform preset = TransformPresets.ImageNetTrain(CropSize);
+        var early = new Compose(new Normalize(ChannelStatistics.ImageNet), new RandomHorizontalFlip());
+        Assert.Equal(AugmentationPlacement.Device, DataLoader.ResolvePlacement(AugmentationPlacement.Auto, new Device(DeviceType.CUDA, 0), preset));
+        Assert.Equal(AugmentationPlacement.Host, DataLoader.ResolvePlacement(AugmentationPlacement.Auto, new Device(DeviceType.CUDA, 0), early));
+        Assert.Equal(AugmentationPlacement.Host, DataLoader.ResolvePlacement(AugmentationPlacement.Auto, torch.CPU, preset));
+        Assert.Equal(AugmentationPlacement.Host, DataLoader.ResolvePlacement(AugmentationPlacement.Host, new Device(DeviceType.CUDA, 0), preset));
+        Assert.Equal(AugmentationPlacement.Device, DataLoader.ResolvePlacement(AugmentationPlacement.Device, torch.CPU, null));
     }
 
     private static PackedDataset PackedVaryingImages(TempDirectory temp)
