@@ -37,10 +37,11 @@ internal static class DataBenchCommand
         var shortSide = new Option<int>("--short-side") { Description = "Short side of the packed store.", DefaultValueFactory = _ => PackOptions.DefaultShortSide };
         var formats = new Option<string>("--formats") { Description = $"Comma-separated formats to measure: {string.Join(", ", s_formats)}.", DefaultValueFactory = _ => string.Join(",", s_formats) };
         var noConsumer = new Option<bool>("--no-consumer") { Description = "Skip the consumer models' training throughput (the slow part on a CPU)." };
+        var device = CommonOptions.Device();
         var warmup = new Option<int>("--warmup") { Description = "Batches delivered before the clocks start (thread start-up, JIT compilation).", DefaultValueFactory = _ => 3 };
         var command = new Command("data", "Loader throughput (decode + augment) for CIFAR bin, IDX, a JPEG folder and its packed store, per second and per CPU-second, against the training throughput of their models.")
         {
-            batches, workers, jpegs, shortSide, formats, noConsumer, warmup,
+            batches, workers, jpegs, shortSide, formats, noConsumer, warmup, device,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -60,10 +61,11 @@ internal static class DataBenchCommand
             try
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"bench data: {w} loader workers, {TorchRuntime.EnsureInitialized().Threads} libtorch threads, {Environment.ProcessorCount} cores; img/CPU-s = images per CPU-second of this process (every thread), the per-core rate"));
+                    $"bench data: batches delivered to {target}, {w} loader workers, {TorchRuntime.EnsureInitialized().Threads} libtorch threads, {Environment.ProcessorCount} cores; img/CPU-s = images per CPU-second of this process (every thread), the per-core rate"));
                 Console.WriteLine("| data | pipeline | loader img/s | img/CPU-s | consumer | consumer train img/s | ratio |");
                 Console.WriteLine("| --- | --- | ---: | ---: | --- | ---: | ---: |");
-                var row = new RowWriter(w, parse.GetValue(warmup), measureConsumer, consumers, cancellationToken);
+                torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
+                var row = new RowWriter(w, parse.GetValue(warmup), target, measureConsumer, consumers, cancellationToken);
 
                 if (chosen.Contains("cifar"))
                 {
@@ -114,19 +116,19 @@ internal static class DataBenchCommand
     }
 
     /// <summary>Measures and prints one table row; the consumer model's throughput is measured once per model.</summary>
-    private sealed class RowWriter(int workers, int warmup, bool measureConsumer, Dictionary<string, double> consumers, CancellationToken cancellationToken)
+    private sealed class RowWriter(int workers, int warmup, torch.Device device, bool measureConsumer, Dictionary<string, double> consumers, CancellationToken cancellationToken)
     {
         public void Write(string name, IVisionDataset dataset, IImageTransform transform, int batch, int batches, string consumer, Func<ClassifierModel> model, int channels, int size,
             AugmentationPlacement augmentation = AugmentationPlacement.Host, bool fuse = true)
         {
-            DataBenchmarkResult loader = DataBenchmark.Measure(dataset, transform, batch, batches, workers, cancellationToken: cancellationToken, augmentation: augmentation, fuse: fuse, warmupBatches: warmup);
+            DataBenchmarkResult loader = DataBenchmark.Measure(dataset, transform, batch, batches, workers, device: device, cancellationToken: cancellationToken, augmentation: augmentation, fuse: fuse, warmupBatches: warmup);
             string train = "-", ratio = "-";
             if (measureConsumer)
             {
                 if (!consumers.TryGetValue(consumer, out double rate))
                 {
                     using ClassifierModel net = model();
-                    rate = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, torch.CPU);
+                    rate = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, device);
                     consumers[consumer] = rate;
                 }
                 train = rate.ToString("F0", CultureInfo.InvariantCulture);
