@@ -39,6 +39,7 @@ if grep -q "CUDA *not available" "${OUT}/info.log"; then
     results+=("FAIL  cuda-visible (libtorch reports no CUDA device: is this the CUDA build, with a driver?)")
 fi
 step train-gpu "$CLI" train --data "$DATA" --model smallcnn --epochs 1 --device "$DEVICE" --out "${OUT}/train-gpu"
+step train-gpu-augment-host "$CLI" train --data "$DATA" --model smallcnn --epochs 1 --device "$DEVICE" --augment-on host --out "${OUT}/train-gpu-augment-host"
 step train-gpu-fp32 "$CLI" train --data "$DATA" --model smallcnn --epochs 1 --device "$DEVICE" --amp off --channels-last off --out "${OUT}/train-gpu-fp32"
 step train-gpu-fp16 "$CLI" train --data "$DATA" --model smallcnn --epochs 1 --device "$DEVICE" --amp fp16 --out "${OUT}/train-gpu-fp16"
 step train-gpu-resnet18 "$CLI" train --data "$DATA" --model resnet18 --epochs 1 --device "$DEVICE" --out "${OUT}/train-gpu-resnet18"
@@ -57,7 +58,7 @@ step compare-gpu "$CLI" compare --checkpoint "$CKPT" --methods famr,pgu,finetune
 step bench-engine-smallcnn "$CLI" bench engine --model smallcnn
 step bench-engine-resnet18 "$CLI" bench engine --model resnet18
 step bench-train "$CLI" bench train --model resnet18
-step bench-data "$CLI" bench data
+step bench-data "$CLI" bench data --device "$DEVICE"
 
 echo
 echo "gpu-check on ${DEVICE}, logs in ${OUT}:"
@@ -70,10 +71,13 @@ done
 echo "  (the two accuracies should agree to within a few hundredths of a point: cuDNN's kernels are not bit-identical to the CPU's)"
 # The precision each GPU run resolved (auto should say bf16 with the compute capability, or fp16 below 8.0), its test
 # accuracy and its training speed: AMP should train at least as fast as float32 and reach a similar accuracy.
-for run in train-gpu train-gpu-fp32 train-gpu-fp16 train-gpu-resnet18; do
+# train-gpu finishes its batches on the device (uint8 batches, docs/data.md), train-gpu-augment-host on the host: the
+# same accuracy within noise, and the device path at least as fast.
+for run in train-gpu train-gpu-augment-host train-gpu-fp32 train-gpu-fp16 train-gpu-resnet18; do
     if [ -f "${OUT}/${run}/run.json" ]; then
-        printf '  %-20s %s | %s | %s\n' "$run" \
+        printf '  %-26s %s | %s | %s | %s\n' "$run" \
             "$(grep -o '"reason": *"[^"]*"' "${OUT}/${run}/run.json" | head -1)" \
+            "$(grep -o '"augmentation": *"[^"]*"' "${OUT}/${run}/run.json" | head -1)" \
             "$(grep -o '"test_accuracy": *[0-9.]*' "${OUT}/${run}/metrics.json" 2>/dev/null | head -1)" \
             "$(grep -o '"images_per_second": *[0-9.]*' "${OUT}/${run}/metrics.json" 2>/dev/null | head -1)"
     fi

@@ -155,6 +155,8 @@ public sealed class ProtocolCommandTests : IDisposable
     [Theory]
     [InlineData("--shard", "3/3", "i/n with 0 <= i < n")]
     [InlineData("--scale", "huge", "valid: full")]
+    [InlineData("--amp", "int8", "auto, off, bf16, fp16")]
+    [InlineData("--channels-last", "nhwc", "auto, on, off")]
     public void Sweep_BadOption_FailsBeforeAnyWork(string option, string value, string expected)
     {
         string recipe = WriteRecipe();

@@ -37,9 +37,11 @@ internal static class DataBenchCommand
         var shortSide = new Option<int>("--short-side") { Description = "Short side of the packed store.", DefaultValueFactory = _ => PackOptions.DefaultShortSide };
         var formats = new Option<string>("--formats") { Description = $"Comma-separated formats to measure: {string.Join(", ", s_formats)}.", DefaultValueFactory = _ => string.Join(",", s_formats) };
         var noConsumer = new Option<bool>("--no-consumer") { Description = "Skip the consumer models' training throughput (the slow part on a CPU)." };
+        var device = CommonOptions.Device();
+        var warmup = new Option<int>("--warmup") { Description = "Batches delivered before the clocks start (thread start-up, JIT compilation).", DefaultValueFactory = _ => 3 };
         var command = new Command("data", "Loader throughput (decode + augment) for CIFAR bin, IDX, a JPEG folder and its packed store, per second and per CPU-second, against the training throughput of their models.")
         {
-            batches, workers, jpegs, shortSide, formats, noConsumer,
+            batches, workers, jpegs, shortSide, formats, noConsumer, warmup, device,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -47,9 +49,9 @@ internal static class DataBenchCommand
             int w = parse.GetValue(workers);
             string[] chosen = parse.GetValue(formats)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             string[] unknown = chosen.Except(s_formats).ToArray();
-            if (n < 2 || w < 0 || parse.GetValue(jpegs) < 32 || unknown.Length > 0 || chosen.Length == 0)
+            if (n < 2 || w < 0 || parse.GetValue(jpegs) < 32 || unknown.Length > 0 || chosen.Length == 0 || parse.GetValue(warmup) < 1)
             {
-                Console.Error.WriteLine($"error: --batches must be at least 2, --workers at least 0, --jpegs at least 32, --formats among {string.Join(", ", s_formats)}");
+                Console.Error.WriteLine($"error: --batches must be at least 2, --workers at least 0, --jpegs at least 32, --warmup at least 1, --formats among {string.Join(", ", s_formats)}");
                 return Task.FromResult(Program.ExitUsage);
             }
             var consumers = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -59,10 +61,11 @@ internal static class DataBenchCommand
             try
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"bench data: {w} loader workers, {TorchRuntime.EnsureInitialized().Threads} libtorch threads, {Environment.ProcessorCount} cores; img/CPU-s = images per CPU-second of this process (every thread), the per-core rate"));
+                    $"bench data: batches delivered to {target}, {w} loader workers, {TorchRuntime.EnsureInitialized().Threads} libtorch threads, {Environment.ProcessorCount} cores; img/CPU-s = images per CPU-second of this process (every thread), the per-core rate"));
                 Console.WriteLine("| data | pipeline | loader img/s | img/CPU-s | consumer | consumer train img/s | ratio |");
                 Console.WriteLine("| --- | --- | ---: | ---: | --- | ---: | ---: |");
-                var row = new RowWriter(w, measureConsumer, consumers, cancellationToken);
+                torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
+                var row = new RowWriter(w, parse.GetValue(warmup), target, measureConsumer, consumers, cancellationToken);
 
                 if (chosen.Contains("cifar"))
                 {
@@ -82,6 +85,7 @@ internal static class DataBenchCommand
                     var folder = new ImageFolderDataset(WriteJpegFolder(root, parse.GetValue(jpegs)), ImageChannels.Rgb);
                     if (chosen.Contains("folder"))
                     {
+                        row.Write("JPEG folder 500×375, reference", folder, TransformPresets.ImageNetTrain(224), 32, jpegBatches, Consumer, ResNet, 3, 224, fuse: false);
                         row.Write("JPEG folder 500×375", folder, TransformPresets.ImageNetTrain(224), 32, jpegBatches, Consumer, ResNet, 3, 224);
                         row.Write("JPEG folder 500×375", folder, TransformPresets.ImageNetEval(224), 32, jpegBatches, Consumer, ResNet, 3, 224);
                     }
@@ -92,8 +96,13 @@ internal static class DataBenchCommand
                         PackedStore.Pack(folder, store, new PackOptions { ShortSide = side, Workers = Math.Max(1, Environment.ProcessorCount) }, cancellationToken: cancellationToken);
                         using PackedDataset packed = PackedDataset.Open(store);
                         string label = string.Create(CultureInfo.InvariantCulture, $"packed store, short side {side}");
+                        // Side by side in one process: the pipeline transform by transform (the reference the others equal),
+                        // fused into the batch, and the device path's host part with its finish as tensor ops on the CPU.
+                        row.Write(label + ", reference", packed, TransformPresets.ImageNetTrain(224), 32, jpegBatches, Consumer, ResNet, 3, 224, fuse: false);
                         row.Write(label, packed, TransformPresets.ImageNetTrain(224), 32, jpegBatches, Consumer, ResNet, 3, 224);
+                        row.Write(label + ", uint8 + tensor-op finish", packed, TransformPresets.ImageNetTrain(224), 32, jpegBatches, Consumer, ResNet, 3, 224, AugmentationPlacement.Device);
                         row.Write(label, packed, TransformPresets.ImageNetEval(224), 32, jpegBatches, Consumer, ResNet, 3, 224);
+                        row.Write(label + ", uint8 + tensor-op finish", packed, TransformPresets.ImageNetEval(224), 32, jpegBatches, Consumer, ResNet, 3, 224, AugmentationPlacement.Device);
                     }
                 }
             }
@@ -107,25 +116,26 @@ internal static class DataBenchCommand
     }
 
     /// <summary>Measures and prints one table row; the consumer model's throughput is measured once per model.</summary>
-    private sealed class RowWriter(int workers, bool measureConsumer, Dictionary<string, double> consumers, CancellationToken cancellationToken)
+    private sealed class RowWriter(int workers, int warmup, torch.Device device, bool measureConsumer, Dictionary<string, double> consumers, CancellationToken cancellationToken)
     {
-        public void Write(string name, IVisionDataset dataset, IImageTransform transform, int batch, int batches, string consumer, Func<ClassifierModel> model, int channels, int size)
+        public void Write(string name, IVisionDataset dataset, IImageTransform transform, int batch, int batches, string consumer, Func<ClassifierModel> model, int channels, int size,
+            AugmentationPlacement augmentation = AugmentationPlacement.Host, bool fuse = true)
         {
-            DataBenchmarkResult loader = DataBenchmark.Measure(dataset, transform, batch, batches, workers, cancellationToken: cancellationToken);
+            DataBenchmarkResult loader = DataBenchmark.Measure(dataset, transform, batch, batches, workers, device: device, cancellationToken: cancellationToken, augmentation: augmentation, fuse: fuse, warmupBatches: warmup);
             string train = "-", ratio = "-";
             if (measureConsumer)
             {
                 if (!consumers.TryGetValue(consumer, out double rate))
                 {
                     using ClassifierModel net = model();
-                    rate = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, torch.CPU);
+                    rate = TrainBenchCommand.ModelThroughput(net, channels, size, Math.Min(batch, 32), steps: 3, device);
                     consumers[consumer] = rate;
                 }
                 train = rate.ToString("F0", CultureInfo.InvariantCulture);
                 ratio = string.Create(CultureInfo.InvariantCulture, $"{loader.ImagesPerSecond / rate:F1}×");
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {transform} | {loader.ImagesPerSecond:F0} | {loader.ImagesPerCpuSecond:F0} | {consumer} | {train} | {ratio} |"));
+                $"| {name} | {transform}{(loader.Fused ? " [fused]" : string.Empty)}{(loader.Placement == AugmentationPlacement.Device ? " [uint8, finish as tensor ops]" : string.Empty)} | {loader.ImagesPerSecond:F0} | {loader.ImagesPerCpuSecond:F0} | {consumer} | {train} | {ratio} |"));
         }
     }
 

@@ -46,10 +46,12 @@ internal static class DemoCommand
         var workers = CommonOptions.Workers();
         var verbose = CommonOptions.Verbose();
         var set = CommonOptions.Set();
+        var precision = new PrecisionCliOptions();
         var command = new Command("demo", "Train smallcnn on Fashion-MNIST (cached), forget one class with famr, pgu, ssd, finetune, gradient-ascent and retrain, print the comparison.")
         {
             output, epochs, forgetClass, methods, device, seed, workers, verbose, set,
         };
+        precision.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var clock = Stopwatch.StartNew();
@@ -60,14 +62,17 @@ internal static class DemoCommand
             var recipe = new TrainingConfig { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed), Workers = workerCount }.Validate();
             var names = CompareCommand.ParseMethods(parse.GetValue(methods)!);
 
-            string originalDir = Path.Combine(root, "original");
+            Engine.PrecisionOptions amp = precision.Resolve(parse);
+            // The cached original is reused only under the precision it was trained with (smallcnn is convolutional).
+            Engine.PrecisionPolicy policy = amp.Resolve(target, hasConvolutions: true);
+            string originalDir = Path.Combine(root, policy.IsOff ? "original" : $"original-{policy.AmpName}{(policy.ChannelsLast ? "-channels-last" : string.Empty)}");
             Console.Error.WriteLine($"demo: step 1/2, the original model (reused from {originalDir} when already trained)");
-            TrainCommand.Run("fashion-mnist", "smallcnn", recipe, target, originalDir, resume: true, chatty, cancellationToken);
+            TrainCommand.Run("fashion-mnist", "smallcnn", recipe, target, originalDir, resume: true, chatty, cancellationToken, precision: amp);
 
             Console.Error.WriteLine($"demo: step 2/2, forgetting '{parse.GetValue(forgetClass)}' with {string.Join(", ", names)} and retrain");
             ComparisonReport report = CompareCommand.Run(
                 Path.Combine(originalDir, Trainer.LastCheckpoint), null, ForgetRequest.ForClassNames(parse.GetValue(forgetClass)!), names,
-                CompareCommand.ResolveSettings(names, null, DemoSettings.Concat(ScaledDownSettings).Where(a => names.Contains(a[..a.IndexOf('.', StringComparison.Ordinal)])).Concat(parse.GetValue(set) ?? []).ToArray()), [parse.GetValue(seed)], null, target, workerCount, Path.Combine(root, "compare"), saveModels: false, chatty, cancellationToken, overwrite: true);
+                CompareCommand.ResolveSettings(names, null, DemoSettings.Concat(ScaledDownSettings).Where(a => names.Contains(a[..a.IndexOf('.', StringComparison.Ordinal)])).Concat(parse.GetValue(set) ?? []).ToArray()), [parse.GetValue(seed)], null, target, workerCount, Path.Combine(root, "compare"), saveModels: false, chatty, cancellationToken, overwrite: true, precision: amp);
             Console.WriteLine(report.ToMarkdown());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo finished in {clock.Elapsed.TotalMinutes:F1} min; report: {Path.Combine(root, "compare", "compare.md")}"));
             return Task.FromResult(Program.ExitOk);

@@ -40,6 +40,9 @@ internal sealed class ProtocolCliOptions
 
     public Option<int> AttackReferences { get; } = new("--attack-references") { Description = "K: retrained references per attacked model (costs up to K extra trainings per request and forget set; 2 on a CPU, 8+ on GPUs, LiRA uses 64+).", DefaultValueFactory = _ => DeepUnlearn.Protocols.SweepOptions.DefaultAttackReferences };
 
+    /// <summary><c>--amp</c> and <c>--channels-last</c>, as in <c>train</c> and <c>unlearn</c>; part of the original's and the oracles' content keys.</summary>
+    public PrecisionCliOptions Precision { get; } = new();
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(Recipe);
@@ -49,6 +52,7 @@ internal sealed class ProtocolCliOptions
         }
         command.Options.Add(Attacks);
         command.Options.Add(AttackReferences);
+        Precision.AddTo(command);
     }
 
     /// <summary>The recipe at the requested scale.</summary>
@@ -65,11 +69,14 @@ internal sealed class ProtocolCliOptions
                 TrainingLog = parse.GetValue(SyntheticTrainingLog),
                 // The plumbing test passes the guard unless asked otherwise: the made-up original meets the recipe's expectation.
                 OriginalTestAccuracy = parse.GetValue(SyntheticOriginalAccuracy) ?? recipe.Original.ExpectedTestAccuracy,
+                // What the engine would resolve on this machine's CPU for a convolutional model: keys follow --amp as in a real sweep.
+                PrecisionPolicy = Precision.Resolve(parse).Resolve(TorchSharp.torch.CPU, hasConvolutions: true),
             };
         }
         var progress = new ConsoleProgress(label);
         return new EngineCellRunner(CommonOptions.ResolveDevice(parse.GetValue(Device)!), parse.GetValue(Workers), logging)
         {
+            PrecisionOptions = Precision.Resolve(parse),
             TrainingProgress = progress,
             MethodProgress = progress,
         };

@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeepUnlearn.Configuration;
 using DeepUnlearn.Data;
+using DeepUnlearn.Data.Transforms;
 using DeepUnlearn.Engine;
 using DeepUnlearn.Evaluation;
 using DeepUnlearn.Models;
@@ -44,11 +45,24 @@ internal static class TrainCommand
         var set = CommonOptions.Set();
         var verbose = CommonOptions.Verbose();
         var precision = new PrecisionCliOptions();
+        var augmentOn = new Option<string>("--augment-on")
+        {
+            Description = "Where batches get their float conversion, flip and normalisation: auto (the device for CUDA, as uint8 batches; the loader threads on the CPU, measured faster there), host or device.",
+            DefaultValueFactory = _ => "auto",
+        };
+        augmentOn.Validators.Add(result =>
+        {
+            if (ParsePlacement(result.GetValueOrDefault<string>()!) is null)
+            {
+                result.AddError($"--augment-on '{result.GetValueOrDefault<string>()}' is not valid; valid: auto, host, device");
+            }
+        });
         var command = new Command("train", "Train an image classifier; writes last/best checkpoints (safetensors), run.json and metrics.json.")
         {
             data, model, epochs, batchSize, lr, optimizer, device, seed, output, resume, overwrite, pguRetainSpace, workers, config, set, verbose,
         };
         precision.AddTo(command);
+        command.Options.Add(augmentOn);
         command.SetAction((parse, cancellationToken) =>
         {
             TrainingConfig recipe = CommonOptions.Resolve(new TrainingConfig(), "train", parse.GetValue(config), parse.GetValue(set) ?? [], ["train"]);
@@ -63,12 +77,12 @@ internal static class TrainCommand
                 Seed = parse.GetResult(seed) is { Implicit: false } ? parse.GetValue(seed) : recipe.Seed,
                 Workers = parse.GetResult(workers) is { Implicit: false } ? parse.GetValue(workers) : recipe.Workers,
             };
-            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken, parse.GetValue(pguRetainSpace), parse.GetValue(overwrite), precision.Resolve(parse)));
+            return Task.FromResult(Run(parse.GetValue(data)!, parse.GetValue(model)!, recipe.Validate(), CommonOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(verbose), cancellationToken, parse.GetValue(pguRetainSpace), parse.GetValue(overwrite), precision.Resolve(parse), ParsePlacement(parse.GetValue(augmentOn)!)!.Value));
         });
         return command;
     }
 
-    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken, bool pguRetainSpace = false, bool overwrite = false, PrecisionOptions? precision = null)
+    internal static int Run(string dataSpec, string modelName, TrainingConfig recipe, Device device, string output, bool resume, bool verbose, CancellationToken cancellationToken, bool pguRetainSpace = false, bool overwrite = false, PrecisionOptions? precision = null, AugmentationPlacement augmentation = AugmentationPlacement.Auto)
     {
         if (resume && overwrite)
         {
@@ -80,6 +94,7 @@ internal static class TrainCommand
         // (the returned handle is a second reference to the default generator, released at once).
         torch.manual_seed(unchecked((long)recipe.Seed)).Dispose();
         VisionData data = VisionData.Open(dataSpec, recipe.ValidationFraction, recipe.Seed, loggerFactory: logging);
+        data.Augmentation = augmentation;
         string resumed = Path.Combine(output, Trainer.LastCheckpoint);
         if (resume && File.Exists(resumed))
         {
@@ -104,6 +119,7 @@ internal static class TrainCommand
                 ["train"] = SettingsBinder.Describe(recipe),
                 ["resume"] = resume,
                 ["precision"] = policy.Describe(),
+                ["augmentation"] = DataLoader.ResolvePlacement(augmentation, device, recipe.Augment ? TransformPresets.Train(data.Train, data.ImageSize) : TransformPresets.Eval(data.Train, data.ImageSize)).ToString().ToLowerInvariant(),
             },
             Seed = recipe.Seed,
             Device = device.ToString(),
@@ -208,4 +224,13 @@ internal static class TrainCommand
             previous?.Dispose();
         }
     }
+
+    /// <summary><c>--augment-on</c>: auto, host or device (case ignored); null for anything else.</summary>
+    private static AugmentationPlacement? ParsePlacement(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "auto" => AugmentationPlacement.Auto,
+        "host" => AugmentationPlacement.Host,
+        "device" => AugmentationPlacement.Device,
+        _ => null,
+    };
 }

@@ -28,6 +28,9 @@ public static class DataBenchmark
     /// <param name="seed">Shuffle and augmentation seed.</param>
     /// <param name="device">Where batches go (CPU when null).</param>
     /// <param name="cancellationToken">Stops the measurement.</param>
+    /// <param name="augmentation">Where batches are finished (<see cref="DataLoaderOptions.Augmentation"/>).</param>
+    /// <param name="fuse">Whether recognised pipelines run fused (<see cref="DataLoaderOptions.FuseTransforms"/>); false measures the reference.</param>
+    /// <param name="warmupBatches">Batches delivered before the clocks start (thread start-up, JIT compilation, caches); at least 1.</param>
     public static DataBenchmarkResult Measure(
         IVisionDataset dataset,
         IImageTransform? transform,
@@ -36,10 +39,14 @@ public static class DataBenchmark
         int workers = 2,
         ulong seed = 0,
         Device? device = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        AugmentationPlacement augmentation = AugmentationPlacement.Auto,
+        bool fuse = true,
+        int warmupBatches = 1)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfLessThan(batches, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(warmupBatches, 1);
         var options = new DataLoaderOptions
         {
             BatchSize = batchSize,
@@ -48,6 +55,8 @@ public static class DataBenchmark
             Shuffle = true,
             DropLast = true,
             Device = device ?? torch.CPU,
+            Augmentation = augmentation,
+            FuseTransforms = fuse,
         };
         using var loader = new DataLoader(dataset, options, transform);
         if (loader.BatchCount == 0)
@@ -60,7 +69,8 @@ public static class DataBenchmark
         TimeSpan cpuStart = TimeSpan.Zero;
         long steadyStart = 0;
         int delivered = 0, images = 0;
-        for (int epoch = 0; delivered < batches; epoch++)
+        int total = batches - 1 + warmupBatches;
+        for (int epoch = 0; delivered < total; epoch++)
         {
             foreach (Batch batch in loader.Epoch(epoch, cancellationToken))
             {
@@ -68,15 +78,18 @@ public static class DataBenchmark
                 if (delivered == 1)
                 {
                     firstBatch = Stopwatch.GetElapsedTime(start);
+                }
+                if (delivered == warmupBatches)
+                {
                     process.Refresh();
                     cpuStart = process.TotalProcessorTime;
                     steadyStart = Stopwatch.GetTimestamp();
                 }
-                else
+                else if (delivered > warmupBatches)
                 {
                     images += batch.Count;
                 }
-                if (delivered == batches)
+                if (delivered == total)
                 {
                     break;
                 }
@@ -85,6 +98,11 @@ public static class DataBenchmark
         TimeSpan steady = Stopwatch.GetElapsedTime(steadyStart);
         process.Refresh();
         TimeSpan cpu = process.TotalProcessorTime - cpuStart;
-        return new DataBenchmarkResult(dataset.Name, transform?.ToString() ?? "none", batchSize, workers, batches - 1, images, steady, firstBatch) { CpuTime = cpu };
+        return new DataBenchmarkResult(dataset.Name, transform?.ToString() ?? "none", batchSize, workers, batches - 1, images, steady, firstBatch)
+        {
+            CpuTime = cpu,
+            Placement = loader.Placement,
+            Fused = loader.IsFused,
+        };
     }
 }

@@ -36,6 +36,12 @@ public sealed record DataBenchmarkResult(
     /// </summary>
     public double ImagesPerCpuSecond => CpuTime > TimeSpan.Zero ? Images / CpuTime.TotalSeconds : double.NaN;
 
+    /// <summary>Where the loader finished the batches.</summary>
+    public AugmentationPlacement Placement { get; init; } = AugmentationPlacement.Host;
+
+    /// <summary>Whether the pipeline ran fused (<see cref="DataLoaderOptions.FuseTransforms"/>).</summary>
+    public bool Fused { get; init; }
+
     /// <summary>Steady-state batches per second.</summary>
     public double BatchesPerSecond => Elapsed > TimeSpan.Zero ? Batches / Elapsed.TotalSeconds : double.PositiveInfinity;
 }

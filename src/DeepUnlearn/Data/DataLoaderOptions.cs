@@ -24,6 +24,19 @@ public sealed record DataLoaderOptions
     /// <summary>The seed of the shuffles and of the per-sample random transforms.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>
+    /// Where the float conversion, the flip and the normalisation run (<see cref="AugmentationPlacement"/>): by default on
+    /// the device for CUDA, on the loader's threads for the CPU.
+    /// </summary>
+    public AugmentationPlacement Augmentation { get; init; } = AugmentationPlacement.Auto;
+
+    /// <summary>
+    /// Let the loader run recognised pipelines fused (RandomResizedCrop → flip → normalise resampled straight from the
+    /// uint8 pixels into the batch; the same values to the bit). False runs every transform separately: the reference,
+    /// for tests and <c>bench data</c>.
+    /// </summary>
+    public bool FuseTransforms { get; init; } = true;
+
     /// <summary>Where batches are delivered; they are built on the CPU and moved there by the workers.</summary>
     public Device Device { get; init; } = torch.CPU;
 }

@@ -36,6 +36,12 @@ public sealed class VisionData
     /// <summary>The seeded, class-stratified train/validation split of <see cref="Train"/>.</summary>
     public TrainValidationSplit Split { get; }
 
+    /// <summary>
+    /// Where the loaders of <see cref="TrainLoader"/> and <see cref="TestLoader"/> finish their batches (the float
+    /// conversion, flip and normalisation): by default on the device for CUDA, on the host for the CPU.
+    /// </summary>
+    public AugmentationPlacement Augmentation { get; set; } = AugmentationPlacement.Auto;
+
     /// <summary>The model input size: the images' size, or the crop size for folders of varying sizes.</summary>
     public int ImageSize { get; }
 
@@ -102,11 +108,11 @@ public sealed class VisionData
     /// when <paramref name="training"/>, in order with the evaluation transform otherwise.
     /// </summary>
     public DataLoader TrainLoader(IEnumerable<int> ids, bool training, int batchSize, ulong seed, Device device, int workers = 2, bool augment = true) =>
-        new(Train, new DataLoaderOptions { BatchSize = batchSize, Shuffle = training, Seed = seed, Device = device, Workers = workers },
+        new(Train, new DataLoaderOptions { BatchSize = batchSize, Shuffle = training, Seed = seed, Device = device, Workers = workers, Augmentation = Augmentation },
             training && augment ? TransformPresets.Train(Train, ImageSize) : TransformPresets.Eval(Train, ImageSize), ids);
 
     /// <summary>An evaluation loader over <paramref name="ids"/> of the test split (all when null).</summary>
     public DataLoader TestLoader(int batchSize, Device device, IEnumerable<int>? ids = null, int workers = 2) =>
-        new(Test, new DataLoaderOptions { BatchSize = batchSize, Shuffle = false, Device = device, Workers = workers },
+        new(Test, new DataLoaderOptions { BatchSize = batchSize, Shuffle = false, Device = device, Workers = workers, Augmentation = Augmentation },
             TransformPresets.Eval(Test, ImageSize), ids);
 }

@@ -52,11 +52,31 @@ public sealed class EngineCellRunner : ICellRunner
     /// <inheritdoc />
     public EngineDescription Engine => new("engine", TorchRuntime.EnsureInitialized().LibTorchVersion, _device.ToString(), torch.get_num_threads());
 
+    /// <summary>
+    /// Mixed precision and channels-last for the original, the oracles and the methods (as <c>--amp</c> and
+    /// <c>--channels-last</c> of <c>train</c> and <c>unlearn</c>); null: float32, contiguous. The resolved policy is part
+    /// of the content keys (<see cref="Precision(RecipeModel)"/>).
+    /// </summary>
+    public PrecisionOptions? PrecisionOptions { get; init; }
+
     /// <summary>Progress of trainings (original and oracles).</summary>
     public IProgress<TrainingProgress>? TrainingProgress { get; init; }
 
     /// <summary>Progress inside methods.</summary>
     public IProgress<UnlearningProgress>? MethodProgress { get; init; }
+
+    /// <inheritdoc />
+    public PrecisionPolicy Precision(RecipeModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (PrecisionOptions is null)
+        {
+            return PrecisionPolicy.Off;
+        }
+        // Whether the architecture has 2-D convolutions decides channels-last under auto; sizes do not change that.
+        using ClassifierModel probe = ModelRegistry.Create(model.Name, new ModelOptions { Stem = Stem(model) });
+        return PrecisionOptions.Resolve(_device, probe);
+    }
 
     /// <summary>
     /// Hashes the sizes, class names, image shape and every label of both splits (not the pixels: decoding a whole
@@ -89,9 +109,10 @@ public sealed class EngineCellRunner : ICellRunner
             NumClasses = data.Train.NumClasses,
             InChannels = data.Train.Channels,
             ImageSize = data.ImageSize,
-            Stem = job.Model.Stem switch { "cifar" => ModelStem.Cifar, "imagenet" => ModelStem.ImageNet, _ => null },
+            Stem = Stem(job.Model),
             Seed = config.Seed,
         });
+        PrecisionPolicy precision = PrecisionOptions?.Resolve(_device, model) ?? PrecisionPolicy.Off;
         ModelPlacement.MoveTo(model, _device);
         var metadata = new CheckpointMetadata
         {
@@ -112,6 +133,7 @@ public sealed class EngineCellRunner : ICellRunner
                 Resume = true,
                 Metadata = metadata,
                 Progress = TrainingProgress,
+                Precision = precision,
             }, cancellationToken);
         }
         string best = Path.Combine(workDirectory, Trainer.BestCheckpoint);
@@ -284,8 +306,10 @@ public sealed class EngineCellRunner : ICellRunner
         TrainingConfig recipe = Checkpoint.ReadMetadata(original.File).Config
             ?? throw new InvalidDataException($"'{original.File}' records no training config; it is not an original from a sweep");
         int[] trainIds = TrainIds(Data(dataSpec, recipe.ValidationFraction, recipe.Seed), subset);
-        return UnlearningSession.Open(original.File, dataSpec, ForgetRequest.Parse(request), _device, _workers, _logging, trainIds);
+        return UnlearningSession.Open(original.File, dataSpec, ForgetRequest.Parse(request), _device, _workers, _logging, trainIds, PrecisionOptions);
     }
+
+    private static ModelStem? Stem(RecipeModel model) => model.Stem switch { "cifar" => ModelStem.Cifar, "imagenet" => ModelStem.ImageNet, _ => null };
 
     private VisionData Data(string spec, double validationFraction, ulong seed)
     {

@@ -1,4 +1,5 @@
 using System.Threading;
+using DeepUnlearn.Engine;
 
 namespace DeepUnlearn.Protocols;
 
@@ -20,6 +21,12 @@ public interface ICellRunner
 {
     /// <summary>What the runner is and runs on (written into every manifest).</summary>
     EngineDescription Engine { get; }
+
+    /// <summary>
+    /// The precision and memory layout this runner trains, retrains and unlearns <paramref name="model"/> with (resolved
+    /// for its device); part of the content keys of originals and oracles.
+    /// </summary>
+    PrecisionPolicy Precision(RecipeModel model);
 
     /// <summary>Opens <paramref name="dataSpec"/> and returns its content fingerprint and sizes.</summary>
     DataDescription DescribeData(string dataSpec, CancellationToken cancellationToken);

@@ -63,7 +63,8 @@ public sealed class SweepRunner
         {
             throw new InvalidOperationException($"'{dataSpec}' has {data.NumClasses} classes; recipe '{_recipe.Name}' expects {_recipe.Dataset.NumClasses} ({_recipe.Dataset.Description ?? _recipe.Dataset.Name})");
         }
-        ArtefactKey originalKey = ContentKeys.Original(_recipe, data);
+        Engine.PrecisionPolicy precision = _runner.Precision(_recipe.Model);
+        ArtefactKey originalKey = ContentKeys.Original(_recipe, data, precision);
         var subset = new TrainSubset(_recipe.TrainSamples, _recipe.Original.Seed);
         Report($"original model {originalKey}");
         StoredArtefact original = _store.GetOrCreate(originalKey, _runner.Engine,
@@ -72,7 +73,7 @@ public sealed class SweepRunner
         OriginalCheck check = OriginalGuard.Check(_recipe, original, _options.AllowWeakOriginal);
         Report(check.Message);
 
-        var context = new Context(dataSpec, data, original, originalKey, check, subset);
+        var context = new Context(dataSpec, data, original, originalKey, check, subset, precision);
         var tally = new Tally();
         IReadOnlyList<Cell> myValidation = _options.Shard.Select(_plan.Validation);
         IReadOnlyList<Cell> myReport = _options.Shard.Select(_plan.Report);
@@ -252,7 +253,7 @@ public sealed class SweepRunner
     /// <summary>The retrained oracle of <paramref name="request"/> with <paramref name="seed"/>: from the store, or trained once into it.</summary>
     private (ArtefactKey Key, StoredArtefact Oracle) Oracle(Context context, string request, ulong seed, CancellationToken cancellationToken)
     {
-        ArtefactKey key = ContentKeys.Oracle(_recipe, context.OriginalKey, request, seed);
+        ArtefactKey key = ContentKeys.Oracle(_recipe, context.OriginalKey, request, seed, context.Precision);
         StoredArtefact oracle = _store.GetOrCreate(key, _runner.Engine,
             (output, work, ct) => _runner.TrainOracle(new OracleJob(context.DataSpec, context.Original.AsModel(), request, context.Subset, seed), output, work, ct),
             cancellationToken);
@@ -337,7 +338,7 @@ public sealed class SweepRunner
 
     private sealed record CellRun(CellOutcome Outcome, string? Error);
 
-    private sealed record Context(string DataSpec, DataDescription Data, StoredArtefact Original, ArtefactKey OriginalKey, OriginalCheck Check, TrainSubset Subset);
+    private sealed record Context(string DataSpec, DataDescription Data, StoredArtefact Original, ArtefactKey OriginalKey, OriginalCheck Check, TrainSubset Subset, Engine.PrecisionPolicy Precision);
 
     private sealed class Tally
     {

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Reporting;
 
 namespace DeepUnlearn.Protocols;
@@ -41,6 +42,12 @@ public sealed class SyntheticCellRunner : ICellRunner
 
     /// <summary>A directory in which every simulated training leaves one file (<c>{kind}-{hash}-{pid}-{guid}</c>), to count trainings.</summary>
     public string? TrainingLog { get; init; }
+
+    /// <summary>The precision the made-up trainings claim (it enters the content keys as the engine's would); float32 by default.</summary>
+    public PrecisionPolicy PrecisionPolicy { get; init; } = PrecisionPolicy.Off;
+
+    /// <inheritdoc />
+    public PrecisionPolicy Precision(RecipeModel model) => PrecisionPolicy;
 
     /// <summary>Cells whose id contains one of these strings throw, to exercise failure handling.</summary>
     public IReadOnlyList<string> FailingCells { get; init; } = [];

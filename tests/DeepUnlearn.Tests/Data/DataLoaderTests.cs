@@ -11,7 +11,7 @@ using Xunit;
 
 namespace DeepUnlearn.Tests.Data;
 
-public class DataLoaderTests
+public partial class DataLoaderTests
 {
     private static List<long[]> EpochIds(DataLoader loader, int epoch) =>
         loader.Epoch(epoch).Select(b => b.Ids.ToArray()).ToList();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DeepUnlearn.Engine;
 using DeepUnlearn.Protocols;
 using DeepUnlearn.Reporting;
 using DeepUnlearn.Tests.Data;
@@ -58,6 +59,32 @@ public class SweepRunnerTests
         var cells = SweepDirectory.ReadCells(temp.Combine("out"));
         Assert.Equal(cells["famr.trouser.s2"].Manifest.OracleKey, cells["finetune.trouser.s2"].Manifest.OracleKey);
         Assert.NotEqual(cells["famr.trouser.s2"].Manifest.OracleKey, cells["famr.trouser.s3"].Manifest.OracleKey);
+    }
+
+    [Fact]
+    public void Run_Bf16SweepOnAStoreOfFloat32Oracles_TrainsItsOwnAndReusesNone()
+    {
+        using var temp = new TempDirectory();
+        ProtocolRecipe recipe = ProtocolTestRecipes.Recipe(seeds: 1, gridPoints: 0);
+        SweepSummary Run(string output, PrecisionPolicy precision) => new SweepRunner(recipe, temp.Combine(output),
+            new SyntheticCellRunner(10) { TrainingLog = temp.Combine("trainings"), PrecisionPolicy = precision },
+            new SweepOptions { OracleDirectory = temp.Combine("oracles"), PollInterval = TimeSpan.FromMilliseconds(20) }).Run();
+        int Trainings(string kind) => Directory.GetFiles(temp.Combine("trainings")).Count(f => Path.GetFileName(f).StartsWith(kind + "-", StringComparison.Ordinal));
+
+        Run("fp32", PrecisionPolicy.Off);
+        int oracles = Trainings("oracle");
+        Assert.True(oracles > 0);
+        Run("fp32-again", PrecisionPolicy.Off);
+        Assert.Equal(oracles, Trainings("oracle"));
+        Run("bf16", new PrecisionPolicy(TorchSharp.torch.ScalarType.BFloat16, false, false, "--amp bf16"));
+
+        Assert.Equal(2 * oracles, Trainings("oracle"));
+        Assert.Equal(2, Trainings("original"));
+        var fp32 = SweepDirectory.ReadCells(temp.Combine("fp32"));
+        var bf16 = SweepDirectory.ReadCells(temp.Combine("bf16"));
+        Assert.Equal(fp32.Keys, bf16.Keys);
+        Assert.All(fp32.Keys, id => Assert.NotEqual(fp32[id].Manifest.OracleKey, bf16[id].Manifest.OracleKey));
+        Assert.All(fp32.Keys, id => Assert.NotEqual(fp32[id].Manifest.Original.Key, bf16[id].Manifest.Original.Key));
     }
 
     [Fact]

@@ -38,6 +38,43 @@ internal static class ByteScale
         }
     }
 
+    /// <summary>
+    /// float32 in [0, 1] → uint8: round(255·v) to nearest (halves up), clamped to 0..255 — what a packed store keeps
+    /// (<c>PackedStore.Quantize</c>) for every finite value, vectorised.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Round(ReadOnlySpan<float> source, Span<byte> destination)
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException($"{destination.Length} bytes cannot hold {source.Length} values", nameof(destination));
+        }
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scale = new Vector<float>(255f);
+            var half = new Vector<float>(0.5f);
+            var low = Vector<float>.Zero;
+            var high = new Vector<float>(255.5f);
+            int step = Vector<byte>.Count;
+            ref float from = ref MemoryMarshal.GetReference(source);
+            ref byte to = ref MemoryMarshal.GetReference(destination);
+            for (; i <= source.Length - step; i += step)
+            {
+                // Clamped in float before the truncating conversion: the integers are then 0..255 and narrow exactly.
+                Vector<uint> a = Vector.AsVectorUInt32(Vector.ConvertToInt32(Vector.Min(Vector.Max((Vector.LoadUnsafe(ref from, (nuint)i) * scale) + half, low), high)));
+                Vector<uint> b = Vector.AsVectorUInt32(Vector.ConvertToInt32(Vector.Min(Vector.Max((Vector.LoadUnsafe(ref from, (nuint)(i + Vector<float>.Count)) * scale) + half, low), high)));
+                Vector<uint> c = Vector.AsVectorUInt32(Vector.ConvertToInt32(Vector.Min(Vector.Max((Vector.LoadUnsafe(ref from, (nuint)(i + (2 * Vector<float>.Count))) * scale) + half, low), high)));
+                Vector<uint> d = Vector.AsVectorUInt32(Vector.ConvertToInt32(Vector.Min(Vector.Max((Vector.LoadUnsafe(ref from, (nuint)(i + (3 * Vector<float>.Count))) * scale) + half, low), high)));
+                Vector.Narrow(Vector.Narrow(a, b), Vector.Narrow(c, d)).StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+        for (; i < source.Length; i++)
+        {
+            destination[i] = (byte)Math.Clamp((int)((source[i] * 255f) + 0.5f), 0, 255);
+        }
+    }
+
     private static float[] BuildTable()
     {
         var table = new float[256];

@@ -41,26 +41,36 @@ public sealed class Normalize : IImageTransform
         }
         for (int c = 0; c < image.Channels; c++)
         {
-            float mean = _mean[c];
-            float scale = _inverseStd[c];
-            Span<float> plane = image.Plane(c);
-            int i = 0;
-            if (Vector.IsHardwareAccelerated)
+            Apply(image.Plane(c), _mean[c], _inverseStd[c]);
+        }
+    }
+
+    /// <summary>The per-channel means, in float.</summary>
+    internal ReadOnlySpan<float> Means => _mean;
+
+    /// <summary>The per-channel 1 / std, in float (normalising multiplies by them).</summary>
+    internal ReadOnlySpan<float> InverseStds => _inverseStd;
+
+    /// <summary>values ← (values − mean) · scale, elementwise: the one definition the transform and the batch loader's fused path share.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Apply(Span<float> values, float mean, float scale)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // The same two IEEE operations per value as the scalar loop, so the result is identical.
+            Span<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+            var means = new Vector<float>(mean);
+            var scales = new Vector<float>(scale);
+            for (int v = 0; v < vectors.Length; v++)
             {
-                // The same two IEEE operations per value as the scalar loop, so the result is identical.
-                Span<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(plane);
-                var means = new Vector<float>(mean);
-                var scales = new Vector<float>(scale);
-                for (int v = 0; v < vectors.Length; v++)
-                {
-                    vectors[v] = (vectors[v] - means) * scales;
-                }
-                i = vectors.Length * Vector<float>.Count;
+                vectors[v] = (vectors[v] - means) * scales;
             }
-            for (; i < plane.Length; i++)
-            {
-                plane[i] = (plane[i] - mean) * scale;
-            }
+            i = vectors.Length * Vector<float>.Count;
+        }
+        for (; i < values.Length; i++)
+        {
+            values[i] = (values[i] - mean) * scale;
         }
     }
 

@@ -24,11 +24,14 @@ public sealed class RandomHorizontalFlip : IImageTransform
     public void Apply(TransformContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Random.NextDouble() < Probability)
+        if (Draw(context))
         {
             Flip(context.Image);
         }
     }
+
+    /// <summary>Whether this sample is mirrored: the one draw <see cref="Apply"/> makes (the batch loader draws it when it mirrors elsewhere).</summary>
+    internal bool Draw(TransformContext context) => context.Random.NextDouble() < Probability;
 
     /// <summary>Mirrors <paramref name="image"/> left-right in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -101,6 +101,105 @@ internal static class Resampling
     }
 
     /// <summary>
+    /// As <see cref="ResizeRegion(ImageBuffer, int, int, int, int, FloatImage, int, int)"/> from uint8 CHW pixels
+    /// anywhere (a packed store's mapping, without copying them out), handing each finished output row to
+    /// <paramref name="sink"/> (channel, row, values) instead of writing an image: the batch loader's fused path, which
+    /// normalises, mirrors or rounds the row and stores it straight into the batch tensor. The rows are those of
+    /// <see cref="ResizeRegion(ImageBuffer, int, int, int, int, FloatImage, int, int)"/> bit for bit: the same
+    /// horizontal pass, and a vertical pass that sums the same products in the same order from 0, in a register
+    /// instead of in the output row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ResizeRegion<TSink>(ReadOnlySpan<byte> source, int channels, int sourceHeight, int sourceWidth, int top, int left, int regionHeight, int regionWidth,
+        int height, int width, ref TSink sink)
+        where TSink : struct, IRowSink
+    {
+        if (source.Length != channels * sourceHeight * sourceWidth)
+        {
+            throw new ArgumentException($"{source.Length} bytes do not make a {channels}x{sourceHeight}x{sourceWidth} image", nameof(source));
+        }
+        CheckRegion(sourceHeight, sourceWidth, top, left, regionHeight, regionWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        Coefficients horizontal = s_horizontal ??= new Coefficients();
+        Coefficients vertical = s_vertical ??= new Coefficients();
+        horizontal.Compute(regionWidth, width, blocks: true);
+        vertical.Compute(regionHeight, height, blocks: false);
+        float[] temp = ArrayPool<float>.Shared.Rent(channels * regionHeight * width);
+        float[] rowBuffer = ArrayPool<float>.Shared.Rent(regionWidth);
+        float[] output = ArrayPool<float>.Shared.Rent(width);
+        try
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                for (int y = 0; y < regionHeight; y++)
+                {
+                    Span<float> row = rowBuffer.AsSpan(0, regionWidth);
+                    ByteScale.Convert(source.Slice((((c * sourceHeight) + top + y) * sourceWidth) + left, regionWidth), row);
+                    HorizontalRow(row, temp.AsSpan(((c * regionHeight) + y) * width, width), horizontal);
+                }
+            }
+            Span<float> result = output.AsSpan(0, width);
+            for (int c = 0; c < channels; c++)
+            {
+                ReadOnlySpan<float> plane = temp.AsSpan(c * regionHeight * width, regionHeight * width);
+                for (int y = 0; y < height; y++)
+                {
+                    VerticalRow(plane, vertical.Start[y], vertical.Weights(y), result);
+                    sink.Write(c, y, result);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(output);
+            ArrayPool<float>.Shared.Return(rowBuffer);
+            ArrayPool<float>.Shared.Return(temp);
+        }
+    }
+
+    /// <summary>
+    /// One row of the vertical pass: output[x] = Σ_k weights[k]·rows[start + k][x], summed k = 0, 1, ... from 0 in float
+    /// (the products and sums of the clear-then-<see cref="AddScaled"/> loop of <c>Resize</c>, kept in a register).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void VerticalRow(ReadOnlySpan<float> rows, int start, ReadOnlySpan<float> weights, Span<float> output)
+    {
+        int width = output.Length;
+        ref float first = ref MemoryMarshal.GetReference(rows[(start * width)..]);
+        int x = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref float result = ref MemoryMarshal.GetReference(output);
+            for (; x <= width - Vector<float>.Count; x += Vector<float>.Count)
+            {
+                Vector<float> sum = Vector<float>.Zero;
+                for (int k = 0; k < weights.Length; k++)
+                {
+                    sum += new Vector<float>(weights[k]) * Vector.LoadUnsafe(ref first, (nuint)((k * width) + x));
+                }
+                sum.StoreUnsafe(ref result, (nuint)x);
+            }
+        }
+        for (; x < width; x++)
+        {
+            float sum = 0;
+            for (int k = 0; k < weights.Length; k++)
+            {
+                sum += weights[k] * Unsafe.Add(ref first, (k * width) + x);
+            }
+            output[x] = sum;
+        }
+    }
+
+    /// <summary>Receives the finished rows of <see cref="ResizeRegion{TSink}"/>.</summary>
+    internal interface IRowSink
+    {
+        /// <summary>Row <paramref name="y"/> of channel <paramref name="channel"/>; <paramref name="row"/> is scratch the sink may modify.</summary>
+        void Write(int channel, int y, Span<float> row);
+    }
+
+    /// <summary>
     /// One row of the horizontal pass: output[x] = Σ_k w[x, k]·row[start[x] + k], summed k = 0, 1, ... from 0 in
     /// float. With AVX2, eight outputs at a time fetch their k-th taps together (permuted out of two registers when
     /// the block's taps span at most 16 inputs, as they do for any scale up to about 1.5, else gathered); the lanes
