@@ -39,7 +39,7 @@ public sealed class ScalarLifetimeTests
     [Fact]
     public void OperatorScalars_HeldUntilFinalized_ThenReclaimed()
     {
-        const int count = 200_000;
+        const int count = 1_000_000;
         const int cycles = 3;
         Settle();
         long baseline = InUse();
@@ -62,8 +62,11 @@ public sealed class ScalarLifetimeTests
         // Until a GC finalizes them, the scalars hold native memory no scope frees (a gen-0 collection may already
         // have taken some)...
         Assert.True(held[0] > count * 8L, $"only {held[0]} bytes held by {count} scalars");
-        // ...and finalization returns it: repeating the cycle does not accumulate.
-        Assert.InRange(left[cycles - 1] - left[0], -(1L << 20), 1L << 20);
+        // ...and finalization returns it: repeating the cycle does not accumulate. The band is a quarter of one cycle's
+        // scalars (a leak would add a whole cycle's per cycle): the measure is process-wide, and other threads of the
+        // test process (loader workers, finalizers of earlier tests' objects) move it by a few MB.
+        long band = held[0] / 4;
+        Assert.InRange(left[cycles - 1] - left[0], -band, band);
     }
 
     private static void Allocate()
