@@ -139,4 +139,19 @@ public class EvaluateEvidenceCommandTests(TrainedIdxRun run)
         Assert.DoesNotContain("evaluate: ", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir));
     }
+
+    [Fact]
+    public void Evaluate_RequestPartsWithoutTheirOtherHalf_SayWhatIsMissing()
+    {
+        // --retrained without a request would be silently ignored by the accuracy report: refused instead.
+        var (exit, _, error) = CliRunner.RunWithErrors("evaluate", "--checkpoint", run.Checkpoint, "--retrained", run.Checkpoint, "--device", "cpu");
+        Assert.NotEqual(Program.ExitOk, exit);
+        Assert.Contains("--retrained score a deletion request", error, StringComparison.Ordinal);
+        // A request without the original has nothing to compare the checkpoint with.
+        string dir = run.Out("evaluate-evidence-no-original");
+        var (noOriginal, _, noOriginalError) = CliRunner.RunWithErrors("evaluate", "--checkpoint", run.Checkpoint, "--forget-class", "1", "--device", "cpu", "--out", dir);
+        Assert.NotEqual(Program.ExitOk, noOriginal);
+        Assert.Contains("a deletion request needs --original", noOriginalError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
 }
