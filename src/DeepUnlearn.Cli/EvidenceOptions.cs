@@ -7,7 +7,7 @@ using DeepUnlearn.Evaluation.Attacks;
 namespace DeepUnlearn.Cli;
 
 /// <summary>
-/// The options of the evidence beyond SalUn's metrics, shared by <c>unlearn</c> and <c>compare</c>: the representation
+/// The options of the evidence beyond SalUn's metrics, shared by <c>unlearn</c>, <c>compare</c> and <c>evaluate</c>: the representation
 /// probe (on by default, <c>--no-probe</c> skips it) and relearn time (off by default, <c>--relearn</c>).
 /// </summary>
 internal sealed class EvidenceOptions

@@ -5,7 +5,7 @@ using DeepUnlearn.Data.Splits;
 
 namespace DeepUnlearn.Cli;
 
-/// <summary>The deletion-request options of unlearn, compare and demo: exactly one of class, fraction, count or id file.</summary>
+/// <summary>The deletion-request options of unlearn, compare, demo and evaluate: exactly one of class, fraction, count or id file.</summary>
 internal sealed class ForgetOptions
 {
     public Option<string?> Class { get; } = new("--forget-class") { Description = "Forget whole classes: names or indices, comma-separated (e.g. Trouser or 1,7)." };
@@ -29,6 +29,10 @@ internal sealed class ForgetOptions
         command.Options.Add(Stratified);
         command.Options.Add(RequestSeed);
     }
+
+    /// <summary>Whether any of the request options was given (evaluate's request is optional).</summary>
+    public bool Given(ParseResult parse) =>
+        parse.GetValue(Class) is not null || parse.GetValue(Fraction) is not null || parse.GetValue(Count) is not null || parse.GetValue(Ids) is not null;
 
     public ForgetRequest Resolve(ParseResult parse)
     {
