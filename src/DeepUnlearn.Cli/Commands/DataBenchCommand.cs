@@ -60,11 +60,11 @@ internal static class DataBenchCommand
             Directory.CreateDirectory(root);
             try
             {
+                torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"bench data: batches delivered to {target}, {w} loader workers, {TorchRuntime.EnsureInitialized().Threads} libtorch threads, {Environment.ProcessorCount} cores; img/CPU-s = images per CPU-second of this process (every thread), the per-core rate"));
                 Console.WriteLine("| data | pipeline | loader img/s | img/CPU-s | consumer | consumer train img/s | ratio |");
                 Console.WriteLine("| --- | --- | ---: | ---: | --- | ---: | ---: |");
-                torch.Device target = CommonOptions.ResolveDevice(parse.GetValue(device)!);
                 var row = new RowWriter(w, parse.GetValue(warmup), target, measureConsumer, consumers, cancellationToken);
 
                 if (chosen.Contains("cifar"))
