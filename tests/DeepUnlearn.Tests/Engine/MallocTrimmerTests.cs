@@ -70,13 +70,12 @@ public sealed class MallocTrimmerTests
             {
                 NativeMemory.Free((void*)big[i]);
             }
-            // The heap kept the freed pages (what the trimmer exists for)...
-            Assert.True(ResidentShare(big, size) > 0.99, "free alone returned the pages");
-
+            // In the main arena the heap keeps the freed pages resident (what the trimmer exists for); a thread's arena may
+            // already unmap a heap on free, so that is not asserted here.
             Assert.True(MallocTrimmer.TrimIfWorthwhile());
 
-            // ...and the trim returned them. Not all: other threads of the process share the arena and may reuse a freed
-            // block before or after the trim (in the full suite 2 of the 40 were resident again); without the trim all 40 are.
+            // The trim returned them. Not all: other threads of the process share the arena and may reuse a freed block
+            // before or after the trim (in the full suite 2 of the 40 were resident again); without the trim all 40 are.
             double left = ResidentShare(big, size);
             Assert.True(left < 0.25, $"{left:P1} of the freed pages still resident after the trim");
         }
@@ -89,8 +88,8 @@ public sealed class MallocTrimmerTests
         }
     }
 
-    // The share of the whole pages inside the blocks that are resident (mincore). The addresses stay mapped after
-    // free: they belong to the heap.
+    // The share of the whole pages inside the blocks that are resident (mincore); a range glibc has unmapped counts as
+    // not resident.
     private static unsafe double ResidentShare(nint[] blocks, nuint size)
     {
         const long page = 4096;
@@ -104,7 +103,12 @@ public sealed class MallocTrimmerTests
             byte[] vector = new byte[count];
             fixed (byte* v = vector)
             {
-                Assert.Equal(0, mincore((void*)start, (nuint)(end - start), v));
+                if (mincore((void*)start, (nuint)(end - start), v) != 0)
+                {
+                    // ENOMEM: glibc unmapped the range (a thread arena's heap given back): nothing of it is resident.
+                    pages += count;
+                    continue;
+                }
             }
             foreach (byte b in vector)
             {
